@@ -1,0 +1,344 @@
+//! The children's ledger (适龄儿童台账) held in memory: the one place that knows every child,
+//! keeps the indexes, checks uniqueness, and prepares each change with its audit entry.
+
+pub mod chunk;
+pub mod query;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+use crate::model::{
+    AuditAction, AuditEntry, Child, ChildNames, ChildProblem, Labelled, School, SpecialGroup,
+    Stage, Status,
+};
+use chunk::{encode_chunk, ChunkError, CHUNK_SIZE};
+
+/// All children and schools of an installation.
+#[derive(Debug, Clone, Default)]
+pub struct Ledger {
+    children: Vec<Child>,
+    by_id: HashMap<Uuid, usize>,
+    by_id_number: HashMap<String, usize>,
+    by_student_number: HashMap<String, usize>,
+    schools: Vec<School>,
+    school_index: HashMap<Uuid, usize>,
+    /// Township names by 9-digit code.
+    townships: HashMap<String, String>,
+}
+
+/// A change checked and encoded, ready to be written in one transaction and then applied.
+#[derive(Debug, Clone)]
+pub struct PreparedChildSave {
+    pub child: Child,
+    pub slot: usize,
+    /// Which stored chunk holds the child, and that chunk's new bytes.
+    pub chunk_no: u32,
+    pub chunk_bytes: Vec<u8>,
+    pub audit: AuditEntry,
+    /// Facts to show that do not block saving.
+    pub warnings: Vec<ChildProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<ChildProblem>),
+    #[error("{0}")]
+    Chunk(#[from] ChunkError),
+    #[error("该记录已被修改（当前第{current}版，您编辑的是第{edited}版），请刷新后重试")]
+    Stale { current: u32, edited: u32 },
+}
+
+/// Counts for the dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerSummary {
+    pub total: usize,
+    pub enrolled: usize,
+    pub by_status: Vec<(Status, usize)>,
+    pub by_stage: Vec<(Stage, usize)>,
+    pub by_group: Vec<(SpecialGroup, usize)>,
+    pub without_id: usize,
+    pub id_disagreements: usize,
+}
+
+impl Ledger {
+    pub fn new(
+        schools: Vec<School>,
+        townships: &[crate::model::Division],
+        children: Vec<Child>,
+    ) -> Self {
+        let mut l = Ledger {
+            townships: townships
+                .iter()
+                .map(|d| (d.code.clone(), d.name.clone()))
+                .collect(),
+            ..Default::default()
+        };
+        l.set_schools(schools);
+        l.children = children;
+        l.reindex();
+        l
+    }
+
+    fn reindex(&mut self) {
+        self.by_id.clear();
+        self.by_id_number.clear();
+        self.by_student_number.clear();
+        for (i, c) in self.children.iter().enumerate() {
+            self.by_id.insert(c.id, i);
+            if let Some(n) = &c.id_number {
+                self.by_id_number.insert(n.as_str().to_string(), i);
+            }
+            if let Some(s) = &c.student_number {
+                self.by_student_number.insert(s.clone(), i);
+            }
+        }
+    }
+
+    pub fn set_schools(&mut self, schools: Vec<School>) {
+        self.school_index = schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        self.schools = schools;
+    }
+
+    pub fn children(&self) -> &[Child] {
+        &self.children
+    }
+
+    pub fn len(&self) -> usize {
+        self.children.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    pub fn schools(&self) -> &[School] {
+        &self.schools
+    }
+
+    pub fn school(&self, id: Uuid) -> Option<&School> {
+        self.school_index.get(&id).map(|i| &self.schools[*i])
+    }
+
+    fn school_rank(&self, id: Uuid) -> Option<usize> {
+        self.school_index.get(&id).copied()
+    }
+
+    pub fn child(&self, id: Uuid) -> Option<&Child> {
+        self.by_id.get(&id).map(|i| &self.children[*i])
+    }
+
+    pub fn township_name(&self, code: &str) -> &str {
+        self.townships.get(code).map(String::as_str).unwrap_or("")
+    }
+
+    /// Names a child's codes stand for.
+    pub fn names_for(&self, c: &Child) -> ChildNames {
+        let town = |code: &Option<String>| {
+            code.as_deref()
+                .map(|c| self.township_name(c).to_string())
+                .unwrap_or_default()
+        };
+        ChildNames {
+            school: c
+                .school_id
+                .and_then(|id| self.school(id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            hukou_township: town(&c.hukou.township_code),
+            residence_township: town(&c.residence.township_code),
+        }
+    }
+
+    /// Number of stored chunks the ledger fills.
+    pub fn chunk_count(&self) -> u32 {
+        self.children.len().div_ceil(CHUNK_SIZE) as u32
+    }
+
+    /// Encodes every chunk, for a bulk write (demo load, migration, restore).
+    pub fn encode_all(&self) -> Result<Vec<(u32, Vec<u8>)>, ChunkError> {
+        self.children
+            .chunks(CHUNK_SIZE)
+            .enumerate()
+            .map(|(i, c)| Ok((i as u32, encode_chunk(c)?)))
+            .collect()
+    }
+
+    /// Checks a new or edited child against the rules and the rest of the ledger and encodes
+    /// the chunk that will hold it. Nothing changes until [`Ledger::apply`].
+    pub fn prepare_save(
+        &self,
+        mut child: Child,
+        operator: &str,
+        now: NaiveDateTime,
+    ) -> Result<PreparedChildSave, SaveError> {
+        let existing = self.by_id.get(&child.id).map(|i| (*i, &self.children[*i]));
+        let mut problems = child.problems();
+        if let Some((_, old)) = existing {
+            if old.revision != child.revision {
+                return Err(SaveError::Stale {
+                    current: old.revision,
+                    edited: child.revision,
+                });
+            }
+            if let Err(e) = old.status.can_change_to(child.status) {
+                problems.push(e.into());
+            }
+        } else if child.status == Status::Dropout {
+            problems.push(crate::model::StatusChangeError::NeedsVerification.into());
+        }
+        let other =
+            |slot: Option<&usize>| slot.copied().filter(|s| Some(*s) != existing.map(|e| e.0));
+        if let Some(n) = &child.id_number {
+            if let Some(s) = other(self.by_id_number.get(n.as_str())) {
+                problems.push(ChildProblem::DuplicateIdNumber(
+                    n.to_string(),
+                    self.describe(s),
+                ));
+            }
+        }
+        if let Some(n) = &child.student_number {
+            if let Some(s) = other(self.by_student_number.get(n)) {
+                problems.push(ChildProblem::DuplicateStudentNumber(
+                    n.clone(),
+                    self.describe(s),
+                ));
+            }
+        }
+        let (warnings, errors): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(|p| p.is_warning());
+        if !errors.is_empty() {
+            return Err(SaveError::Invalid(errors));
+        }
+
+        child.revision += 1;
+        child.updated_at = now;
+        let slot = existing.map(|e| e.0).unwrap_or(self.children.len());
+        let chunk_no = (slot / CHUNK_SIZE) as u32;
+        let start = chunk_no as usize * CHUNK_SIZE;
+        let end = (start + CHUNK_SIZE).min(self.children.len());
+        let mut members: Vec<Child> = self.children[start.min(end)..end].to_vec();
+        if slot < end {
+            members[slot - start] = child.clone();
+        } else {
+            members.push(child.clone());
+        }
+        let chunk_bytes = encode_chunk(&members)?;
+
+        let audit = match existing {
+            Some((_, old)) => AuditEntry {
+                at: now,
+                operator: operator.to_string(),
+                action: AuditAction::Update,
+                subject: child.id.to_string(),
+                summary: format!("修改 {} 的信息", child.name),
+                changes: old.diff(&child, &|c| self.names_for(c)),
+            },
+            None => AuditEntry {
+                at: now,
+                operator: operator.to_string(),
+                action: AuditAction::Create,
+                subject: child.id.to_string(),
+                summary: format!("新增 {}（{}）", child.name, child.status.zh()),
+                changes: child
+                    .display_fields(&self.names_for(&child))
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(field, after)| crate::model::FieldChange {
+                        field: field.to_string(),
+                        before: String::new(),
+                        after,
+                    })
+                    .collect(),
+            },
+        };
+        Ok(PreparedChildSave {
+            child,
+            slot,
+            chunk_no,
+            chunk_bytes,
+            audit,
+            warnings,
+        })
+    }
+
+    /// Applies a prepared save once it is stored.
+    pub fn apply(&mut self, p: PreparedChildSave) {
+        if p.slot < self.children.len() {
+            let old = std::mem::replace(&mut self.children[p.slot], p.child);
+            if let Some(n) = old.id_number {
+                self.by_id_number.remove(n.as_str());
+            }
+            if let Some(s) = old.student_number {
+                self.by_student_number.remove(&s);
+            }
+        } else {
+            self.children.push(p.child);
+        }
+        let c = &self.children[p.slot];
+        self.by_id.insert(c.id, p.slot);
+        if let Some(n) = &c.id_number {
+            self.by_id_number.insert(n.as_str().to_string(), p.slot);
+        }
+        if let Some(s) = &c.student_number {
+            self.by_student_number.insert(s.clone(), p.slot);
+        }
+    }
+
+    fn describe(&self, slot: usize) -> String {
+        let c = &self.children[slot];
+        let school = self.names_for(c).school;
+        format!(
+            "{}{}",
+            c.name,
+            if school.is_empty() {
+                String::new()
+            } else {
+                format!("（{school}）")
+            }
+        )
+    }
+
+    pub fn summary(&self) -> LedgerSummary {
+        let mut status = HashMap::<Status, usize>::new();
+        let mut stage = HashMap::<Stage, usize>::new();
+        let mut group = HashMap::<SpecialGroup, usize>::new();
+        let mut s = LedgerSummary {
+            total: self.children.len(),
+            ..Default::default()
+        };
+        for c in &self.children {
+            *status.entry(c.status).or_default() += 1;
+            if let Some(st) = c.stage() {
+                *stage.entry(st).or_default() += 1;
+            }
+            for g in &c.groups {
+                *group.entry(*g).or_default() += 1;
+            }
+            if c.status.counts_as_enrolled() {
+                s.enrolled += 1;
+            }
+            if c.id_number.is_none() {
+                s.without_id += 1;
+            }
+            if c.problems().iter().any(|p| p.is_warning()) {
+                s.id_disagreements += 1;
+            }
+        }
+        s.by_status = Status::ALL
+            .iter()
+            .map(|k| (*k, status.get(k).copied().unwrap_or(0)))
+            .collect();
+        s.by_stage = Stage::ALL
+            .iter()
+            .map(|k| (*k, stage.get(k).copied().unwrap_or(0)))
+            .collect();
+        s.by_group = SpecialGroup::ALL
+            .iter()
+            .map(|k| (*k, group.get(k).copied().unwrap_or(0)))
+            .collect();
+        s
+    }
+}

@@ -1,0 +1,8 @@
+//! BaoXue core: the rules of 控辍保学 (keeping every school-age child in school), with no
+//! browser inside. The web app and the command line are thin layers over this crate.
+
+pub mod demo;
+pub mod divisions;
+pub mod ledger;
+pub mod model;
+pub mod rules;

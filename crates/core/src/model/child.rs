@@ -1,0 +1,535 @@
+//! A school-age child (适龄儿童少年) and the vocabularies of the record.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{labelled_enum, FieldChange, Labelled};
+use crate::rules::id_number::IdNumber;
+
+labelled_enum! {
+    /// 性别.
+    Sex {
+        Male = ("m", "男", "Male"),
+        Female = ("f", "女", "Female"),
+    }
+}
+
+labelled_enum! {
+    /// 学段: stage of compulsory education.
+    Stage {
+        Primary = ("primary", "小学", "Primary"),
+        Junior = ("junior", "初中", "Junior secondary"),
+    }
+}
+
+impl Stage {
+    /// Stage of a grade 1–9 (6+3 system).
+    pub fn of_grade(grade: u8) -> Option<Stage> {
+        match grade {
+            1..=6 => Some(Stage::Primary),
+            7..=9 => Some(Stage::Junior),
+            _ => None,
+        }
+    }
+}
+
+labelled_enum! {
+    /// 就学状态: schooling status.
+    Status {
+        InSchool = ("in-school", "在校就读", "In school"),
+        RegularClass = ("regular-class", "随班就读", "In a regular class (disabled)"),
+        SpecialSchool = ("special-school", "特教学校就读", "In a special school"),
+        HomeTeaching = ("home-teaching", "送教上门", "Taught at home"),
+        Suspended = ("suspended", "休学", "Suspended studies"),
+        Deferred = ("deferred", "延缓入学", "Deferred entry"),
+        StudyingElsewhere = ("elsewhere", "外出就读", "Studying elsewhere"),
+        SuspectedDropout = ("suspected", "疑似辍学", "Suspected dropout"),
+        Dropout = ("dropout", "辍学", "Dropped out"),
+        Graduated = ("graduated", "已毕业", "Graduated"),
+        Deceased = ("deceased", "死亡", "Deceased"),
+        Abroad = ("abroad", "出国(境)", "Abroad"),
+        MovedAway = ("moved-away", "户籍迁出", "Registration moved away"),
+    }
+}
+
+impl Status {
+    /// Counts as enrolled in the indicators: a disabled child taught at home or in a special
+    /// school is enrolled.
+    pub fn counts_as_enrolled(self) -> bool {
+        matches!(
+            self,
+            Status::InSchool | Status::RegularClass | Status::SpecialSchool | Status::HomeTeaching
+        )
+    }
+
+    /// The child is attached to a school (has a 学籍 there).
+    pub fn needs_school(self) -> bool {
+        self.counts_as_enrolled() || matches!(self, Status::Suspended)
+    }
+
+    /// Still in the jurisdiction's care: not graduated, dead, abroad or moved away.
+    pub fn is_active(self) -> bool {
+        !matches!(
+            self,
+            Status::Graduated | Status::Deceased | Status::Abroad | Status::MovedAway
+        )
+    }
+
+    /// Needs attention from the 控辍保学 office.
+    pub fn is_concern(self) -> bool {
+        matches!(self, Status::SuspectedDropout | Status::Dropout)
+    }
+
+    /// Status changes a person may make directly on the child's record. Becoming a
+    /// confirmed dropout needs verification of a suspect first; a death is final; a child
+    /// returns from dropout only to a schooling status.
+    pub fn can_change_to(self, next: Status) -> Result<(), StatusChangeError> {
+        use Status::*;
+        if self == next {
+            return Ok(());
+        }
+        match (self, next) {
+            (Deceased, _) => Err(StatusChangeError::Final(self)),
+            (from, Dropout) if from != SuspectedDropout => {
+                Err(StatusChangeError::NeedsVerification)
+            }
+            (Dropout, to)
+                if !(to.counts_as_enrolled() || to == SuspectedDropout || !to.is_active()) =>
+            {
+                Err(StatusChangeError::NotAReturn(to))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A status change that the rules do not allow.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error("“{}”是最终状态，不能再更改", .0.zh())]
+    Final(Status),
+    #[error("只有“疑似辍学”的学生经核查后才能认定为“辍学”")]
+    NeedsVerification,
+    #[error("辍学学生只能以复学（在校、随班就读、特教、送教上门）或离开本地的方式改变状态，不能改为“{}”", .0.zh())]
+    NotAReturn(Status),
+}
+
+labelled_enum! {
+    /// 重点群体: groups checked first and most often. Several may hold.
+    SpecialGroup {
+        Orphan = ("orphan", "孤儿", "Orphan"),
+        Unsupported = ("unsupported", "事实无人抚养儿童", "De facto unsupported child"),
+        Disabled = ("disabled", "残疾儿童", "Disabled child"),
+        InDifficulty = ("difficulty", "困境儿童", "Child in difficulty"),
+        LeftBehind = ("left-behind", "农村留守儿童", "Rural left-behind child"),
+        Migrant = ("migrant", "随迁子女/流动儿童", "Migrant child"),
+        PovertyRelief = ("poverty", "脱贫家庭/建档立卡", "Formerly poor family"),
+        LowIncome = ("low-income", "低保/特困家庭", "Low-income family"),
+    }
+}
+
+labelled_enum! {
+    /// 残疾类别.
+    DisabilityCategory {
+        Visual = ("visual", "视力", "Visual"),
+        Hearing = ("hearing", "听力", "Hearing"),
+        Speech = ("speech", "言语", "Speech"),
+        Physical = ("physical", "肢体", "Physical"),
+        Intellectual = ("intellectual", "智力", "Intellectual"),
+        Mental = ("mental", "精神", "Mental"),
+        Multiple = ("multiple", "多重", "Multiple"),
+    }
+}
+
+labelled_enum! {
+    /// 监护人关系.
+    Relation {
+        Father = ("father", "父亲", "Father"),
+        Mother = ("mother", "母亲", "Mother"),
+        Grandparent = ("grandparent", "祖父母", "Grandparent (paternal)"),
+        MaternalGrandparent = ("maternal-grandparent", "外祖父母", "Grandparent (maternal)"),
+        Relative = ("relative", "其他亲属", "Other relative"),
+        Other = ("other", "其他", "Other"),
+    }
+}
+
+labelled_enum! {
+    /// Why a child has no ID number; the record is kept with another key.
+    NoIdReason {
+        NoHukou = ("no-hukou", "无户口", "No household registration"),
+        ForeignBorn = ("foreign-born", "境外出生", "Born abroad"),
+        NotIssued = ("not-issued", "尚未办理", "Not yet issued"),
+        Other = ("other", "其他", "Other"),
+    }
+}
+
+/// 民族: the 56 ethnic groups of GB/T 3304, in its order.
+pub const ETHNICITIES: [&str; 56] = [
+    "汉族",
+    "蒙古族",
+    "回族",
+    "藏族",
+    "维吾尔族",
+    "苗族",
+    "彝族",
+    "壮族",
+    "布依族",
+    "朝鲜族",
+    "满族",
+    "侗族",
+    "瑶族",
+    "白族",
+    "土家族",
+    "哈尼族",
+    "哈萨克族",
+    "傣族",
+    "黎族",
+    "傈僳族",
+    "佤族",
+    "畲族",
+    "高山族",
+    "拉祜族",
+    "水族",
+    "东乡族",
+    "纳西族",
+    "景颇族",
+    "柯尔克孜族",
+    "土族",
+    "达斡尔族",
+    "仫佬族",
+    "羌族",
+    "布朗族",
+    "撒拉族",
+    "毛南族",
+    "仡佬族",
+    "锡伯族",
+    "阿昌族",
+    "普米族",
+    "塔吉克族",
+    "怒族",
+    "乌孜别克族",
+    "俄罗斯族",
+    "鄂温克族",
+    "德昂族",
+    "保安族",
+    "裕固族",
+    "京族",
+    "塔塔尔族",
+    "独龙族",
+    "鄂伦春族",
+    "赫哲族",
+    "门巴族",
+    "珞巴族",
+    "基诺族",
+];
+
+/// A place: a township of the county (9-digit code) when known, and the rest as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    pub township_code: Option<String>,
+    /// Village and beyond, or a whole address outside the county.
+    pub detail: String,
+}
+
+/// 监护人.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guardian {
+    pub name: String,
+    pub relation: Relation,
+    pub phone: String,
+}
+
+/// A school-age child (适龄儿童少年): one row of the 适龄儿童台账.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Child {
+    pub id: Uuid,
+    /// 身份证号; `None` only with a `no_id_reason`.
+    pub id_number: Option<IdNumber>,
+    pub no_id_reason: Option<NoIdReason>,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub ethnicity: String,
+    /// 户籍地.
+    pub hukou: Address,
+    /// 现居住地.
+    pub residence: Address,
+    pub guardian: Guardian,
+    /// 父母外出务工.
+    pub parents_away: bool,
+    /// 学籍号 (national student number).
+    pub student_number: Option<String>,
+    pub school_id: Option<Uuid>,
+    pub grade: Option<u8>,
+    pub class_name: String,
+    pub status: Status,
+    pub groups: Vec<SpecialGroup>,
+    pub disability: Option<DisabilityCategory>,
+    pub note: String,
+    /// Increases by one with every saved change.
+    pub revision: u32,
+    pub updated_at: NaiveDateTime,
+}
+
+/// What is wrong with a child's record as entered. `Warning`s are shown but do not block
+/// saving: they are facts a clerk must see (e.g. a birth date that disagrees with the ID).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChildProblem {
+    #[error("姓名不能为空")]
+    NoName,
+    #[error("{0}")]
+    IdNumber(#[from] crate::rules::id_number::IdNumberError),
+    #[error("没有身份证号时须说明原因")]
+    NoIdWithoutReason,
+    #[error("出生日期 {entered} 与身份证号中的 {from_id} 不一致")]
+    BirthDateDisagrees {
+        entered: NaiveDate,
+        from_id: NaiveDate,
+    },
+    #[error("性别“{}”与身份证号（{}）不一致", .entered.zh(), .from_id.zh())]
+    SexDisagrees { entered: Sex, from_id: Sex },
+    #[error("就学状态“{}”须选择学校", .0.zh())]
+    NoSchool(Status),
+    #[error("年级应为1–9，实际为{0}")]
+    Grade(u8),
+    #[error("标记为残疾儿童时须选择残疾类别")]
+    DisabilityWithoutCategory,
+    #[error("“{}”状态只适用于残疾儿童", .0.zh())]
+    StatusNeedsDisability(Status),
+    #[error("监护人电话“{0}”不是有效的号码")]
+    Phone(String),
+    #[error("学籍号“{0}”已属于{1}")]
+    DuplicateStudentNumber(String, String),
+    #[error("身份证号“{0}”已属于{1}")]
+    DuplicateIdNumber(String, String),
+    #[error("{0}")]
+    Status(#[from] StatusChangeError),
+}
+
+impl ChildProblem {
+    /// Disagreements with the ID number are warnings; everything else blocks saving.
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            ChildProblem::BirthDateDisagrees { .. } | ChildProblem::SexDisagrees { .. }
+        )
+    }
+}
+
+impl Child {
+    /// The stage of the child's grade, if in one.
+    pub fn stage(&self) -> Option<Stage> {
+        self.grade.and_then(Stage::of_grade)
+    }
+
+    /// Checks the record on its own. Uniqueness against other children is the ledger's job.
+    pub fn problems(&self) -> Vec<ChildProblem> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push(ChildProblem::NoName);
+        }
+        match &self.id_number {
+            Some(id) => {
+                if id.birth_date() != self.birth_date {
+                    out.push(ChildProblem::BirthDateDisagrees {
+                        entered: self.birth_date,
+                        from_id: id.birth_date(),
+                    });
+                }
+                if id.sex() != self.sex {
+                    out.push(ChildProblem::SexDisagrees {
+                        entered: self.sex,
+                        from_id: id.sex(),
+                    });
+                }
+            }
+            None if self.no_id_reason.is_none() => out.push(ChildProblem::NoIdWithoutReason),
+            None => {}
+        }
+        if self.status.needs_school() && self.school_id.is_none() {
+            out.push(ChildProblem::NoSchool(self.status));
+        }
+        if let Some(g) = self.grade {
+            if !(1..=9).contains(&g) {
+                out.push(ChildProblem::Grade(g));
+            }
+        }
+        let disabled = self.groups.contains(&SpecialGroup::Disabled);
+        if disabled && self.disability.is_none() {
+            out.push(ChildProblem::DisabilityWithoutCategory);
+        }
+        if matches!(
+            self.status,
+            Status::RegularClass | Status::HomeTeaching | Status::SpecialSchool
+        ) && !disabled
+        {
+            out.push(ChildProblem::StatusNeedsDisability(self.status));
+        }
+        let phone = self.guardian.phone.trim();
+        if !phone.is_empty() && !is_phone(phone) {
+            out.push(ChildProblem::Phone(phone.to_string()));
+        }
+        out
+    }
+
+    /// Field-by-field differences, for the audit trail, labelled in Chinese.
+    pub fn diff(&self, after: &Child, names: &dyn Fn(&Child) -> ChildNames) -> Vec<FieldChange> {
+        let (b, a) = (
+            self.display_fields(&names(self)),
+            after.display_fields(&names(after)),
+        );
+        b.into_iter()
+            .zip(a)
+            .filter(|(x, y)| x.1 != y.1)
+            .map(|(x, y)| FieldChange {
+                field: x.0.to_string(),
+                before: x.1,
+                after: y.1,
+            })
+            .collect()
+    }
+
+    /// Every field as (Chinese label, text) — the order of the form.
+    pub fn display_fields(&self, names: &ChildNames) -> Vec<(&'static str, String)> {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        vec![
+            ("姓名", self.name.clone()),
+            (
+                "身份证号",
+                self.id_number
+                    .as_ref()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "无身份证号原因",
+                self.no_id_reason
+                    .map(|r| r.zh().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("性别", self.sex.zh().to_string()),
+            ("出生日期", self.birth_date.to_string()),
+            ("民族", self.ethnicity.clone()),
+            (
+                "户籍地",
+                format!("{}{}", names.hukou_township, self.hukou.detail),
+            ),
+            (
+                "现居住地",
+                format!("{}{}", names.residence_township, self.residence.detail),
+            ),
+            ("监护人", self.guardian.name.clone()),
+            ("监护人关系", self.guardian.relation.zh().to_string()),
+            ("监护人电话", self.guardian.phone.clone()),
+            (
+                "父母外出务工",
+                if self.parents_away { "是" } else { "否" }.to_string(),
+            ),
+            ("学籍号", opt(&self.student_number)),
+            ("学校", names.school.clone()),
+            (
+                "年级",
+                self.grade.map(|g| g.to_string()).unwrap_or_default(),
+            ),
+            ("班级", self.class_name.clone()),
+            ("就学状态", self.status.zh().to_string()),
+            (
+                "重点群体",
+                self.groups
+                    .iter()
+                    .map(|g| g.zh())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+            (
+                "残疾类别",
+                self.disability
+                    .map(|d| d.zh().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("备注", self.note.clone()),
+        ]
+    }
+}
+
+/// Names the child's codes stand for, resolved by the caller (the ledger knows schools and
+/// townships).
+#[derive(Debug, Clone, Default)]
+pub struct ChildNames {
+    pub school: String,
+    pub hukou_township: String,
+    pub residence_township: String,
+}
+
+/// A mainland mobile (11 digits from 1) or a landline with area code.
+fn is_phone(s: &str) -> bool {
+    let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    digits.bytes().all(|b| b.is_ascii_digit())
+        && ((digits.len() == 11 && digits.starts_with('1'))
+            || (digits.starts_with('0') && (10..=12).contains(&digits.len())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enrolled_statuses_include_home_teaching_and_special_school() {
+        let enrolled: Vec<_> = Status::ALL
+            .iter()
+            .filter(|s| s.counts_as_enrolled())
+            .collect();
+        assert_eq!(
+            enrolled,
+            [
+                &Status::InSchool,
+                &Status::RegularClass,
+                &Status::SpecialSchool,
+                &Status::HomeTeaching
+            ]
+        );
+        assert!(!Status::Suspended.counts_as_enrolled());
+        assert!(!Status::SuspectedDropout.counts_as_enrolled());
+    }
+
+    #[test]
+    fn status_changes_follow_the_rules() {
+        use Status::*;
+        assert_eq!(
+            InSchool.can_change_to(Dropout),
+            Err(StatusChangeError::NeedsVerification)
+        );
+        assert!(SuspectedDropout.can_change_to(Dropout).is_ok());
+        assert!(InSchool.can_change_to(SuspectedDropout).is_ok());
+        assert_eq!(
+            Deceased.can_change_to(InSchool),
+            Err(StatusChangeError::Final(Deceased))
+        );
+        assert!(Dropout.can_change_to(InSchool).is_ok());
+        assert!(Dropout.can_change_to(HomeTeaching).is_ok());
+        assert!(Dropout.can_change_to(MovedAway).is_ok());
+        assert_eq!(
+            Dropout.can_change_to(Deferred),
+            Err(StatusChangeError::NotAReturn(Deferred))
+        );
+        assert!(Deceased.can_change_to(Deceased).is_ok());
+    }
+
+    #[test]
+    fn labels_round_trip() {
+        for s in Status::ALL {
+            assert_eq!(Status::from_key(s.key()), Some(*s));
+            assert_eq!(Status::from_label(s.zh()), Some(*s));
+        }
+        assert_eq!(ETHNICITIES.len(), 56);
+    }
+
+    #[test]
+    fn phones() {
+        assert!(is_phone("13912345678"));
+        assert!(is_phone("0743-4221234"));
+        assert!(!is_phone("12345"));
+        assert!(!is_phone("1391234567a"));
+    }
+}

@@ -1,0 +1,4 @@
+//! The field's rules: ID numbers and school age.
+
+pub mod id_number;
+pub mod school_age;
