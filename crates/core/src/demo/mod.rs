@@ -78,41 +78,80 @@ const BIRTHS: [(i32, f64); 12] = [
     (2020, 12.0),
 ];
 
+/// Generates a whole county at once.
 pub fn generate(p: &DemoParams, table: &DivisionTable) -> Result<DemoCounty, DemoError> {
-    let county = table
-        .get(&p.county_code)
-        .filter(|d| d.code.len() == 6)
-        .ok_or_else(|| DemoError::UnknownCounty(p.county_code.clone()))?;
-    let townships: Vec<Division> = table.children_of(&county.code);
-    if townships.is_empty() {
-        return Err(DemoError::NoTownships(county.name.clone()));
-    }
-    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let now = p.today.and_hms_opt(8, 0, 0).unwrap_or_default();
-    let schools = make_schools(&mut rng, &townships, p.children, &county.code);
-    let installation = Installation {
-        level: Level::County,
-        divisions: table.path(&county.code),
-        townships: townships.clone(),
-        school_id: None,
-        operator: p.operator.clone(),
-        created_at: now,
-        demo: true,
-    };
-    let mut gen = ChildGen {
-        rng,
-        p,
-        now,
-        townships: &townships,
-        schools: &schools,
-        issued: Default::default(),
-    };
-    let children = (0..p.children).map(|_| gen.child()).collect();
+    let mut g = Generator::new(p.clone(), table)?;
+    let children = g.next_children(p.children);
     Ok(DemoCounty {
-        installation,
-        schools,
+        installation: g.installation,
+        schools: g.schools,
         children,
     })
+}
+
+/// Generates a county in batches, so a browser can show progress between them. The
+/// children are the same as from [`generate`] whatever the batch sizes.
+pub struct Generator {
+    pub installation: Installation,
+    pub schools: Vec<School>,
+    params: DemoParams,
+    rng: ChaCha8Rng,
+    now: NaiveDateTime,
+    issued: std::collections::HashSet<IdNumber>,
+    made: usize,
+}
+
+impl Generator {
+    pub fn new(params: DemoParams, table: &DivisionTable) -> Result<Self, DemoError> {
+        let county = table
+            .get(&params.county_code)
+            .filter(|d| d.code.len() == 6)
+            .ok_or_else(|| DemoError::UnknownCounty(params.county_code.clone()))?;
+        let townships: Vec<Division> = table.children_of(&county.code);
+        if townships.is_empty() {
+            return Err(DemoError::NoTownships(county.name.clone()));
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+        let now = params.today.and_hms_opt(8, 0, 0).unwrap_or_default();
+        let schools = make_schools(&mut rng, &townships, params.children, &county.code);
+        let installation = Installation {
+            level: Level::County,
+            divisions: table.path(&county.code),
+            townships,
+            school_id: None,
+            operator: params.operator.clone(),
+            created_at: now,
+            demo: true,
+        };
+        Ok(Self {
+            installation,
+            schools,
+            params,
+            rng,
+            now,
+            issued: Default::default(),
+            made: 0,
+        })
+    }
+
+    /// How many children are still to come.
+    pub fn remaining(&self) -> usize {
+        self.params.children - self.made
+    }
+
+    pub fn next_children(&mut self, n: usize) -> Vec<Child> {
+        let n = n.min(self.remaining());
+        self.made += n;
+        let mut gen = ChildGen {
+            rng: &mut self.rng,
+            p: &self.params,
+            now: self.now,
+            townships: &self.installation.townships,
+            schools: &self.schools,
+            issued: &mut self.issued,
+        };
+        (0..n).map(|_| gen.child()).collect()
+    }
 }
 
 fn uuid(rng: &mut ChaCha8Rng) -> Uuid {
@@ -220,12 +259,12 @@ fn short(d: &Division) -> &str {
 }
 
 struct ChildGen<'a> {
-    rng: ChaCha8Rng,
+    rng: &'a mut ChaCha8Rng,
     p: &'a DemoParams,
     now: NaiveDateTime,
     townships: &'a [Division],
     schools: &'a [School],
-    issued: std::collections::HashSet<IdNumber>,
+    issued: &'a mut std::collections::HashSet<IdNumber>,
 }
 
 impl<'a> ChildGen<'a> {
@@ -278,7 +317,7 @@ impl<'a> ChildGen<'a> {
     }
 
     fn child(&mut self) -> Child {
-        let id = uuid(&mut self.rng);
+        let id = uuid(self.rng);
         let sex = if self.chance(0.53) {
             Sex::Male
         } else {
@@ -295,8 +334,8 @@ impl<'a> ChildGen<'a> {
         };
         let parents_away = !migrant && self.chance(0.32);
 
-        let surname = *names::SURNAMES.choose(&mut self.rng).unwrap_or(&"向");
-        let given = names::given(&mut self.rng, sex);
+        let surname = *names::SURNAMES.choose(self.rng).unwrap_or(&"向");
+        let given = names::given(self.rng, sex);
         let name = format!("{surname}{given}");
 
         // Special groups.
@@ -384,9 +423,7 @@ impl<'a> ChildGen<'a> {
             None
         } else {
             let area = if migrant {
-                *names::MIGRANT_AREAS
-                    .choose(&mut self.rng)
-                    .unwrap_or(&"522601")
+                *names::MIGRANT_AREAS.choose(self.rng).unwrap_or(&"522601")
             } else {
                 &self.p.county_code[..6]
             };
@@ -432,14 +469,14 @@ impl<'a> ChildGen<'a> {
         };
         let guardian_surname = match relation {
             Relation::Father | Relation::Grandparent => surname,
-            _ => *names::SURNAMES.choose(&mut self.rng).unwrap_or(&"田"),
+            _ => *names::SURNAMES.choose(self.rng).unwrap_or(&"田"),
         };
         let guardian = Guardian {
-            name: format!("{guardian_surname}{}", names::adult_given(&mut self.rng)),
+            name: format!("{guardian_surname}{}", names::adult_given(self.rng)),
             relation,
             phone: format!(
                 "1{}{:09}",
-                [3, 5, 7, 8, 9].choose(&mut self.rng).copied().unwrap_or(3),
+                [3, 5, 7, 8, 9].choose(self.rng).copied().unwrap_or(3),
                 self.rng.random_range(0..1_000_000_000u32)
             ),
         };
@@ -452,7 +489,7 @@ impl<'a> ChildGen<'a> {
                 ("瑶族", 0.01),
             ])
             .to_string();
-        let village = *names::VILLAGES.choose(&mut self.rng).unwrap_or(&"新");
+        let village = *names::VILLAGES.choose(self.rng).unwrap_or(&"新");
         let detail = format!("{village}村{}组", self.rng.random_range(1..12));
         let updated_at = self.now - Duration::days(self.rng.random_range(0..400));
         Child {
@@ -514,11 +551,11 @@ impl<'a> ChildGen<'a> {
             .filter(|s| s.township_code == town.code)
             .filter(teaches)
             .collect();
-        if let Some(s) = local.choose(&mut self.rng) {
+        if let Some(s) = local.choose(self.rng) {
             return Some(*s);
         }
         let any: Vec<&School> = self.schools.iter().filter(teaches).collect();
-        any.choose(&mut self.rng).copied()
+        any.choose(self.rng).copied()
     }
 }
 

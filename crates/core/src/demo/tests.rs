@@ -159,3 +159,16 @@ fn unknown_county_is_an_error() {
         DemoError::UnknownCounty("999999".into())
     );
 }
+
+#[test]
+fn batches_give_the_same_county() {
+    let mut p = DemoParams::new(today());
+    p.children = 2500;
+    let whole = generate(&p, &table()).unwrap();
+    let mut g = Generator::new(p, &table()).unwrap();
+    let mut batched = Vec::new();
+    while g.remaining() > 0 {
+        batched.extend(g.next_children(700));
+    }
+    assert_eq!(batched, whole.children);
+}

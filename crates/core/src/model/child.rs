@@ -455,7 +455,7 @@ impl Child {
 
 /// Names the child's codes stand for, resolved by the caller (the ledger knows schools and
 /// townships).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChildNames {
     pub school: String,
     pub hukou_township: String,

@@ -1,0 +1,400 @@
+//! The shell: loads what is stored, provides the app state, routes by the URL's hash (which
+//! also works from a file:// page), and shows the frame around each page.
+
+use baoxue_core::ledger::query::{ChildQuery, SortKey};
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{Installation, Labelled, Lang, SpecialGroup, Stage, Status};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+use wasm_bindgen::{closure::Closure, JsCast};
+
+use crate::components::notice::NoticeBar;
+use crate::i18n::text;
+use crate::pages;
+use crate::store::{self, Db};
+
+/// Where the user is. Parsed from and written to `location.hash`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Home,
+    Children,
+    NewChild,
+    Child(Uuid),
+    EditChild(Uuid),
+    Schools,
+    Settings,
+}
+
+impl Route {
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        match parts.as_slice() {
+            ["children"] => Route::Children,
+            ["children", "new"] => Route::NewChild,
+            ["child", id] => Uuid::parse_str(id)
+                .map(Route::Child)
+                .unwrap_or(Route::Children),
+            ["child", id, "edit"] => Uuid::parse_str(id)
+                .map(Route::EditChild)
+                .unwrap_or(Route::Children),
+            ["schools"] => Route::Schools,
+            ["settings"] => Route::Settings,
+            _ => Route::Home,
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home => "#/".into(),
+            Route::Children => "#/children".into(),
+            Route::NewChild => "#/children/new".into(),
+            Route::Child(id) => format!("#/child/{id}"),
+            Route::EditChild(id) => format!("#/child/{id}/edit"),
+            Route::Schools => "#/schools".into(),
+            Route::Settings => "#/settings".into(),
+        }
+    }
+}
+
+/// A message for the user at the top of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// Long work under way: what, and how far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub label: String,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The children list's filters, kept while the user opens a child and comes back.
+#[derive(Clone, Copy)]
+pub struct ChildFilters {
+    pub text: RwSignal<String>,
+    pub township: RwSignal<Option<String>>,
+    pub school: RwSignal<Option<Uuid>>,
+    pub grade: RwSignal<Option<u8>>,
+    pub stage: RwSignal<Option<Stage>>,
+    pub status: RwSignal<Option<Status>>,
+    pub group: RwSignal<Option<SpecialGroup>>,
+    pub sort: RwSignal<SortKey>,
+    pub descending: RwSignal<bool>,
+    pub page: RwSignal<usize>,
+    pub page_size: RwSignal<usize>,
+}
+
+impl ChildFilters {
+    fn new() -> Self {
+        Self {
+            text: RwSignal::new(String::new()),
+            township: RwSignal::new(None),
+            school: RwSignal::new(None),
+            grade: RwSignal::new(None),
+            stage: RwSignal::new(None),
+            status: RwSignal::new(None),
+            group: RwSignal::new(None),
+            sort: RwSignal::new(SortKey::Ledger),
+            descending: RwSignal::new(false),
+            page: RwSignal::new(0),
+            page_size: RwSignal::new(50),
+        }
+    }
+
+    /// Back to the whole ledger, first page.
+    pub fn reset(&self) {
+        self.text.set(String::new());
+        self.township.set(None);
+        self.school.set(None);
+        self.grade.set(None);
+        self.stage.set(None);
+        self.status.set(None);
+        self.group.set(None);
+        self.page.set(0);
+    }
+
+    /// The query these filters make (reactive).
+    pub fn query(&self) -> ChildQuery {
+        ChildQuery {
+            text: self.text.get(),
+            township: self.township.get(),
+            school: self.school.get(),
+            grade: self.grade.get(),
+            stage: self.stage.get(),
+            status: self.status.get(),
+            group: self.group.get(),
+            sort: self.sort.get(),
+            descending: self.descending.get(),
+        }
+    }
+}
+
+/// App-wide state, provided once by [`App`].
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    pub installation: RwSignal<Option<Installation>>,
+    /// Every child and school, in memory; `ledger_rev` changes whenever it does.
+    pub ledger: StoredValue<Ledger>,
+    pub ledger_rev: RwSignal<u64>,
+    pub route: RwSignal<Route>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub filters: ChildFilters,
+    db: StoredValue<Option<Db>, LocalStorage>,
+}
+
+impl AppState {
+    pub fn db(&self) -> Option<Db> {
+        self.db.get_value()
+    }
+
+    /// Reads the ledger; reactive on changes to it.
+    pub fn with_ledger<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
+        self.ledger_rev.track();
+        self.ledger.with_value(f)
+    }
+
+    /// Changes the ledger and tells every reader.
+    pub fn update_ledger(&self, f: impl FnOnce(&mut Ledger)) {
+        self.ledger.update_value(f);
+        self.ledger_rev.update(|r| *r += 1);
+    }
+
+    pub fn operator(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.operator.clone()))
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, message: impl Into<String>) {
+        self.notice.set(Some(Notice::Error(message.into())));
+    }
+
+    pub fn info(&self, message: impl Into<String>) {
+        self.notice.set(Some(Notice::Info(message.into())));
+    }
+
+    pub fn navigate(&self, route: Route) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(&route.href());
+        }
+        self.route.set(route);
+    }
+
+    /// Replaces the in-memory state with what a store load returned.
+    pub fn install(&self, loaded: store::Loaded) {
+        let townships = loaded
+            .installation
+            .as_ref()
+            .map(|i| i.townships.clone())
+            .unwrap_or_default();
+        self.ledger
+            .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
+        self.installation.set(loaded.installation);
+        self.ledger_rev.update(|r| *r += 1);
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+const LANG_KEY: &str = "baoxue.lang";
+
+fn saved_lang() -> Lang {
+    let stored = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    match stored.as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// Remembers the language choice in this browser.
+pub fn save_lang(lang: Lang) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(LANG_KEY, if lang == Lang::En { "en" } else { "zh" });
+    }
+}
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState {
+        lang: RwSignal::new(saved_lang()),
+        installation: RwSignal::new(None),
+        ledger: StoredValue::new(Ledger::default()),
+        ledger_rev: RwSignal::new(0),
+        route: RwSignal::new(Route::parse(&current_hash())),
+        notice: RwSignal::new(None),
+        progress: RwSignal::new(None),
+        filters: ChildFilters::new(),
+        db: StoredValue::new_local(None),
+    };
+    provide_context(state);
+    let loaded = RwSignal::new(false);
+
+    handle_hash_changes(state);
+    spawn_local(async move {
+        mark("baoxue-open-start");
+        match store::open().await {
+            Ok(db) => {
+                state.db.set_value(Some(db.clone()));
+                match store::load_all(&db).await {
+                    Ok(l) => state.install(l),
+                    Err(e) => state.error(e.to_string()),
+                }
+            }
+            Err(e) => state.error(e.to_string()),
+        }
+        loaded.set(true);
+        mark("baoxue-loaded");
+    });
+
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(html) = doc.document_element() {
+                let _ = html.set_attribute("lang", if lang == Lang::En { "en" } else { "zh-CN" });
+            }
+            doc.set_title(text(lang).app_name);
+        }
+    });
+
+    view! {
+        <Header/>
+        <NoticeBar/>
+        <main class="page">
+            {move || {
+                if !loaded.get() {
+                    return view! { <p class="muted">{text(state.lang.get()).loading}</p> }.into_any();
+                }
+                if state.installation.with(Option::is_none) {
+                    return view! { <pages::setup::SetupPage/> }.into_any();
+                }
+                match state.route.get() {
+                    Route::Home => view! { <pages::home::HomePage/> }.into_any(),
+                    Route::Children => view! { <pages::children::ChildrenPage/> }.into_any(),
+                    Route::NewChild => view! { <pages::child_form::ChildForm id=None/> }.into_any(),
+                    Route::EditChild(id) => view! { <pages::child_form::ChildForm id=Some(id)/> }.into_any(),
+                    Route::Child(id) => view! { <pages::child::ChildPage id=id/> }.into_any(),
+                    Route::Schools => view! { <pages::schools::SchoolsPage/> }.into_any(),
+                    Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
+                }
+            }}
+        </main>
+    }
+}
+
+/// Follows the back and forward buttons and typed URLs.
+fn handle_hash_changes(state: AppState) {
+    let on_change = Closure::<dyn Fn()>::new(move || {
+        let route = Route::parse(&current_hash());
+        if state.route.get_untracked() != route {
+            state.route.set(route);
+        }
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.add_event_listener_with_callback("hashchange", on_change.as_ref().unchecked_ref());
+    }
+    on_change.forget();
+}
+
+/// A performance mark the benchmark reads.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Measures between a mark and now, under `name`, for the benchmark.
+pub fn measure(name: &str, start_mark: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, start_mark);
+    }
+}
+
+/// The top bar: unit, navigation, language.
+#[component]
+fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let link = move |route: Route, label: fn(&crate::i18n::Text) -> &'static str| {
+        let href = route.href();
+        let active = {
+            let route = route.clone();
+            move || {
+                let current = state.route.get();
+                current == route
+                    || (route == Route::Children
+                        && matches!(
+                            current,
+                            Route::Child(_) | Route::EditChild(_) | Route::NewChild
+                        ))
+            }
+        };
+        view! { <a href=href class:active=active>{move || label(t())}</a> }
+    };
+    view! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo">"保学"</span>
+                <span class="unit">
+                    {move || state.installation.with(|i| i.as_ref().map(|i| {
+                        let level = i.level.label(state.lang.get());
+                        format!("{} · {}", i.unit_name(), level)
+                    }))}
+                </span>
+                <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+                    <span class="badge demo">{move || t().demo_badge}</span>
+                </Show>
+            </div>
+            <Show when=move || state.installation.with(Option::is_some)>
+                <nav>
+                    {link(Route::Home, |t| t.nav_home)}
+                    {link(Route::Children, |t| t.nav_children)}
+                    {link(Route::Schools, |t| t.nav_schools)}
+                    {link(Route::Settings, |t| t.nav_settings)}
+                </nav>
+            </Show>
+            <div class="tools">
+                <span class="operator">
+                    {move || state.installation.with(|i| i.as_ref().map(|i| format!("{}：{}", t().operator, i.operator)))}
+                </span>
+                <button class="link" id="lang-switch" on:click=move |_| {
+                    let next = if state.lang.get_untracked() == Lang::Zh { Lang::En } else { Lang::Zh };
+                    save_lang(next);
+                    state.lang.set(next);
+                }>{move || t().switch_lang}</button>
+            </div>
+        </header>
+        <ProgressBar/>
+    }
+}
+
+/// Shows long work under way.
+#[component]
+fn ProgressBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.progress.get().map(|p| {
+            let pct = (p.done * 100).checked_div(p.total).unwrap_or(0);
+            view! {
+                <div class="progress" role="progressbar" aria-valuenow=pct>
+                    <div class="bar" style=format!("width:{pct}%")></div>
+                    <span>{format!("{} {}%", p.label, pct)}</span>
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! Small reusable views.
+
+pub mod notice;
+pub mod pager;
+pub mod select;

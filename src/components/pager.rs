@@ -1,0 +1,34 @@
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::i18n::text;
+
+/// Page navigation for a long list: first, previous, "page n of m", next, last.
+#[component]
+pub fn Pager(
+    /// Zero-based current page.
+    page: RwSignal<usize>,
+    /// Number of items in the whole list.
+    #[prop(into)]
+    total: Signal<usize>,
+    /// Items per page.
+    #[prop(into)]
+    size: Signal<usize>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let pages = move || total.get().div_ceil(size.get().max(1)).max(1);
+    let at_start = move || page.get() == 0;
+    let at_end = move || page.get() + 1 >= pages();
+    view! {
+        <div class="pager">
+            <button disabled=at_start on:click=move |_| page.set(0)>{move || t().first}</button>
+            <button disabled=at_start on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>
+                {move || t().prev}
+            </button>
+            <span class="where">{move || format!("{} / {}", page.get() + 1, pages())}</span>
+            <button disabled=at_end on:click=move |_| page.update(|p| *p += 1)>{move || t().next}</button>
+            <button disabled=at_end on:click=move |_| page.set(pages() - 1)>{move || t().last}</button>
+        </div>
+    }
+}

@@ -1,0 +1,44 @@
+//! The division table, fetched once from `divisions.tsv` beside the app and kept in memory.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use baoxue_core::divisions::DivisionTable;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+thread_local! {
+    static TABLE: RefCell<Option<Arc<DivisionTable>>> = const { RefCell::new(None) };
+}
+
+/// The table, fetched on first use.
+pub async fn table() -> Result<Arc<DivisionTable>, String> {
+    if let Some(t) = TABLE.with(|t| t.borrow().clone()) {
+        return Ok(t);
+    }
+    let text = fetch_text("divisions.tsv").await?;
+    let table = Arc::new(DivisionTable::parse(&text).map_err(|e| e.to_string())?);
+    TABLE.with(|t| *t.borrow_mut() = Some(table.clone()));
+    Ok(table)
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let fail = |e: wasm_bindgen::JsValue| format!("无法读取行政区划表（{url}）：{e:?}");
+    let window = web_sys::window().ok_or("no window")?;
+    let resp: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(fail)?;
+    if !resp.ok() {
+        return Err(format!(
+            "无法读取行政区划表（{url}）：HTTP {}",
+            resp.status()
+        ));
+    }
+    JsFuture::from(resp.text().map_err(fail)?)
+        .await
+        .map_err(fail)?
+        .as_string()
+        .ok_or_else(|| "行政区划表不是文本".to_string())
+}

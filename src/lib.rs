@@ -1,0 +1,23 @@
+//! BaoXue web app: a Leptos single-page application over `baoxue-core`, storing everything
+//! in the browser's IndexedDB. Compiled for wasm32 only; on other targets it is empty so that
+//! `cargo test --workspace` runs natively.
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod divisions;
+#[cfg(target_arch = "wasm32")]
+pub mod i18n;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+
+/// Mounts the app on the page body.
+#[cfg(target_arch = "wasm32")]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,148 @@
+//! One child: every field, what the ID number says, and the history of changes.
+
+use baoxue_core::model::{AuditEntry, Labelled};
+use baoxue_core::rules::school_age::{age_on, expected_grade, school_year_of};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::demo::today;
+use crate::app::{AppState, Route};
+use crate::i18n::text;
+use crate::store;
+
+#[component]
+pub fn ChildPage(id: Uuid) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let child =
+        Memo::new(move |_| state.with_ledger(|l| l.child(id).map(|c| (c.clone(), l.names_for(c)))));
+    let history = RwSignal::new(None::<Vec<AuditEntry>>);
+    Effect::new(move |_| {
+        state.ledger_rev.track();
+        if let Some(db) = state.db() {
+            spawn_local(async move {
+                match store::audit_of(&db, &id.to_string()).await {
+                    Ok(mut h) => {
+                        h.reverse();
+                        history.set(Some(h))
+                    }
+                    Err(e) => state.error(e.to_string()),
+                }
+            });
+        }
+    });
+
+    move || {
+        let Some((c, names)) = child.get() else {
+            return view! {
+                <p class="card error">{t().child_not_found}</p>
+                <a href=Route::Children.href()>{t().back_to_list}</a>
+            }
+            .into_any();
+        };
+        let lang = state.lang.get();
+        let problems: Vec<String> = c.problems().iter().map(ToString::to_string).collect();
+        let fields = c.display_fields(&names);
+        let today = today();
+        let facts = format!(
+            "{} {} · {} {}",
+            t().age,
+            age_on(c.birth_date, today),
+            t().expected_grade,
+            expected_grade(c.birth_date, school_year_of(today))
+        );
+        let status_class = format!("status s-{}", c.status.key());
+        view! {
+            <div class="title-row">
+                <h1>
+                    <span id="child-name">{c.name.clone()}</span>
+                    " " <span class=status_class>{c.status.label(lang)}</span>
+                </h1>
+                <div class="actions">
+                    <a class="button" href=Route::Children.href()>{t().back_to_list}</a>
+                    <a class="button primary" id="edit-child" href=Route::EditChild(c.id).href()>{t().edit}</a>
+                </div>
+            </div>
+            <p class="muted">{facts}</p>
+            {(!problems.is_empty()).then(|| view! {
+                <div class="warning" id="child-problems">{t().warnings}"："{problems.join("；")}</div>
+            })}
+            <div class="columns two">
+                <section class="card">
+                    <table class="fields">
+                        <tbody>
+                            {fields.into_iter().map(|(label, value)| view! {
+                                <tr><th>{field_label(label, lang)}</th><td>{value}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+                <section class="card">
+                    <h2>{t().history}</h2>
+                    {move || match history.get() {
+                        None => view! { <p class="muted">{t().loading}</p> }.into_any(),
+                        Some(h) if h.is_empty() => view! { <p class="muted">{t().history_empty}</p> }.into_any(),
+                        Some(h) => view! {
+                            <ol class="history" id="history">
+                                {h.into_iter().map(history_entry).collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }}
+                </section>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+fn history_entry(e: AuditEntry) -> impl IntoView {
+    view! {
+        <li>
+            <div class="when">
+                <strong>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</strong>
+                " · " {e.operator} " · " {e.action.zh()}
+            </div>
+            <div>{e.summary}</div>
+            {(!e.changes.is_empty()).then(|| view! {
+                <table class="grid compact changes">
+                    <tbody>
+                        {e.changes.into_iter().map(|c| view! {
+                            <tr><th>{c.field}</th><td class="before">{c.before}</td><td>"→"</td><td class="after">{c.after}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </li>
+    }
+}
+
+/// The core labels fields in Chinese; English readers get a translation.
+fn field_label(zh: &'static str, lang: baoxue_core::model::Lang) -> &'static str {
+    if lang == baoxue_core::model::Lang::Zh {
+        return zh;
+    }
+    match zh {
+        "姓名" => "Name",
+        "身份证号" => "ID number",
+        "无身份证号原因" => "Reason for no ID",
+        "性别" => "Sex",
+        "出生日期" => "Birth date",
+        "民族" => "Ethnicity",
+        "户籍地" => "Household registration",
+        "现居住地" => "Residence",
+        "监护人" => "Guardian",
+        "监护人关系" => "Relation",
+        "监护人电话" => "Guardian's phone",
+        "父母外出务工" => "Parents away for work",
+        "学籍号" => "Student number",
+        "学校" => "School",
+        "年级" => "Grade",
+        "班级" => "Class",
+        "就学状态" => "Status",
+        "重点群体" => "Special groups",
+        "残疾类别" => "Disability",
+        "备注" => "Note",
+        other => other,
+    }
+}

@@ -1,0 +1,479 @@
+//! Add or edit a child. The ID number fills in birth date and sex; disagreements are shown.
+
+use baoxue_core::ledger::SaveError;
+use baoxue_core::model::{
+    Address, Child, DisabilityCategory, Guardian, Labelled, NoIdReason, Relation, Sex,
+    SpecialGroup, Status, ETHNICITIES,
+};
+use baoxue_core::rules::id_number::IdNumber;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::demo::{now, today};
+use crate::app::{mark, measure, AppState, Route};
+use crate::components::select::EnumSelect;
+use crate::i18n::text;
+use crate::store;
+
+/// Every editable field as a signal.
+#[derive(Clone, Copy)]
+struct Fields {
+    id_number: RwSignal<String>,
+    has_no_id: RwSignal<bool>,
+    no_id_reason: RwSignal<Option<NoIdReason>>,
+    name: RwSignal<String>,
+    sex: RwSignal<Option<Sex>>,
+    birth_date: RwSignal<String>,
+    ethnicity: RwSignal<String>,
+    hukou_township: RwSignal<String>,
+    hukou_detail: RwSignal<String>,
+    residence_township: RwSignal<String>,
+    residence_detail: RwSignal<String>,
+    guardian_name: RwSignal<String>,
+    guardian_relation: RwSignal<Option<Relation>>,
+    guardian_phone: RwSignal<String>,
+    parents_away: RwSignal<bool>,
+    student_number: RwSignal<String>,
+    school: RwSignal<String>,
+    grade: RwSignal<String>,
+    class_name: RwSignal<String>,
+    status: RwSignal<Option<Status>>,
+    groups: RwSignal<Vec<SpecialGroup>>,
+    disability: RwSignal<Option<DisabilityCategory>>,
+    note: RwSignal<String>,
+}
+
+impl Fields {
+    fn from(c: Option<&Child>) -> Self {
+        let s = |v: String| RwSignal::new(v);
+        Fields {
+            id_number: s(c
+                .and_then(|c| c.id_number.as_ref())
+                .map(|i| i.to_string())
+                .unwrap_or_default()),
+            has_no_id: RwSignal::new(c.is_some_and(|c| c.id_number.is_none())),
+            no_id_reason: RwSignal::new(c.and_then(|c| c.no_id_reason)),
+            name: s(c.map(|c| c.name.clone()).unwrap_or_default()),
+            sex: RwSignal::new(c.map(|c| c.sex)),
+            birth_date: s(c.map(|c| c.birth_date.to_string()).unwrap_or_default()),
+            ethnicity: s(c
+                .map(|c| c.ethnicity.clone())
+                .unwrap_or_else(|| "汉族".into())),
+            hukou_township: s(c
+                .and_then(|c| c.hukou.township_code.clone())
+                .unwrap_or_default()),
+            hukou_detail: s(c.map(|c| c.hukou.detail.clone()).unwrap_or_default()),
+            residence_township: s(c
+                .and_then(|c| c.residence.township_code.clone())
+                .unwrap_or_default()),
+            residence_detail: s(c.map(|c| c.residence.detail.clone()).unwrap_or_default()),
+            guardian_name: s(c.map(|c| c.guardian.name.clone()).unwrap_or_default()),
+            guardian_relation: RwSignal::new(Some(
+                c.map(|c| c.guardian.relation).unwrap_or(Relation::Father),
+            )),
+            guardian_phone: s(c.map(|c| c.guardian.phone.clone()).unwrap_or_default()),
+            parents_away: RwSignal::new(c.is_some_and(|c| c.parents_away)),
+            student_number: s(c.and_then(|c| c.student_number.clone()).unwrap_or_default()),
+            school: s(c
+                .and_then(|c| c.school_id)
+                .map(|i| i.to_string())
+                .unwrap_or_default()),
+            grade: s(c
+                .and_then(|c| c.grade)
+                .map(|g| g.to_string())
+                .unwrap_or_default()),
+            class_name: s(c.map(|c| c.class_name.clone()).unwrap_or_default()),
+            status: RwSignal::new(Some(c.map(|c| c.status).unwrap_or(Status::InSchool))),
+            groups: RwSignal::new(c.map(|c| c.groups.clone()).unwrap_or_default()),
+            disability: RwSignal::new(c.and_then(|c| c.disability)),
+            note: s(c.map(|c| c.note.clone()).unwrap_or_default()),
+        }
+    }
+
+    /// The record as entered, or the reasons it cannot be one.
+    fn to_child(self, base: Option<&Child>) -> Result<Child, Vec<String>> {
+        let mut errors = Vec::new();
+        let id_number = if self.has_no_id.get_untracked() {
+            None
+        } else {
+            match IdNumber::parse(&self.id_number.get_untracked()) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    errors.push(e.to_string());
+                    None
+                }
+            }
+        };
+        let birth = NaiveDate::parse_from_str(self.birth_date.get_untracked().trim(), "%Y-%m-%d")
+            .ok()
+            .or_else(|| id_number.as_ref().map(IdNumber::birth_date));
+        if birth.is_none() {
+            errors.push("请填写出生日期（格式 2015-03-08）".into());
+        }
+        let sex = self
+            .sex
+            .get_untracked()
+            .or_else(|| id_number.as_ref().map(IdNumber::sex));
+        if sex.is_none() {
+            errors.push("请选择性别".into());
+        }
+        let grade = self.grade.get_untracked().parse::<u8>().ok();
+        let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let groups = self.groups.get_untracked();
+        Ok(Child {
+            id: base.map(|c| c.id).unwrap_or_else(Uuid::new_v4),
+            no_id_reason: if id_number.is_none() {
+                self.no_id_reason.get_untracked()
+            } else {
+                None
+            },
+            id_number,
+            name: self.name.get_untracked().trim().to_string(),
+            sex: sex.unwrap_or(Sex::Male),
+            birth_date: birth.unwrap_or_default(),
+            ethnicity: self.ethnicity.get_untracked(),
+            hukou: Address {
+                township_code: opt(self.hukou_township.get_untracked()),
+                detail: self.hukou_detail.get_untracked().trim().to_string(),
+            },
+            residence: Address {
+                township_code: opt(self.residence_township.get_untracked()),
+                detail: self.residence_detail.get_untracked().trim().to_string(),
+            },
+            guardian: Guardian {
+                name: self.guardian_name.get_untracked().trim().to_string(),
+                relation: self
+                    .guardian_relation
+                    .get_untracked()
+                    .unwrap_or(Relation::Other),
+                phone: self.guardian_phone.get_untracked().trim().to_string(),
+            },
+            parents_away: self.parents_away.get_untracked(),
+            student_number: opt(self.student_number.get_untracked()),
+            school_id: Uuid::parse_str(&self.school.get_untracked()).ok(),
+            grade,
+            class_name: self.class_name.get_untracked().trim().to_string(),
+            status: self.status.get_untracked().unwrap_or(Status::InSchool),
+            disability: if groups.contains(&SpecialGroup::Disabled) {
+                self.disability.get_untracked()
+            } else {
+                None
+            },
+            groups,
+            note: self.note.get_untracked().trim().to_string(),
+            revision: base.map(|c| c.revision).unwrap_or(0),
+            updated_at: now(),
+        })
+    }
+}
+
+/// The add/edit form. `id` is the child to edit, `None` to add one.
+#[component]
+pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let base = id.and_then(|id| state.ledger.with_value(|l| l.child(id).cloned()));
+    if id.is_some() && base.is_none() {
+        return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
+    }
+    let f = Fields::from(base.as_ref());
+    let errors = RwSignal::new(Vec::<String>::new());
+    let saving = RwSignal::new(false);
+
+    // What the ID number says, live.
+    let parsed = Memo::new(move |_| {
+        let raw = f.id_number.get();
+        if f.has_no_id.get() || raw.trim().is_empty() {
+            None
+        } else {
+            Some(IdNumber::parse(&raw).map_err(|e| e.to_string()))
+        }
+    });
+    Effect::watch(
+        move || parsed.get(),
+        move |p, _, _| {
+            if let Some(Ok(id)) = p {
+                f.birth_date.set(id.birth_date().to_string());
+                f.sex.set(Some(id.sex()));
+            }
+        },
+        false,
+    );
+    let id_error = move || match parsed.get() {
+        Some(Err(e)) if f.id_number.with(|s| s.trim().chars().count() >= 15) => Some(e),
+        _ => None,
+    };
+    let disagreements = move || {
+        let Some(Ok(id)) = parsed.get() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        if let Ok(b) = NaiveDate::parse_from_str(f.birth_date.get().trim(), "%Y-%m-%d") {
+            if b != id.birth_date() {
+                out.push(format!(
+                    "出生日期 {b} 与身份证号中的 {} 不一致",
+                    id.birth_date()
+                ));
+            }
+        }
+        if let Some(s) = f.sex.get() {
+            if s != id.sex() {
+                out.push(format!(
+                    "性别“{}”与身份证号（{}）不一致",
+                    s.zh(),
+                    id.sex().zh()
+                ));
+            }
+        }
+        out
+    };
+    let age_hint = move || {
+        NaiveDate::parse_from_str(f.birth_date.get().trim(), "%Y-%m-%d")
+            .ok()
+            .map(|b| {
+                use baoxue_core::rules::school_age::*;
+                let today = today();
+                let g = expected_grade(b, school_year_of(today));
+                let lang = state.lang.get();
+                let grade = if (1..=9).contains(&g) {
+                    format!("{g}")
+                } else if g < 1 {
+                    "—".into()
+                } else {
+                    "9+".into()
+                };
+                format!(
+                    "{} {} · {} {}",
+                    text(lang).age,
+                    age_on(b, today),
+                    text(lang).expected_grade,
+                    grade
+                )
+            })
+    };
+
+    let base_for_save = base.clone();
+    let save = move |_| {
+        let child = match f.to_child(base_for_save.as_ref()) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.set(e);
+                return;
+            }
+        };
+        let operator = state.operator();
+        let prepared = state
+            .ledger
+            .with_value(|l| l.prepare_save(child, &operator, now()));
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(SaveError::Invalid(problems)) => {
+                errors.set(problems.iter().map(ToString::to_string).collect());
+                return;
+            }
+            Err(e) => {
+                errors.set(vec![e.to_string()]);
+                return;
+            }
+        };
+        errors.set(Vec::new());
+        saving.set(true);
+        spawn_local(async move {
+            let Some(db) = state.db() else { return };
+            mark("baoxue-save-start");
+            let result = store::save_child(&db, &prepared).await;
+            measure("baoxue-save", "baoxue-save-start");
+            saving.set(false);
+            match result {
+                Ok(()) => {
+                    let id = prepared.child.id;
+                    let warnings: Vec<String> =
+                        prepared.warnings.iter().map(ToString::to_string).collect();
+                    state.update_ledger(|l| l.apply(prepared));
+                    let t = text(state.lang.get_untracked());
+                    if warnings.is_empty() {
+                        state.info(t.saved);
+                    } else {
+                        state.info(format!(
+                            "{}。{}：{}",
+                            t.saved,
+                            t.warnings,
+                            warnings.join("；")
+                        ));
+                    }
+                    state.navigate(Route::Child(id));
+                }
+                Err(e) => errors.set(vec![e.to_string()]),
+            }
+        });
+    };
+
+    let townships = move || {
+        state
+            .installation
+            .with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
+    };
+    let township_select = move |value: RwSignal<String>, id: &'static str| {
+        view! {
+            <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="">{move || t().outside_county}</option>
+                {move || townships().into_iter().map(|d| {
+                    let code = d.code.clone();
+                    view! { <option value=d.code selected=move || value.get() == code>{d.name}</option> }
+                }).collect_view()}
+            </select>
+        }
+    };
+    let schools = move || {
+        state.with_ledger(|l| {
+            l.schools()
+                .iter()
+                .map(|s| (s.id.to_string(), s.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let cancel_href = base
+        .as_ref()
+        .map(|c| Route::Child(c.id).href())
+        .unwrap_or_else(|| Route::Children.href());
+    let title = move || match &base {
+        Some(c) => format!("{}：{}", t().edit, c.name),
+        None => t().add_child.to_string(),
+    };
+
+    view! {
+        <h1>{title}</h1>
+        <form class="child-form" on:submit=|ev| ev.prevent_default()>
+            <fieldset>
+                <legend>{move || t().section_identity}</legend>
+                <div class="form-grid">
+                    <label class="field wide">
+                        <span>{move || t().id_number}</span>
+                        <input id="f-id-number" class="mono" maxlength="24" bind:value=f.id_number disabled=f.has_no_id autocomplete="off"/>
+                        <small class="hint">{move || t().id_hint}</small>
+                        {move || id_error().map(|e| view! { <small class="error" id="id-error">{e}</small> })}
+                    </label>
+                    <label class="field check">
+                        <input type="checkbox" id="f-no-id" bind:checked=f.has_no_id/>
+                        <span>{move || t().has_no_id}</span>
+                    </label>
+                    <Show when=move || f.has_no_id.get()>
+                        <label class="field">
+                            <span>{move || t().no_id_reason}</span>
+                            <EnumSelect value=f.no_id_reason empty=Signal::derive(move || t().choose) id="f-no-id-reason".to_string()/>
+                        </label>
+                    </Show>
+                    <label class="field">
+                        <span>{move || t().name}</span>
+                        <input id="f-name" bind:value=f.name/>
+                    </label>
+                    <label class="field">
+                        <span>{move || t().sex}</span>
+                        <EnumSelect value=f.sex empty=Signal::derive(move || t().choose) id="f-sex".to_string()/>
+                    </label>
+                    <label class="field">
+                        <span>{move || t().birth_date}</span>
+                        <input id="f-birth" type="date" bind:value=f.birth_date/>
+                        <small class="hint">{age_hint}</small>
+                    </label>
+                    <label class="field">
+                        <span>{move || t().ethnicity}</span>
+                        <select id="f-ethnicity" on:change=move |ev| f.ethnicity.set(event_target_value(&ev))>
+                            {ETHNICITIES.iter().map(|e| view! { <option value=*e selected=move || f.ethnicity.get() == *e>{*e}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                {move || {
+                    let d = disagreements();
+                    (!d.is_empty()).then(|| view! { <div class="warning" id="id-disagreement">{d.join("；")}</div> })
+                }}
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().section_family}</legend>
+                <div class="form-grid">
+                    <label class="field"><span>{move || t().hukou}</span>{township_select(f.hukou_township, "f-hukou-township")}</label>
+                    <label class="field"><span>{move || t().address_detail}</span><input id="f-hukou-detail" bind:value=f.hukou_detail/></label>
+                    <label class="field"><span>{move || t().residence}</span>{township_select(f.residence_township, "f-residence-township")}</label>
+                    <label class="field"><span>{move || t().address_detail}</span><input id="f-residence-detail" bind:value=f.residence_detail/></label>
+                    <label class="field"><span>{move || t().guardian_name}</span><input id="f-guardian" bind:value=f.guardian_name/></label>
+                    <label class="field"><span>{move || t().guardian_relation}</span><EnumSelect value=f.guardian_relation id="f-relation".to_string()/></label>
+                    <label class="field"><span>{move || t().guardian_phone}</span><input id="f-phone" type="tel" bind:value=f.guardian_phone/></label>
+                    <label class="field check"><input type="checkbox" id="f-parents-away" bind:checked=f.parents_away/><span>{move || t().parents_away}</span></label>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().section_school}</legend>
+                <div class="form-grid">
+                    <label class="field"><span>{move || t().status}</span><EnumSelect value=f.status id="f-status".to_string()/></label>
+                    <label class="field">
+                        <span>{move || t().school}</span>
+                        <select id="f-school" on:change=move |ev| f.school.set(event_target_value(&ev))>
+                            <option value="">{move || t().none}</option>
+                            {move || schools().into_iter().map(|(id, name)| {
+                                let v = id.clone();
+                                view! { <option value=id selected=move || f.school.get() == v>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span>{move || t().grade}</span>
+                        <select id="f-grade" on:change=move |ev| f.grade.set(event_target_value(&ev))>
+                            <option value="">{move || t().none}</option>
+                            {(1..=9u8).map(|g| view! { <option value=g.to_string() selected=move || f.grade.get() == g.to_string()>{g}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field"><span>{move || t().class_name}</span><input id="f-class" bind:value=f.class_name/></label>
+                    <label class="field"><span>{move || t().student_number}</span><input id="f-student-number" class="mono" bind:value=f.student_number/></label>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>{move || t().section_groups}</legend>
+                <div class="checks">
+                    {SpecialGroup::ALL.iter().map(|g| {
+                        let g = *g;
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" id=format!("f-group-{}", g.key())
+                                    prop:checked=move || f.groups.with(|v| v.contains(&g))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        f.groups.update(|v| {
+                                            v.retain(|x| *x != g);
+                                            if on { v.push(g); v.sort(); }
+                                        });
+                                    }/>
+                                <span>{move || g.label(state.lang.get())}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <Show when=move || f.groups.with(|v| v.contains(&SpecialGroup::Disabled))>
+                    <label class="field">
+                        <span>{move || t().disability}</span>
+                        <EnumSelect value=f.disability empty=Signal::derive(move || t().choose) id="f-disability".to_string()/>
+                    </label>
+                </Show>
+                <label class="field wide"><span>{move || t().note}</span><textarea id="f-note" bind:value=f.note></textarea></label>
+            </fieldset>
+            {move || {
+                let e = errors.get();
+                (!e.is_empty()).then(|| view! {
+                    <div class="errors" role="alert" id="form-errors">
+                        <strong>{t().fix_errors}</strong>
+                        <ul>{e.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
+            <div class="actions">
+                <button type="button" id="save-child" class="primary" disabled=saving on:click=save>{move || t().save}</button>
+                <a class="button" href=cancel_href>{move || t().cancel}</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}

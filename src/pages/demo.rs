@@ -1,0 +1,142 @@
+//! Loading the synthetic demo county: generate in batches with progress, store in one
+//! transaction, then show it.
+
+use baoxue_core::demo::{DemoParams, Generator, DEFAULT_CHILDREN};
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{AuditAction, AuditEntry};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::i18n::text;
+use crate::store;
+
+const BATCH: usize = 2_000;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Generates and stores a demo county of `children`, replacing what is stored.
+pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
+    let t = text(state.lang.get_untracked());
+    let db = state.db().ok_or_else(|| t.error.to_string())?;
+    let table = crate::divisions::table().await?;
+    let mut params = DemoParams::new(today());
+    params.children = children;
+    let mut gen = Generator::new(params, &table).map_err(|e| e.to_string())?;
+    let mut all = Vec::with_capacity(children);
+    while gen.remaining() > 0 {
+        all.extend(gen.next_children(BATCH));
+        state.progress.set(Some(Progress {
+            label: t.demo_generating.to_string(),
+            done: all.len(),
+            total: children,
+        }));
+        TimeoutFuture::new(0).await;
+    }
+    state.progress.set(Some(Progress {
+        label: t.demo_saving.to_string(),
+        done: children,
+        total: children,
+    }));
+    TimeoutFuture::new(0).await;
+    let installation = gen.installation.clone();
+    let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
+    mark("baoxue-store-start");
+    let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
+    let audit = AuditEntry {
+        at: now(),
+        operator: installation.operator.clone(),
+        action: AuditAction::Import,
+        subject: "installation".into(),
+        summary: format!(
+            "载入演示县：{}，{}所学校，{}名儿童",
+            installation.unit_name(),
+            gen.schools.len(),
+            ledger.len()
+        ),
+        changes: Vec::new(),
+    };
+    let result = store::replace_all(&db, &installation, &gen.schools, &chunks, &audit).await;
+    measure("baoxue-store", "baoxue-store-start");
+    state.progress.set(None);
+    result.map_err(|e| e.to_string())?;
+    state.ledger.set_value(ledger);
+    state.installation.set(Some(installation));
+    state.ledger_rev.update(|r| *r += 1);
+    Ok(())
+}
+
+/// One click to load the demo county, with a choice of size.
+#[component]
+pub fn DemoPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let size = RwSignal::new(DEFAULT_CHILDREN);
+    let busy = RwSignal::new(false);
+    let run = move |_| {
+        let has_data = state.installation.with_untracked(Option::is_some);
+        if has_data && !confirm(text(state.lang.get_untracked()).reset_confirm) {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            match load_demo(state, size.get_untracked()).await {
+                Ok(()) => {
+                    state.info(text(state.lang.get_untracked()).demo_loaded);
+                    state.navigate(Route::Home);
+                }
+                Err(e) => state.error(e),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card demo-panel">
+            <h2>{move || t().demo_title}</h2>
+            <p>{move || t().demo_intro}</p>
+            <div class="row">
+                <label>
+                    {move || t().demo_size} " "
+                    <select id="demo-size" on:change=move |ev| {
+                        size.set(event_target_value(&ev).parse().unwrap_or(DEFAULT_CHILDREN))
+                    }>
+                        {[30_000usize, 100_000, 200_000]
+                            .into_iter()
+                            .map(|n| view! { <option value=n.to_string() selected=move || size.get() == n>{format_count(n)}</option> })
+                            .collect_view()}
+                    </select>
+                </label>
+                <button id="load-demo" class="primary" disabled=busy on:click=run>
+                    {move || t().demo_load}
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// 30000 → "30,000".
+pub fn format_count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Asks the user; `false` when the browser cannot ask.
+pub fn confirm(message: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}

@@ -1,0 +1,140 @@
+//! 工作台: where the unit stands, at a glance.
+
+use baoxue_core::model::{AuditEntry, Labelled, Status};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::demo::format_count;
+use crate::app::{AppState, Route};
+use crate::i18n::text;
+use crate::store;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let summary = Memo::new(move |_| state.with_ledger(|l| l.summary()));
+    let schools = Memo::new(move |_| state.with_ledger(|l| l.schools().len()));
+    let recent = RwSignal::new(Vec::<AuditEntry>::new());
+    Effect::new(move |_| {
+        state.ledger_rev.track();
+        if let Some(db) = state.db() {
+            spawn_local(async move {
+                match store::recent_audit(&db, 12).await {
+                    Ok(r) => recent.set(r),
+                    Err(e) => state.error(e.to_string()),
+                }
+            });
+        }
+    });
+    let count_of = move |s: Status| {
+        summary.with(|x| {
+            x.by_status
+                .iter()
+                .find(|(k, _)| *k == s)
+                .map(|x| x.1)
+                .unwrap_or(0)
+        })
+    };
+    let pct = move |n: usize| {
+        let total = summary.with(|s| s.total);
+        if total == 0 {
+            "–".to_string()
+        } else {
+            format!("{:.2}%", n as f64 * 100.0 / total as f64)
+        }
+    };
+    let show_status = move |status: Option<Status>| {
+        state.filters.reset();
+        state.filters.status.set(status);
+        state.navigate(Route::Children);
+    };
+
+    view! {
+        <h1>{move || t().home_title}</h1>
+        <p class="muted">
+            {move || state.installation.with(|i| i.as_ref().map(|i| i.unit_name()))} " · "
+            {move || format!("{} {}", schools.get(), t().schools_count)} " · "
+            {move || state.installation.with(|i| i.as_ref().map(|i| i.townships.len())).unwrap_or(0)} " " {move || t().townships_count}
+        </p>
+        <div class="cards">
+            <button class="stat" id="stat-total" on:click=move |_| show_status(None)>
+                <span class="label">{move || t().total_children}</span>
+                <span class="value">{move || format_count(summary.with(|s| s.total))}</span>
+            </button>
+            <div class="stat">
+                <span class="label">{move || t().enrolled}</span>
+                <span class="value">{move || format_count(summary.with(|s| s.enrolled))}</span>
+                <span class="sub">{move || pct(summary.with(|s| s.enrolled))}</span>
+            </div>
+            <button class="stat warn" id="stat-suspects" on:click=move |_| show_status(Some(Status::SuspectedDropout))>
+                <span class="label">{move || t().suspects}</span>
+                <span class="value">{move || format_count(count_of(Status::SuspectedDropout))}</span>
+            </button>
+            <button class="stat alert" id="stat-dropouts" on:click=move |_| show_status(Some(Status::Dropout))>
+                <span class="label">{move || t().dropouts}</span>
+                <span class="value">{move || format_count(count_of(Status::Dropout))}</span>
+            </button>
+            <div class="stat">
+                <span class="label">{move || t().without_id}</span>
+                <span class="value">{move || format_count(summary.with(|s| s.without_id))}</span>
+                <span class="sub">{move || format!("{} {}", t().id_disagree, summary.with(|s| s.id_disagreements))}</span>
+            </div>
+        </div>
+        <Show when=move || summary.with(|s| s.total == 0)>
+            <p class="card empty">{move || t().no_children_yet}</p>
+        </Show>
+        <div class="columns">
+            <section class="card">
+                <h2>{move || t().by_status}</h2>
+                <table class="grid compact">
+                    <thead><tr><th>{move || t().status}</th><th class="num">{move || t().count}</th><th class="num">{move || t().share}</th></tr></thead>
+                    <tbody>
+                        {move || summary.get().by_status.into_iter().filter(|(_, n)| *n > 0).map(|(s, n)| view! {
+                            <tr class=if s.is_concern() { "concern" } else { "" }>
+                                <td><a href="#/children" on:click=move |ev| { ev.prevent_default(); show_status(Some(s)); }>{s.label(state.lang.get())}</a></td>
+                                <td class="num">{format_count(n)}</td>
+                                <td class="num">{pct(n)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>{move || t().by_group}</h2>
+                <table class="grid compact">
+                    <thead><tr><th>{move || t().group}</th><th class="num">{move || t().count}</th><th class="num">{move || t().share}</th></tr></thead>
+                    <tbody>
+                        {move || summary.get().by_group.into_iter().map(|(g, n)| view! {
+                            <tr>
+                                <td><a href="#/children" on:click=move |ev| {
+                                    ev.prevent_default();
+                                    state.filters.reset();
+                                    state.filters.group.set(Some(g));
+                                    state.navigate(Route::Children);
+                                }>{g.label(state.lang.get())}</a></td>
+                                <td class="num">{format_count(n)}</td>
+                                <td class="num">{pct(n)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>{move || t().recent_changes}</h2>
+                <table class="grid compact">
+                    <thead><tr><th>{move || t().when}</th><th>{move || t().who}</th><th>{move || t().what}</th></tr></thead>
+                    <tbody>
+                        {move || recent.get().into_iter().map(|e| view! {
+                            <tr>
+                                <td class="nowrap">{e.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                <td>{e.operator}</td>
+                                <td>{e.summary}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,342 @@
+//! IndexedDB through rexie: the only door to stored data. Every function takes and returns
+//! core types and is one transaction; each change writes its audit entry inside that
+//! transaction. See docs/storage.md for the layout and why.
+
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::rc::Rc;
+
+use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
+use baoxue_core::ledger::PreparedChildSave;
+use baoxue_core::model::{AuditEntry, Child, Installation, School};
+use js_sys::Uint8Array;
+use rexie::{KeyRange, Rexie, Store, TransactionMode};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+
+use schema::{AUDIT, CHILDREN_V1, CHUNKS, META, SCHOOLS};
+pub use schema::{DB_NAME, SCHEMA_VERSION};
+
+/// Everything that can go wrong in storage, in words for the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "无法打开浏览器数据库（IndexedDB）：{0}。请确认浏览器未处于无痕模式，且允许本站保存数据。"
+    )]
+    Open(String),
+    #[error("保存失败，数据未作任何更改：{0}")]
+    Write(String),
+    #[error("读取数据失败：{0}")]
+    Read(String),
+    #[error("浏览器中的数据已损坏（{what}）：{detail}")]
+    Corrupt { what: String, detail: String },
+    #[error("{0}")]
+    Chunk(#[from] ChunkError),
+}
+
+fn write_err(e: impl std::fmt::Debug) -> StoreError {
+    StoreError::Write(describe(e))
+}
+
+fn read_err(e: impl std::fmt::Debug) -> StoreError {
+    StoreError::Read(describe(e))
+}
+
+/// Turns an IndexedDB error into words; quota errors get a message of their own.
+fn describe(e: impl std::fmt::Debug) -> String {
+    let text = format!("{e:?}");
+    if text.contains("Quota") {
+        "浏览器存储空间已满，请清理磁盘空间或导出备份后重试".to_string()
+    } else {
+        text
+    }
+}
+
+/// An open database.
+#[derive(Clone)]
+pub struct Db(Rc<Rexie>);
+
+/// What is stored, loaded at start.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub installation: Option<Installation>,
+    pub schools: Vec<School>,
+    pub children: Vec<Child>,
+}
+
+/// Opens (creating or upgrading) the database, then runs data migrations.
+pub async fn open() -> Result<Db, StoreError> {
+    open_named(DB_NAME).await
+}
+
+pub async fn open_named(name: &str) -> Result<Db, StoreError> {
+    let rexie = schema::builder(name)
+        .build()
+        .await
+        .map_err(|e| StoreError::Open(describe(e)))?;
+    let db = Db(Rc::new(rexie));
+    schema::migrate_data(&db).await?;
+    Ok(db)
+}
+
+/// Deletes a database entirely (tests and "reset").
+pub async fn delete_named(name: &str) -> Result<(), StoreError> {
+    Rexie::delete(name).await.map_err(write_err)
+}
+
+impl Db {
+    fn tx(&self, stores: &[&str], mode: TransactionMode) -> Result<rexie::Transaction, StoreError> {
+        self.0.transaction(stores, mode).map_err(|e| match mode {
+            TransactionMode::ReadOnly => read_err(e),
+            _ => write_err(e),
+        })
+    }
+
+    pub fn close(self) {
+        if let Ok(r) = Rc::try_unwrap(self.0) {
+            r.close();
+        }
+    }
+}
+
+/// Runs `body` in one read-write transaction over `stores`; aborts on any error so nothing is
+/// half-written.
+async fn write<F, Fut>(db: &Db, stores: &[&str], body: F) -> Result<(), StoreError>
+where
+    F: FnOnce(rexie::Transaction) -> Fut,
+    Fut: std::future::Future<Output = Result<rexie::Transaction, (rexie::Transaction, StoreError)>>,
+{
+    let tx = db.tx(stores, TransactionMode::ReadWrite)?;
+    match body(tx).await {
+        Ok(tx) => tx.done().await.map(|_| ()).map_err(write_err),
+        Err((tx, e)) => {
+            // The transaction may already be aborted by the failed request.
+            let _ = tx.abort().await;
+            Err(e)
+        }
+    }
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, StoreError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(write_err)
+}
+
+fn from_js<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, StoreError> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| StoreError::Corrupt {
+        what: what.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+fn json_value<T: Serialize>(v: &T) -> Result<JsValue, StoreError> {
+    serde_json::to_string(v)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(write_err)
+}
+
+fn from_json<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, StoreError> {
+    let s = v.as_string().ok_or_else(|| StoreError::Corrupt {
+        what: what.to_string(),
+        detail: "不是文本".to_string(),
+    })?;
+    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
+        what: what.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+async fn put(store: &Store, value: &JsValue, key: Option<&JsValue>) -> Result<(), StoreError> {
+    store.put(value, key).await.map(|_| ()).map_err(write_err)
+}
+
+async fn put_audit(tx: &rexie::Transaction, entry: &AuditEntry) -> Result<(), StoreError> {
+    let store = tx.store(AUDIT).map_err(write_err)?;
+    store
+        .add(&to_js(entry)?, None)
+        .await
+        .map(|_| ())
+        .map_err(write_err)
+}
+
+async fn put_chunk(store: &Store, no: u32, bytes: &[u8]) -> Result<(), StoreError> {
+    let value = Uint8Array::from(bytes);
+    put(store, &value.into(), Some(&JsValue::from(no))).await
+}
+
+macro_rules! step {
+    ($tx:ident, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(err) => return Err(($tx, err)),
+        }
+    };
+}
+pub(crate) use step;
+
+/// Loads the installation, schools and every child.
+pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
+    let tx = db.tx(&[META, SCHOOLS, CHUNKS], TransactionMode::ReadOnly)?;
+    let meta = tx.store(META).map_err(read_err)?;
+    let installation = match meta.get("installation".into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => Some(from_json(v, "单位设置")?),
+        _ => None,
+    };
+    let schools = tx
+        .store(SCHOOLS)
+        .map_err(read_err)?
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_js(v, "学校"))
+        .collect::<Result<Vec<School>, _>>()?;
+    let chunks = tx
+        .store(CHUNKS)
+        .map_err(read_err)?
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?;
+    let mut children = Vec::new();
+    for (i, v) in chunks.into_iter().enumerate() {
+        let bytes = v
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| StoreError::Corrupt {
+                what: format!("儿童数据块{i}"),
+                detail: "不是二进制数据".into(),
+            })?
+            .to_vec();
+        children.extend(decode_chunk(&bytes)?);
+    }
+    Ok(Loaded {
+        installation,
+        schools,
+        children,
+    })
+}
+
+/// Saves the installation (first start, or a changed operator name).
+pub async fn save_installation(
+    db: &Db,
+    inst: &Installation,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let value = json_value(inst)?;
+    write(db, &[META, AUDIT], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(tx, put(&meta, &value, Some(&"installation".into())).await);
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
+    .await
+}
+
+/// Adds or updates one school.
+pub async fn save_school(db: &Db, school: &School, audit: &AuditEntry) -> Result<(), StoreError> {
+    let value = to_js(school)?;
+    write(db, &[SCHOOLS, AUDIT], |tx| async move {
+        let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
+        step!(tx, put(&store, &value, None).await);
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
+    .await
+}
+
+/// Writes a prepared child save: the chunk holding the child and the audit entry, together.
+pub async fn save_child(db: &Db, p: &PreparedChildSave) -> Result<(), StoreError> {
+    write(db, &[CHUNKS, AUDIT], |tx| async move {
+        let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
+        step!(tx, put_chunk(&chunks, p.chunk_no, &p.chunk_bytes).await);
+        step!(tx, put_audit(&tx, &p.audit).await);
+        Ok(tx)
+    })
+    .await
+}
+
+/// Replaces everything stored with a new installation (demo load, restore): all of it lands,
+/// or the old data stays as it was.
+pub async fn replace_all(
+    db: &Db,
+    inst: &Installation,
+    schools: &[School],
+    chunks: &[(u32, Vec<u8>)],
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let inst_value = json_value(inst)?;
+    let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
+    write(
+        db,
+        &[META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT],
+        |tx| async move {
+            for name in [META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT] {
+                let store = step!(tx, tx.store(name).map_err(write_err));
+                step!(tx, store.clear().await.map_err(write_err));
+            }
+            let meta = step!(tx, tx.store(META).map_err(write_err));
+            step!(
+                tx,
+                put(&meta, &inst_value, Some(&"installation".into())).await
+            );
+            let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
+            for v in &school_values {
+                step!(tx, put(&store, v, None).await);
+            }
+            let store = step!(tx, tx.store(CHUNKS).map_err(write_err));
+            for (no, bytes) in chunks {
+                step!(tx, put_chunk(&store, *no, bytes).await);
+            }
+            step!(tx, put_audit(&tx, audit).await);
+            Ok(tx)
+        },
+    )
+    .await
+}
+
+/// Erases every record: the browser goes back to first start.
+pub async fn clear_all(db: &Db) -> Result<(), StoreError> {
+    write(
+        db,
+        &[META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT],
+        |tx| async move {
+            for name in [META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT] {
+                let store = step!(tx, tx.store(name).map_err(write_err));
+                step!(tx, store.clear().await.map_err(write_err));
+            }
+            Ok(tx)
+        },
+    )
+    .await
+}
+
+/// The audit trail of one child, school or the installation, oldest first.
+pub async fn audit_of(db: &Db, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
+    let tx = db.tx(&[AUDIT], TransactionMode::ReadOnly)?;
+    let index = tx
+        .store(AUDIT)
+        .and_then(|s| s.index(schema::AUDIT_BY_SUBJECT))
+        .map_err(read_err)?;
+    let range = KeyRange::only(&subject.into()).map_err(read_err)?;
+    index
+        .get_all(Some(range), None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_js(v, "操作日志"))
+        .collect()
+}
+
+/// The newest audit entries, newest first.
+pub async fn recent_audit(db: &Db, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+    let tx = db.tx(&[AUDIT], TransactionMode::ReadOnly)?;
+    let store = tx.store(AUDIT).map_err(read_err)?;
+    store
+        .scan(None, Some(limit), None, Some(rexie::Direction::Prev))
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|(_, v)| from_js(v, "操作日志"))
+        .collect()
+}

@@ -1,0 +1,113 @@
+//! The database schema, its versions, and the data migrations between them.
+//!
+//! The `idb` builder under rexie deletes every object store it is not told about on upgrade,
+//! so this one builder declares every store, including the legacy ones still to be migrated.
+//!
+//! - Version 1: `meta`, `schools`, `audit`, and `children` with one JSON object per child.
+//! - Version 2: adds `child_chunks` (children packed 1,000 to a binary chunk). On open, any
+//!   children left in `children` move into chunks in one transaction.
+
+use baoxue_core::ledger::chunk::{decode_chunk, encode_chunk, CHUNK_SIZE};
+use baoxue_core::model::{AuditAction, AuditEntry, Child};
+use js_sys::Uint8Array;
+use rexie::{Index, ObjectStore, Rexie, RexieBuilder, TransactionMode};
+use wasm_bindgen::JsCast;
+
+use super::{from_js, put_audit, put_chunk, read_err, step, write, write_err, Db, StoreError};
+
+/// Unique to the app: every file:// page may share one origin.
+pub const DB_NAME: &str = "baoxue-kongchuobaoxue";
+pub const SCHEMA_VERSION: u32 = 2;
+
+pub const META: &str = "meta";
+pub const SCHOOLS: &str = "schools";
+pub const AUDIT: &str = "audit";
+pub const AUDIT_BY_SUBJECT: &str = "by_subject";
+/// Version 1 layout: one object per child. Kept declared so upgrades can migrate it.
+pub const CHILDREN_V1: &str = "children";
+pub const CHUNKS: &str = "child_chunks";
+
+/// Stores of version 1, for tests that write a version-1 database.
+pub fn builder_v1(name: &str) -> RexieBuilder {
+    Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new(META))
+        .add_object_store(
+            ObjectStore::new(SCHOOLS)
+                .key_path("id")
+                .add_index(Index::new("by_code", "code").unique(true)),
+        )
+        .add_object_store(
+            ObjectStore::new(AUDIT)
+                .auto_increment(true)
+                .add_index(Index::new(AUDIT_BY_SUBJECT, "subject")),
+        )
+        .add_object_store(ObjectStore::new(CHILDREN_V1).key_path("id"))
+}
+
+/// The current schema: the only place the app builds a database.
+pub fn builder(name: &str) -> RexieBuilder {
+    builder_v1(name)
+        .version(SCHEMA_VERSION)
+        .add_object_store(ObjectStore::new(CHUNKS))
+}
+
+/// Moves version-1 children into chunks, after the existing ones, in one transaction.
+pub async fn migrate_data(db: &Db) -> Result<(), StoreError> {
+    let tx = db.tx(&[CHILDREN_V1], TransactionMode::ReadOnly)?;
+    let legacy = tx.store(CHILDREN_V1).map_err(read_err)?;
+    if legacy.count(None).await.map_err(read_err)? == 0 {
+        return Ok(());
+    }
+    let legacy: Vec<Child> = legacy
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_js(v, "旧版儿童记录"))
+        .collect::<Result<_, _>>()?;
+    drop(tx);
+
+    let tx = db.tx(&[CHUNKS], TransactionMode::ReadOnly)?;
+    let mut children: Vec<Child> = Vec::new();
+    for v in tx
+        .store(CHUNKS)
+        .map_err(read_err)?
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?
+    {
+        let bytes = v
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| read_err("chunk"))?
+            .to_vec();
+        children.extend(decode_chunk(&bytes)?);
+    }
+    drop(tx);
+    let moved = legacy.len();
+    children.extend(legacy);
+    let chunks = children
+        .chunks(CHUNK_SIZE)
+        .enumerate()
+        .map(|(i, c)| Ok((i as u32, encode_chunk(c)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let audit = AuditEntry {
+        at: chrono::Local::now().naive_local(),
+        operator: "系统".into(),
+        action: AuditAction::Migrate,
+        subject: "installation".into(),
+        summary: format!("数据库升级到第{SCHEMA_VERSION}版：{moved}名儿童的记录已转存"),
+        changes: Vec::new(),
+    };
+    write(db, &[CHILDREN_V1, CHUNKS, AUDIT], |tx| async move {
+        let store = step!(tx, tx.store(CHUNKS).map_err(write_err));
+        for (no, bytes) in &chunks {
+            step!(tx, put_chunk(&store, *no, bytes).await);
+        }
+        let legacy = step!(tx, tx.store(CHILDREN_V1).map_err(write_err));
+        step!(tx, legacy.clear().await.map_err(write_err));
+        step!(tx, put_audit(&tx, &audit).await);
+        Ok(tx)
+    })
+    .await
+}

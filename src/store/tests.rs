@@ -1,0 +1,223 @@
+//! Storage tests in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
+//! Each test uses its own database name, deleted before and after.
+
+use baoxue_core::demo::{DemoParams, Generator};
+use baoxue_core::divisions::DivisionTable;
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{AuditAction, AuditEntry, Child, Installation, School, Status};
+use chrono::NaiveDate;
+use wasm_bindgen_test::*;
+
+use super::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()
+}
+
+/// A small demo county from the real division table.
+fn county(children: usize) -> (Installation, Vec<School>, Vec<Child>) {
+    let table = DivisionTable::parse(include_str!("../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(today());
+    p.children = children;
+    let mut g = Generator::new(p, &table).unwrap();
+    let children = g.next_children(children);
+    (g.installation, g.schools, children)
+}
+
+fn audit(summary: &str) -> AuditEntry {
+    AuditEntry {
+        at: today().and_hms_opt(9, 0, 0).unwrap_or_default(),
+        operator: "测试员".into(),
+        action: AuditAction::Import,
+        subject: "installation".into(),
+        summary: summary.into(),
+        changes: Vec::new(),
+    }
+}
+
+async fn fresh(name: &str) -> Db {
+    delete_named(name).await.unwrap();
+    open_named(name).await.unwrap()
+}
+
+async fn finish(db: Db, name: &str) {
+    db.close();
+    delete_named(name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_database_has_no_installation() {
+    let name = "baoxue-test-empty";
+    let db = fresh(name).await;
+    let loaded = load_all(&db).await.unwrap();
+    assert!(loaded.installation.is_none());
+    assert!(loaded.children.is_empty());
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn writes_a_county_and_reads_every_record_back() {
+    let name = "baoxue-test-roundtrip";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(2_500);
+    let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    let chunks = ledger.encode_all().unwrap();
+    assert_eq!(chunks.len(), 3);
+    replace_all(&db, &inst, &schools, &chunks, &audit("载入"))
+        .await
+        .unwrap();
+    db.close();
+
+    let db = open_named(name).await.unwrap();
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.installation.as_ref(), Some(&inst));
+    assert_eq!(loaded.children, children);
+    let mut got = loaded.schools.clone();
+    let mut want = schools.clone();
+    got.sort_by_key(|s| s.id);
+    want.sort_by_key(|s| s.id);
+    assert_eq!(got, want);
+    let recent = recent_audit(&db, 5).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(recent[0].summary, "载入");
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn saving_one_child_writes_its_chunk_and_audit_together() {
+    let name = "baoxue-test-save-child";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(1_500);
+    let mut ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    replace_all(
+        &db,
+        &inst,
+        &schools,
+        &ledger.encode_all().unwrap(),
+        &audit("载入"),
+    )
+    .await
+    .unwrap();
+
+    // Edit a child in the second chunk.
+    let mut edited = children[1_200].clone();
+    edited.name = "<script>alert(1)</script>".into();
+    edited.note = "=HYPERLINK(\"x\")".into();
+    let now = today().and_hms_opt(10, 0, 0).unwrap_or_default();
+    let prepared = ledger.prepare_save(edited.clone(), "测试员", now).unwrap();
+    assert_eq!(prepared.chunk_no, 1);
+    save_child(&db, &prepared).await.unwrap();
+    ledger.apply(prepared);
+
+    let loaded = load_all(&db).await.unwrap();
+    let got = loaded.children.iter().find(|c| c.id == edited.id).unwrap();
+    assert_eq!(got.name, "<script>alert(1)</script>");
+    assert_eq!(got.note, "=HYPERLINK(\"x\")");
+    assert_eq!(got.revision, edited.revision + 1);
+    assert_eq!(loaded.children.len(), 1_500);
+    let history = audit_of(&db, &edited.id.to_string()).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].action, AuditAction::Update);
+    assert!(history[0]
+        .changes
+        .iter()
+        .any(|c| c.field == "姓名" && c.after == "<script>alert(1)</script>"));
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_replace_leaves_the_old_data_whole() {
+    let name = "baoxue-test-atomic";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(1_200);
+    let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    replace_all(
+        &db,
+        &inst,
+        &schools,
+        &ledger.encode_all().unwrap(),
+        &audit("第一次"),
+    )
+    .await
+    .unwrap();
+
+    // A second county whose two schools share a 学校标识码: the unique index refuses the
+    // second one after the stores were cleared and new chunks written in the same
+    // transaction. All of it must roll back.
+    let (inst2, mut schools2, children2) = county(300);
+    schools2[1].code = schools2[0].code.clone();
+    let ledger2 = Ledger::new(schools2.clone(), &inst2.townships, children2);
+    let err = replace_all(
+        &db,
+        &inst2,
+        &schools2,
+        &ledger2.encode_all().unwrap(),
+        &audit("第二次"),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(err, StoreError::Write(_)), "{err:?}");
+
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.children, children);
+    assert_eq!(loaded.schools.len(), schools.len());
+    let recent = recent_audit(&db, 5).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    assert_eq!(recent[0].summary, "第一次");
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn opens_a_version_1_database_and_finds_every_record() {
+    let name = "baoxue-test-migrate";
+    delete_named(name).await.unwrap();
+    let (inst, schools, mut children) = county(1_800);
+    children[5].status = Status::SuspectedDropout;
+
+    // Write the version-1 layout: one JSON object per child.
+    let v1 = schema::builder_v1(name).build().await.unwrap();
+    let tx = v1
+        .transaction(
+            &[schema::META, schema::SCHOOLS, schema::CHILDREN_V1],
+            TransactionMode::ReadWrite,
+        )
+        .unwrap();
+    tx.store(schema::META)
+        .unwrap()
+        .put(&json_value(&inst).unwrap(), Some(&"installation".into()))
+        .await
+        .unwrap();
+    let store = tx.store(schema::SCHOOLS).unwrap();
+    for s in &schools {
+        store.put(&to_js(s).unwrap(), None).await.unwrap();
+    }
+    let store = tx.store(schema::CHILDREN_V1).unwrap();
+    for c in &children {
+        store.put(&to_js(c).unwrap(), None).await.unwrap();
+    }
+    tx.done().await.unwrap();
+    assert_eq!(v1.version().unwrap(), 1);
+    v1.close();
+
+    // The current build opens it, upgrades, and moves the children into chunks.
+    let db = open_named(name).await.unwrap();
+    assert_eq!(db.0.version().unwrap(), SCHEMA_VERSION);
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.installation, Some(inst));
+    assert_eq!(loaded.schools.len(), schools.len());
+    let mut got = loaded.children.clone();
+    got.sort_by_key(|c| c.id);
+    children.sort_by_key(|c| c.id);
+    assert_eq!(got, children);
+    let recent = recent_audit(&db, 1).await.unwrap();
+    assert_eq!(recent[0].action, AuditAction::Migrate);
+    db.close();
+
+    // Opening again migrates nothing twice.
+    let db = open_named(name).await.unwrap();
+    assert_eq!(load_all(&db).await.unwrap().children.len(), 1_800);
+    assert_eq!(recent_audit(&db, 10).await.unwrap().len(), 1);
+    finish(db, name).await;
+}
