@@ -176,8 +176,17 @@ impl AppState {
         self.notice.set(Some(Notice::Error(message.into())));
     }
 
+    /// Shows a message that goes away by itself after a few seconds.
     pub fn info(&self, message: impl Into<String>) {
-        self.notice.set(Some(Notice::Info(message.into())));
+        let notice = Notice::Info(message.into());
+        self.notice.set(Some(notice.clone()));
+        let slot = self.notice;
+        gloo_timers::callback::Timeout::new(6_000, move || {
+            if slot.try_get_untracked().flatten().as_ref() == Some(&notice) {
+                slot.set(None);
+            }
+        })
+        .forget();
     }
 
     pub fn navigate(&self, route: Route) {

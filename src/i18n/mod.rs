@@ -41,6 +41,7 @@ texts! {
     choose: ("请选择", "Choose"),
     school_name: ("学校名称", "School name"),
     school_code: ("学校标识码（10位，可不填）", "School code (10 digits, optional)"),
+    school_code_short: ("学校标识码", "School code"),
     school_kind: ("学校类型", "School type"),
     operator_name: ("经办人姓名", "Operator's name"),
     operator_hint: ("记入每一条操作日志", "Written into every audit entry"),

@@ -73,7 +73,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
                     <table class="fields">
                         <tbody>
                             {fields.into_iter().map(|(label, value)| view! {
-                                <tr><th>{field_label(label, lang)}</th><td>{value}</td></tr>
+                                <tr><th>{field_label(label, lang)}</th><td>{if value.is_empty() { "—".to_string() } else { value }}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>

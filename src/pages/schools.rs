@@ -127,7 +127,7 @@ pub fn SchoolsPage() -> impl IntoView {
             <table class="grid" id="schools-table">
                 <thead><tr>
                     <th>{move || t().township}</th><th>{move || t().school_name}</th><th>{move || t().school_kind}</th>
-                    <th>{move || t().school_code}</th><th class="num">{move || t().school_children}</th><th></th>
+                    <th>{move || t().school_code_short}</th><th class="num">{move || t().school_children}</th><th></th>
                 </tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(s, town, n)| {

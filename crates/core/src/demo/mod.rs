@@ -20,6 +20,8 @@ use crate::rules::school_age::{entry_year, school_year_of};
 /// 湖南省湘西土家族苗族自治州泸溪县: a rural county of about 310,000 people with Miao and
 /// Tujia majorities, the default demo.
 pub const DEFAULT_COUNTY: &str = "433122";
+/// 武溪镇, the county seat of 泸溪县.
+pub const DEFAULT_SEAT: &str = "433122107";
 pub const DEFAULT_CHILDREN: usize = 30_000;
 pub const DEFAULT_SEED: u64 = 2026;
 
@@ -28,6 +30,9 @@ pub const DEFAULT_SEED: u64 = 2026;
 pub struct DemoParams {
     pub seed: u64,
     pub county_code: String,
+    /// Township of the county seat, which has the most schools and children; the first
+    /// township when `None` or not in the county.
+    pub seat: Option<String>,
     pub children: usize,
     /// The day the demo is "now": ages and school years are counted from it.
     pub today: NaiveDate,
@@ -39,6 +44,7 @@ impl DemoParams {
         Self {
             seed: DEFAULT_SEED,
             county_code: DEFAULT_COUNTY.to_string(),
+            seat: Some(DEFAULT_SEAT.to_string()),
             children: DEFAULT_CHILDREN,
             today,
             operator: "演示用户".to_string(),
@@ -98,6 +104,8 @@ pub struct Generator {
     rng: ChaCha8Rng,
     now: NaiveDateTime,
     issued: std::collections::HashSet<IdNumber>,
+    /// Where migrant children are registered: (area code, full place name).
+    migrant_places: Vec<(String, String)>,
     made: usize,
 }
 
@@ -107,10 +115,26 @@ impl Generator {
             .get(&params.county_code)
             .filter(|d| d.code.len() == 6)
             .ok_or_else(|| DemoError::UnknownCounty(params.county_code.clone()))?;
-        let townships: Vec<Division> = table.children_of(&county.code);
+        let mut townships: Vec<Division> = table.children_of(&county.code);
         if townships.is_empty() {
             return Err(DemoError::NoTownships(county.name.clone()));
         }
+        // The seat goes first: it gets the special school and a larger share of children.
+        if let Some(i) = params
+            .seat
+            .as_ref()
+            .and_then(|s| townships.iter().position(|t| &t.code == s))
+        {
+            let seat = townships.remove(i);
+            townships.insert(0, seat);
+        }
+        let migrant_places = names::MIGRANT_AREAS
+            .iter()
+            .map(|code| {
+                let place: String = table.path(code).iter().map(|d| d.name.as_str()).collect();
+                (code.to_string(), place)
+            })
+            .collect();
         let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
         let now = params.today.and_hms_opt(8, 0, 0).unwrap_or_default();
         let schools = make_schools(&mut rng, &townships, params.children, &county.code);
@@ -130,6 +154,7 @@ impl Generator {
             rng,
             now,
             issued: Default::default(),
+            migrant_places,
             made: 0,
         })
     }
@@ -149,6 +174,7 @@ impl Generator {
             townships: &self.installation.townships,
             schools: &self.schools,
             issued: &mut self.issued,
+            migrant_places: &self.migrant_places,
         };
         (0..n).map(|_| gen.child()).collect()
     }
@@ -265,6 +291,7 @@ struct ChildGen<'a> {
     townships: &'a [Division],
     schools: &'a [School],
     issued: &'a mut std::collections::HashSet<IdNumber>,
+    migrant_places: &'a [(String, String)],
 }
 
 impl<'a> ChildGen<'a> {
@@ -327,6 +354,11 @@ impl<'a> ChildGen<'a> {
         let grade = (school_year_of(self.p.today) - entry_year(birth_date) + 1).clamp(1, 9) as u8;
         let hukou_town = self.township();
         let migrant = self.chance(0.03);
+        let origin = self
+            .migrant_places
+            .choose(self.rng)
+            .cloned()
+            .unwrap_or_default();
         let residence_town = if self.chance(0.92) {
             hukou_town
         } else {
@@ -423,7 +455,7 @@ impl<'a> ChildGen<'a> {
             None
         } else {
             let area = if migrant {
-                *names::MIGRANT_AREAS.choose(self.rng).unwrap_or(&"522601")
+                origin.0.as_str()
             } else {
                 &self.p.county_code[..6]
             };
@@ -503,7 +535,7 @@ impl<'a> ChildGen<'a> {
             hukou: if migrant {
                 Address {
                     township_code: None,
-                    detail: "贵州省黔东南州".to_string(),
+                    detail: origin.1.clone(),
                 }
             } else {
                 Address {

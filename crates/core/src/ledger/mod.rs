@@ -342,3 +342,6 @@ impl Ledger {
         s
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -81,7 +81,10 @@ impl Ledger {
                 let x = c(i);
                 (
                     self.township_of(x).map(str::to_owned),
-                    x.school_id.and_then(|id| self.school_rank(id)),
+                    // Children in no school come after the schools of their township.
+                    x.school_id
+                        .and_then(|id| self.school_rank(id))
+                        .unwrap_or(usize::MAX),
                     x.grade,
                     x.class_name.clone(),
                     x.name.clone(),

@@ -1,0 +1,177 @@
+// End to end: a new county sets itself up from the division codes, a clerk adds a child
+// through the form, reloads and finds it; then the demo county is loaded and filtered.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { serveDist, launch, SHOTS } from './support.mjs';
+
+let server;
+before(async () => {
+  server = await serveDist();
+  await mkdir(SHOTS, { recursive: true });
+});
+after(async () => server && (await server.close()));
+
+/** Picks an option of a <select> by its visible text. */
+async function choose(page, selector, label) {
+  await page.waitForFunction(
+    ([sel, text]) => [...(document.querySelector(sel)?.options || [])].some((o) => o.textContent.trim() === text),
+    [selector, label],
+  );
+  await page.selectOption(selector, { label });
+}
+
+test('a county sets itself up, adds a child that survives a reload, with history', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await p.waitForSelector('#setup-level');
+    assert.match(await p.textContent('h1'), /首次使用/);
+
+    // Trying to finish without a division says what is missing.
+    await p.click('#setup-save');
+    assert.match(await p.textContent('[role=alert]'), /请选择完整的行政区划/);
+
+    await choose(p, '#setup-province', '湖南省');
+    await choose(p, '#setup-prefecture', '湘西土家族苗族自治州');
+    await choose(p, '#setup-county', '泸溪县');
+    await p.fill('#setup-operator', '张晓明');
+    await p.click('#setup-save');
+    await p.waitForSelector('#stat-total');
+    const header = await p.textContent('header');
+    assert.match(header, /湖南省湘西土家族苗族自治州泸溪县/);
+    assert.match(header, /张晓明/);
+
+    // A school under a township, from the county's real townships.
+    await p.click('nav >> text=学校');
+    await choose(p, '#school-township', '浦市镇');
+    await p.fill('#school-name', '浦市镇中心小学');
+    await p.fill('#school-code', '21431');
+    await p.click('#save-school');
+    assert.match(await p.textContent('[role=alert]'), /学校标识码应为10位数字/);
+    await p.fill('#school-code', '2143122001');
+    await p.click('#save-school');
+    await p.waitForSelector('#schools-table >> text=浦市镇中心小学');
+
+    // Add a child: the ID number fills in birth date and sex.
+    await p.click('nav >> text=适龄儿童台账');
+    await p.click('#add-child');
+    await p.fill('#f-id-number', '433122201503080011');
+    assert.match(await p.textContent('#id-error'), /校验位/);
+    // The check character of this body by ISO 7064 MOD 11-2 is 2.
+    await p.fill('#f-id-number', '433122201503080012');
+    assert.equal(await p.$('#id-error'), null);
+    assert.equal(await p.inputValue('#f-birth'), '2015-03-08');
+    assert.equal(await p.$eval('#f-sex', (s) => s.options[s.selectedIndex].textContent), '男');
+    await p.fill('#f-name', '<b>田</b>=SUM(A1)');
+    await choose(p, '#f-hukou-township', '浦市镇');
+    await p.fill('#f-hukou-detail', '岩门村3组');
+    await p.fill('#f-guardian', '田建国');
+    await p.fill('#f-phone', '13907431234');
+    await choose(p, '#f-school', '浦市镇中心小学');
+    await choose(p, '#f-grade', '5');
+    await p.fill('#f-class', '2班');
+    await p.check('#f-group-left-behind');
+    await p.check('#f-group-disabled');
+    await p.click('#save-child');
+    // Disabled without a category is refused, with the reason.
+    assert.match(await p.textContent('#form-errors'), /残疾类别/);
+    await p.selectOption('#f-disability', 'hearing');
+    await p.click('#save-child');
+    await p.waitForSelector('#child-name');
+    assert.equal(await p.textContent('#child-name'), '<b>田</b>=SUM(A1)', 'markup in a name is shown as text');
+    assert.equal(await p.$$eval('#child-name b', (x) => x.length), 0);
+
+    // Edit: the birth date disagrees with the ID number — shown, and recorded in history.
+    await p.click('#edit-child');
+    await p.fill('#f-class', '3班');
+    await p.fill('#f-birth', '2015-03-09');
+    assert.match(await p.textContent('#id-disagreement'), /不一致/);
+    await p.click('#save-child');
+    await p.waitForSelector('#child-name');
+    await p.waitForSelector('#history li >> nth=1');
+    const history = await p.textContent('#history');
+    assert.match(history, /张晓明/);
+    assert.match(history, /班级/);
+    assert.match(history, /2班/);
+    assert.match(history, /3班/);
+    assert.match(await p.textContent('#child-problems'), /出生日期/);
+
+    // Reload: everything is still there.
+    await p.reload();
+    await p.waitForSelector('#child-name');
+    assert.equal(await p.textContent('#child-name'), '<b>田</b>=SUM(A1)');
+    await p.click('nav >> text=适龄儿童台账');
+    await p.fill('#search', '433122201503080012');
+    await p.waitForSelector('#children-table tbody tr');
+    assert.equal(await p.$$eval('#children-table tbody tr', (r) => r.length), 1);
+    assert.match(await p.textContent('#children-table tbody'), /浦市镇中心小学/);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('the demo county loads in one click, filters, pages, switches language and resets', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await p.click('#load-demo');
+    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    assert.equal(await p.textContent('#stat-total .value'), '30,000');
+    assert.match(await p.textContent('header'), /泸溪县/);
+    await p.screenshot({ path: SHOTS + 'e2e-dashboard.png', fullPage: true });
+
+    // From the dashboard's suspects figure to the list of them.
+    const suspects = Number((await p.textContent('#stat-suspects .value')).replace(/,/g, ''));
+    assert.ok(suspects > 20, `suspects ${suspects}`);
+    await p.click('#stat-suspects');
+    await p.waitForSelector('#children-table tbody tr');
+    assert.equal(await p.textContent('#result-count'), `${suspects} 条记录`);
+    const statuses = await p.$$eval('#children-table tbody tr td:nth-child(9)', (c) => c.map((x) => x.textContent));
+    assert.ok(statuses.every((s) => s === '疑似辍学'));
+
+    // Narrow by township and stage: counts only go down, and rows match.
+    await choose(p, '#filter-township', '浦市镇');
+    await p.selectOption('#filter-stage', 'junior');
+    const narrowed = Number((await p.textContent('#result-count')).replace(/\D/g, ''));
+    assert.ok(narrowed < suspects);
+    if (narrowed > 0) {
+      const towns = await p.$$eval('#children-table tbody tr td:nth-child(5)', (c) => c.map((x) => x.textContent));
+      assert.ok(towns.every((t) => t === '浦市镇'));
+      const grades = await p.$$eval('#children-table tbody tr td:nth-child(7)', (c) => c.map((x) => Number(x.textContent)));
+      assert.ok(grades.every((g) => g >= 7 && g <= 9));
+    }
+
+    // The whole ledger pages 50 at a time.
+    await p.click('#clear-filters');
+    assert.equal(await p.textContent('#result-count'), '30,000 条记录');
+    assert.equal(await p.$$eval('#children-table tbody tr', (r) => r.length), 50);
+    await p.click('.pager >> nth=0 >> text=下一页');
+    assert.match(await p.textContent('.pager .where'), /^2 \/ 600$/);
+    await p.selectOption('#filter-group', 'disabled');
+    const disabled = await p.$$eval('#children-table tbody tr td:nth-child(10)', (c) => c.map((x) => x.textContent));
+    assert.ok(disabled.length > 0 && disabled.every((g) => g.includes('残疾儿童')));
+    await p.screenshot({ path: SHOTS + 'e2e-children.png' });
+
+    // English, remembered across a reload.
+    await p.click('#lang-switch');
+    assert.match(await p.textContent('h1'), /Children's ledger/);
+    await p.reload();
+    await p.waitForSelector('nav');
+    assert.match(await p.textContent('nav'), /Dashboard/);
+    await p.click('#lang-switch');
+
+    // Reset goes back to first start, and stays there after a reload.
+    await p.click('nav >> text=设置');
+    await p.click('#reset-all');
+    await p.waitForSelector('#setup-level');
+    await p.reload();
+    await p.waitForSelector('#setup-level');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

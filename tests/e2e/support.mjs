@@ -1,0 +1,60 @@
+// Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1, and
+// Debian's Chromium driven by playwright-core with a fresh profile per browser.
+import { createServer } from 'node:http';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, extname, normalize } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = new URL('../../dist/', import.meta.url).pathname;
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.tsv': 'text/tab-separated-values; charset=utf-8', '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Serves dist/ on a free port of 127.0.0.1; returns { url, close }. */
+export async function serveDist(root = ROOT) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
+    try {
+      const file = path || 'index.html';
+      const body = await readFile(join(root, file));
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** A browser with its own new profile; returns { context, page, close }. */
+export async function launch({ width = 1440, height = 900 } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'baoxue-e2e-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width, height },
+    locale: 'zh-CN',
+  });
+  const page = context.pages()[0] || (await context.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', (d) => d.accept());
+  return {
+    context, page, errors,
+    close: async () => { await context.close(); await rm(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Where screenshots go, for people to look at. */
+export const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
