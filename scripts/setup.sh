@@ -41,9 +41,11 @@ if [ "$(trunk --version 2>/dev/null | awk '{print $2}')" != "$TRUNK_VERSION" ]; 
 fi
 
 # npm tools: wasm-opt (binaryen), playwright-core, and the division data.
-if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.baoxue-lock 2>/dev/null)" != "$lock_sum" ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.baoxue-lock
 fi
 
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"

@@ -13,13 +13,14 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ on a free port of 127.0.0.1; returns { url, close }. */
-export async function serveDist(root = ROOT) {
+/** Serves dist/ on a free port of 127.0.0.1; `extra` maps more URL paths to files.
+ *  Returns { url, close }. */
+export async function serveDist(root = ROOT, extra = {}) {
   const server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
     try {
       const file = path || 'index.html';
-      const body = await readFile(join(root, file));
+      const body = await readFile(extra[file] || join(root, file));
       res.writeHead(200, { 'content-type': TYPES[extname(file)] || 'application/octet-stream' });
       res.end(body);
     } catch {

@@ -26,6 +26,12 @@ pub struct Ledger {
     school_index: HashMap<Uuid, usize>,
     /// Township names by 9-digit code.
     townships: HashMap<String, String>,
+    /// Township codes in the installation's order, for the ledger order.
+    township_rank: HashMap<String, usize>,
+    /// Positions of all children in ledger order, computed when first needed after a change.
+    ledger_order: std::sync::OnceLock<Vec<u32>>,
+    /// Text search index, likewise.
+    search_index: std::sync::OnceLock<query::SearchIndex>,
 }
 
 /// A change checked and encoded, ready to be written in one transaction and then applied.
@@ -74,6 +80,11 @@ impl Ledger {
                 .iter()
                 .map(|d| (d.code.clone(), d.name.clone()))
                 .collect(),
+            township_rank: townships
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.code.clone(), i))
+                .collect(),
             ..Default::default()
         };
         l.set_schools(schools);
@@ -98,6 +109,7 @@ impl Ledger {
     }
 
     pub fn set_schools(&mut self, schools: Vec<School>) {
+        self.ledger_order = Default::default();
         self.school_index = schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         self.schools = schools;
     }
@@ -122,8 +134,41 @@ impl Ledger {
         self.school_index.get(&id).map(|i| &self.schools[*i])
     }
 
-    fn school_rank(&self, id: Uuid) -> Option<usize> {
-        self.school_index.get(&id).copied()
+    pub(crate) fn search_index(&self) -> &query::SearchIndex {
+        self.search_index
+            .get_or_init(|| query::SearchIndex::build(&self.children))
+    }
+
+    /// All children in ledger order: township, school, grade, class, name; children in no
+    /// school after the schools of their township.
+    pub(crate) fn ledger_order(&self) -> &[u32] {
+        self.ledger_order.get_or_init(|| {
+            // Sort compact rows rather than indexes into the children: far fewer cache misses.
+            let mut rows: Vec<(usize, usize, u8, &str, &str, u32)> = self
+                .children
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let town = self
+                        .township_of(c)
+                        .and_then(|t| self.township_rank.get(t).copied())
+                        .unwrap_or(usize::MAX);
+                    let school = c
+                        .school_id
+                        .and_then(|id| self.school_index.get(&id).copied());
+                    (
+                        town,
+                        school.unwrap_or(usize::MAX),
+                        c.grade.unwrap_or(u8::MAX),
+                        c.class_name.as_str(),
+                        c.name.as_str(),
+                        i as u32,
+                    )
+                })
+                .collect();
+            rows.sort_unstable();
+            rows.into_iter().map(|r| r.5).collect()
+        })
     }
 
     pub fn child(&self, id: Uuid) -> Option<&Child> {
@@ -266,6 +311,8 @@ impl Ledger {
 
     /// Applies a prepared save once it is stored.
     pub fn apply(&mut self, p: PreparedChildSave) {
+        self.ledger_order = Default::default();
+        self.search_index = Default::default();
         if p.slot < self.children.len() {
             let old = std::mem::replace(&mut self.children[p.slot], p.child);
             if let Some(n) = old.id_number {

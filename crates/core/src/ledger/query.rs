@@ -1,5 +1,6 @@
 //! Search, filter, sort and page the children's ledger in memory.
 
+use memchr::memmem::Finder;
 use uuid::Uuid;
 
 use super::Ledger;
@@ -48,13 +49,10 @@ impl Ledger {
 
     /// Positions of the matching children, in the requested order.
     pub fn query(&self, q: &ChildQuery) -> Vec<u32> {
-        let raw = q.text.trim();
-        let text = raw.to_uppercase();
-        let mut hits: Vec<u32> = self
-            .children()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| {
+        let text = q.text.trim();
+        let text_hits = (!text.is_empty()).then(|| self.search_index().matching(text));
+        let keep = |(i, c): (usize, &Child)| {
+            text_hits.as_ref().is_none_or(|h| h[i]) && {
                 q.status.is_none_or(|s| c.status == s)
                     && q.grade.is_none_or(|g| c.grade == Some(g))
                     && q.stage.is_none_or(|s| c.stage() == Some(s))
@@ -63,9 +61,24 @@ impl Ledger {
                     && q.township
                         .as_deref()
                         .is_none_or(|t| self.township_of(c) == Some(t))
-                    && (text.is_empty() || matches_text(c, raw, &text))
-            })
-            .map(|(i, _)| i as u32)
+            }
+        };
+        let children = self.children();
+        if q.sort == SortKey::Ledger {
+            // Already sorted once: filtering keeps the order.
+            let mut hits: Vec<u32> = self
+                .ledger_order()
+                .iter()
+                .copied()
+                .filter(|i| keep((*i as usize, &children[*i as usize])))
+                .collect();
+            if q.descending {
+                hits.reverse();
+            }
+            return hits;
+        }
+        let mut hits: Vec<u32> = (0..children.len() as u32)
+            .filter(|i| keep((*i as usize, &children[*i as usize])))
             .collect();
         self.sort(&mut hits, q.sort);
         if q.descending {
@@ -77,19 +90,8 @@ impl Ledger {
     fn sort(&self, hits: &mut [u32], key: SortKey) {
         let c = |i: &u32| &self.children()[*i as usize];
         match key {
-            SortKey::Ledger => hits.sort_by_cached_key(|i| {
-                let x = c(i);
-                (
-                    self.township_of(x).map(str::to_owned),
-                    // Children in no school come after the schools of their township.
-                    x.school_id
-                        .and_then(|id| self.school_rank(id))
-                        .unwrap_or(usize::MAX),
-                    x.grade,
-                    x.class_name.clone(),
-                    x.name.clone(),
-                )
-            }),
+            // Served from the cached ledger order in `query`.
+            SortKey::Ledger => {}
             SortKey::Name => hits.sort_by(|a, b| c(a).name.cmp(&c(b).name)),
             SortKey::IdNumber => hits.sort_by(|a, b| c(a).id_number.cmp(&c(b).id_number)),
             SortKey::BirthDate => hits.sort_by_key(|i| c(i).birth_date),
@@ -109,13 +111,47 @@ impl Ledger {
     }
 }
 
-fn matches_text(c: &Child, raw: &str, upper: &str) -> bool {
-    c.name.contains(raw)
-        || c.name.to_uppercase().contains(upper)
-        || c.id_number
-            .as_ref()
-            .is_some_and(|i| i.as_str().contains(upper))
-        || c.student_number
-            .as_deref()
-            .is_some_and(|s| s.to_uppercase().contains(upper))
+/// Name, ID number and 学籍号 of every child, upper-cased, in one buffer: a search is one
+/// substring scan over it instead of three per child.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SearchIndex {
+    text: Vec<u8>,
+    /// Where each child's entry starts in `text`.
+    starts: Vec<u32>,
+}
+
+impl SearchIndex {
+    pub(crate) fn build(children: &[Child]) -> Self {
+        let mut text = Vec::with_capacity(children.len() * 48);
+        let mut starts = Vec::with_capacity(children.len());
+        for c in children {
+            starts.push(text.len() as u32);
+            // Newlines separate entries, so a name may not contain one.
+            text.extend(c.name.to_uppercase().replace('\n', " ").bytes());
+            text.push(b'\n');
+            if let Some(id) = &c.id_number {
+                text.extend(id.as_str().bytes());
+            }
+            text.push(b'\n');
+            if let Some(sn) = &c.student_number {
+                text.extend(sn.to_uppercase().replace('\n', " ").bytes());
+            }
+            text.push(b'\n');
+        }
+        Self { text, starts }
+    }
+
+    /// Marks the children whose name, ID number or 学籍号 contains `query` (any case).
+    fn matching(&self, query: &str) -> Vec<bool> {
+        let mut hit = vec![false; self.starts.len()];
+        let upper = query.to_uppercase();
+        if upper.contains('\n') {
+            return hit;
+        }
+        for pos in Finder::new(upper.as_bytes()).find_iter(&self.text) {
+            let child = self.starts.partition_point(|s| *s as usize <= pos) - 1;
+            hit[child] = true;
+        }
+        hit
+    }
 }
