@@ -109,14 +109,15 @@ impl Fields {
         let birth = NaiveDate::parse_from_str(self.birth_date.get_untracked().trim(), "%Y-%m-%d")
             .ok()
             .or_else(|| id_number.as_ref().map(IdNumber::birth_date));
-        if birth.is_none() {
-            errors.push("请填写出生日期（格式 2015-03-08）".into());
-        }
         let sex = self
             .sex
             .get_untracked()
             .or_else(|| id_number.as_ref().map(IdNumber::sex));
-        if sex.is_none() {
+        // A wrong ID number is the cause of a missing birth date and sex: say only that.
+        if errors.is_empty() && birth.is_none() {
+            errors.push("请填写出生日期（格式 2015-03-08）".into());
+        }
+        if errors.is_empty() && sex.is_none() {
             errors.push("请选择性别".into());
         }
         let grade = self.grade.get_untracked().parse::<u8>().ok();

@@ -134,6 +134,25 @@ pub fn format_count(n: usize) -> String {
     out
 }
 
+/// Erases every record after asking; back to first start.
+pub fn erase_all(state: AppState) {
+    if !confirm(text(state.lang.get_untracked()).reset_confirm) {
+        return;
+    }
+    spawn_local(async move {
+        let Some(db) = state.db() else { return };
+        match store::clear_all(&db).await {
+            Ok(()) => {
+                state.install(store::Loaded::default());
+                state.filters.reset();
+                state.info(text(state.lang.get_untracked()).reset_done);
+                state.navigate(Route::Home);
+            }
+            Err(e) => state.error(e.to_string()),
+        }
+    });
+}
+
 /// Asks the user; `false` when the browser cannot ask.
 pub fn confirm(message: &str) -> bool {
     web_sys::window()

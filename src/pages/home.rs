@@ -51,6 +51,12 @@ pub fn HomePage() -> impl IntoView {
     };
 
     view! {
+        <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+            <div class="warning demo-banner">
+                <span>{move || t().demo_banner}</span>
+                <button id="reset-demo" on:click=move |_| super::demo::erase_all(state)>{move || t().demo_reset}</button>
+            </div>
+        </Show>
         <h1>{move || t().home_title}</h1>
         <p class="muted">
             {move || state.installation.with(|i| i.as_ref().map(|i| i.unit_name()))} " · "

@@ -4,8 +4,8 @@ use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::demo::{confirm, now, DemoPanel};
-use crate::app::{save_lang, AppState, Route};
+use super::demo::{now, DemoPanel};
+use crate::app::{save_lang, AppState};
 use crate::i18n::text;
 use crate::store;
 
@@ -46,24 +46,6 @@ pub fn SettingsPage() -> impl IntoView {
             }
         });
     };
-    let reset = move |_| {
-        if !confirm(text(state.lang.get_untracked()).reset_confirm) {
-            return;
-        }
-        spawn_local(async move {
-            let Some(db) = state.db() else { return };
-            match store::clear_all(&db).await {
-                Ok(()) => {
-                    state.install(store::Loaded::default());
-                    state.filters.reset();
-                    state.info(text(state.lang.get_untracked()).reset_done);
-                    state.navigate(Route::Home);
-                }
-                Err(e) => state.error(e.to_string()),
-            }
-        });
-    };
-
     view! {
         <h1>{move || t().settings_title}</h1>
         <div class="columns two">
@@ -97,7 +79,7 @@ pub fn SettingsPage() -> impl IntoView {
             <section class="card">
                 <h2>{move || t().data_section}</h2>
                 <p class="warning">{move || t().data_warning}</p>
-                <button id="reset-all" class="danger" on:click=reset>{move || t().reset}</button>
+                <button id="reset-all" class="danger" on:click=move |_| super::demo::erase_all(state)>{move || t().reset}</button>
                 <h2>{move || t().about}</h2>
                 <p class="muted">{move || t().licence_note}</p>
             </section>

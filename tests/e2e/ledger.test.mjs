@@ -122,6 +122,7 @@ test('the demo county loads in one click, filters, pages, switches language and 
     await p.waitForSelector('#stat-total', { timeout: 120_000 });
     assert.equal(await p.textContent('#stat-total .value'), '30,000');
     assert.match(await p.textContent('header'), /泸溪县/);
+    assert.ok(await p.isVisible('#reset-demo'), 'the demo offers one-click reset on the dashboard');
     await p.screenshot({ path: SHOTS + 'e2e-dashboard.png', fullPage: true });
 
     // From the dashboard's suspects figure to the list of them.
