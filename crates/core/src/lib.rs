@@ -1,6 +1,7 @@
 //! BaoXue core: the rules of 控辍保学 (keeping every school-age child in school), with no
 //! browser inside. The web app and the command line are thin layers over this crate.
 
+pub mod casework;
 pub mod demo;
 pub mod divisions;
 pub mod ledger;

@@ -564,6 +564,7 @@ impl<'a> ChildGen<'a> {
             groups,
             disability,
             note: String::new(),
+            previous_year: None,
             revision: 1,
             updated_at: if updated_at.year() < 2000 {
                 self.now

@@ -47,12 +47,21 @@ pub struct PreparedChildSave {
     pub warnings: Vec<ChildProblem>,
 }
 
+/// Casework changes to several children, encoded, ready to be written and then applied.
+#[derive(Debug, Clone, Default)]
+pub struct PreparedBatch {
+    pub children: Vec<(usize, Child)>,
+    pub chunks: Vec<(u32, Vec<u8>)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SaveError {
     #[error("{}", .0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<ChildProblem>),
     #[error("{0}")]
     Chunk(#[from] ChunkError),
+    #[error("台账中没有“{0}”，可能已被删除")]
+    UnknownChild(String),
     #[error("该记录已被修改（当前第{current}版，您编辑的是第{edited}版），请刷新后重试")]
     Stale { current: u32, edited: u32 },
 }
@@ -307,6 +316,54 @@ impl Ledger {
             audit,
             warnings,
         })
+    }
+
+    /// Prepares changes the casework made to existing children (status, school, grade):
+    /// revisions move on and the touched chunks are re-encoded. The rules of that work were
+    /// checked by the casework itself.
+    pub fn prepare_batch(
+        &self,
+        changed: Vec<Child>,
+        now: NaiveDateTime,
+    ) -> Result<PreparedBatch, SaveError> {
+        let mut slots: Vec<(usize, Child)> = Vec::with_capacity(changed.len());
+        for mut c in changed {
+            let Some(&slot) = self.by_id.get(&c.id) else {
+                return Err(SaveError::UnknownChild(c.name));
+            };
+            c.revision = self.children[slot].revision + 1;
+            c.updated_at = now;
+            slots.push((slot, c));
+        }
+        let mut chunk_nos: Vec<u32> = slots.iter().map(|(s, _)| (s / CHUNK_SIZE) as u32).collect();
+        chunk_nos.sort_unstable();
+        chunk_nos.dedup();
+        let mut chunks = Vec::with_capacity(chunk_nos.len());
+        for no in chunk_nos {
+            let start = no as usize * CHUNK_SIZE;
+            let end = (start + CHUNK_SIZE).min(self.children.len());
+            let mut members = self.children[start..end].to_vec();
+            for (slot, c) in &slots {
+                if (start..end).contains(slot) {
+                    members[slot - start] = c.clone();
+                }
+            }
+            chunks.push((no, encode_chunk(&members)?));
+        }
+        Ok(PreparedBatch {
+            children: slots,
+            chunks,
+        })
+    }
+
+    /// Applies a prepared batch once it is stored.
+    pub fn apply_batch(&mut self, batch: PreparedBatch) {
+        self.ledger_order = Default::default();
+        self.search_index = Default::default();
+        for (slot, c) in batch.children {
+            self.children[slot] = c;
+        }
+        self.reindex();
     }
 
     /// Applies a prepared save once it is stored.

@@ -5,7 +5,7 @@ use super::query::{ChildQuery, SortKey};
 use super::*;
 use crate::demo::{generate, DemoParams};
 use crate::divisions::DivisionTable;
-use crate::model::{AuditAction, NoIdReason};
+use crate::model::{AuditAction, Child, NoIdReason};
 use crate::rules::id_number::IdNumber;
 
 fn today() -> NaiveDate {
@@ -46,6 +46,51 @@ fn chunks_round_trip_and_reject_unknown_versions() {
     ));
     assert_eq!(decode_chunk(&[]), Err(ChunkError::Empty));
     assert_eq!(decode_chunk(&encode_chunk(&[]).unwrap()).unwrap(), vec![]);
+}
+
+#[test]
+fn chunks_of_format_1_still_decode() {
+    let l = ledger(20);
+    let v1: Vec<super::chunk::ChildV1> = l
+        .children()
+        .iter()
+        .map(|c| super::chunk::ChildV1 {
+            id: c.id,
+            id_number: c.id_number.clone(),
+            no_id_reason: c.no_id_reason,
+            name: c.name.clone(),
+            sex: c.sex,
+            birth_date: c.birth_date,
+            ethnicity: c.ethnicity.clone(),
+            hukou: c.hukou.clone(),
+            residence: c.residence.clone(),
+            guardian: c.guardian.clone(),
+            parents_away: c.parents_away,
+            student_number: c.student_number.clone(),
+            school_id: c.school_id,
+            grade: c.grade,
+            class_name: c.class_name.clone(),
+            status: c.status,
+            groups: c.groups.clone(),
+            disability: c.disability,
+            note: c.note.clone(),
+            revision: c.revision,
+            updated_at: c.updated_at,
+        })
+        .collect();
+    let bytes = postcard::to_extend(&v1, vec![1u8]).unwrap();
+    let back = decode_chunk(&bytes).unwrap();
+    assert_eq!(back.len(), 20);
+    for (b, c) in back.iter().zip(l.children()) {
+        assert_eq!(b.previous_year, None);
+        assert_eq!(
+            Child {
+                previous_year: None,
+                ..c.clone()
+            },
+            *b
+        );
+    }
 }
 
 #[test]

@@ -267,6 +267,9 @@ pub struct Child {
     pub groups: Vec<SpecialGroup>,
     pub disability: Option<DisabilityCategory>,
     pub note: String,
+    /// Where the child was at the end of the previous school year, for the 小升初 check.
+    #[serde(default)]
+    pub previous_year: Option<PreviousYear>,
     /// Increases by one with every saved change.
     pub revision: u32,
     pub updated_at: NaiveDateTime,
@@ -451,6 +454,15 @@ impl Child {
             ("备注", self.note.clone()),
         ]
     }
+}
+
+/// Enrollment at the end of a school year (学年末在籍情况).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviousYear {
+    /// The school year, by the year it started (2025 = 2025–2026).
+    pub school_year: i32,
+    pub school_id: Option<Uuid>,
+    pub grade: Option<u8>,
 }
 
 /// Names the child's codes stand for, resolved by the caller (the ledger knows schools and
