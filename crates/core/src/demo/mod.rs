@@ -2,7 +2,10 @@
 //! codes from the division table, invented schools and children with plausible proportions.
 //! The same seed always gives the same county.
 
+mod casework;
 mod names;
+
+pub use casework::DemoCasework;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rand::{seq::IndexedRandom, Rng, SeedableRng};
@@ -66,6 +69,7 @@ pub struct DemoCounty {
     pub installation: Installation,
     pub schools: Vec<School>,
     pub children: Vec<Child>,
+    pub casework: DemoCasework,
 }
 
 /// Births in China by year (millions, National Bureau of Statistics), to shape cohort sizes.
@@ -87,11 +91,13 @@ const BIRTHS: [(i32, f64); 12] = [
 /// Generates a whole county at once.
 pub fn generate(p: &DemoParams, table: &DivisionTable) -> Result<DemoCounty, DemoError> {
     let mut g = Generator::new(p.clone(), table)?;
-    let children = g.next_children(p.children);
+    let mut children = g.next_children(p.children);
+    let casework = g.casework(&mut children, &crate::casework::CaseworkSettings::default());
     Ok(DemoCounty {
         installation: g.installation,
         schools: g.schools,
         children,
+        casework,
     })
 }
 
@@ -162,6 +168,21 @@ impl Generator {
     /// How many children are still to come.
     pub fn remaining(&self) -> usize {
         self.params.children - self.made
+    }
+
+    /// Once every child is made: last year's enrolment, the 小升初 leak, and the casework.
+    pub fn casework(
+        &self,
+        children: &mut [Child],
+        settings: &crate::casework::CaseworkSettings,
+    ) -> DemoCasework {
+        casework::casework(
+            self.params.seed,
+            self.params.today,
+            &self.schools,
+            children,
+            settings,
+        )
     }
 
     pub fn next_children(&mut self, n: usize) -> Vec<Child> {

@@ -170,5 +170,60 @@ fn batches_give_the_same_county() {
     while g.remaining() > 0 {
         batched.extend(g.next_children(700));
     }
+    g.casework(&mut batched, &crate::casework::CaseworkSettings::default());
     assert_eq!(batched, whole.children);
+}
+
+#[test]
+fn the_demo_casework_agrees_with_the_ledger_and_fills_the_to_do_list() {
+    use crate::casework::{CaseState, Casebook, CaseworkSettings, Todo};
+    let county = generate(&DemoParams::new(today()), &table()).unwrap();
+    let cw = county.casework.clone();
+    let ledger = Ledger::new(
+        county.schools.clone(),
+        &county.installation.townships,
+        county.children.clone(),
+    );
+    let book = Casebook::new(
+        CaseworkSettings::default(),
+        cw.suspects,
+        cw.cases,
+        cw.transfers,
+        cw.plans,
+        cw.absences,
+    );
+    for c in ledger.children() {
+        match c.status {
+            Status::SuspectedDropout => assert!(
+                book.open_suspect_of(c.id).is_some(),
+                "{} has no suspect entry",
+                c.name
+            ),
+            Status::Dropout => {
+                assert_eq!(book.case_of(c.id).map(|k| k.state()), Some(CaseState::Open))
+            }
+            Status::HomeTeaching => assert!(book.plan_of(c.id).is_some()),
+            _ => {}
+        }
+    }
+    for case in book.cases() {
+        assert!(case.responsible.len() >= 2);
+    }
+    let counts = book.verification_counts();
+    assert!(
+        counts.confirmed > 0 && counts.not_real > 0 && counts.pending > 0,
+        "{counts:?}"
+    );
+    assert!(book.cases().any(|c| c.state() == CaseState::Closed));
+    let todos = book.todos(&ledger, today());
+    let has = |f: fn(&Todo) -> bool| todos.iter().any(f);
+    assert!(has(|t| matches!(t, Todo::VerifySuspect { .. })));
+    assert!(has(|t| matches!(t, Todo::CaseOverdue { .. })));
+    assert!(has(|t| matches!(t, Todo::WatchedAbsent { .. })));
+    assert!(has(|t| matches!(t, Todo::HomeVisitOverdue { .. })));
+    let gaps = book.primary_to_junior_gaps(&ledger, today());
+    assert!((3..40).contains(&gaps.len()), "{} 小升初 gaps", gaps.len());
+    assert!(gaps
+        .iter()
+        .all(|id| ledger.child(*id).unwrap().status == Status::Graduated));
 }
