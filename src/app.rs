@@ -1,6 +1,7 @@
 //! The shell: loads what is stored, provides the app state, routes by the URL's hash (which
 //! also works from a file:// page), and shows the frame around each page.
 
+use baoxue_core::casework::{Casebook, ChangeSet};
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
 use baoxue_core::ledger::Ledger;
 use baoxue_core::model::{Installation, Labelled, Lang, SpecialGroup, Stage, Status};
@@ -139,8 +140,11 @@ impl ChildFilters {
 pub struct AppState {
     pub lang: RwSignal<Lang>,
     pub installation: RwSignal<Option<Installation>>,
-    /// Every child and school, in memory; `ledger_rev` changes whenever it does.
+    /// Every child and school, in memory; `ledger_rev` changes whenever it or the casebook
+    /// does.
     pub ledger: StoredValue<Ledger>,
+    /// Suspects, cases, transfers, home teaching and recent absences, in memory.
+    pub casebook: StoredValue<Casebook>,
     pub ledger_rev: RwSignal<u64>,
     pub route: RwSignal<Route>,
     pub notice: RwSignal<Option<Notice>>,
@@ -158,6 +162,37 @@ impl AppState {
     pub fn with_ledger<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
         self.ledger_rev.track();
         self.ledger.with_value(f)
+    }
+
+    /// Reads the ledger and the casebook together; reactive on changes to either.
+    pub fn with_cases<T>(&self, f: impl FnOnce(&Ledger, &Casebook) -> T) -> T {
+        self.ledger_rev.track();
+        self.ledger
+            .with_value(|l| self.casebook.with_value(|b| f(l, b)))
+    }
+
+    /// Who is working, and now: for casework operations.
+    pub fn actor_name(&self) -> String {
+        self.operator()
+    }
+
+    /// Stores what a casework operation changed in one transaction, then takes it into
+    /// memory. Nothing changes in memory if the write fails.
+    pub async fn commit(&self, set: ChangeSet) -> Result<(), String> {
+        let db = self.db().ok_or_else(|| "数据库未打开".to_string())?;
+        let batch = self
+            .ledger
+            .with_value(|l| {
+                l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
+            })
+            .map_err(|e| e.to_string())?;
+        store::commit_changes(&db, &batch, &set)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.ledger.update_value(|l| l.apply_batch(batch));
+        self.casebook.update_value(|b| b.apply(&set));
+        self.ledger_rev.update(|r| *r += 1);
+        Ok(())
     }
 
     /// Changes the ledger and tells every reader.
@@ -205,6 +240,15 @@ impl AppState {
             .unwrap_or_default();
         self.ledger
             .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
+        let cw = loaded.casework;
+        self.casebook.set_value(Casebook::new(
+            loaded.settings,
+            cw.suspects,
+            cw.cases,
+            cw.transfers,
+            cw.plans,
+            cw.absences,
+        ));
         self.installation.set(loaded.installation);
         self.ledger_rev.update(|r| *r += 1);
     }
@@ -242,6 +286,7 @@ pub fn App() -> impl IntoView {
         lang: RwSignal::new(saved_lang()),
         installation: RwSignal::new(None),
         ledger: StoredValue::new(Ledger::default()),
+        casebook: StoredValue::new(Casebook::default()),
         ledger_rev: RwSignal::new(0),
         route: RwSignal::new(Route::parse(&current_hash())),
         notice: RwSignal::new(None),

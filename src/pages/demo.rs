@@ -47,6 +47,17 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     }));
     TimeoutFuture::new(0).await;
     let installation = gen.installation.clone();
+    let mut settings = baoxue_core::casework::CaseworkSettings::default();
+    settings.notice_issuer = format!("{}教育局", installation.short_name());
+    settings.notice_prefix = format!(
+        "{}教控辍",
+        installation
+            .short_name()
+            .chars()
+            .take(2)
+            .collect::<String>()
+    );
+    let casework = gen.casework(&mut all, &settings);
     let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");
     let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
@@ -63,11 +74,26 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
         ),
         changes: Vec::new(),
     };
-    let result = store::replace_all(&db, &installation, &gen.schools, &chunks, &audit).await;
+    let result =
+        store::replace_all(&db, &installation, &gen.schools, &chunks, &casework, &audit).await;
+    let result = match result {
+        Ok(()) => store::save_settings(&db, &settings, &audit).await,
+        Err(e) => Err(e),
+    };
     measure("baoxue-store", "baoxue-store-start");
     state.progress.set(None);
     result.map_err(|e| e.to_string())?;
     state.ledger.set_value(ledger);
+    state
+        .casebook
+        .set_value(baoxue_core::casework::Casebook::new(
+            settings,
+            casework.suspects,
+            casework.cases,
+            casework.transfers,
+            casework.plans,
+            casework.absences,
+        ));
     state.installation.set(Some(installation));
     state.ledger_rev.update(|r| *r += 1);
     Ok(())

@@ -8,15 +8,19 @@ mod tests;
 
 use std::rc::Rc;
 
+use baoxue_core::casework::{
+    Absence, CaseworkSettings, ChangeSet, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
+};
+use baoxue_core::demo::DemoCasework;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
-use baoxue_core::ledger::PreparedChildSave;
+use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
 use baoxue_core::model::{AuditEntry, Child, Installation, School};
 use js_sys::Uint8Array;
 use rexie::{KeyRange, Rexie, Store, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
-use schema::{AUDIT, CHILDREN_V1, CHUNKS, META, SCHOOLS};
+use schema::{ABSENCES, ALL, AUDIT, CASEWORK, CHUNKS, META, SCHOOLS};
 pub use schema::{DB_NAME, SCHEMA_VERSION};
 
 /// Everything that can go wrong in storage, in words for the user.
@@ -64,7 +68,12 @@ pub struct Loaded {
     pub installation: Option<Installation>,
     pub schools: Vec<School>,
     pub children: Vec<Child>,
+    pub settings: CaseworkSettings,
+    pub casework: DemoCasework,
 }
+
+/// How many days of absences are loaded at start: enough for runs and watch periods.
+pub const ABSENCE_DAYS_LOADED: i64 = 200;
 
 /// Opens (creating or upgrading) the database, then runs data migrations.
 pub async fn open() -> Result<Db, StoreError> {
@@ -178,12 +187,48 @@ pub(crate) use step;
 
 /// Loads the installation, schools and every child.
 pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
-    let tx = db.tx(&[META, SCHOOLS, CHUNKS], TransactionMode::ReadOnly)?;
+    let tx = db.tx(
+        &[META, SCHOOLS, CHUNKS, CASEWORK, ABSENCES],
+        TransactionMode::ReadOnly,
+    )?;
     let meta = tx.store(META).map_err(read_err)?;
     let installation = match meta.get("installation".into()).await.map_err(read_err)? {
         Some(v) if !v.is_undefined() => Some(from_json(v, "单位设置")?),
         _ => None,
     };
+    let settings = match meta.get("settings".into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => from_json(v, "控辍保学设置")?,
+        _ => CaseworkSettings::default(),
+    };
+    let mut casework = DemoCasework::default();
+    for (key, value) in tx
+        .store(CASEWORK)
+        .map_err(read_err)?
+        .scan(None, None, None, None)
+        .await
+        .map_err(read_err)?
+    {
+        let key = key.as_string().unwrap_or_default();
+        match key.split('/').next().unwrap_or("") {
+            "suspect" => casework.suspects.push(from_json(value, "疑似辍学记录")?),
+            "case" => casework.cases.push(from_json(value, "辍学案件")?),
+            "transfer" => casework.transfers.push(from_json(value, "转学记录")?),
+            "plan" => casework.plans.push(from_json(value, "送教上门计划")?),
+            _ => {}
+        }
+    }
+    let since = (chrono::Local::now().date_naive() - chrono::Duration::days(ABSENCE_DAYS_LOADED))
+        .to_string();
+    let range = KeyRange::lower_bound(&since.into(), None).map_err(read_err)?;
+    casework.absences = tx
+        .store(ABSENCES)
+        .map_err(read_err)?
+        .get_all(Some(range), None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_json(v, "缺勤记录"))
+        .collect::<Result<_, _>>()?;
     let schools = tx
         .store(SCHOOLS)
         .map_err(read_err)?
@@ -214,7 +259,101 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         installation,
         schools,
         children,
+        settings,
+        casework,
     })
+}
+
+fn suspect_key(s: &Suspect) -> JsValue {
+    format!("suspect/{}", s.id).into()
+}
+fn case_key(c: &DropoutCase) -> JsValue {
+    format!("case/{}", c.id).into()
+}
+fn transfer_key(t: &Transfer) -> JsValue {
+    format!("transfer/{}", t.id).into()
+}
+fn plan_key(p: &HomeTeachingPlan) -> JsValue {
+    format!("plan/{}", p.child_id).into()
+}
+
+/// The casework records of a change set (or a demo county), as keys and JSON values.
+fn casework_values(
+    suspects: &[Suspect],
+    cases: &[DropoutCase],
+    transfers: &[Transfer],
+    plans: &[HomeTeachingPlan],
+) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    let mut out = Vec::new();
+    for s in suspects {
+        out.push((suspect_key(s), json_value(s)?));
+    }
+    for c in cases {
+        out.push((case_key(c), json_value(c)?));
+    }
+    for t in transfers {
+        out.push((transfer_key(t), json_value(t)?));
+    }
+    for p in plans {
+        out.push((plan_key(p), json_value(p)?));
+    }
+    Ok(out)
+}
+
+fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    absences
+        .iter()
+        .map(|a| Ok((JsValue::from(a.key()), json_value(a)?)))
+        .collect()
+}
+
+/// Writes what one casework operation changed — children's chunks, casework records,
+/// absences, audit entries — in one transaction.
+pub async fn commit_changes(
+    db: &Db,
+    batch: &PreparedBatch,
+    set: &ChangeSet,
+) -> Result<(), StoreError> {
+    let records = casework_values(&set.suspects, &set.cases, &set.transfers, &set.plans)?;
+    let absences = absence_values(&set.absences)?;
+    write(db, &[CHUNKS, CASEWORK, ABSENCES, AUDIT], |tx| async move {
+        let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
+        for (no, bytes) in &batch.chunks {
+            step!(tx, put_chunk(&chunks, *no, bytes).await);
+        }
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        for (k, v) in &records {
+            step!(tx, put(&store, v, Some(k)).await);
+        }
+        let store = step!(tx, tx.store(ABSENCES).map_err(write_err));
+        for key in &set.removed_absences {
+            step!(tx, store.delete(key.into()).await.map_err(write_err));
+        }
+        for (k, v) in &absences {
+            step!(tx, put(&store, v, Some(k)).await);
+        }
+        for entry in &set.audit {
+            step!(tx, put_audit(&tx, entry).await);
+        }
+        Ok(tx)
+    })
+    .await
+}
+
+/// Saves the 控辍保学 settings.
+pub async fn save_settings(
+    db: &Db,
+    settings: &CaseworkSettings,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let value = json_value(settings)?;
+    write(db, &[META, AUDIT], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(tx, put(&meta, &value, Some(&"settings".into())).await);
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
+    .await
 }
 
 /// Saves the installation (first start, or a changed operator name).
@@ -263,51 +402,59 @@ pub async fn replace_all(
     inst: &Installation,
     schools: &[School],
     chunks: &[(u32, Vec<u8>)],
+    casework: &DemoCasework,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
     let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
-    write(
-        db,
-        &[META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT],
-        |tx| async move {
-            for name in [META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT] {
-                let store = step!(tx, tx.store(name).map_err(write_err));
-                step!(tx, store.clear().await.map_err(write_err));
-            }
-            let meta = step!(tx, tx.store(META).map_err(write_err));
-            step!(
-                tx,
-                put(&meta, &inst_value, Some(&"installation".into())).await
-            );
-            let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
-            for v in &school_values {
-                step!(tx, put(&store, v, None).await);
-            }
-            let store = step!(tx, tx.store(CHUNKS).map_err(write_err));
-            for (no, bytes) in chunks {
-                step!(tx, put_chunk(&store, *no, bytes).await);
-            }
-            step!(tx, put_audit(&tx, audit).await);
-            Ok(tx)
-        },
-    )
+    let records = casework_values(
+        &casework.suspects,
+        &casework.cases,
+        &casework.transfers,
+        &casework.plans,
+    )?;
+    let absences = absence_values(&casework.absences)?;
+    write(db, &ALL, |tx| async move {
+        for name in ALL {
+            let store = step!(tx, tx.store(name).map_err(write_err));
+            step!(tx, store.clear().await.map_err(write_err));
+        }
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(
+            tx,
+            put(&meta, &inst_value, Some(&"installation".into())).await
+        );
+        let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
+        for v in &school_values {
+            step!(tx, put(&store, v, None).await);
+        }
+        let store = step!(tx, tx.store(CHUNKS).map_err(write_err));
+        for (no, bytes) in chunks {
+            step!(tx, put_chunk(&store, *no, bytes).await);
+        }
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        for (k, v) in &records {
+            step!(tx, put(&store, v, Some(k)).await);
+        }
+        let store = step!(tx, tx.store(ABSENCES).map_err(write_err));
+        for (k, v) in &absences {
+            step!(tx, put(&store, v, Some(k)).await);
+        }
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
     .await
 }
 
 /// Erases every record: the browser goes back to first start.
 pub async fn clear_all(db: &Db) -> Result<(), StoreError> {
-    write(
-        db,
-        &[META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT],
-        |tx| async move {
-            for name in [META, SCHOOLS, CHUNKS, CHILDREN_V1, AUDIT] {
-                let store = step!(tx, tx.store(name).map_err(write_err));
-                step!(tx, store.clear().await.map_err(write_err));
-            }
-            Ok(tx)
-        },
-    )
+    write(db, &ALL, |tx| async move {
+        for name in ALL {
+            let store = step!(tx, tx.store(name).map_err(write_err));
+            step!(tx, store.clear().await.map_err(write_err));
+        }
+        Ok(tx)
+    })
     .await
 }
 

@@ -6,6 +6,9 @@
 //! - Version 1: `meta`, `schools`, `audit`, and `children` with one JSON object per child.
 //! - Version 2: adds `child_chunks` (children packed 1,000 to a binary chunk). On open, any
 //!   children left in `children` move into chunks in one transaction.
+//! - Version 3: adds `casework` (suspects, cases, transfers, home-teaching plans: JSON text
+//!   under "kind/id") and `absences` (JSON text under "date/child", so recent ones are one
+//!   key range).
 
 use baoxue_core::ledger::chunk::{decode_chunk, encode_chunk, CHUNK_SIZE};
 use baoxue_core::model::{AuditAction, AuditEntry, Child};
@@ -17,7 +20,7 @@ use super::{from_js, put_audit, put_chunk, read_err, step, write, write_err, Db,
 
 /// Unique to the app: every file:// page may share one origin.
 pub const DB_NAME: &str = "baoxue-kongchuobaoxue";
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const META: &str = "meta";
 pub const SCHOOLS: &str = "schools";
@@ -26,6 +29,18 @@ pub const AUDIT_BY_SUBJECT: &str = "by_subject";
 /// Version 1 layout: one object per child. Kept declared so upgrades can migrate it.
 pub const CHILDREN_V1: &str = "children";
 pub const CHUNKS: &str = "child_chunks";
+pub const CASEWORK: &str = "casework";
+pub const ABSENCES: &str = "absences";
+/// Every store, for operations on the whole database.
+pub const ALL: [&str; 7] = [
+    META,
+    SCHOOLS,
+    CHUNKS,
+    CHILDREN_V1,
+    AUDIT,
+    CASEWORK,
+    ABSENCES,
+];
 
 /// Stores of version 1, for tests that write a version-1 database.
 pub fn builder_v1(name: &str) -> RexieBuilder {
@@ -50,6 +65,8 @@ pub fn builder(name: &str) -> RexieBuilder {
     builder_v1(name)
         .version(SCHEMA_VERSION)
         .add_object_store(ObjectStore::new(CHUNKS))
+        .add_object_store(ObjectStore::new(CASEWORK))
+        .add_object_store(ObjectStore::new(ABSENCES))
 }
 
 /// Moves version-1 children into chunks, after the existing ones, in one transaction.

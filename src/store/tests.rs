@@ -65,9 +65,16 @@ async fn writes_a_county_and_reads_every_record_back() {
     let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
     let chunks = ledger.encode_all().unwrap();
     assert_eq!(chunks.len(), 3);
-    replace_all(&db, &inst, &schools, &chunks, &audit("载入"))
-        .await
-        .unwrap();
+    replace_all(
+        &db,
+        &inst,
+        &schools,
+        &chunks,
+        &Default::default(),
+        &audit("载入"),
+    )
+    .await
+    .unwrap();
     db.close();
 
     let db = open_named(name).await.unwrap();
@@ -96,6 +103,7 @@ async fn saving_one_child_writes_its_chunk_and_audit_together() {
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
+        &Default::default(),
         &audit("载入"),
     )
     .await
@@ -138,6 +146,7 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
+        &Default::default(),
         &audit("第一次"),
     )
     .await
@@ -154,6 +163,7 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
         &inst2,
         &schools2,
         &ledger2.encode_all().unwrap(),
+        &Default::default(),
         &audit("第二次"),
     )
     .await
@@ -166,6 +176,72 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
     let recent = recent_audit(&db, 5).await.unwrap();
     assert_eq!(recent.len(), 1);
     assert_eq!(recent[0].summary, "第一次");
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn casework_changes_land_with_the_children_and_reload() {
+    use baoxue_core::casework::{AbsenceKind, Actor, Casebook};
+    let name = "baoxue-test-casework";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(1_100);
+    let mut ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    replace_all(
+        &db,
+        &inst,
+        &schools,
+        &ledger.encode_all().unwrap(),
+        &Default::default(),
+        &audit("载入"),
+    )
+    .await
+    .unwrap();
+    let child = children
+        .iter()
+        .find(|c| c.status == Status::InSchool)
+        .unwrap()
+        .id;
+    let mut book = Casebook::default();
+    // Three school days of unexcused absence: Thu, Fri, Mon.
+    for day in [(11, 19), (11, 20), (11, 23)] {
+        let date = NaiveDate::from_ymd_opt(2026, day.0, day.1).unwrap();
+        let actor = Actor {
+            name: "班主任",
+            now: date.and_hms_opt(8, 30, 0).unwrap(),
+        };
+        let set = book
+            .record_register(
+                &ledger,
+                date,
+                &[(child, Some((AbsenceKind::Unexcused, "未请假".into())))],
+                &actor,
+                uuid::Uuid::new_v4,
+            )
+            .unwrap();
+        let batch = ledger
+            .prepare_batch(set.children.clone(), actor.now)
+            .unwrap();
+        commit_changes(&db, &batch, &set).await.unwrap();
+        ledger.apply_batch(batch);
+        book.apply(&set);
+    }
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(
+        loaded
+            .children
+            .iter()
+            .find(|c| c.id == child)
+            .unwrap()
+            .status,
+        Status::SuspectedDropout
+    );
+    assert_eq!(loaded.casework.suspects.len(), 1);
+    let history = audit_of(&db, &child.to_string()).await.unwrap();
+    assert!(history.iter().any(|e| e.summary.contains("疑似辍学")));
+    // Absences load only within the window of recent days.
+    let recent = (chrono::Local::now().date_naive() - chrono::Duration::days(ABSENCE_DAYS_LOADED))
+        < NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    assert_eq!(loaded.casework.absences.len(), if recent { 3 } else { 0 });
     finish(db, name).await;
 }
 
