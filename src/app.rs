@@ -25,6 +25,12 @@ pub enum Route {
     EditChild(Uuid),
     Schools,
     Settings,
+    Register,
+    Suspects,
+    Suspect(Uuid),
+    Cases,
+    Case(Uuid),
+    Notice(Uuid, usize),
 }
 
 impl Route {
@@ -41,6 +47,17 @@ impl Route {
                 .map(Route::EditChild)
                 .unwrap_or(Route::Children),
             ["schools"] => Route::Schools,
+            ["register"] => Route::Register,
+            ["suspects"] => Route::Suspects,
+            ["suspect", id] => Uuid::parse_str(id)
+                .map(Route::Suspect)
+                .unwrap_or(Route::Suspects),
+            ["cases"] => Route::Cases,
+            ["case", id] => Uuid::parse_str(id).map(Route::Case).unwrap_or(Route::Cases),
+            ["notice", id, n] => match (Uuid::parse_str(id), n.parse()) {
+                (Ok(id), Ok(n)) => Route::Notice(id, n),
+                _ => Route::Cases,
+            },
             ["settings"] => Route::Settings,
             _ => Route::Home,
         }
@@ -55,6 +72,12 @@ impl Route {
             Route::EditChild(id) => format!("#/child/{id}/edit"),
             Route::Schools => "#/schools".into(),
             Route::Settings => "#/settings".into(),
+            Route::Register => "#/register".into(),
+            Route::Suspects => "#/suspects".into(),
+            Route::Suspect(id) => format!("#/suspect/{id}"),
+            Route::Cases => "#/cases".into(),
+            Route::Case(id) => format!("#/case/{id}"),
+            Route::Notice(id, n) => format!("#/notice/{id}/{n}"),
         }
     }
 }
@@ -169,11 +192,6 @@ impl AppState {
         self.ledger_rev.track();
         self.ledger
             .with_value(|l| self.casebook.with_value(|b| f(l, b)))
-    }
-
-    /// Who is working, and now: for casework operations.
-    pub fn actor_name(&self) -> String {
-        self.operator()
     }
 
     /// Stores what a casework operation changed in one transaction, then takes it into
@@ -343,6 +361,12 @@ pub fn App() -> impl IntoView {
                     Route::Child(id) => view! { <pages::child::ChildPage id=id/> }.into_any(),
                     Route::Schools => view! { <pages::schools::SchoolsPage/> }.into_any(),
                     Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
+                    Route::Register => view! { <pages::register::RegisterPage/> }.into_any(),
+                    Route::Suspects => view! { <pages::suspects::SuspectsPage/> }.into_any(),
+                    Route::Suspect(id) => view! { <pages::suspect::SuspectPage id=id/> }.into_any(),
+                    Route::Cases => view! { <pages::cases::CasesPage/> }.into_any(),
+                    Route::Case(id) => view! { <pages::case::CasePage id=id/> }.into_any(),
+                    Route::Notice(id, n) => view! { <pages::notice::NoticePage case_id=id step=n/> }.into_any(),
                 }
             }}
         </main>
@@ -395,6 +419,9 @@ fn Header() -> impl IntoView {
                             current,
                             Route::Child(_) | Route::EditChild(_) | Route::NewChild
                         ))
+                    || (route == Route::Suspects && matches!(current, Route::Suspect(_)))
+                    || (route == Route::Cases
+                        && matches!(current, Route::Case(_) | Route::Notice(..)))
             }
         };
         view! { <a href=href class:active=active>{move || label(t())}</a> }
@@ -417,6 +444,9 @@ fn Header() -> impl IntoView {
                 <nav>
                     {link(Route::Home, |t| t.nav_home)}
                     {link(Route::Children, |t| t.nav_children)}
+                    {link(Route::Register, |t| t.nav_register)}
+                    {link(Route::Suspects, |t| t.nav_suspects)}
+                    {link(Route::Cases, |t| t.nav_cases)}
                     {link(Route::Schools, |t| t.nav_schools)}
                     {link(Route::Settings, |t| t.nav_settings)}
                 </nav>

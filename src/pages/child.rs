@@ -68,6 +68,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
             {(!problems.is_empty()).then(|| view! {
                 <div class="warning" id="child-problems">{t().warnings}"："{problems.join("；")}</div>
             })}
+            <super::child_casework::CaseworkPanel child_id=c.id/>
             <div class="columns two">
                 <section class="card">
                     <table class="fields">

@@ -47,16 +47,7 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     }));
     TimeoutFuture::new(0).await;
     let installation = gen.installation.clone();
-    let mut settings = baoxue_core::casework::CaseworkSettings::default();
-    settings.notice_issuer = format!("{}教育局", installation.short_name());
-    settings.notice_prefix = format!(
-        "{}教控辍",
-        installation
-            .short_name()
-            .chars()
-            .take(2)
-            .collect::<String>()
-    );
+    let settings = baoxue_core::casework::CaseworkSettings::for_unit(installation.short_name());
     let casework = gen.casework(&mut all, &settings);
     let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");

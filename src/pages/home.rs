@@ -87,6 +87,24 @@ pub fn HomePage() -> impl IntoView {
                 <span class="sub">{move || format!("{} {}", t().id_disagree, summary.with(|s| s.id_disagreements))}</span>
             </div>
         </div>
+        <div class="columns two">
+            <super::todo::TodoList/>
+            <section class="card" id="verification-counts">
+                <h2>{move || t().suspects_title}</h2>
+                {move || {
+                    let c = state.with_cases(|_, b| b.verification_counts());
+                    view! {
+                        <p class="big-line">
+                            {t().flagged}" "<strong>{c.flagged}</strong>" · "
+                            {t().confirmed}" "<strong>{c.confirmed}</strong>" · "
+                            {t().not_real}" "<strong>{c.not_real}</strong>" · "
+                            {t().pending}" "<strong>{c.pending}</strong>
+                        </p>
+                        <p><a href=Route::Suspects.href()>{t().nav_suspects}</a>" · "<a href=Route::Cases.href()>{t().nav_cases}</a>" · "<a href=Route::Register.href()>{t().nav_register}</a></p>
+                    }
+                }}
+            </section>
+        </div>
         <Show when=move || summary.with(|s| s.total == 0)>
             <p class="card empty">{move || t().no_children_yet}</p>
         </Show>

@@ -1,10 +1,19 @@
 //! One file per page.
 
+pub mod case;
+pub mod cases;
 pub mod child;
+pub mod child_casework;
 pub mod child_form;
 pub mod children;
+pub mod common;
 pub mod demo;
 pub mod home;
+pub mod notice;
+pub mod register;
 pub mod schools;
 pub mod settings;
 pub mod setup;
+pub mod suspect;
+pub mod suspects;
+pub mod todo;

@@ -1,5 +1,6 @@
 //! Settings: the unit, the operator, the language, the demo county and erasing the data.
 
+use baoxue_core::casework::CaseworkSettings;
 use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -84,6 +85,93 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="muted">{move || t().licence_note}</p>
             </section>
         </div>
+        <CaseworkSettingsForm/>
         <DemoPanel/>
+    }
+}
+
+/// The 控辍保学 settings: thresholds, periods and the notice's issuer.
+#[component]
+fn CaseworkSettingsForm() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let s = state.casebook.with_value(|b| b.settings.clone());
+    let threshold = RwSignal::new(s.absence_threshold.to_string());
+    let transfer = RwSignal::new(s.transfer_confirm_days.to_string());
+    let watch = RwSignal::new(s.watch_days.to_string());
+    let notice = RwSignal::new(s.notice_deadline_days.to_string());
+    let case_days = RwSignal::new(s.case_deadline_days.to_string());
+    let issuer = RwSignal::new(s.notice_issuer.clone());
+    let prefix = RwSignal::new(s.notice_prefix.clone());
+    let error = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
+            sig.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (lo..=hi).contains(n))
+                .ok_or_else(|| format!("“{what}”应为{lo}–{hi}之间的整数"))
+        };
+        let t = text(state.lang.get_untracked());
+        let parsed = (|| -> Result<CaseworkSettings, String> {
+            Ok(CaseworkSettings {
+                absence_threshold: num(threshold, 1, 30, t.set_threshold)?,
+                transfer_confirm_days: num(transfer, 1, 365, t.set_transfer)?,
+                watch_days: num(watch, 1, 730, t.set_watch)?,
+                notice_deadline_days: num(notice, 1, 90, t.set_notice_days)?,
+                case_deadline_days: num(case_days, 1, 365, t.set_case_days)?,
+                notice_issuer: issuer.get_untracked().trim().to_string(),
+                notice_prefix: prefix.get_untracked().trim().to_string(),
+            })
+        })();
+        let new = match parsed {
+            Ok(n) => n,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        let old = state.casebook.with_value(|b| b.settings.clone());
+        let audit = AuditEntry {
+            at: now(),
+            operator: state.operator(),
+            action: AuditAction::Update,
+            subject: "installation".into(),
+            summary: "修改控辍保学设置".into(),
+            changes: vec![FieldChange {
+                field: "设置".into(),
+                before: format!("{old:?}"),
+                after: format!("{new:?}"),
+            }],
+        };
+        spawn_local(async move {
+            let Some(db) = state.db() else { return };
+            match store::save_settings(&db, &new, &audit).await {
+                Ok(()) => {
+                    state.casebook.update_value(|b| b.settings = new);
+                    state.ledger_rev.update(|r| *r += 1);
+                    error.set(None);
+                    state.info(text(state.lang.get_untracked()).saved);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{move || t().casework_settings}</h2>
+            <div class="form-grid">
+                <label class="field"><span>{move || t().set_threshold}</span><input id="set-threshold" type="number" bind:value=threshold/></label>
+                <label class="field"><span>{move || t().set_transfer}</span><input id="set-transfer" type="number" bind:value=transfer/></label>
+                <label class="field"><span>{move || t().set_watch}</span><input id="set-watch" type="number" bind:value=watch/></label>
+                <label class="field"><span>{move || t().set_notice_days}</span><input id="set-notice" type="number" bind:value=notice/></label>
+                <label class="field"><span>{move || t().set_case_days}</span><input id="set-case-days" type="number" bind:value=case_days/></label>
+                <label class="field"><span>{move || t().set_issuer}</span><input id="set-issuer" bind:value=issuer/></label>
+                <label class="field"><span>{move || t().set_prefix}</span><input id="set-prefix" bind:value=prefix/></label>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+            <button id="save-settings" on:click=save>{move || t().save}</button>
+        </section>
     }
 }

@@ -183,8 +183,21 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                     return;
                 }
             }
-            match store::save_installation(&db, &inst, &audit).await {
+            // The county's own bureau issues notices; a school or township sets it in Settings.
+            let county = inst
+                .divisions
+                .iter()
+                .find(|d| d.code.len() == 6)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            let settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
+            let saved = match store::save_installation(&db, &inst, &audit).await {
+                Ok(()) => store::save_settings(&db, &settings, &audit).await,
+                Err(e) => Err(e),
+            };
+            match saved {
                 Ok(()) => {
+                    state.casebook.update_value(|b| b.settings = settings);
                     state.update_ledger(|l| {
                         *l = baoxue_core::ledger::Ledger::new(
                             school.into_iter().collect(),

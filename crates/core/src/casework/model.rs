@@ -460,6 +460,23 @@ impl Default for CaseworkSettings {
     }
 }
 
+impl CaseworkSettings {
+    /// Defaults for a unit: notices issued by its education bureau (e.g. 泸溪县教育局) with
+    /// serials like 泸溪教控辍〔2026〕1号.
+    pub fn for_unit(short_name: &str) -> Self {
+        let stem = short_name.trim_end_matches(['县', '区', '市', '旗', '镇', '乡']);
+        Self {
+            notice_issuer: if short_name.is_empty() {
+                String::new()
+            } else {
+                format!("{short_name}教育局")
+            },
+            notice_prefix: format!("{stem}教控辍"),
+            ..Self::default()
+        }
+    }
+}
+
 /// A thing the operator must do, for the to-do list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Todo {

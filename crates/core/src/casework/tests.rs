@@ -671,3 +671,13 @@ fn home_teaching_needs_a_disabled_child_and_warns_when_a_visit_is_overdue() {
         .iter()
         .any(|t| matches!(t, Todo::HomeVisitOverdue { .. })));
 }
+
+#[test]
+fn settings_for_a_county_name_its_bureau() {
+    let s = CaseworkSettings::for_unit("泸溪县");
+    assert_eq!(s.notice_issuer, "泸溪县教育局");
+    assert_eq!(s.notice_prefix, "泸溪教控辍");
+    assert_eq!(s.absence_threshold, 3);
+    assert_eq!(s.notice_deadline_days, 7);
+    assert_eq!(s.watch_days, 90);
+}

@@ -1,0 +1,130 @@
+//! 辍学学生台账: every case, open, reopened and closed (动态销号).
+
+use baoxue_core::casework::CaseState;
+use baoxue_core::model::Labelled;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::common::child_line;
+use super::demo::{format_count, today};
+use crate::app::{AppState, Route};
+use crate::i18n::text;
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: Uuid,
+    child: Uuid,
+    name: String,
+    school: String,
+    grade: String,
+    left_on: String,
+    cause: String,
+    responsible: String,
+    deadline: String,
+    overdue: bool,
+    attempts: usize,
+    last_step: String,
+    state: CaseState,
+}
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let filter = RwSignal::new(None::<CaseState>);
+    let rows = Memo::new(move |_| {
+        let lang = state.lang.get();
+        state.with_cases(|l, b| {
+            let mut v: Vec<Row> = b
+                .cases()
+                .map(|c| {
+                    let (name, school, grade) = child_line(l, c.child_id);
+                    Row {
+                        id: c.id,
+                        child: c.child_id,
+                        name,
+                        school,
+                        grade,
+                        left_on: c.left_on.to_string(),
+                        cause: c.cause.label(lang).to_string(),
+                        responsible: c
+                            .responsible
+                            .iter()
+                            .map(|p| p.name.clone())
+                            .collect::<Vec<_>>()
+                            .join("、"),
+                        deadline: c.deadline.to_string(),
+                        overdue: c.closure.is_none() && c.deadline < today(),
+                        attempts: c.attempts.len(),
+                        last_step: c
+                            .legal_steps
+                            .last()
+                            .map(|s| format!("{} {}", s.kind.label(lang), s.date))
+                            .unwrap_or_default(),
+                        state: c.state(),
+                    }
+                })
+                .collect();
+            v.sort_by(|a, b| {
+                (a.state == CaseState::Closed, &b.left_on, a.id).cmp(&(
+                    b.state == CaseState::Closed,
+                    &a.left_on,
+                    b.id,
+                ))
+            });
+            v
+        })
+    });
+    let count = move |s: CaseState| rows.with(|r| r.iter().filter(|x| x.state == s).count());
+    let tab = move |s: Option<CaseState>, id: &'static str| {
+        let label = move || s.map(|s| s.label(state.lang.get())).unwrap_or(t().all);
+        let n = move || s.map(count).unwrap_or_else(|| rows.with(Vec::len));
+        view! {
+            <button id=id class="stat" class:selected=move || filter.get() == s on:click=move |_| filter.set(s)>
+                <span class="label">{label}</span>
+                <span class="value">{move || format_count(n())}</span>
+            </button>
+        }
+    };
+    view! {
+        <h1>{move || t().cases_title}</h1>
+        <div class="cards">
+            {tab(None, "cases-all")}
+            {tab(Some(CaseState::Open), "cases-open")}
+            {tab(Some(CaseState::Reopened), "cases-reopened")}
+            {tab(Some(CaseState::Closed), "cases-closed")}
+        </div>
+        <div class="table-wrap">
+            <table class="grid" id="cases-table">
+                <thead><tr>
+                    <th>{move || t().col_name}</th><th>{move || t().school}</th><th>{move || t().grade}</th>
+                    <th>{move || t().left_on}</th><th>{move || t().cause}</th><th>{move || t().responsible}</th>
+                    <th>{move || t().deadline}</th><th class="num">{move || t().attempts}</th>
+                    <th>{move || t().last_step}</th><th>{move || t().case_state}</th>
+                </tr></thead>
+                <tbody>
+                    {move || {
+                        let lang = state.lang.get();
+                        let f = filter.get();
+                        rows.get().into_iter().filter(|r| f.is_none_or(|s| r.state == s)).map(|r| view! {
+                            <tr>
+                                <td><a href=Route::Case(r.id).href()>{r.name}</a></td>
+                                <td>{r.school}</td>
+                                <td>{r.grade}</td>
+                                <td class="nowrap">{r.left_on}</td>
+                                <td>{r.cause}</td>
+                                <td>{r.responsible}</td>
+                                <td class="nowrap" class:alert-text=r.overdue>{r.deadline}{r.overdue.then(|| format!("（{}）", text(lang).overdue))}</td>
+                                <td class="num">{r.attempts}</td>
+                                <td>{r.last_step}</td>
+                                <td><span class=format!("status case-{}", r.state.key())>{r.state.label(lang)}</span>
+                                    <a class="sr" href=Route::Child(r.child).href()></a></td>
+                            </tr>
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+            <Show when=move || rows.with(Vec::is_empty)><p class="empty">{move || t().no_match}</p></Show>
+        </div>
+    }
+}

@@ -1,0 +1,48 @@
+//! Small helpers shared by the casework pages.
+
+use baoxue_core::casework::Actor;
+use baoxue_core::ledger::Ledger;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use leptos::prelude::WithValue;
+
+/// A date typed as 2026-11-23.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// Name, school and grade of a child, for lists.
+pub fn child_line(l: &Ledger, id: Uuid) -> (String, String, String) {
+    match l.child(id) {
+        Some(c) => (
+            c.name.clone(),
+            l.names_for(c).school,
+            c.grade
+                .map(|g| format!("{g}年级 {}", c.class_name))
+                .unwrap_or_default(),
+        ),
+        None => ("（已删除）".into(), String::new(), String::new()),
+    }
+}
+
+/// Runs a casework operation as the operator, now, and commits what it returns.
+pub async fn run<F>(state: AppState, op: F) -> Result<(), String>
+where
+    F: FnOnce(
+        &Ledger,
+        &baoxue_core::casework::Casebook,
+        &Actor,
+    ) -> Result<baoxue_core::casework::ChangeSet, String>,
+{
+    let name = state.operator();
+    let actor = Actor {
+        name: &name,
+        now: chrono::Local::now().naive_local(),
+    };
+    let set = state
+        .ledger
+        .with_value(|l| state.casebook.with_value(|b| op(l, b, &actor)))?;
+    state.commit(set).await
+}

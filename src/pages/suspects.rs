@@ -1,0 +1,283 @@
+//! 疑似辍学学生台账: every suspect and its verification, the Pingdu counts, and the checks
+//! that find suspects (小升初, transfers not received).
+
+use baoxue_core::casework::{SuspectTrigger, Verdict};
+use baoxue_core::model::Labelled;
+use baoxue_core::rules::school_age::school_year_of;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::common::{child_line, run};
+use super::demo::{format_count, today};
+use crate::app::{AppState, Route};
+use crate::components::pager::Pager;
+use crate::i18n::text;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    All,
+    Pending,
+    Confirmed,
+    NotReal,
+}
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: Uuid,
+    child: Uuid,
+    name: String,
+    school: String,
+    grade: String,
+    trigger: String,
+    flagged_on: String,
+    flagged_by: String,
+    verdict: Option<String>,
+}
+
+#[component]
+pub fn SuspectsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let show = RwSignal::new(Tab::Pending);
+    let page = RwSignal::new(0usize);
+    let counts = Memo::new(move |_| state.with_cases(|_, b| b.verification_counts()));
+    let rows = Memo::new(move |_| {
+        let show = show.get();
+        state.with_cases(|l, b| {
+            let mut v: Vec<_> = b
+                .suspects()
+                .filter(|s| match (show, &s.verification) {
+                    (Tab::All, _) => true,
+                    (Tab::Pending, None) => true,
+                    (Tab::Confirmed, Some(v)) => v.verdict == Verdict::Confirmed,
+                    (Tab::NotReal, Some(v)) => v.verdict != Verdict::Confirmed,
+                    _ => false,
+                })
+                .collect();
+            v.sort_by(|a, b| b.flagged_on.cmp(&a.flagged_on).then(a.id.cmp(&b.id)));
+            v.into_iter()
+                .map(|s| {
+                    let (name, school, grade) = child_line(l, s.child_id);
+                    Row {
+                        id: s.id,
+                        child: s.child_id,
+                        name,
+                        school,
+                        grade,
+                        trigger: s.trigger.zh(),
+                        flagged_on: s.flagged_on.to_string(),
+                        flagged_by: s.flagged_by.clone(),
+                        verdict: s.verification.as_ref().map(|v| match &v.verdict {
+                            Verdict::Confirmed => format!("{} 确认辍学", v.date),
+                            Verdict::NotReal { reason, school } => {
+                                format!(
+                                    "{} 非真实辍学：{}{}",
+                                    v.date,
+                                    reason.zh(),
+                                    if school.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!("（{school}）")
+                                    }
+                                )
+                            }
+                        }),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::watch(move || show.get(), move |_, _, _| page.set(0), false);
+    let total = Signal::derive(move || rows.with(Vec::len));
+    let tab = move |s: Tab,
+                    label: fn(&crate::i18n::Text) -> &'static str,
+                    n: Signal<usize>,
+                    id: &'static str| {
+        view! {
+            <button id=id class="stat" class:selected=move || show.get() == s on:click=move |_| show.set(s)>
+                <span class="label">{move || label(t())}</span>
+                <span class="value">{move || format_count(n.get())}</span>
+            </button>
+        }
+    };
+
+    view! {
+        <h1>{move || t().suspects_title}</h1>
+        <div class="cards">
+            {tab(Tab::All, |t| t.flagged, Signal::derive(move || counts.get().flagged), "count-flagged")}
+            {tab(Tab::Pending, |t| t.pending, Signal::derive(move || counts.get().pending), "count-pending")}
+            {tab(Tab::Confirmed, |t| t.confirmed, Signal::derive(move || counts.get().confirmed), "count-confirmed")}
+            {tab(Tab::NotReal, |t| t.not_real, Signal::derive(move || counts.get().not_real), "count-not-real")}
+        </div>
+        <Checks/>
+        <div class="list-meta">
+            <span>{move || format!("{} {}", format_count(total.get()), t().results)}</span>
+            <Pager page=page total=total size=Signal::derive(|| 50)/>
+        </div>
+        <div class="table-wrap">
+            <table class="grid" id="suspects-table">
+                <thead><tr>
+                    <th>{move || t().col_name}</th><th>{move || t().school}</th><th>{move || t().grade}</th>
+                    <th>{move || t().trigger}</th><th>{move || t().flagged_on}</th><th>{move || t().flagged_by}</th>
+                    <th>{move || t().verification}</th>
+                </tr></thead>
+                <tbody>
+                    {move || rows.with(|r| r.iter().skip(page.get() * 50).take(50).cloned().collect::<Vec<_>>()).into_iter().map(|r| {
+                        let verify = Route::Suspect(r.id).href();
+                        view! {
+                            <tr>
+                                <td><a href=Route::Child(r.child).href()>{r.name}</a></td>
+                                <td>{r.school}</td>
+                                <td>{r.grade}</td>
+                                <td>{r.trigger}</td>
+                                <td class="nowrap">{r.flagged_on}</td>
+                                <td>{r.flagged_by}</td>
+                                <td>{match r.verdict {
+                                    Some(v) => view! { <span>{v}</span> }.into_any(),
+                                    None => view! { <a class="button primary small" href=verify>{t().verify}</a> }.into_any(),
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Show when=move || total.get() == 0><p class="empty">{move || t().no_match}</p></Show>
+        </div>
+    }
+}
+
+/// The 小升初 check and transfers not received.
+#[component]
+fn Checks() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let gaps = RwSignal::new(None::<Vec<Uuid>>);
+    let run_p2j = move |_| {
+        gaps.set(Some(
+            state.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
+        ))
+    };
+    let flag_gaps = move |_| {
+        let ids = gaps.get_untracked().unwrap_or_default();
+        let year = school_year_of(today()) - 1;
+        spawn_local(async move {
+            let found = ids
+                .iter()
+                .map(|id| (*id, SuspectTrigger::PrimaryToJunior { school_year: year }))
+                .collect();
+            let r = run(state, |l, b, a| {
+                Ok(b.flag_many(l, found, a, Uuid::new_v4).0)
+            })
+            .await;
+            match r {
+                Ok(()) => {
+                    gaps.set(Some(
+                        state.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
+                    ));
+                    state.info(format!(
+                        "{} {}",
+                        ids.len(),
+                        text(state.lang.get_untracked()).newly_flagged
+                    ));
+                }
+                Err(e) => state.error(e),
+            }
+        });
+    };
+    let transfers = Memo::new(move |_| {
+        state.with_cases(|l, b| {
+            b.unconfirmed_transfers(today())
+                .into_iter()
+                .filter(|tr| b.open_suspect_of(tr.child_id).is_none())
+                .map(|tr| {
+                    (
+                        tr.id,
+                        tr.child_id,
+                        child_line(l, tr.child_id).0,
+                        tr.to_school.clone(),
+                        tr.date,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let confirm = move |id: Uuid| {
+        spawn_local(async move {
+            if let Err(e) = run(state, |_, b, a| {
+                b.confirm_transfer(id, today(), a)
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            {
+                state.error(e);
+            }
+        });
+    };
+    let flag_transfer = move |tid: Uuid, child: Uuid| {
+        spawn_local(async move {
+            let r = run(state, |l, b, a| {
+                let tr = b
+                    .transfers()
+                    .find(|x| x.id == tid)
+                    .cloned()
+                    .ok_or("找不到转学记录")?;
+                let trigger = SuspectTrigger::TransferUnconfirmed {
+                    transfer_id: tid,
+                    date: tr.date,
+                    to_school: tr.to_school,
+                };
+                let (set, skipped) = b.flag_many(l, vec![(child, trigger)], a, Uuid::new_v4);
+                match skipped.into_iter().next() {
+                    Some((_, e)) => Err(e.to_string()),
+                    None => Ok(set),
+                }
+            })
+            .await;
+            if let Err(e) = r {
+                state.error(e);
+            }
+        });
+    };
+    view! {
+        <div class="columns two">
+            <section class="card">
+                <h2>{move || t().check_p2j}</h2>
+                <p class="muted">{move || t().check_p2j_hint}</p>
+                <button id="run-p2j" on:click=run_p2j>{move || t().run_check}</button>
+                {move || gaps.get().map(|ids| {
+                    let names = state.with_ledger(|l| ids.iter().map(|id| child_line(l, *id)).collect::<Vec<_>>());
+                    if ids.is_empty() {
+                        return view! { <p id="p2j-result">{t().none_found}</p> }.into_any();
+                    }
+                    view! {
+                        <div id="p2j-result">
+                            <p><strong>{ids.len()}</strong>" — "{names.iter().map(|n| format!("{}（{}）", n.0, n.1)).collect::<Vec<_>>().join("、")}</p>
+                            <button id="flag-p2j" class="primary" on:click=flag_gaps>{t().flag_all}</button>
+                        </div>
+                    }.into_any()
+                })}
+            </section>
+            <section class="card">
+                <h2>{move || t().check_transfers}</h2>
+                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &state.casebook.with_value(|b| b.settings.transfer_confirm_days).to_string())}</p>
+                <Show when=move || transfers.with(Vec::is_empty)><p>{move || t().none_found}</p></Show>
+                <table class="grid compact">
+                    <tbody>
+                        {move || transfers.get().into_iter().map(|(tid, child, name, to, date)| view! {
+                            <tr>
+                                <td><a href=Route::Child(child).href()>{name}</a></td>
+                                <td>{to}</td>
+                                <td class="nowrap">{date.to_string()}</td>
+                                <td class="nowrap">
+                                    <button class="small" on:click=move |_| confirm(tid)>{t().confirm_received}</button>" "
+                                    <button class="small primary" on:click=move |_| flag_transfer(tid, child)>{t().flag}</button>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        </div>
+    }
+}
