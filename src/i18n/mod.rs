@@ -241,6 +241,7 @@ texts! {
     notice_deadline: ("复学期限", "Return by"),
     close_title: ("销号", "Close the case"),
     outcome: ("销号情形", "Outcome"),
+    closure_evidence: ("销号依据（证明材料）", "Evidence for closing"),
     close_case: ("销号", "Close"),
     closed_on: ("销号日期", "Closed on"),
     watch_until: ("观察至", "Watched until"),

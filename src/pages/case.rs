@@ -243,15 +243,15 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
 fn CloseForm(case: DropoutCase) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let (child_school, child_grade) = state.ledger.with_value(|l| {
+    let (child_school, child_grade, child_class) = state.ledger.with_value(|l| {
         l.child(case.child_id)
-            .map(|c| (c.school_id, c.grade))
-            .unwrap_or((None, None))
+            .map(|c| (c.school_id, c.grade, c.class_name.clone()))
+            .unwrap_or_default()
     });
     let outcome = RwSignal::new("returned".to_string());
     let school = RwSignal::new(child_school.map(|s| s.to_string()).unwrap_or_default());
     let grade = RwSignal::new(child_grade.map(|g| g.to_string()).unwrap_or_default());
-    let class = RwSignal::new(String::new());
+    let class = RwSignal::new(child_class);
     let date = RwSignal::new(today().to_string());
     let vocational = RwSignal::new(String::new());
     let other = RwSignal::new(String::new());
@@ -353,7 +353,7 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
                     <label class="field"><span>{move || t().status}</span><EnumSelect value=other_status/></label>
                 </div>
             </Show>
-            <label class="field wide"><span>{move || t().evidence}</span><textarea id="x-evidence" bind:value=evidence></textarea></label>
+            <label class="field wide"><span>{move || t().closure_evidence}</span><textarea id="x-evidence" bind:value=evidence></textarea></label>
             {move || error.get().map(|e| view! { <div class="errors" role="alert" id="close-error">{e}</div> })}
             <button class="primary" id="close-case-btn" on:click=save>{move || t().close_case}</button>
         </section>

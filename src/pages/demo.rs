@@ -65,12 +65,16 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
         ),
         changes: Vec::new(),
     };
-    let result =
-        store::replace_all(&db, &installation, &gen.schools, &chunks, &casework, &audit).await;
-    let result = match result {
-        Ok(()) => store::save_settings(&db, &settings, &audit).await,
-        Err(e) => Err(e),
-    };
+    let result = store::replace_all(
+        &db,
+        &installation,
+        &gen.schools,
+        &chunks,
+        &casework,
+        &settings,
+        &audit,
+    )
+    .await;
     measure("baoxue-store", "baoxue-store-start");
     state.progress.set(None);
     result.map_err(|e| e.to_string())?;

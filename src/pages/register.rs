@@ -241,7 +241,7 @@ pub fn RegisterPage() -> impl IntoView {
                                         </td>
                                         <td><span class=format!("status s-{}", p.status.key())>{p.status.label(lang)}</span></td>
                                         <td class="num" class:warn-text=warn>{(p.run_before > 0).then(|| format!("{} {}", p.run_before, text(lang).days))}</td>
-                                        <td class="marks">
+                                        <td><div class="marks">
                                             {kinds().into_iter().map(|(key, label)| {
                                                 let k = key.clone();
                                                 let k2 = key.clone();
@@ -262,7 +262,7 @@ pub fn RegisterPage() -> impl IntoView {
                                             <input class="reason" placeholder=text(lang).reason prop:value=reason
                                                 disabled=move || mark().is_empty()
                                                 on:input=move |ev| { let v = event_target_value(&ev); marks.update(|m| { if let Some(x) = m.get_mut(&id) { x.1 = v; } }); }/>
-                                        </td>
+                                        </div></td>
                                     </tr>
                                 }
                             }).collect_view()}

@@ -191,11 +191,7 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                 .map(|d| d.name.clone())
                 .unwrap_or_default();
             let settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
-            let saved = match store::save_installation(&db, &inst, &audit).await {
-                Ok(()) => store::save_settings(&db, &settings, &audit).await,
-                Err(e) => Err(e),
-            };
-            match saved {
+            match store::save_installation(&db, &inst, Some(&settings), &audit).await {
                 Ok(()) => {
                     state.casebook.update_value(|b| b.settings = settings);
                     state.update_ledger(|l| {

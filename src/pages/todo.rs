@@ -94,6 +94,18 @@ pub fn TodoList() -> impl IntoView {
         <section class="card todo" id="todo">
             <h2>{move || t().todo_title}" ("{move || items.with(Vec::len)}")"</h2>
             <Show when=move || items.with(Vec::is_empty)><p class="muted">{move || t().todo_empty}</p></Show>
+            <p class="todo-summary">
+                {move || {
+                    let mut counts: Vec<(&'static str, &'static str, usize)> = Vec::new();
+                    for (kind, class, ..) in items.get() {
+                        match counts.iter_mut().find(|c| c.0 == kind) {
+                            Some(c) => c.2 += 1,
+                            None => counts.push((kind, class, 1)),
+                        }
+                    }
+                    counts.into_iter().map(|(kind, class, n)| view! { <span class=format!("{class} chip")><span class="kind">{kind}</span>" "<strong>{n}</strong></span> }).collect_view()
+                }}
+            </p>
             <ul>
                 {move || {
                     let all = items.get();

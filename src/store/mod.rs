@@ -360,12 +360,17 @@ pub async fn save_settings(
 pub async fn save_installation(
     db: &Db,
     inst: &Installation,
+    settings: Option<&CaseworkSettings>,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let value = json_value(inst)?;
+    let settings = settings.map(json_value).transpose()?;
     write(db, &[META, AUDIT], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
         step!(tx, put(&meta, &value, Some(&"installation".into())).await);
+        if let Some(s) = &settings {
+            step!(tx, put(&meta, s, Some(&"settings".into())).await);
+        }
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
     })
@@ -403,9 +408,11 @@ pub async fn replace_all(
     schools: &[School],
     chunks: &[(u32, Vec<u8>)],
     casework: &DemoCasework,
+    settings: &CaseworkSettings,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
+    let settings_value = json_value(settings)?;
     let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
     let records = casework_values(
         &casework.suspects,
@@ -423,6 +430,10 @@ pub async fn replace_all(
         step!(
             tx,
             put(&meta, &inst_value, Some(&"installation".into())).await
+        );
+        step!(
+            tx,
+            put(&meta, &settings_value, Some(&"settings".into())).await
         );
         let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
         for v in &school_values {

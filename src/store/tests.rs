@@ -71,6 +71,7 @@ async fn writes_a_county_and_reads_every_record_back() {
         &schools,
         &chunks,
         &Default::default(),
+        &Default::default(),
         &audit("载入"),
     )
     .await
@@ -103,6 +104,7 @@ async fn saving_one_child_writes_its_chunk_and_audit_together() {
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
+        &Default::default(),
         &Default::default(),
         &audit("载入"),
     )
@@ -147,6 +149,7 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
         &schools,
         &ledger.encode_all().unwrap(),
         &Default::default(),
+        &Default::default(),
         &audit("第一次"),
     )
     .await
@@ -163,6 +166,7 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
         &inst2,
         &schools2,
         &ledger2.encode_all().unwrap(),
+        &Default::default(),
         &Default::default(),
         &audit("第二次"),
     )
@@ -191,6 +195,7 @@ async fn casework_changes_land_with_the_children_and_reload() {
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
+        &Default::default(),
         &Default::default(),
         &audit("载入"),
     )

@@ -1040,6 +1040,7 @@ impl Casebook {
                 });
             }
         }
+        out.sort_by_key(Todo::urgency);
         out
     }
 }

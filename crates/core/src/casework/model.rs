@@ -513,6 +513,21 @@ pub enum Todo {
     },
 }
 
+impl Todo {
+    /// Most urgent first: a returned child missing again, expired notices, overdue cases,
+    /// then visits, transfers and verifications.
+    pub fn urgency(&self) -> u8 {
+        match self {
+            Todo::WatchedAbsent { .. } => 0,
+            Todo::NoticeExpired { .. } => 1,
+            Todo::CaseOverdue { .. } => 2,
+            Todo::HomeVisitOverdue { .. } => 3,
+            Todo::TransferUnconfirmed { .. } => 4,
+            Todo::VerifySuspect { .. } => 5,
+        }
+    }
+}
+
 /// When a closed case's child is watched until.
 pub fn watch_until(closure: &Closure, watch_days: u32) -> NaiveDate {
     closure.date + chrono::Duration::days(i64::from(watch_days))

@@ -125,7 +125,10 @@ pub fn casework(
                         },
                         end,
                     )
-                } else if kind < 75 {
+                } else if kind < 75
+                    && (today - NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or(today)).num_days()
+                        < 30
+                {
                     let d = NaiveDate::from_ymd_opt(year, 9, 1).unwrap_or(today);
                     out.absences.push(Absence {
                         child_id: c.id,

@@ -1,0 +1,189 @@
+// End to end, the daily work: absences flag a child → verified as confirmed → a case with two
+// responsible persons → three persuasion attempts → the legal ladder and a printed notice →
+// returned and closed → absent again while watched → alert → drops out again → the same case
+// reopens with its history. Dates are the school days before today, so the test runs any day.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { serveDist, launch, SHOTS } from './support.mjs';
+
+let server;
+before(async () => {
+  server = await serveDist();
+  await mkdir(SHOTS, { recursive: true });
+});
+after(async () => server && (await server.close()));
+
+/** The last `n` school days (Mon–Fri) up to today, oldest first, as YYYY-MM-DD. */
+function schoolDays(n) {
+  const out = [];
+  const d = new Date();
+  while (out.length < n) {
+    const wd = d.getDay();
+    if (wd !== 0 && wd !== 6) {
+      out.unshift(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+    }
+    d.setDate(d.getDate() - 1);
+  }
+  return out;
+}
+
+test('from three days of absence to a reopened case, with a printed notice', async () => {
+  const S = schoolDays(14);
+  const b = await launch();
+  const p = b.page;
+  const notice = async () => (await p.textContent('[role=alert]')) || '';
+  try {
+    await p.goto(server.url);
+    await p.click('#load-demo');
+    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+
+    // Pick a class and a pupil in school.
+    await p.click('nav >> text=考勤登记');
+    await p.selectOption('#reg-school', { index: 2 });
+    await p.selectOption('#reg-grade', { index: 5 });
+    await p.selectOption('#reg-class', { index: 1 });
+    await p.waitForSelector('#register tbody tr');
+    const name = await p.$$eval('#register tbody tr', (rows) => {
+      const r = rows.find((r) => r.querySelector('.status')?.textContent === '在校就读' && !r.querySelector('.badge'));
+      return r.querySelector('a').textContent;
+    });
+    const row = `#register tbody tr:has(a:text-is("${name}"))`;
+    const absent = async (day) => {
+      await p.fill('#reg-date', day);
+      await p.waitForSelector(row);
+      await p.check(`${row} input[value=unexcused]`);
+      await p.fill(`${row} input.reason`, '未请假');
+      if (await p.$('.notice .link')) await p.click('.notice .link');
+      await p.click('#save-register');
+      await p.waitForFunction(() => /考勤已保存/.test(document.querySelector('[role=alert]')?.textContent || ''));
+    };
+
+    // 1. Two days are not enough; the third flags the child.
+    await absent(S[0]);
+    await absent(S[1]);
+    assert.doesNotMatch(await notice(), /疑似辍学/);
+    await absent(S[2]);
+    assert.match(await notice(), new RegExp(`列入疑似辍学台账：.*${name}`));
+
+    // 2. Verify: confirmed dropout, with a case of two responsible persons.
+    await p.click(`${row} a`);
+    await p.click('#go-verify');
+    assert.match(await p.textContent('#suspect-trigger'), /连续3个教学日无故缺勤/);
+    await p.fill('#v-date', S[2]);
+    await p.fill('#v-evidence', '班主任电话核实、入户走访，学生在家不愿上学');
+    await p.fill('#c-left-on', S[0]);
+    await p.selectOption('#c-cause', 'learning');
+    await p.fill('.person-name.p0', '王建军');
+    await p.click('#save-verification');
+    assert.match(await p.textContent('#verify-error'), /至少两名包保责任人/);
+    await p.fill('.person-name.p1', '张丽华');
+    await p.check('#c-support-counselling');
+    await p.click('#save-verification');
+    await p.waitForSelector('#case-state');
+    assert.equal(await p.textContent('#case-state'), '未销号');
+    assert.match(await p.textContent('#case-persons'), /王建军.*张丽华/);
+
+    // 3. Three persuasion attempts.
+    const results = ['refused', 'considering', 'agreed'];
+    for (let i = 0; i < 3; i++) {
+      await p.fill('#a-date', S[3 + i]);
+      await p.selectOption('#a-way', i === 0 ? 'phone' : 'home-visit');
+      await p.fill('#a-persons', '王建军、张丽华');
+      await p.fill('#a-said', ['孩子说跟不上，不想读了', '家长说再考虑几天', '同意下周送孩子回校'][i]);
+      await p.selectOption('#a-result', results[i]);
+      await p.click('#add-attempt');
+      await p.waitForFunction((n) => document.querySelectorAll('.attempts tbody tr').length === n, i + 1);
+    }
+
+    // 4. The legal ladder, in order, and the notice to return to school.
+    await p.selectOption('#l-kind', 'notice');
+    await p.fill('#l-date', S[5]);
+    await p.fill('#l-issuer', '武溪镇人民政府');
+    await p.click('#add-step');
+    assert.match(await p.textContent('#legal-error'), /须依次进行/);
+    for (const [kind, day] of [['home-visit', S[3]], ['order', S[4]], ['notice', S[5]]]) {
+      await p.selectOption('#l-kind', kind);
+      await p.fill('#l-date', day);
+      await p.fill('#l-issuer', '武溪镇人民政府');
+      await p.click('#add-step');
+      await p.waitForFunction((k) => document.querySelector('#legal-steps').textContent.includes(k), { 'home-visit': '家访劝返', order: '责令限期改正', notice: '限期复学通知书' }[kind]);
+    }
+    const serial = (await p.textContent('#legal-steps')).match(/泸溪教控辍〔\d{4}〕\d+号/)[0];
+    await p.click('#print-notice-2');
+    await p.waitForSelector('#notice');
+    const doc = await p.textContent('#notice');
+    assert.ok(doc.includes(name) && doc.includes(serial) && doc.includes('泸溪县教育局'));
+    assert.match(doc, /义务教育法/);
+    const due = new Date(`${S[5]}T00:00:00`);
+    due.setDate(due.getDate() + 7);
+    assert.ok(doc.includes(`${due.getFullYear()}年${due.getMonth() + 1}月${due.getDate()}日`), 'deadline = notice date + 7 days');
+    assert.match(doc, /回\s*执/);
+    await p.emulateMedia({ media: 'print' });
+    const pdf = await p.pdf({ format: 'A4', printBackground: true });
+    await writeFile(SHOTS + 'notice.pdf', pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.equal(pages, 1, 'the notice and its receipt fit one A4 page');
+    assert.equal(await p.isVisible('header.topbar'), false, 'no app chrome on paper');
+    await p.emulateMedia({ media: 'screen' });
+
+    // 5. Returned: close the case (销号) with evidence.
+    await p.click('.notice-tools a');
+    await p.waitForSelector('#close-case');
+    await p.fill('#x-date', S[6]);
+    await p.click('#close-case-btn');
+    assert.match(await p.textContent('#close-error'), /证明材料/);
+    await p.fill('#x-evidence', '学校出具复学证明，班主任确认到校');
+    await p.click('#close-case-btn');
+    await p.waitForFunction(() => document.querySelector('#case-state')?.textContent === '已销号');
+
+    // 6. Absent again while watched: an alert on the dashboard.
+    await p.click('nav >> text=考勤登记');
+    await p.selectOption('#reg-school', { index: 2 });
+    await p.selectOption('#reg-grade', { index: 5 });
+    await p.selectOption('#reg-class', { index: 1 });
+    await p.fill('#reg-date', S[8]);
+    await p.waitForSelector(`${row} .badge.watch`);
+    await absent(S[8]);
+    await p.click('nav >> text=工作台');
+    await p.waitForSelector('#todo');
+    const watched = await p.$$eval('#todo li.t-watched', (li) => li.map((x) => x.textContent).join(' '));
+    assert.match(watched, new RegExp(name), 'the watched child missing again is on the to-do list');
+
+    // 7. Two more days: a suspect again; confirmed, the same case reopens with its history.
+    await p.click('nav >> text=考勤登记');
+    await p.selectOption('#reg-school', { index: 2 });
+    await p.selectOption('#reg-grade', { index: 5 });
+    await p.selectOption('#reg-class', { index: 1 });
+    await absent(S[9]);
+    await absent(S[10]);
+    assert.match(await notice(), new RegExp(name));
+    await p.click(`${row} a`);
+    await p.click('#go-verify');
+    await p.fill('#v-date', S[10]);
+    await p.fill('#v-evidence', '再次入户核实');
+    await p.fill('#c-left-on', S[8]);
+    await p.fill('.person-name.p0', '王建军');
+    await p.fill('.person-name.p1', '李德明');
+    await p.click('#save-verification');
+    await p.waitForSelector('#case-state');
+    assert.equal(await p.textContent('#case-state'), '再次辍学');
+    const history = await p.textContent('#case-history');
+    assert.match(history, /复学/);
+    assert.equal(await p.$$eval('#case-history .attempts tbody tr', (r) => r.length), 3);
+    await p.screenshot({ path: SHOTS + 'e2e-case-reopened.png', fullPage: true });
+
+    // 8. Everything survives a reload; the ledgers count it.
+    await p.reload();
+    await p.waitForSelector('#case-state');
+    assert.equal(await p.textContent('#case-state'), '再次辍学');
+    await p.click('nav >> text=辍学台账');
+    await p.click('#cases-reopened');
+    assert.match(await p.textContent('#cases-table'), new RegExp(name));
+    await p.click('nav >> text=疑似辍学');
+    assert.ok(Number(await p.textContent('#count-confirmed .value')) >= 2);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
