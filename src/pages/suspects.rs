@@ -40,13 +40,16 @@ pub fn SuspectsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let show = RwSignal::new(Tab::Pending);
+    let kind = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
     let counts = Memo::new(move |_| state.with_cases(|_, b| b.verification_counts()));
     let rows = Memo::new(move |_| {
         let show = show.get();
+        let kind = kind.get();
         state.with_cases(|l, b| {
             let mut v: Vec<_> = b
                 .suspects()
+                .filter(|s| kind.is_empty() || s.trigger.kind_zh() == kind)
                 .filter(|s| match (show, &s.verification) {
                     (Tab::All, _) => true,
                     (Tab::Pending, None) => true,
@@ -88,7 +91,11 @@ pub fn SuspectsPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    Effect::watch(move || show.get(), move |_, _, _| page.set(0), false);
+    Effect::watch(
+        move || (show.get(), kind.get()),
+        move |_, _, _| page.set(0),
+        false,
+    );
     let total = Signal::derive(move || rows.with(Vec::len));
     let tab = move |s: Tab,
                     label: fn(&crate::i18n::Text) -> &'static str,
@@ -112,7 +119,13 @@ pub fn SuspectsPage() -> impl IntoView {
         </div>
         <Checks/>
         <div class="list-meta">
-            <span>{move || format!("{} {}", format_count(total.get()), t().results)}</span>
+            <span>
+                {move || format!("{} {}", format_count(total.get()), t().results)}" "
+                <select id="trigger-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <option value="">{move || format!("{}：{}", t().trigger, t().all)}</option>
+                    {["连续缺勤", "开学未报到", "转出未接收", "小升初未衔接", "人工标记"].into_iter().map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                </select>
+            </span>
             <Pager page=page total=total size=Signal::derive(|| 50)/>
         </div>
         <div class="table-wrap">

@@ -187,3 +187,49 @@ test('from three days of absence to a reopened case, with a printed notice', asy
     await b.close();
   }
 });
+
+test('the 小升初 check flags its children; home teaching logs a visit; transfers are confirmed', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await p.click('#load-demo');
+    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+
+    await p.click('nav >> text=疑似辍学');
+    const pending = Number(await p.textContent('#count-pending .value'));
+    await p.click('#run-p2j');
+    const found = Number(await p.textContent('#p2j-result strong'));
+    assert.ok(found > 0, 'the demo county has 小升初 gaps');
+    await p.click('#flag-p2j');
+    await p.waitForFunction((n) => Number(document.querySelector('#count-pending .value').textContent) === n, pending + found);
+    assert.match(await p.textContent('#p2j-result'), /未发现/);
+    await p.selectOption('#trigger-kind', '小升初未衔接');
+    assert.equal(await p.$$eval('#suspects-table tbody tr', (r) => r.length), Math.min(found, 50));
+
+    // A transfer out not yet received: confirm it, and it leaves the check.
+    const transfers = await p.$$eval('.card:has(h2:text("转出未接收")) tbody tr', (r) => r.length);
+    assert.ok(transfers > 0);
+    await p.click('.card:has(h2:text("转出未接收")) tbody tr:first-child button:text("确认已接收")');
+    await p.waitForFunction(
+      (n) => [...document.querySelectorAll('.card')].find((c) => c.querySelector('h2')?.textContent === '转出未接收').querySelectorAll('tbody tr').length === n - 1,
+      transfers,
+    );
+
+    // A child taught at home: log a visit.
+    await p.click('nav >> text=适龄儿童台账');
+    await p.selectOption('#filter-status', 'home-teaching');
+    await p.click('#children-table tbody tr:first-child a');
+    await p.waitForSelector('#visits');
+    const before = await p.$$eval('#visits tbody tr', (r) => r.length);
+    await p.fill('#visit-content', '康复训练、认读汉字20个');
+    await p.fill('#visit-hours', '2.5');
+    await p.click('#add-visit');
+    await p.waitForFunction((n) => document.querySelectorAll('#visits tbody tr').length === n + 1, before);
+    assert.match(await p.textContent('#visits tbody tr:first-child'), /认读汉字20个/);
+    assert.match(await p.textContent('#history'), /送教上门/);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

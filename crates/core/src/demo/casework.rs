@@ -321,6 +321,27 @@ pub fn casework(
                 }
                 out.cases.push(case);
             }
+            Status::StudyingElsewhere if rng.random_bool(0.03) => {
+                // Transferred out, the receiving school has not confirmed yet.
+                let d = today - Duration::days(rng.random_range(5..50));
+                let to = format!(
+                    "{}第{}小学",
+                    ["长沙市", "广州市", "深圳市", "怀化市"]
+                        .choose(&mut rng)
+                        .copied()
+                        .unwrap_or("长沙市"),
+                    names::ordinal(rng.random_range(1..9))
+                );
+                out.transfers.push(Transfer {
+                    id: uuid(&mut rng),
+                    child_id: c.id,
+                    date: d,
+                    from_school: c.school_id,
+                    to_school: to,
+                    confirmed_on: None,
+                    recorded_by: "学籍管理员".into(),
+                });
+            }
             Status::HomeTeaching => {
                 let started = today - Duration::days(rng.random_range(30..300));
                 let interval = *[7u32, 14].choose(&mut rng).unwrap_or(&7);
