@@ -242,6 +242,8 @@ impl Ledger {
             }
         } else if child.status == Status::Dropout {
             problems.push(crate::model::StatusChangeError::NeedsVerification.into());
+        } else if child.status == Status::SuspectedDropout {
+            problems.push(crate::model::StatusChangeError::FlagInstead.into());
         }
         let other =
             |slot: Option<&usize>| slot.copied().filter(|s| Some(*s) != existing.map(|e| e.0));

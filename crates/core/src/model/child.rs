@@ -81,9 +81,10 @@ impl Status {
         matches!(self, Status::SuspectedDropout | Status::Dropout)
     }
 
-    /// Status changes a person may make directly on the child's record. Becoming a
-    /// confirmed dropout needs verification of a suspect first; a death is final; a child
-    /// returns from dropout only to a schooling status.
+    /// Status changes a person may make directly on the child's record. Becoming a suspect
+    /// or a dropout, and leaving either, goes through the casework (flag, verification,
+    /// closing) so that the ledgers of suspects and cases always agree with the children's
+    /// ledger. A death is final.
     pub fn can_change_to(self, next: Status) -> Result<(), StatusChangeError> {
         use Status::*;
         if self == next {
@@ -91,14 +92,10 @@ impl Status {
         }
         match (self, next) {
             (Deceased, _) => Err(StatusChangeError::Final(self)),
-            (from, Dropout) if from != SuspectedDropout => {
-                Err(StatusChangeError::NeedsVerification)
-            }
-            (Dropout, to)
-                if !(to.counts_as_enrolled() || to == SuspectedDropout || !to.is_active()) =>
-            {
-                Err(StatusChangeError::NotAReturn(to))
-            }
+            (SuspectedDropout, _) => Err(StatusChangeError::SuspectNeedsVerification),
+            (Dropout, _) => Err(StatusChangeError::DropoutNeedsClosing),
+            (_, SuspectedDropout) => Err(StatusChangeError::FlagInstead),
+            (_, Dropout) => Err(StatusChangeError::NeedsVerification),
             _ => Ok(()),
         }
     }
@@ -109,10 +106,14 @@ impl Status {
 pub enum StatusChangeError {
     #[error("“{}”是最终状态，不能再更改", .0.zh())]
     Final(Status),
-    #[error("只有“疑似辍学”的学生经核查后才能认定为“辍学”")]
+    #[error("只有“疑似辍学”的学生经核查后才能认定为“辍学”，请到疑似辍学台账办理核查")]
     NeedsVerification,
-    #[error("辍学学生只能以复学（在校、随班就读、特教、送教上门）或离开本地的方式改变状态，不能改为“{}”", .0.zh())]
-    NotAReturn(Status),
+    #[error("请在儿童页面“标记为疑似辍学”，以便列入疑似辍学台账并留下原因")]
+    FlagInstead,
+    #[error("疑似辍学学生的状态由核查结果改变，请到疑似辍学台账办理核查")]
+    SuspectNeedsVerification,
+    #[error("辍学学生的状态在一人一案销号时改变，请到辍学台账办理销号")]
+    DropoutNeedsClosing,
 }
 
 labelled_enum! {
@@ -506,26 +507,34 @@ mod tests {
     }
 
     #[test]
-    fn status_changes_follow_the_rules() {
+    fn direct_status_changes_leave_suspects_and_dropouts_to_the_casework() {
         use Status::*;
+        use StatusChangeError as E;
+        assert_eq!(InSchool.can_change_to(Dropout), Err(E::NeedsVerification));
         assert_eq!(
-            InSchool.can_change_to(Dropout),
-            Err(StatusChangeError::NeedsVerification)
+            InSchool.can_change_to(SuspectedDropout),
+            Err(E::FlagInstead)
         );
-        assert!(SuspectedDropout.can_change_to(Dropout).is_ok());
-        assert!(InSchool.can_change_to(SuspectedDropout).is_ok());
         assert_eq!(
-            Deceased.can_change_to(InSchool),
-            Err(StatusChangeError::Final(Deceased))
+            SuspectedDropout.can_change_to(Dropout),
+            Err(E::SuspectNeedsVerification)
         );
-        assert!(Dropout.can_change_to(InSchool).is_ok());
-        assert!(Dropout.can_change_to(HomeTeaching).is_ok());
-        assert!(Dropout.can_change_to(MovedAway).is_ok());
         assert_eq!(
-            Dropout.can_change_to(Deferred),
-            Err(StatusChangeError::NotAReturn(Deferred))
+            SuspectedDropout.can_change_to(InSchool),
+            Err(E::SuspectNeedsVerification)
         );
+        assert_eq!(Dropout.can_change_to(InSchool), Err(E::DropoutNeedsClosing));
+        assert_eq!(Deceased.can_change_to(InSchool), Err(E::Final(Deceased)));
         assert!(Deceased.can_change_to(Deceased).is_ok());
+        assert!(
+            Dropout.can_change_to(Dropout).is_ok(),
+            "editing other fields of a dropout is fine"
+        );
+        // Ordinary changes are free.
+        assert!(InSchool.can_change_to(Suspended).is_ok());
+        assert!(Suspended.can_change_to(InSchool).is_ok());
+        assert!(InSchool.can_change_to(MovedAway).is_ok());
+        assert!(Deferred.can_change_to(InSchool).is_ok());
     }
 
     #[test]
