@@ -184,6 +184,21 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
     };
 
     let done = suspect.verification.is_some();
+    let done_text = suspect.verification.as_ref().map(|v| {
+        let verdict = match &v.verdict {
+            Verdict::Confirmed => "确认辍学".to_string(),
+            Verdict::NotReal { reason, school } => format!(
+                "非真实辍学：{}{}",
+                reason.zh(),
+                if school.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{school}）")
+                }
+            ),
+        };
+        format!("{} {} · {} · {}", v.date, v.by, verdict, v.evidence)
+    });
     view! {
         <h1>{move || t().verify_title}"："{name.clone()}</h1>
         <p class="muted">{school}" · "{grade}</p>
@@ -195,7 +210,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
             </tbody></table>
         </section>
         {reopening.then(|| view! { <div class="warning">"该生曾辍学并已销号，确认辍学将重新启动原案，既往记录保留。"</div> })}
-        <Show when=move || !done fallback=move || view! { <p class="card">{t().verification}"："{t().saved}</p> }>
+        <Show when=move || !done fallback=move || view! { <p class="card" id="verified">{t().verification}"："{done_text.clone()}</p> }>
             <fieldset>
                 <legend>{move || t().verification}</legend>
                 <div class="form-grid">
