@@ -16,10 +16,34 @@ pub async fn table() -> Result<Arc<DivisionTable>, String> {
     if let Some(t) = TABLE.with(|t| t.borrow().clone()) {
         return Ok(t);
     }
-    let text = fetch_text("divisions.tsv").await?;
+    let text = match embedded().await {
+        Some(t) => t?,
+        None => fetch_text("divisions.tsv").await?,
+    };
     let table = Arc::new(DivisionTable::parse(&text).map_err(|e| e.to_string())?);
     TABLE.with(|t| *t.borrow_mut() = Some(table.clone()));
     Ok(table)
+}
+
+/// The one-file build (baoxue.html) carries the table inside itself and offers it through
+/// `window.baoxueDivisions()`, since a file:// page cannot fetch.
+async fn embedded() -> Option<Result<String, String>> {
+    let window = web_sys::window()?;
+    let f = js_sys::Reflect::get(&window, &"baoxueDivisions".into()).ok()?;
+    let f: js_sys::Function = f.dyn_into().ok()?;
+    let fail = |e: wasm_bindgen::JsValue| format!("无法读取内置的行政区划表：{e:?}");
+    Some(
+        async {
+            let promise: js_sys::Promise =
+                f.call0(&window).map_err(fail)?.dyn_into().map_err(fail)?;
+            JsFuture::from(promise)
+                .await
+                .map_err(fail)?
+                .as_string()
+                .ok_or_else(|| "行政区划表不是文本".to_string())
+        }
+        .await,
+    )
 }
 
 async fn fetch_text(url: &str) -> Result<String, String> {
