@@ -1,0 +1,248 @@
+//! The ledgers as tables, with the column headers officials use.
+
+use super::{Cell, Table};
+use crate::casework::{Casebook, Verdict};
+use crate::ledger::Ledger;
+use crate::model::Labelled;
+
+/// 适龄儿童台账: the children at `positions` (a query result), in that order.
+pub fn children_table(l: &Ledger, positions: &[u32], title: &str) -> Table {
+    let columns = vec![
+        ("序号", 6.0),
+        ("姓名", 10.0),
+        ("性别", 6.0),
+        ("身份证号", 21.0),
+        ("无证件原因", 10.0),
+        ("出生日期", 12.0),
+        ("民族", 8.0),
+        ("户籍地", 22.0),
+        ("现居住地", 22.0),
+        ("监护人", 10.0),
+        ("关系", 8.0),
+        ("监护人电话", 14.0),
+        ("父母外出务工", 8.0),
+        ("学籍号", 22.0),
+        ("乡镇", 10.0),
+        ("学校", 20.0),
+        ("年级", 6.0),
+        ("班级", 8.0),
+        ("学段", 6.0),
+        ("就学状态", 12.0),
+        ("重点群体", 24.0),
+        ("残疾类别", 8.0),
+        ("备注", 20.0),
+    ];
+    let rows = positions
+        .iter()
+        .filter_map(|i| l.children().get(*i as usize))
+        .enumerate()
+        .map(|(n, c)| {
+            let names = l.names_for(c);
+            vec![
+                Cell::Number((n + 1) as f64),
+                c.name.as_str().into(),
+                c.sex.zh().into(),
+                c.id_number.as_ref().map(|i| i.to_string()).into(),
+                c.no_id_reason.map(|r| r.zh()).into(),
+                c.birth_date.into(),
+                c.ethnicity.as_str().into(),
+                format!("{}{}", names.hukou_township, c.hukou.detail).into(),
+                format!("{}{}", names.residence_township, c.residence.detail).into(),
+                c.guardian.name.as_str().into(),
+                c.guardian.relation.zh().into(),
+                c.guardian.phone.as_str().into(),
+                (if c.parents_away { "是" } else { "否" }).into(),
+                c.student_number.clone().into(),
+                l.township_of(c)
+                    .map(|t| l.township_name(t).to_string())
+                    .into(),
+                names.school.into(),
+                c.grade
+                    .map(|g| Cell::Number(f64::from(g)))
+                    .unwrap_or(Cell::Empty),
+                c.class_name.as_str().into(),
+                c.stage().map(|s| s.zh()).into(),
+                c.status.zh().into(),
+                c.groups
+                    .iter()
+                    .map(|g| g.zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
+                c.disability.map(|d| d.zh()).into(),
+                c.note.as_str().into(),
+            ]
+        })
+        .collect();
+    Table {
+        title: title.to_string(),
+        columns,
+        rows,
+    }
+}
+
+/// 疑似辍学学生台账, newest first.
+pub fn suspects_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
+    let columns = vec![
+        ("序号", 6.0),
+        ("姓名", 10.0),
+        ("身份证号", 21.0),
+        ("学校", 20.0),
+        ("年级", 6.0),
+        ("班级", 8.0),
+        ("列入原因", 40.0),
+        ("列入日期", 12.0),
+        ("列入人", 10.0),
+        ("核查日期", 12.0),
+        ("核查方式", 16.0),
+        ("核查结论", 12.0),
+        ("非真实辍学原因", 14.0),
+        ("核查依据", 30.0),
+    ];
+    let mut suspects: Vec<_> = b.suspects().collect();
+    suspects.sort_by(|a, b| b.flagged_on.cmp(&a.flagged_on).then(a.id.cmp(&b.id)));
+    let rows = suspects
+        .into_iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let c = l.child(s.child_id);
+            let v = s.verification.as_ref();
+            vec![
+                Cell::Number((n + 1) as f64),
+                c.map(|c| c.name.as_str()).into(),
+                c.and_then(|c| c.id_number.as_ref())
+                    .map(|i| i.to_string())
+                    .into(),
+                c.map(|c| l.names_for(c).school).into(),
+                c.and_then(|c| c.grade)
+                    .map(|g| Cell::Number(f64::from(g)))
+                    .unwrap_or(Cell::Empty),
+                c.map(|c| c.class_name.as_str()).into(),
+                s.trigger.zh().into(),
+                s.flagged_on.into(),
+                s.flagged_by.as_str().into(),
+                v.map(|v| v.date).into(),
+                v.map(|v| {
+                    v.methods
+                        .iter()
+                        .map(|m| m.zh())
+                        .collect::<Vec<_>>()
+                        .join("、")
+                })
+                .into(),
+                v.map(|v| match v.verdict {
+                    Verdict::Confirmed => "确认辍学",
+                    Verdict::NotReal { .. } => "非真实辍学",
+                })
+                .unwrap_or("待核查")
+                .into(),
+                v.and_then(|v| match &v.verdict {
+                    Verdict::NotReal { reason, school } if school.is_empty() => {
+                        Some(reason.zh().to_string())
+                    }
+                    Verdict::NotReal { reason, school } => {
+                        Some(format!("{}（{school}）", reason.zh()))
+                    }
+                    Verdict::Confirmed => None,
+                })
+                .into(),
+                v.map(|v| v.evidence.as_str()).into(),
+            ]
+        })
+        .collect();
+    Table {
+        title: title.to_string(),
+        columns,
+        rows,
+    }
+}
+
+/// 辍学学生台账 (一人一案): open and reopened cases first.
+pub fn cases_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
+    let columns = vec![
+        ("序号", 6.0),
+        ("姓名", 10.0),
+        ("身份证号", 21.0),
+        ("学校", 20.0),
+        ("年级", 6.0),
+        ("辍学时间", 12.0),
+        ("辍学原因", 16.0),
+        ("包保责任人", 30.0),
+        ("劝返时限", 12.0),
+        ("帮扶措施", 20.0),
+        ("劝返次数", 8.0),
+        ("最近劝返", 30.0),
+        ("法律程序", 36.0),
+        ("台账状态", 10.0),
+        ("销号日期", 12.0),
+        ("销号情形", 24.0),
+        ("既往辍学次数", 8.0),
+    ];
+    let mut cases: Vec<_> = b.cases().collect();
+    cases.sort_by(|a, b| {
+        (a.closure.is_some(), b.left_on, a.id).cmp(&(b.closure.is_some(), a.left_on, b.id))
+    });
+    let rows = cases
+        .into_iter()
+        .enumerate()
+        .map(|(n, k)| {
+            let c = l.child(k.child_id);
+            vec![
+                Cell::Number((n + 1) as f64),
+                c.map(|c| c.name.as_str()).into(),
+                c.and_then(|c| c.id_number.as_ref())
+                    .map(|i| i.to_string())
+                    .into(),
+                c.map(|c| l.names_for(c).school).into(),
+                c.and_then(|c| c.grade)
+                    .map(|g| Cell::Number(f64::from(g)))
+                    .unwrap_or(Cell::Empty),
+                k.left_on.into(),
+                k.cause.zh().into(),
+                k.responsible
+                    .iter()
+                    .map(|p| format!("{}（{}）", p.name, p.role.zh()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
+                k.deadline.into(),
+                k.support
+                    .iter()
+                    .map(|s| s.zh())
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
+                Cell::Number(k.attempts.len() as f64),
+                k.attempts
+                    .last()
+                    .map(|a| format!("{} {} {}", a.date, a.way.zh(), a.result.zh()))
+                    .into(),
+                k.legal_steps
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{} {}{}",
+                            s.date,
+                            s.kind.zh(),
+                            s.serial
+                                .as_ref()
+                                .map(|x| format!("（{x}）"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("；")
+                    .into(),
+                k.state().zh().into(),
+                k.closure.as_ref().map(|c| c.date).into(),
+                k.closure.as_ref().map(|c| c.outcome.zh()).into(),
+                Cell::Number(k.history.len() as f64),
+            ]
+        })
+        .collect();
+    Table {
+        title: title.to_string(),
+        columns,
+        rows,
+    }
+}
