@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::common::child_line;
 use super::demo::{format_count, today};
 use crate::app::{AppState, Route};
+use crate::components::download::ExportButtons;
 use crate::i18n::text;
 
 #[derive(Clone, PartialEq)]
@@ -87,7 +88,13 @@ pub fn CasesPage() -> impl IntoView {
         }
     };
     view! {
-        <h1>{move || t().cases_title}</h1>
+        <div class="title-row">
+            <h1>{move || t().cases_title}</h1>
+            <ExportButtons id="export-cases" table=move || {
+                let title = format!("{}辍学学生台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::cases_table(l, b, &title)))
+            }/>
+        </div>
         <div class="cards">
             {tab(None, "cases-all")}
             {tab(Some(CaseState::Open), "cases-open")}

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::demo::format_count;
 use crate::app::{mark, measure, AppState, Route};
+use crate::components::download::ExportButtons;
 use crate::components::pager::Pager;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
@@ -40,7 +41,13 @@ pub fn ChildrenPage() -> impl IntoView {
     view! {
         <div class="title-row">
             <h1>{move || t().nav_children}</h1>
-            <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>
+            <div class="actions">
+                <ExportButtons id="export-children" table=move || {
+                    let title = format!("{}适龄儿童台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                    hits.with_untracked(|h| state.ledger.with_value(|l| baoxue_core::export::children_table(l, h, &title)))
+                }/>
+                <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>
+            </div>
         </div>
         <Filters/>
         <div class="list-meta">

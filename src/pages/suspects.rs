@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::common::{child_line, run};
 use super::demo::{format_count, today};
 use crate::app::{AppState, Route};
+use crate::components::download::ExportButtons;
 use crate::components::pager::Pager;
 use crate::i18n::text;
 
@@ -110,7 +111,13 @@ pub fn SuspectsPage() -> impl IntoView {
     };
 
     view! {
-        <h1>{move || t().suspects_title}</h1>
+        <div class="title-row">
+            <h1>{move || t().suspects_title}</h1>
+            <ExportButtons id="export-suspects" table=move || {
+                let title = format!("{}疑似辍学学生台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::suspects_table(l, b, &title)))
+            }/>
+        </div>
         <div class="cards">
             {tab(Tab::All, |t| t.flagged, Signal::derive(move || counts.get().flagged), "count-flagged")}
             {tab(Tab::Pending, |t| t.pending, Signal::derive(move || counts.get().pending), "count-pending")}

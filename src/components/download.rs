@@ -1,0 +1,82 @@
+//! Saving a file the user asked for: the only way children's data leaves the browser.
+
+use baoxue_core::export::{to_csv, to_xlsx, Table};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::app::AppState;
+
+/// Offers bytes as a download named `name`.
+pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let fail = |e: wasm_bindgen::JsValue| format!("无法保存文件：{e:?}");
+    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
+    let props = web_sys::BlobPropertyBag::new();
+    props.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&array, &props).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into()
+        .map_err(|_| "no anchor".to_string())?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// "导出Excel" and "导出CSV" buttons for a table built on click.
+#[component]
+pub fn ExportButtons(
+    /// Builds the table when a button is pressed (tables of 200,000 rows are not kept).
+    table: impl Fn() -> Table + Send + Sync + Copy + 'static,
+    /// Id prefix for the buttons.
+    id: &'static str,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let stamp = || chrono::Local::now().naive_local();
+    let xlsx = move |_| {
+        let t = table();
+        let now = stamp();
+        let subtitle = format!(
+            "导出时间：{}　共{}条　导出人：{}",
+            now.format("%Y-%m-%d %H:%M"),
+            t.rows.len(),
+            state.operator()
+        );
+        match to_xlsx(&t, &subtitle, now)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                save_file(
+                    &format!("{}_{}.xlsx", t.title, now.format("%Y%m%d")),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &b,
+                )
+            }) {
+            Ok(()) => {}
+            Err(e) => state.error(e),
+        }
+    };
+    let csv = move |_| {
+        let t = table();
+        let now = stamp();
+        if let Err(e) = save_file(
+            &format!("{}_{}.csv", t.title, now.format("%Y%m%d")),
+            "text/csv;charset=utf-8",
+            &to_csv(&t),
+        ) {
+            state.error(e);
+        }
+    };
+    view! {
+        <span class="export">
+            <button id=format!("{id}-xlsx") on:click=xlsx>"导出Excel"</button>
+            <button id=format!("{id}-csv") on:click=csv>"导出CSV"</button>
+        </span>
+    }
+}
