@@ -4,6 +4,7 @@
 pub mod casework;
 pub mod demo;
 pub mod divisions;
+pub mod exchange;
 pub mod export;
 pub mod ledger;
 pub mod model;

@@ -1,0 +1,41 @@
+//! Full backup of an installation: every record, audit entry and setting.
+
+use serde::{Deserialize, Serialize};
+
+use crate::casework::{
+    Absence, CaseworkSettings, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
+};
+use crate::model::{AuditEntry, Child, Installation, School};
+
+pub const BACKUP_KIND: &str = "backup";
+
+/// The payload of a backup bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Backup {
+    pub installation: Installation,
+    pub settings: CaseworkSettings,
+    pub schools: Vec<School>,
+    pub children: Vec<Child>,
+    pub suspects: Vec<Suspect>,
+    pub cases: Vec<DropoutCase>,
+    pub transfers: Vec<Transfer>,
+    pub plans: Vec<HomeTeachingPlan>,
+    pub absences: Vec<Absence>,
+    pub audit: Vec<AuditEntry>,
+}
+
+impl Backup {
+    /// Counts to show before a restore.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}：{}所学校，{}名儿童，{}条疑似辍学记录，{}个辍学案件，{}条缺勤记录，{}条操作日志",
+            self.installation.unit_name(),
+            self.schools.len(),
+            self.children.len(),
+            self.suspects.len(),
+            self.cases.len(),
+            self.absences.len(),
+            self.audit.len()
+        )
+    }
+}

@@ -1,0 +1,170 @@
+//! BaoXue bundles: the files that carry data between installations and levels (and backups),
+//! described in docs/bundle-format.md. A bundle is JSON with an envelope and a payload; the
+//! envelope holds the SHA-256 of the payload's exact text. Bundles with personal data are
+//! encrypted as a whole with a passphrase in the age format (scrypt), which the `age` and
+//! `rage` command-line tools can also open.
+
+mod backup;
+mod crypto;
+#[cfg(test)]
+mod tests;
+
+pub use backup::{Backup, BACKUP_KIND};
+pub use crypto::{decrypt, encrypt, is_encrypted};
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+/// The format name every bundle carries.
+pub const FORMAT: &str = "baoxue-bundle";
+/// Highest bundle format version this program reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A unit as named in an envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    /// "school", "township", "county", "prefecture" or "province".
+    pub level: String,
+    /// Division code, or 学校标识码 / id for a school.
+    pub code: String,
+    pub name: String,
+}
+
+/// What every bundle says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub format: String,
+    pub format_version: u32,
+    /// The payload's kind, e.g. "backup".
+    pub kind: String,
+    pub from_unit: UnitRef,
+    pub to_unit: Option<UnitRef>,
+    /// Reporting period ("2026-11", "2026Q4", …); none for a backup.
+    pub period: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub app_version: String,
+    /// SHA-256 (hex) of the payload's JSON text exactly as written in the file.
+    pub content_sha256: String,
+    /// `content_sha256` of the previous bundle of the same sender, kind and receiver.
+    pub previous_sha256: Option<String>,
+}
+
+/// Why a file cannot be read as a bundle. Each says what is wrong and where.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("文件不是保学数据包（JSON格式有误，第{line}行第{column}列）：{message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("文件不完整（可能在复制时被截断）：{0}")]
+    Truncated(String),
+    #[error("文件不是保学数据包（format 为“{0}”）")]
+    NotABundle(String),
+    #[error("数据包格式版本{0}高于本程序支持的版本{FORMAT_VERSION}，请升级保学")]
+    NewerFormat(u32),
+    #[error("数据包校验失败：内容的SHA-256应为{expected}，实际为{actual}，文件可能被改动或损坏")]
+    Checksum { expected: String, actual: String },
+    #[error("这是“{found}”数据包，此处需要“{expected}”")]
+    WrongKind { expected: String, found: String },
+    #[error("数据包内容有误：{0}")]
+    Payload(String),
+    #[error("口令不正确，或文件不是用口令加密的保学数据包")]
+    WrongPassphrase,
+    #[error("加密文件已损坏或被改动：{0}")]
+    Corrupt(String),
+    #[error("该数据包已加密，请输入口令")]
+    NeedsPassphrase,
+    #[error("口令至少需要8个字符")]
+    WeakPassphrase,
+}
+
+fn json_error(e: serde_json::Error) -> BundleError {
+    if e.is_eof() {
+        BundleError::Truncated(e.to_string())
+    } else {
+        BundleError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Writes a bundle: the envelope gets the payload's hash; the result is the file's text.
+pub fn write_bundle<P: Serialize>(
+    mut envelope: Envelope,
+    payload: &P,
+) -> Result<String, BundleError> {
+    let payload =
+        serde_json::to_string(payload).map_err(|e| BundleError::Payload(e.to_string()))?;
+    envelope.format = FORMAT.into();
+    envelope.format_version = FORMAT_VERSION;
+    envelope.content_sha256 = sha256_hex(payload.as_bytes());
+    let env = serde_json::to_string(&envelope).map_err(|e| BundleError::Payload(e.to_string()))?;
+    Ok(format!("{{\"envelope\":{env},\"payload\":{payload}}}"))
+}
+
+#[derive(Deserialize)]
+struct RawBundle<'a> {
+    #[serde(borrow)]
+    envelope: &'a RawValue,
+    #[serde(borrow)]
+    payload: &'a RawValue,
+}
+
+/// Reads a bundle's envelope and checks format, version and hash; the payload is returned
+/// still as JSON text so each kind parses its own.
+pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
+    let raw: RawBundle = serde_json::from_str(text).map_err(json_error)?;
+    let probe: serde_json::Value = serde_json::from_str(raw.envelope.get()).map_err(json_error)?;
+    let format = probe.get("format").and_then(|f| f.as_str()).unwrap_or("");
+    if format != FORMAT {
+        return Err(BundleError::NotABundle(format.to_string()));
+    }
+    let version = probe
+        .get("format_version")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0) as u32;
+    if version > FORMAT_VERSION {
+        return Err(BundleError::NewerFormat(version));
+    }
+    let envelope: Envelope = serde_json::from_str(raw.envelope.get())
+        .map_err(|e| BundleError::Payload(format!("envelope: {e}")))?;
+    let actual = sha256_hex(raw.payload.get().as_bytes());
+    if actual != envelope.content_sha256 {
+        return Err(BundleError::Checksum {
+            expected: envelope.content_sha256.clone(),
+            actual,
+        });
+    }
+    Ok((envelope, raw.payload.get()))
+}
+
+/// Reads a bundle of one kind and parses its payload.
+pub fn read_payload<P: for<'de> Deserialize<'de>>(
+    text: &str,
+    kind: &str,
+) -> Result<(Envelope, P), BundleError> {
+    let (envelope, payload) = read_bundle(text)?;
+    if envelope.kind != kind {
+        return Err(BundleError::WrongKind {
+            expected: kind.into(),
+            found: envelope.kind,
+        });
+    }
+    let p = serde_json::from_str(payload)
+        .map_err(|e| BundleError::Payload(format!("第{}行第{}列：{e}", e.line(), e.column())))?;
+    Ok((envelope, p))
+}
