@@ -330,6 +330,12 @@ pub fn App() -> impl IntoView {
         }
         loaded.set(true);
         mark("baoxue-loaded");
+        // Ask the browser to keep the data even when disk space runs low.
+        if let Some(w) = web_sys::window() {
+            if let Ok(p) = w.navigator().storage().persist() {
+                let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            }
+        }
     });
 
     Effect::new(move |_| {

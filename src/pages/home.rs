@@ -57,6 +57,7 @@ pub fn HomePage() -> impl IntoView {
                 <button id="reset-demo" on:click=move |_| super::demo::erase_all(state)>{move || t().demo_reset}</button>
             </div>
         </Show>
+        <BackupReminder/>
         <h1>{move || t().home_title}</h1>
         <p class="muted">
             {move || state.installation.with(|i| i.as_ref().map(|i| i.unit_name()))} " · "
@@ -160,5 +161,42 @@ pub fn HomePage() -> impl IntoView {
                 </table>
             </section>
         </div>
+    }
+}
+
+/// Reminds to make a backup file: clearing the browser's data deletes everything.
+#[component]
+fn BackupReminder() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let last = RwSignal::new(None::<Option<chrono::NaiveDateTime>>);
+    Effect::new(move |_| {
+        state.ledger_rev.track();
+        if let Some(db) = state.db() {
+            spawn_local(async move {
+                if let Ok(t) = store::last_backup(&db).await {
+                    last.set(Some(t));
+                }
+            });
+        }
+    });
+    move || {
+        let days = state
+            .casebook
+            .with_value(|b| b.settings.backup_reminder_days);
+        let text = match last.get()? {
+            None => "本机数据还从未备份。清除浏览器数据、重装系统或换电脑都会丢失全部台账，请到“设置”生成加密备份文件并妥善保存。".to_string(),
+            Some(t) => {
+                let age = (super::demo::now() - t).num_days();
+                if age < i64::from(days) {
+                    return None;
+                }
+                format!("距上次备份已{age}天（{}）。请到“设置”生成新的备份文件。", t.format("%Y-%m-%d"))
+            }
+        };
+        Some(view! {
+            <div class="warning backup-reminder" id="backup-reminder">
+                <span>{text}</span>" "<a href=Route::Settings.href()>"去备份"</a>
+            </div>
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! One file per page.
 
+pub mod backup;
 pub mod case;
 pub mod cases;
 pub mod child;

@@ -85,6 +85,10 @@ pub fn SettingsPage() -> impl IntoView {
                 <p class="muted">{move || t().licence_note}</p>
             </section>
         </div>
+        <div class="columns two">
+            <super::backup::BackupPanel/>
+            <super::backup::RestorePanel/>
+        </div>
         <CaseworkSettingsForm/>
         <DemoPanel/>
     }
@@ -103,6 +107,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
     let case_days = RwSignal::new(s.case_deadline_days.to_string());
     let issuer = RwSignal::new(s.notice_issuer.clone());
     let prefix = RwSignal::new(s.notice_prefix.clone());
+    let reminder = RwSignal::new(s.backup_reminder_days.to_string());
     let error = RwSignal::new(None::<String>);
     let save = move |_| {
         let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
@@ -123,6 +128,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 case_deadline_days: num(case_days, 1, 365, t.set_case_days)?,
                 notice_issuer: issuer.get_untracked().trim().to_string(),
                 notice_prefix: prefix.get_untracked().trim().to_string(),
+                backup_reminder_days: num(reminder, 1, 365, "备份提醒天数")?,
             })
         })();
         let new = match parsed {
@@ -169,6 +175,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field"><span>{move || t().set_case_days}</span><input id="set-case-days" type="number" bind:value=case_days/></label>
                 <label class="field"><span>{move || t().set_issuer}</span><input id="set-issuer" bind:value=issuer/></label>
                 <label class="field"><span>{move || t().set_prefix}</span><input id="set-prefix" bind:value=prefix/></label>
+                <label class="field"><span>"距上次备份几天后提醒"</span><input id="set-reminder" type="number" bind:value=reminder/></label>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-settings" on:click=save>{move || t().save}</button>

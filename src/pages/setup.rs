@@ -35,6 +35,7 @@ pub fn SetupPage() -> impl IntoView {
                 }}
             </section>
             <DemoPanel/>
+            <super::backup::RestorePanel/>
         </div>
     }
 }

@@ -12,6 +12,7 @@ use baoxue_core::casework::{
     Absence, CaseworkSettings, ChangeSet, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
 use baoxue_core::demo::DemoCasework;
+use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
 use baoxue_core::model::{AuditEntry, Child, Installation, School};
@@ -411,6 +412,27 @@ pub async fn replace_all(
     settings: &CaseworkSettings,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
+    replace_all_with_trail(
+        db,
+        inst,
+        schools,
+        chunks,
+        casework,
+        settings,
+        std::slice::from_ref(audit),
+    )
+    .await
+}
+
+async fn replace_all_with_trail(
+    db: &Db,
+    inst: &Installation,
+    schools: &[School],
+    chunks: &[(u32, Vec<u8>)],
+    casework: &DemoCasework,
+    settings: &CaseworkSettings,
+    trail: &[AuditEntry],
+) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
     let settings_value = json_value(settings)?;
     let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
@@ -451,6 +473,109 @@ pub async fn replace_all(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
+        for entry in trail {
+            step!(tx, put_audit(&tx, entry).await);
+        }
+        Ok(tx)
+    })
+    .await
+}
+
+/// Reads everything stored, for a full backup: all absences and the whole audit trail.
+pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
+    let loaded = load_all(db).await?;
+    let Some(installation) = loaded.installation else {
+        return Ok(None);
+    };
+    let tx = db.tx(&[ABSENCES, AUDIT], TransactionMode::ReadOnly)?;
+    let absences = tx
+        .store(ABSENCES)
+        .map_err(read_err)?
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_json(v, "缺勤记录"))
+        .collect::<Result<_, _>>()?;
+    let audit = tx
+        .store(AUDIT)
+        .map_err(read_err)?
+        .get_all(None, None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(|v| from_js(v, "操作日志"))
+        .collect::<Result<_, _>>()?;
+    let cw = loaded.casework;
+    Ok(Some(Backup {
+        installation,
+        settings: loaded.settings,
+        schools: loaded.schools,
+        children: loaded.children,
+        suspects: cw.suspects,
+        cases: cw.cases,
+        transfers: cw.transfers,
+        plans: cw.plans,
+        absences,
+        audit,
+    }))
+}
+
+/// Replaces everything stored with a backup, its audit trail included, plus one entry
+/// saying it was restored: all of it, or nothing.
+pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), StoreError> {
+    let ledger = baoxue_core::ledger::Ledger::new(
+        b.schools.clone(),
+        &b.installation.townships,
+        b.children.clone(),
+    );
+    let chunks = ledger.encode_all()?;
+    let casework = DemoCasework {
+        suspects: b.suspects.clone(),
+        cases: b.cases.clone(),
+        transfers: b.transfers.clone(),
+        plans: b.plans.clone(),
+        absences: b.absences.clone(),
+    };
+    let mut trail = b.audit.clone();
+    trail.push(audit.clone());
+    replace_all_with_trail(
+        db,
+        &b.installation,
+        &b.schools,
+        &chunks,
+        &casework,
+        &b.settings,
+        &trail,
+    )
+    .await
+}
+
+/// When the last backup file was made, if ever.
+pub async fn last_backup(db: &Db) -> Result<Option<chrono::NaiveDateTime>, StoreError> {
+    let tx = db.tx(&[META], TransactionMode::ReadOnly)?;
+    match tx
+        .store(META)
+        .map_err(read_err)?
+        .get("last_backup".into())
+        .await
+        .map_err(read_err)?
+    {
+        Some(v) if !v.is_undefined() => Ok(Some(from_json(v, "备份时间")?)),
+        _ => Ok(None),
+    }
+}
+
+/// Records that a backup file was made, with its audit entry.
+pub async fn mark_backup(
+    db: &Db,
+    at: chrono::NaiveDateTime,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let value = json_value(&at)?;
+    write(db, &[META, AUDIT], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(tx, put(&meta, &value, Some(&"last_backup".into())).await);
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
     })

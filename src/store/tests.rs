@@ -251,6 +251,40 @@ async fn casework_changes_land_with_the_children_and_reload() {
 }
 
 #[wasm_bindgen_test]
+async fn a_backup_restores_into_an_empty_browser_with_every_record() {
+    let (a, b) = ("baoxue-test-backup-a", "baoxue-test-backup-b");
+    let db = fresh(a).await;
+    let (inst, schools, children) = county(1_300);
+    let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    let settings = baoxue_core::casework::CaseworkSettings::for_unit("泸溪县");
+    replace_all(
+        &db,
+        &inst,
+        &schools,
+        &ledger.encode_all().unwrap(),
+        &Default::default(),
+        &settings,
+        &audit("载入"),
+    )
+    .await
+    .unwrap();
+    let backup = read_backup(&db).await.unwrap().unwrap();
+    assert_eq!(backup.children.len(), 1_300);
+    assert_eq!(backup.audit.len(), 1);
+    finish(db, a).await;
+
+    let db = fresh(b).await;
+    restore(&db, &backup, &audit("恢复")).await.unwrap();
+    let again = read_backup(&db).await.unwrap().unwrap();
+    assert_eq!(again.children, backup.children);
+    assert_eq!(again.installation, backup.installation);
+    assert_eq!(again.settings, settings);
+    assert_eq!(again.audit.len(), 2);
+    assert_eq!(again.audit[1].summary, "恢复");
+    finish(db, b).await;
+}
+
+#[wasm_bindgen_test]
 async fn opens_a_version_1_database_and_finds_every_record() {
     let name = "baoxue-test-migrate";
     delete_named(name).await.unwrap();

@@ -444,6 +444,8 @@ pub struct CaseworkSettings {
     pub notice_issuer: String,
     /// Prefix of notice serial numbers (e.g. 泸教控辍).
     pub notice_prefix: String,
+    /// Remind to make a backup file when the last one is older than this many days.
+    pub backup_reminder_days: u32,
 }
 
 impl Default for CaseworkSettings {
@@ -456,6 +458,7 @@ impl Default for CaseworkSettings {
             case_deadline_days: 30,
             notice_issuer: String::new(),
             notice_prefix: "教控辍".into(),
+            backup_reminder_days: 7,
         }
     }
 }

@@ -1,0 +1,285 @@
+//! 备份与恢复: a full backup file, encrypted with a passphrase, and restoring one into this
+//! browser. Also shows whether the browser keeps the data persistently and how much room
+//! is used.
+
+use baoxue_core::exchange::{
+    decrypt, encrypt, is_encrypted, read_payload, write_bundle, Backup, BundleError, Envelope,
+    UnitRef, BACKUP_KIND,
+};
+use baoxue_core::model::{AuditAction, AuditEntry, Labelled};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::demo::{confirm, now};
+use crate::app::{AppState, Route};
+use crate::components::download::save_file;
+use crate::store;
+
+fn envelope_for(b: &Backup, by: &str) -> Envelope {
+    let unit = b.installation.divisions.last();
+    Envelope {
+        format: String::new(),
+        format_version: 0,
+        kind: BACKUP_KIND.into(),
+        from_unit: UnitRef {
+            level: b.installation.level.key().into(),
+            code: unit.map(|d| d.code.clone()).unwrap_or_default(),
+            name: b.installation.unit_name(),
+        },
+        to_unit: None,
+        period: None,
+        created_at: now(),
+        created_by: by.into(),
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        content_sha256: String::new(),
+        previous_sha256: None,
+    }
+}
+
+/// Reads the first chosen file of an `<input type=file>`.
+async fn read_file(input_id: &str) -> Result<(String, Vec<u8>), String> {
+    let input: web_sys::HtmlInputElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(input_id))
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("找不到文件选择框")?;
+    let file = input
+        .files()
+        .and_then(|f| f.get(0))
+        .ok_or("请先选择备份文件")?;
+    let buf = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("无法读取文件：{e:?}"))?;
+    Ok((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
+}
+
+/// Decrypts if needed and reads a backup bundle.
+fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Backup, BundleError> {
+    let plain = if is_encrypted(bytes) {
+        if passphrase.is_empty() {
+            return Err(BundleError::NeedsPassphrase);
+        }
+        decrypt(bytes, passphrase)?
+    } else {
+        bytes.to_vec()
+    };
+    let text = String::from_utf8(plain)
+        .map_err(|e| BundleError::Payload(format!("不是UTF-8文本：{e}")))?;
+    Ok(read_payload::<Backup>(&text, BACKUP_KIND)?.1)
+}
+
+#[component]
+pub fn BackupPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let pass1 = RwSignal::new(String::new());
+    let pass2 = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let last = RwSignal::new(None::<chrono::NaiveDateTime>);
+
+    Effect::new(move |_| {
+        state.ledger_rev.track();
+        if let Some(db) = state.db() {
+            spawn_local(async move {
+                if let Ok(t) = store::last_backup(&db).await {
+                    last.set(t);
+                }
+            });
+        }
+    });
+
+    let make = move |_| {
+        let (p1, p2) = (pass1.get_untracked(), pass2.get_untracked());
+        if p1 != p2 {
+            error.set(Some("两次输入的口令不一致".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let db = state.db().ok_or("数据库未打开")?;
+                let b = store::read_backup(&db)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or("本机还没有数据")?;
+                let text = write_bundle(envelope_for(&b, &state.operator()), &b)
+                    .map_err(|e| e.to_string())?;
+                let sealed = encrypt(text.as_bytes(), &p1).map_err(|e| e.to_string())?;
+                let at = now();
+                let name = format!(
+                    "{}_保学备份_{}.baoxue",
+                    b.installation.short_name(),
+                    at.format("%Y%m%d_%H%M")
+                );
+                save_file(&name, "application/octet-stream", &sealed)?;
+                let audit = AuditEntry {
+                    at,
+                    operator: state.operator(),
+                    action: AuditAction::Update,
+                    subject: "installation".into(),
+                    summary: format!("生成备份文件 {name}（{}）", b.summary()),
+                    changes: Vec::new(),
+                };
+                store::mark_backup(&db, at, &audit)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                last.set(Some(at));
+                Ok::<_, String>(name)
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(name) => {
+                    pass1.set(String::new());
+                    pass2.set(String::new());
+                    state.info(format!(
+                        "已生成备份文件：{name}。请妥善保管文件和口令，丢失口令将无法恢复。"
+                    ));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" id="backup">
+            <h2>"备份与恢复"</h2>
+            <StorageStatus/>
+            <p>
+                "上次备份："
+                <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "从未备份".into())}</strong>
+            </p>
+            <div class="form-grid">
+                <label class="field"><span>"备份口令（至少8个字符）"</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
+                <label class="field"><span>"再次输入口令"</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
+                <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>"生成加密备份文件"</button></div>
+            </div>
+            <p class="muted">"备份文件包含全部儿童个人信息，用口令加密（age 格式）。口令丢失则无法恢复，请另行妥善保管。"</p>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert" id="backup-error">{e}</div> })}
+        </section>
+    }
+}
+
+/// Restoring a backup file into this browser: checked first, replaced only after asking.
+#[component]
+pub fn RestorePanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let busy = RwSignal::new(false);
+    let restore_pass = RwSignal::new(String::new());
+    let pending = RwSignal::new(None::<Backup>);
+    let restore_error = RwSignal::new(None::<String>);
+    let check = move |_| {
+        restore_error.set(None);
+        pending.set(None);
+        let pass = restore_pass.get_untracked();
+        spawn_local(async move {
+            match read_file("restore-file").await {
+                Ok((_, bytes)) => match open_backup(&bytes, &pass) {
+                    Ok(b) => pending.set(Some(b)),
+                    Err(e) => restore_error.set(Some(e.to_string())),
+                },
+                Err(e) => restore_error.set(Some(e)),
+            }
+        });
+    };
+    let apply = move |_| {
+        let Some(b) = pending.get_untracked() else {
+            return;
+        };
+        if state.installation.with_untracked(Option::is_some)
+            && !confirm(
+                "恢复将用备份文件替换本机浏览器中的全部数据（当前数据不会保留）。确定继续吗？",
+            )
+        {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let audit = AuditEntry {
+                at: now(),
+                operator: b.installation.operator.clone(),
+                action: AuditAction::Import,
+                subject: "installation".into(),
+                summary: format!("从备份文件恢复：{}", b.summary()),
+                changes: Vec::new(),
+            };
+            let result = async {
+                let db = state.db().ok_or("数据库未打开")?;
+                store::restore(&db, &b, &audit)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                store::load_all(&db).await.map_err(|e| e.to_string())
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(loaded) => {
+                    state.install(loaded);
+                    pending.set(None);
+                    state.info(format!("已恢复：{}", b.summary()));
+                    state.navigate(Route::Home);
+                }
+                Err(e) => restore_error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="card" id="restore">
+            <h2>"从备份文件恢复"</h2>
+            <div class="form-grid">
+                <label class="field"><span>"备份文件"</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
+                <label class="field"><span>"口令"</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
+                <div class="field"><span>"\u{a0}"</span><button id="check-backup" on:click=check>"检查文件"</button></div>
+            </div>
+            {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
+            {move || pending.get().map(|b| view! {
+                <div class="warning" id="restore-summary">
+                    <p>"备份文件校验通过："{b.summary()}</p>
+                    <button class="danger" id="apply-restore" disabled=busy on:click=apply>"用此备份替换本机数据"</button>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// Whether the browser keeps the data persistently, and how much room is used.
+#[component]
+fn StorageStatus() -> impl IntoView {
+    let persisted = RwSignal::new(None::<bool>);
+    let usage = RwSignal::new(None::<(f64, f64)>);
+    spawn_local(async move {
+        let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+            return;
+        };
+        if let Ok(p) = storage.persisted() {
+            if let Ok(v) = JsFuture::from(p).await {
+                persisted.set(v.as_bool());
+            }
+        }
+        if let Ok(p) = storage.estimate() {
+            if let Ok(v) = JsFuture::from(p).await {
+                let e: web_sys::StorageEstimate = v.unchecked_into();
+                usage.set(Some((
+                    e.get_usage().unwrap_or(0.0),
+                    e.get_quota().unwrap_or(0.0),
+                )));
+            }
+        }
+    });
+    let mb = |b: f64| format!("{:.1} MB", b / 1_048_576.0);
+    view! {
+        <p id="storage-status">
+            {move || match persisted.get() {
+                Some(true) => "浏览器已同意持久保存本机数据（不会因空间不足被自动清理）。".to_string(),
+                Some(false) => "浏览器未同意持久保存：空间紧张时数据可能被清理，请务必定期备份。".to_string(),
+                None => String::new(),
+            }}
+            " "
+            {move || usage.get().map(|(u, q)| format!("已用 {}，可用约 {}。", mb(u), mb((q - u).max(0.0))))}
+        </p>
+    }
+}
