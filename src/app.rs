@@ -31,6 +31,7 @@ pub enum Route {
     Cases,
     Case(Uuid),
     Notice(Uuid, usize),
+    Print(crate::pages::print::PrintLedger),
 }
 
 impl Route {
@@ -53,6 +54,9 @@ impl Route {
                 .map(Route::Suspect)
                 .unwrap_or(Route::Suspects),
             ["cases"] => Route::Cases,
+            ["print", which] => crate::pages::print::PrintLedger::from_key(which)
+                .map(Route::Print)
+                .unwrap_or(Route::Home),
             ["case", id] => Uuid::parse_str(id).map(Route::Case).unwrap_or(Route::Cases),
             ["notice", id, n] => match (Uuid::parse_str(id), n.parse()) {
                 (Ok(id), Ok(n)) => Route::Notice(id, n),
@@ -78,6 +82,7 @@ impl Route {
             Route::Cases => "#/cases".into(),
             Route::Case(id) => format!("#/case/{id}"),
             Route::Notice(id, n) => format!("#/notice/{id}/{n}"),
+            Route::Print(l) => format!("#/print/{}", l.key()),
         }
     }
 }
@@ -140,6 +145,11 @@ impl ChildFilters {
         self.status.set(None);
         self.group.set(None);
         self.page.set(0);
+    }
+
+    /// The query these filters make, without tracking.
+    pub fn query_untracked(&self) -> ChildQuery {
+        untrack(|| self.query())
     }
 
     /// The query these filters make (reactive).
@@ -373,6 +383,7 @@ pub fn App() -> impl IntoView {
                     Route::Cases => view! { <pages::cases::CasesPage/> }.into_any(),
                     Route::Case(id) => view! { <pages::case::CasePage id=id/> }.into_any(),
                     Route::Notice(id, n) => view! { <pages::notice::NoticePage case_id=id step=n/> }.into_any(),
+                    Route::Print(l) => view! { <pages::print::PrintPage ledger=l/> }.into_any(),
                 }
             }}
         </main>

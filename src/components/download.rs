@@ -37,6 +37,9 @@ pub fn ExportButtons(
     table: impl Fn() -> Table + Send + Sync + Copy + 'static,
     /// Id prefix for the buttons.
     id: &'static str,
+    /// The print view of this ledger, if it has one.
+    #[prop(optional)]
+    print: Option<crate::app::Route>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let stamp = || chrono::Local::now().naive_local();
@@ -77,6 +80,7 @@ pub fn ExportButtons(
         <span class="export">
             <button id=format!("{id}-xlsx") on:click=xlsx>"导出Excel"</button>
             <button id=format!("{id}-csv") on:click=csv>"导出CSV"</button>
+            {print.map(|r| view! { <a class="button" id=format!("{id}-print") href=r.href()>"打印"</a> })}
         </span>
     }
 }

@@ -42,7 +42,7 @@ pub fn ChildrenPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().nav_children}</h1>
             <div class="actions">
-                <ExportButtons id="export-children" table=move || {
+                <ExportButtons id="export-children" print=Route::Print(crate::pages::print::PrintLedger::Children) table=move || {
                     let title = format!("{}适龄儿童台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
                     hits.with_untracked(|h| state.ledger.with_value(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>

@@ -11,6 +11,7 @@ pub mod common;
 pub mod demo;
 pub mod home;
 pub mod notice;
+pub mod print;
 pub mod register;
 pub mod schools;
 pub mod settings;

@@ -2,7 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch } from './support.mjs';
+import { writeFile } from 'node:fs/promises';
+import { serveDist, launch, SHOTS } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -44,6 +45,21 @@ test('the filtered children list, the suspects and the cases export to CSV and x
     await p.click('nav >> text=辍学台账');
     const c = await download(p, '#export-cases-csv');
     assert.match(c.bytes.toString('utf8'), /辍学原因,包保责任人/);
+
+    // The suspects ledger on paper: A4 landscape, page numbers, signature and stamp area.
+    await p.click('nav >> text=疑似辍学');
+    await p.click('#export-suspects-print');
+    await p.waitForSelector('#print-ledger');
+    assert.match(await p.textContent('#print-ledger header'), /泸溪县疑似辍学学生台账/);
+    assert.match(await p.textContent('#print-ledger footer'), /审核人.*单位盖章/);
+    const rows = await p.$$eval('#print-ledger tbody tr', (r) => r.length);
+    assert.ok(rows > 100, `${rows} rows`);
+    await p.emulateMedia({ media: 'print' });
+    const pdf = await p.pdf({ preferCSSPageSize: true, printBackground: true });
+    await writeFile(SHOTS + 'suspects-ledger.pdf', pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.ok(pages >= 3, `${pages} pages`);
+    await p.emulateMedia({ media: 'screen' });
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
