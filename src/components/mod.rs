@@ -1,6 +1,7 @@
 //! Small reusable views.
 
 pub mod download;
+pub mod filter_stat;
 pub mod notice;
 pub mod pager;
 pub mod select;

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::common::child_line;
-use super::demo::{format_count, today};
+use super::demo::today;
 use crate::app::{AppState, Route};
 use crate::components::download::ExportButtons;
+use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
 
 #[derive(Clone, PartialEq)]
@@ -77,16 +78,6 @@ pub fn CasesPage() -> impl IntoView {
         })
     });
     let count = move |s: CaseState| rows.with(|r| r.iter().filter(|x| x.state == s).count());
-    let tab = move |s: Option<CaseState>, id: &'static str| {
-        let label = move || s.map(|s| s.label(state.lang.get())).unwrap_or(t().all);
-        let n = move || s.map(count).unwrap_or_else(|| rows.with(Vec::len));
-        view! {
-            <button id=id class="stat" class:selected=move || filter.get() == s on:click=move |_| filter.set(s)>
-                <span class="label">{label}</span>
-                <span class="value">{move || format_count(n())}</span>
-            </button>
-        }
-    };
     view! {
         <div class="title-row">
             <h1>{move || t().cases_title}</h1>
@@ -96,10 +87,10 @@ pub fn CasesPage() -> impl IntoView {
             }/>
         </div>
         <div class="cards">
-            {tab(None, "cases-all")}
-            {tab(Some(CaseState::Open), "cases-open")}
-            {tab(Some(CaseState::Reopened), "cases-reopened")}
-            {tab(Some(CaseState::Closed), "cases-closed")}
+            <FilterStat id="cases-all" value=None chosen=filter label=Signal::derive(move || t().all) count=Signal::derive(move || rows.with(Vec::len))/>
+            <FilterStat id="cases-open" value=Some(CaseState::Open) chosen=filter label=Signal::derive(move || CaseState::Open.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Open))/>
+            <FilterStat id="cases-reopened" value=Some(CaseState::Reopened) chosen=filter label=Signal::derive(move || CaseState::Reopened.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Reopened))/>
+            <FilterStat id="cases-closed" value=Some(CaseState::Closed) chosen=filter label=Signal::derive(move || CaseState::Closed.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Closed))/>
         </div>
         <div class="table-wrap">
             <table class="grid" id="cases-table">

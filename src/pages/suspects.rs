@@ -12,6 +12,7 @@ use super::common::{child_line, run};
 use super::demo::{format_count, today};
 use crate::app::{AppState, Route};
 use crate::components::download::ExportButtons;
+use crate::components::filter_stat::FilterStat;
 use crate::components::pager::Pager;
 use crate::i18n::text;
 
@@ -98,18 +99,6 @@ pub fn SuspectsPage() -> impl IntoView {
         false,
     );
     let total = Signal::derive(move || rows.with(Vec::len));
-    let tab = move |s: Tab,
-                    label: fn(&crate::i18n::Text) -> &'static str,
-                    n: Signal<usize>,
-                    id: &'static str| {
-        view! {
-            <button id=id class="stat" class:selected=move || show.get() == s on:click=move |_| show.set(s)>
-                <span class="label">{move || label(t())}</span>
-                <span class="value">{move || format_count(n.get())}</span>
-            </button>
-        }
-    };
-
     view! {
         <div class="title-row">
             <h1>{move || t().suspects_title}</h1>
@@ -119,10 +108,10 @@ pub fn SuspectsPage() -> impl IntoView {
             }/>
         </div>
         <div class="cards">
-            {tab(Tab::All, |t| t.flagged, Signal::derive(move || counts.get().flagged), "count-flagged")}
-            {tab(Tab::Pending, |t| t.pending, Signal::derive(move || counts.get().pending), "count-pending")}
-            {tab(Tab::Confirmed, |t| t.confirmed, Signal::derive(move || counts.get().confirmed), "count-confirmed")}
-            {tab(Tab::NotReal, |t| t.not_real, Signal::derive(move || counts.get().not_real), "count-not-real")}
+            <FilterStat id="count-flagged" value=Tab::All chosen=show label=Signal::derive(move || t().flagged) count=Signal::derive(move || counts.get().flagged)/>
+            <FilterStat id="count-pending" value=Tab::Pending chosen=show label=Signal::derive(move || t().pending) count=Signal::derive(move || counts.get().pending)/>
+            <FilterStat id="count-confirmed" value=Tab::Confirmed chosen=show label=Signal::derive(move || t().confirmed) count=Signal::derive(move || counts.get().confirmed)/>
+            <FilterStat id="count-not-real" value=Tab::NotReal chosen=show label=Signal::derive(move || t().not_real) count=Signal::derive(move || counts.get().not_real)/>
         </div>
         <Checks/>
         <div class="list-meta">

@@ -129,6 +129,23 @@ where
     }
 }
 
+/// Every value of a store (within `range`), each decoded by `decode`.
+async fn get_all<T>(
+    tx: &rexie::Transaction,
+    store: &str,
+    range: Option<KeyRange>,
+    decode: impl Fn(JsValue) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    tx.store(store)
+        .map_err(read_err)?
+        .get_all(range, None)
+        .await
+        .map_err(read_err)?
+        .into_iter()
+        .map(decode)
+        .collect()
+}
+
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, StoreError> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(write_err)
@@ -221,24 +238,8 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
     let since = (chrono::Local::now().date_naive() - chrono::Duration::days(ABSENCE_DAYS_LOADED))
         .to_string();
     let range = KeyRange::lower_bound(&since.into(), None).map_err(read_err)?;
-    casework.absences = tx
-        .store(ABSENCES)
-        .map_err(read_err)?
-        .get_all(Some(range), None)
-        .await
-        .map_err(read_err)?
-        .into_iter()
-        .map(|v| from_json(v, "缺勤记录"))
-        .collect::<Result<_, _>>()?;
-    let schools = tx
-        .store(SCHOOLS)
-        .map_err(read_err)?
-        .get_all(None, None)
-        .await
-        .map_err(read_err)?
-        .into_iter()
-        .map(|v| from_js(v, "学校"))
-        .collect::<Result<Vec<School>, _>>()?;
+    casework.absences = get_all(&tx, ABSENCES, Some(range), |v| from_json(v, "缺勤记录")).await?;
+    let schools: Vec<School> = get_all(&tx, SCHOOLS, None, |v| from_js(v, "学校")).await?;
     let chunks = tx
         .store(CHUNKS)
         .map_err(read_err)?
@@ -488,24 +489,8 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
         return Ok(None);
     };
     let tx = db.tx(&[ABSENCES, AUDIT], TransactionMode::ReadOnly)?;
-    let absences = tx
-        .store(ABSENCES)
-        .map_err(read_err)?
-        .get_all(None, None)
-        .await
-        .map_err(read_err)?
-        .into_iter()
-        .map(|v| from_json(v, "缺勤记录"))
-        .collect::<Result<_, _>>()?;
-    let audit = tx
-        .store(AUDIT)
-        .map_err(read_err)?
-        .get_all(None, None)
-        .await
-        .map_err(read_err)?
-        .into_iter()
-        .map(|v| from_js(v, "操作日志"))
-        .collect::<Result<_, _>>()?;
+    let absences = get_all(&tx, ABSENCES, None, |v| from_json(v, "缺勤记录")).await?;
+    let audit = get_all(&tx, AUDIT, None, |v| from_js(v, "操作日志")).await?;
     let cw = loaded.casework;
     Ok(Some(Backup {
         installation,
