@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use baoxue_core::demo::{generate, DemoParams};
 use baoxue_core::divisions::DivisionTable;
+use baoxue_core::exchange;
 use baoxue_core::model::Labelled;
 use baoxue_core::rules::id_number::IdNumber;
 
@@ -12,13 +13,27 @@ const USAGE: &str = "用法 / usage:
   baoxue demo [--children N] [--seed S] [--county CODE] [--today YYYY-MM-DD] [--divisions FILE] --out FILE
       生成演示县（JSON：installation, schools, children） / write a demo county as JSON
   baoxue check-id NUMBER...
-      校验身份证号 / check ID numbers (GB 11643)";
+      校验身份证号 / check ID numbers (GB 11643)
+  baoxue verify FILE       检查数据包格式与校验和 / check a bundle's format and hash
+  baoxue inspect FILE      数据包摘要 / summary of a bundle
+  baoxue decrypt FILE --out FILE
+                           解密为JSON / decrypt to JSON
+  加密的数据包从环境变量 BAOXUE_PASSPHRASE 读取口令 / encrypted bundles take the passphrase
+  from the BAOXUE_PASSPHRASE environment variable";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("check-id") => check_id(&args[1..]),
+        Some("verify") => open_bundle(&args[1..]).map(|(env, _)| {
+            println!(
+                "有效：{} 数据包，格式版本{}，SHA-256 {}",
+                env.kind, env.format_version, env.content_sha256
+            );
+        }),
+        Some("inspect") => inspect(&args[1..]),
+        Some("decrypt") => decrypt_to(&args[1..]),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -97,4 +112,57 @@ fn check_id(args: &[String]) -> Result<(), String> {
     } else {
         Ok(())
     }
+}
+
+/// Reads, decrypts if needed, and checks a bundle; returns its envelope and JSON text.
+fn open_bundle(args: &[String]) -> Result<(exchange::Envelope, String), String> {
+    let path = args
+        .first()
+        .filter(|a| !a.starts_with("--"))
+        .ok_or_else(|| USAGE.to_string())?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}：{e}"))?;
+    let plain = if exchange::is_encrypted(&bytes) {
+        let pass = std::env::var("BAOXUE_PASSPHRASE")
+            .map_err(|_| format!("{path}：{}", exchange::BundleError::NeedsPassphrase))?;
+        exchange::decrypt(&bytes, &pass).map_err(|e| format!("{path}：{e}"))?
+    } else {
+        bytes
+    };
+    let text = String::from_utf8(plain).map_err(|e| format!("{path}：不是UTF-8文本（{e}）"))?;
+    let (env, _) = exchange::read_bundle(&text).map_err(|e| format!("{path}：{e}"))?;
+    Ok((env, text))
+}
+
+fn inspect(args: &[String]) -> Result<(), String> {
+    let (env, text) = open_bundle(args)?;
+    println!("种类：{}", env.kind);
+    println!(
+        "发送单位：{}（{} {}）",
+        env.from_unit.name, env.from_unit.level, env.from_unit.code
+    );
+    if let Some(to) = &env.to_unit {
+        println!("接收单位：{}（{} {}）", to.name, to.level, to.code);
+    }
+    if let Some(p) = &env.period {
+        println!("期间：{p}");
+    }
+    println!(
+        "生成：{} {}（保学 {}）",
+        env.created_at, env.created_by, env.app_version
+    );
+    println!("SHA-256：{}", env.content_sha256);
+    if env.kind == exchange::BACKUP_KIND {
+        let (_, b): (_, exchange::Backup) =
+            exchange::read_payload(&text, exchange::BACKUP_KIND).map_err(|e| e.to_string())?;
+        println!("内容：{}", b.summary());
+    }
+    Ok(())
+}
+
+fn decrypt_to(args: &[String]) -> Result<(), String> {
+    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
+    let (_, text) = open_bundle(args)?;
+    std::fs::write(out, text).map_err(|e| format!("{out}：{e}"))?;
+    eprintln!("已解密并校验 → {out}");
+    Ok(())
 }

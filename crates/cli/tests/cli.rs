@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used)]
 use std::process::Command;
 
+use chrono::NaiveDate;
+
 fn baoxue(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_baoxue"))
         .args(args)
@@ -54,4 +56,109 @@ fn demo_writes_a_county_and_refuses_bad_arguments() {
     let out = baoxue(&["demo", "--county", "999999", "--out", "/tmp/x.json"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("999999"));
     assert!(!baoxue(&["frobnicate"]).status.success());
+}
+
+#[test]
+fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
+    use baoxue_core::exchange::{encrypt, write_bundle, Backup, Envelope, UnitRef, BACKUP_KIND};
+    let dir = std::env::temp_dir().join(format!("baoxue-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let demo = dir.join("demo.json");
+    assert!(baoxue(&[
+        "demo",
+        "--children",
+        "50",
+        "--today",
+        "2026-11-23",
+        "--out",
+        demo.to_str().unwrap()
+    ])
+    .status
+    .success());
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
+    let backup = Backup {
+        installation: serde_json::from_value(v["installation"].clone()).unwrap(),
+        settings: Default::default(),
+        schools: serde_json::from_value(v["schools"].clone()).unwrap(),
+        children: serde_json::from_value(v["children"].clone()).unwrap(),
+        suspects: vec![],
+        cases: vec![],
+        transfers: vec![],
+        plans: vec![],
+        absences: vec![],
+        audit: vec![],
+    };
+    let env = Envelope {
+        format: String::new(),
+        format_version: 0,
+        kind: BACKUP_KIND.into(),
+        from_unit: UnitRef {
+            level: "county".into(),
+            code: "433122".into(),
+            name: "泸溪县".into(),
+        },
+        to_unit: None,
+        period: None,
+        created_at: nine_am(),
+        created_by: "测试".into(),
+        app_version: "0.1.0".into(),
+        content_sha256: String::new(),
+        previous_sha256: None,
+    };
+    let text = write_bundle(env, &backup).unwrap();
+    let plain = dir.join("b.json");
+    std::fs::write(&plain, &text).unwrap();
+    let out = baoxue(&["inspect", plain.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("50名儿童"));
+
+    // Encrypted: needs the passphrase; with it, decrypts to the same text.
+    let sealed = dir.join("b.baoxue");
+    std::fs::write(
+        &sealed,
+        encrypt(text.as_bytes(), "口令口令口令口令").unwrap(),
+    )
+    .unwrap();
+    let out = baoxue(&["verify", sealed.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("请输入口令"));
+    let out = Command::new(env!("CARGO_BIN_EXE_baoxue"))
+        .args([
+            "decrypt",
+            sealed.to_str().unwrap(),
+            "--out",
+            dir.join("d.json").to_str().unwrap(),
+        ])
+        .env("BAOXUE_PASSPHRASE", "口令口令口令口令")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("d.json")).unwrap(), text);
+
+    // A changed byte in the payload, and a cut file.
+    let tampered = dir.join("t.json");
+    std::fs::write(&tampered, text.replacen("\"grade\":1", "\"grade\":2", 1)).unwrap();
+    let out = baoxue(&["verify", tampered.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("校验失败"));
+    let cut = dir.join("c.json");
+    std::fs::write(&cut, &text[..text.len() / 3]).unwrap();
+    let out = baoxue(&["verify", cut.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不完整"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+fn nine_am() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
 }
