@@ -2,7 +2,7 @@
 // a changed byte are refused with nothing changed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch } from './support.mjs';
@@ -93,5 +93,6 @@ test('backup to an encrypted file, restore into an empty browser; bad files chan
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
