@@ -74,7 +74,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
                     <table class="fields">
                         <tbody>
                             {fields.into_iter().map(|(label, value)| view! {
-                                <tr><th>{field_label(label, lang)}</th><td>{if value.is_empty() { "—".to_string() } else { value }}</td></tr>
+                                <tr><th>{label.label(lang)}</th><td>{if value.is_empty() { "—".to_string() } else { value }}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table>
@@ -115,35 +115,5 @@ fn history_entry(e: AuditEntry) -> impl IntoView {
                 </table>
             })}
         </li>
-    }
-}
-
-/// The core labels fields in Chinese; English readers get a translation.
-fn field_label(zh: &'static str, lang: baoxue_core::model::Lang) -> &'static str {
-    if lang == baoxue_core::model::Lang::Zh {
-        return zh;
-    }
-    match zh {
-        "姓名" => "Name",
-        "身份证号" => "ID number",
-        "无身份证号原因" => "Reason for no ID",
-        "性别" => "Sex",
-        "出生日期" => "Birth date",
-        "民族" => "Ethnicity",
-        "户籍地" => "Household registration",
-        "现居住地" => "Residence",
-        "监护人" => "Guardian",
-        "监护人关系" => "Relation",
-        "监护人电话" => "Guardian's phone",
-        "父母外出务工" => "Parents away for work",
-        "学籍号" => "Student number",
-        "学校" => "School",
-        "年级" => "Grade",
-        "班级" => "Class",
-        "就学状态" => "Status",
-        "重点群体" => "Special groups",
-        "残疾类别" => "Disability",
-        "备注" => "Note",
-        other => other,
     }
 }

@@ -303,7 +303,7 @@ impl Ledger {
                     .into_iter()
                     .filter(|(_, v)| !v.is_empty())
                     .map(|(field, after)| crate::model::FieldChange {
-                        field: field.to_string(),
+                        field: field.zh().to_string(),
                         before: String::new(),
                         after,
                     })

@@ -387,59 +387,62 @@ impl Child {
             .zip(a)
             .filter(|(x, y)| x.1 != y.1)
             .map(|(x, y)| FieldChange {
-                field: x.0.to_string(),
+                field: x.0.zh().to_string(),
                 before: x.1,
                 after: y.1,
             })
             .collect()
     }
 
-    /// Every field as (Chinese label, text) — the order of the form.
-    pub fn display_fields(&self, names: &ChildNames) -> Vec<(&'static str, String)> {
+    /// Every field as (field, text) — the order of the form.
+    pub fn display_fields(&self, names: &ChildNames) -> Vec<(ChildField, String)> {
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
         vec![
-            ("姓名", self.name.clone()),
+            (ChildField::Name, self.name.clone()),
             (
-                "身份证号",
+                ChildField::IdNumber,
                 self.id_number
                     .as_ref()
                     .map(|i| i.to_string())
                     .unwrap_or_default(),
             ),
             (
-                "无身份证号原因",
+                ChildField::NoIdReason,
                 self.no_id_reason
                     .map(|r| r.zh().to_string())
                     .unwrap_or_default(),
             ),
-            ("性别", self.sex.zh().to_string()),
-            ("出生日期", self.birth_date.to_string()),
-            ("民族", self.ethnicity.clone()),
+            (ChildField::Sex, self.sex.zh().to_string()),
+            (ChildField::BirthDate, self.birth_date.to_string()),
+            (ChildField::Ethnicity, self.ethnicity.clone()),
             (
-                "户籍地",
+                ChildField::Hukou,
                 format!("{}{}", names.hukou_township, self.hukou.detail),
             ),
             (
-                "现居住地",
+                ChildField::Residence,
                 format!("{}{}", names.residence_township, self.residence.detail),
             ),
-            ("监护人", self.guardian.name.clone()),
-            ("监护人关系", self.guardian.relation.zh().to_string()),
-            ("监护人电话", self.guardian.phone.clone()),
+            (ChildField::Guardian, self.guardian.name.clone()),
             (
-                "父母外出务工",
+                ChildField::GuardianRelation,
+                self.guardian.relation.zh().to_string(),
+            ),
+            (ChildField::GuardianPhone, self.guardian.phone.clone()),
+            (
+                ChildField::ParentsAway,
                 if self.parents_away { "是" } else { "否" }.to_string(),
             ),
-            ("学籍号", opt(&self.student_number)),
-            ("学校", names.school.clone()),
+            (ChildField::StudentNumber, opt(&self.student_number)),
+            (ChildField::School, names.school.clone()),
             (
-                "年级",
+                ChildField::Grade,
                 self.grade.map(|g| g.to_string()).unwrap_or_default(),
             ),
-            ("班级", self.class_name.clone()),
-            ("就学状态", self.status.zh().to_string()),
+            (ChildField::Class, self.class_name.clone()),
+            (ChildField::Status, self.status.zh().to_string()),
             (
-                "重点群体",
+                ChildField::Groups,
                 self.groups
                     .iter()
                     .map(|g| g.zh())
@@ -447,13 +450,39 @@ impl Child {
                     .join("、"),
             ),
             (
-                "残疾类别",
+                ChildField::Disability,
                 self.disability
                     .map(|d| d.zh().to_string())
                     .unwrap_or_default(),
             ),
-            ("备注", self.note.clone()),
+            (ChildField::Note, self.note.clone()),
         ]
+    }
+}
+
+labelled_enum! {
+    /// The fields of a child's record, as people name them.
+    ChildField {
+        Name = ("name", "姓名", "Name"),
+        IdNumber = ("id-number", "身份证号", "ID number"),
+        NoIdReason = ("no-id-reason", "无身份证号原因", "Reason for no ID"),
+        Sex = ("sex", "性别", "Sex"),
+        BirthDate = ("birth-date", "出生日期", "Birth date"),
+        Ethnicity = ("ethnicity", "民族", "Ethnicity"),
+        Hukou = ("hukou", "户籍地", "Household registration"),
+        Residence = ("residence", "现居住地", "Residence"),
+        Guardian = ("guardian", "监护人", "Guardian"),
+        GuardianRelation = ("guardian-relation", "监护人关系", "Relation"),
+        GuardianPhone = ("guardian-phone", "监护人电话", "Guardian's phone"),
+        ParentsAway = ("parents-away", "父母外出务工", "Parents away for work"),
+        StudentNumber = ("student-number", "学籍号", "Student number"),
+        School = ("school", "学校", "School"),
+        Grade = ("grade", "年级", "Grade"),
+        Class = ("class", "班级", "Class"),
+        Status = ("status", "就学状态", "Status"),
+        Groups = ("groups", "重点群体", "Special groups"),
+        Disability = ("disability", "残疾类别", "Disability"),
+        Note = ("note", "备注", "Note"),
     }
 }
 
