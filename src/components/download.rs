@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::AppState;
+use crate::i18n::text;
 
 /// Offers bytes as a download named `name`.
 pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
@@ -78,9 +79,9 @@ pub fn ExportButtons(
     };
     view! {
         <span class="export">
-            <button id=format!("{id}-xlsx") on:click=xlsx>"导出Excel"</button>
-            <button id=format!("{id}-csv") on:click=csv>"导出CSV"</button>
-            {print.map(|r| view! { <a class="button" id=format!("{id}-print") href=r.href()>"打印"</a> })}
+            <button id=format!("{id}-xlsx") on:click=xlsx>{move || text(state.lang.get()).export_xlsx}</button>
+            <button id=format!("{id}-csv") on:click=csv>{move || text(state.lang.get()).export_csv}</button>
+            {print.map(|r| view! { <a class="button" id=format!("{id}-print") href=r.href()>{move || text(state.lang.get()).print}</a> })}
         </span>
     }
 }

@@ -15,6 +15,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::demo::{confirm, now};
 use crate::app::{AppState, Route};
 use crate::components::download::save_file;
+use crate::i18n::text;
 use crate::store;
 
 fn envelope_for(b: &Backup, by: &str) -> Envelope {
@@ -146,16 +147,16 @@ pub fn BackupPanel() -> impl IntoView {
 
     view! {
         <section class="card" id="backup">
-            <h2>"备份与恢复"</h2>
+            <h2>{move || text(state.lang.get()).backup_title}</h2>
             <StorageStatus/>
             <p>
-                "上次备份："
-                <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "从未备份".into())}</strong>
+                {move || text(state.lang.get()).last_backup}"："
+                <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| text(state.lang.get()).never.into())}</strong>
             </p>
             <div class="form-grid">
                 <label class="field"><span>"备份口令（至少8个字符）"</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
                 <label class="field"><span>"再次输入口令"</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
-                <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>"生成加密备份文件"</button></div>
+                <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>{move || text(state.lang.get()).make_backup}</button></div>
             </div>
             <p class="muted">"备份文件包含全部儿童个人信息，用口令加密（age 格式）。口令丢失则无法恢复，请另行妥善保管。"</p>
             {move || error.get().map(|e| view! { <div class="errors" role="alert" id="backup-error">{e}</div> })}
@@ -229,11 +230,11 @@ pub fn RestorePanel() -> impl IntoView {
 
     view! {
         <section class="card" id="restore">
-            <h2>"从备份文件恢复"</h2>
+            <h2>{move || text(state.lang.get()).restore_title}</h2>
             <div class="form-grid">
                 <label class="field"><span>"备份文件"</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
                 <label class="field"><span>"口令"</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
-                <div class="field"><span>"\u{a0}"</span><button id="check-backup" on:click=check>"检查文件"</button></div>
+                <div class="field"><span>"\u{a0}"</span><button id="check-backup" on:click=check>{move || text(state.lang.get()).check_file}</button></div>
             </div>
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
             {move || pending.get().map(|b| view! {

@@ -319,10 +319,10 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
             <div class="form-grid">
                 <label class="field"><span>{move || t().outcome}</span>
                     <select id="x-outcome" on:change=move |ev| outcome.set(event_target_value(&ev))>
-                        <option value="returned">"复学"</option>
-                        <option value="home">"送教上门"</option>
-                        <option value="vocational">"转入中职"</option>
-                        <option value="other">"其他经批准的情形"</option>
+                        <option value="returned">{move || t().outcome_returned}</option>
+                        <option value="home">{move || t().outcome_home}</option>
+                        <option value="vocational">{move || t().outcome_vocational}</option>
+                        <option value="other">{move || t().outcome_other}</option>
                     </select>
                 </label>
                 <label class="field"><span>{move || t().closed_on}</span><input type="date" id="x-date" bind:value=date/></label>
