@@ -97,20 +97,20 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
         township.set(String::new());
     });
 
-    let lists = {
+    // The divisions under the one chosen in `parent`.
+    let below = |parent: RwSignal<String>| {
         let table = table.clone();
-        move |parent: String| {
-            if parent.is_empty() {
+        Signal::derive(move || {
+            let code = parent.get();
+            if code.is_empty() {
                 Vec::new()
             } else {
-                table.children_of(&parent)
+                table.children_of(&code)
             }
-        }
+        })
     };
     let provinces = table.provinces();
-    let l1 = lists.clone();
-    let l2 = lists.clone();
-    let l3 = lists.clone();
+    let (prefectures, counties, townships) = (below(province), below(prefecture), below(county));
     let needs = move |lv: Level| {
         level
             .get()
@@ -219,15 +219,15 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
             <DivisionSelect id="setup-province" label=Signal::derive(move || t().province) options=provinces value=province/>
             <Show when=move || needs(Level::Prefecture)>
                 <DivisionSelect id="setup-prefecture" label=Signal::derive(move || t().prefecture)
-                    options=Signal::derive({ let l = l1.clone(); move || l(province.get()) }) value=prefecture/>
+                    options=prefectures value=prefecture/>
             </Show>
             <Show when=move || needs(Level::County)>
                 <DivisionSelect id="setup-county" label=Signal::derive(move || t().county)
-                    options=Signal::derive({ let l = l2.clone(); move || l(prefecture.get()) }) value=county/>
+                    options=counties value=county/>
             </Show>
             <Show when=move || needs(Level::Township)>
                 <DivisionSelect id="setup-township" label=Signal::derive(move || t().township)
-                    options=Signal::derive({ let l = l3.clone(); move || l(county.get()) }) value=township/>
+                    options=townships value=township/>
             </Show>
             <Show when=move || level.get() == Some(Level::School)>
                 <label class="field">
