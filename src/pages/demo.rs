@@ -47,7 +47,8 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     }));
     TimeoutFuture::new(0).await;
     let installation = gen.installation.clone();
-    let settings = baoxue_core::casework::CaseworkSettings::for_unit(installation.short_name());
+    let mut settings = baoxue_core::casework::CaseworkSettings::for_unit(installation.short_name());
+    settings.calendar = baoxue_core::demo::demo_calendar(today());
     let casework = gen.casework(&mut all, &settings);
     let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use baoxue_core::casework::attendance::{is_school_day, previous_school_day, unexcused_run};
 use baoxue_core::casework::AbsenceKind;
 use baoxue_core::model::{Labelled, Status};
 use leptos::prelude::*;
@@ -31,11 +30,9 @@ pub fn RegisterPage() -> impl IntoView {
     let school = RwSignal::new(None::<Uuid>);
     let grade = RwSignal::new(None::<u8>);
     let class = RwSignal::new(String::new());
-    let default_day = if is_school_day(today()) {
-        today()
-    } else {
-        previous_school_day(today())
-    };
+    let default_day = state
+        .casebook
+        .with_value(|b| b.settings.calendar.school_day_on_or_before(today()));
     let date = RwSignal::new(default_day.to_string());
     // Child → mark ("" = present, else an AbsenceKind key) and reason.
     let marks = RwSignal::new(HashMap::<Uuid, (String, String)>::new());
@@ -91,7 +88,11 @@ pub fn RegisterPage() -> impl IntoView {
                         id: c.id,
                         name: c.name.clone(),
                         status: c.status,
-                        run_before: unexcused_run(&days, previous_school_day(day)).0,
+                        run_before: b
+                            .settings
+                            .calendar
+                            .unexcused_run(&days, b.settings.calendar.previous_school_day(day))
+                            .0,
                         watched: b.watched_until(c.id, day).is_some(),
                     }
                 })

@@ -1,6 +1,6 @@
 //! Settings: the unit, the operator, the language, the demo county and erasing the data.
 
-use baoxue_core::casework::CaseworkSettings;
+use baoxue_core::casework::{attendance::SchoolCalendar, CaseworkSettings};
 use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -108,6 +108,9 @@ fn CaseworkSettingsForm() -> impl IntoView {
     let issuer = RwSignal::new(s.notice_issuer.clone());
     let prefix = RwSignal::new(s.notice_prefix.clone());
     let reminder = RwSignal::new(s.backup_reminder_days.to_string());
+    let (closed_text, make_up_text) = s.calendar.to_text();
+    let closed = RwSignal::new(closed_text);
+    let make_up = RwSignal::new(make_up_text);
     let error = RwSignal::new(None::<String>);
     let save = move |_| {
         let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
@@ -129,6 +132,8 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 notice_issuer: issuer.get_untracked().trim().to_string(),
                 notice_prefix: prefix.get_untracked().trim().to_string(),
                 backup_reminder_days: num(reminder, 1, 365, "备份提醒天数")?,
+                calendar: SchoolCalendar::parse(&closed.get_untracked(), &make_up.get_untracked())
+                    .map_err(|e| format!("校历：{e}"))?,
             })
         })();
         let new = match parsed {
@@ -176,6 +181,10 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field"><span>{move || t().set_issuer}</span><input id="set-issuer" bind:value=issuer/></label>
                 <label class="field"><span>{move || t().set_prefix}</span><input id="set-prefix" bind:value=prefix/></label>
                 <label class="field"><span>"距上次备份几天后提醒"</span><input id="set-reminder" type="number" bind:value=reminder/></label>
+            </div>
+            <div class="form-grid">
+                <label class="field wide"><span>"校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）"</span><textarea id="set-closed" rows="4" bind:value=closed></textarea></label>
+                <label class="field"><span>"调休上课的周末（每行一个日期）"</span><textarea id="set-make-up" rows="4" bind:value=make_up></textarea></label>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-settings" on:click=save>{move || t().save}</button>

@@ -14,13 +14,15 @@ before(async () => {
 });
 after(async () => server && (await server.close()));
 
-/** The last `n` school days (Mon–Fri) up to today, oldest first, as YYYY-MM-DD. */
+/** The last `n` school days up to today, oldest first, as YYYY-MM-DD: Monday to Friday
+ *  outside the demo calendar's National Day week (1–7 October). */
 function schoolDays(n) {
   const out = [];
   const d = new Date();
   while (out.length < n) {
     const wd = d.getDay();
-    if (wd !== 0 && wd !== 6) {
+    const nationalDay = d.getMonth() === 9 && d.getDate() <= 7;
+    if (wd !== 0 && wd !== 6 && !nationalDay) {
       out.unshift(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
     }
     d.setDate(d.getDate() - 1);

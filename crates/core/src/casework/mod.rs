@@ -102,7 +102,7 @@ pub enum CaseworkError {
     BadReturn,
     #[error("送教间隔应为1–90天")]
     BadInterval,
-    #[error("{0}不是教学日（周六、周日）")]
+    #[error("{0}不是教学日（周末、节假日或假期，见“设置”中的校历）")]
     NotSchoolDay(NaiveDate),
 }
 
@@ -392,7 +392,7 @@ impl Casebook {
         if date > actor.today() {
             return Err(CaseworkError::FutureDate(date));
         }
-        if !attendance::is_school_day(date) {
+        if !self.settings.calendar.is_school_day(date) {
             return Err(CaseworkError::NotSchoolDay(date));
         }
         let mut set = ChangeSet::default();
@@ -439,7 +439,7 @@ impl Casebook {
                         .map(|x| x.date)
                         .collect();
                     days.push(date);
-                    let (run, first) = attendance::unexcused_run(&days, date);
+                    let (run, first) = self.settings.calendar.unexcused_run(&days, date);
                     (run >= self.settings.absence_threshold).then_some(SuspectTrigger::Absence {
                         first_day: first,
                         last_day: date,

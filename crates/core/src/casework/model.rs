@@ -446,6 +446,8 @@ pub struct CaseworkSettings {
     pub notice_prefix: String,
     /// Remind to make a backup file when the last one is older than this many days.
     pub backup_reminder_days: u32,
+    /// School days: holidays, vacations and make-up days.
+    pub calendar: super::attendance::SchoolCalendar,
 }
 
 impl Default for CaseworkSettings {
@@ -459,6 +461,7 @@ impl Default for CaseworkSettings {
             notice_issuer: String::new(),
             notice_prefix: "教控辍".into(),
             backup_reminder_days: 7,
+            calendar: Default::default(),
         }
     }
 }

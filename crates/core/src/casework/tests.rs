@@ -101,18 +101,19 @@ fn confirm(
 fn runs_count_school_days_and_skip_weekends() {
     // Thu 2026-11-19, Fri 20, Mon 23.
     let days = [d(2026, 11, 19), d(2026, 11, 20), d(2026, 11, 23)];
+    let cal = attendance::SchoolCalendar::default();
     assert_eq!(
-        attendance::unexcused_run(&days, d(2026, 11, 23)),
+        cal.unexcused_run(&days, d(2026, 11, 23)),
         (3, d(2026, 11, 19))
     );
     // A present day in between breaks the run.
     let gap = [d(2026, 11, 17), d(2026, 11, 19), d(2026, 11, 20)];
     assert_eq!(
-        attendance::unexcused_run(&gap, d(2026, 11, 20)),
+        cal.unexcused_run(&gap, d(2026, 11, 20)),
         (2, d(2026, 11, 19))
     );
-    assert_eq!(attendance::unexcused_run(&gap, d(2026, 11, 23)).0, 0);
-    assert!(!attendance::is_school_day(d(2026, 11, 22)));
+    assert_eq!(cal.unexcused_run(&gap, d(2026, 11, 23)).0, 0);
+    assert!(!cal.is_school_day(d(2026, 11, 22)));
 }
 
 #[test]
@@ -680,4 +681,60 @@ fn settings_for_a_county_name_its_bureau() {
     assert_eq!(s.absence_threshold, 3);
     assert_eq!(s.notice_deadline_days, 7);
     assert_eq!(s.watch_days, 90);
+}
+
+#[test]
+fn holidays_do_not_break_a_run_and_make_up_days_count() {
+    // National Day week 2026-10-01..07; Sunday 2026-09-27 is a make-up school day.
+    let cal =
+        attendance::SchoolCalendar::parse("2026-10-01 至 2026-10-07\n\n2026-09-25", "2026-09-27")
+            .unwrap();
+    assert!(!cal.is_school_day(d(2026, 10, 5)));
+    assert!(!cal.is_school_day(d(2026, 9, 25)));
+    assert!(cal.is_school_day(d(2026, 9, 27)));
+    // Absent Tue 29, Wed 30 September and Thu 8 October: three school days in a row.
+    let days = [d(2026, 9, 29), d(2026, 9, 30), d(2026, 10, 8)];
+    assert_eq!(
+        cal.unexcused_run(&days, d(2026, 10, 8)),
+        (3, d(2026, 9, 29))
+    );
+    assert_eq!(cal.previous_school_day(d(2026, 9, 28)), d(2026, 9, 27));
+    assert_eq!(
+        cal.to_text(),
+        (
+            "2026-10-01 至 2026-10-07\n2026-09-25".to_string(),
+            "2026-09-27".to_string()
+        )
+    );
+    let bad = attendance::SchoolCalendar::parse("2026-10-01\n国庆", "").unwrap_err();
+    assert_eq!(bad.line, 2);
+    assert!(attendance::SchoolCalendar::parse("2026-10-07 至 2026-10-01", "").is_err());
+}
+
+#[test]
+fn the_register_refuses_a_holiday_and_the_run_crosses_it() {
+    let (mut l, mut b, child) = setup();
+    b.settings.calendar =
+        attendance::SchoolCalendar::parse("2026-10-01 至 2026-10-07", "").unwrap();
+    let m = (child, Some((AbsenceKind::Unexcused, String::new())));
+    assert_eq!(
+        b.record_register(
+            &l,
+            d(2026, 10, 2),
+            &[m],
+            &actor(d(2026, 10, 9)),
+            Uuid::new_v4
+        ),
+        Err(CaseworkError::NotSchoolDay(d(2026, 10, 2)))
+    );
+    for day in [d(2026, 9, 29), d(2026, 9, 30)] {
+        let s = absent(&l, &b, child, day);
+        commit(&mut l, &mut b, s);
+    }
+    let set = absent(&l, &b, child, d(2026, 10, 8));
+    assert_eq!(
+        set.suspects.len(),
+        1,
+        "the holiday week does not break the run"
+    );
 }

@@ -7,7 +7,7 @@ use rand::{seq::IndexedRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::{names, uuid};
-use crate::casework::attendance::{is_school_day, previous_school_day};
+use crate::casework::attendance::SchoolCalendar;
 use crate::casework::*;
 use crate::model::{Child, PreviousYear, School, SchoolKind, Status};
 use crate::rules::school_age::school_year_of;
@@ -24,16 +24,8 @@ pub struct DemoCasework {
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];
 
-fn last_school_day(today: NaiveDate) -> NaiveDate {
-    if is_school_day(today) {
-        today
-    } else {
-        previous_school_day(today)
-    }
-}
-
-fn days_back(from: NaiveDate, n: u32) -> NaiveDate {
-    (0..n).fold(from, |d, _| previous_school_day(d))
+fn days_back(cal: &SchoolCalendar, from: NaiveDate, n: u32) -> NaiveDate {
+    (0..n).fold(from, |d, _| cal.previous_school_day(d))
 }
 
 /// Fills in last year's enrolment, plants 小升初 gaps, and makes the casework records.
@@ -46,7 +38,8 @@ pub fn casework(
 ) -> DemoCasework {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x5eed));
     let year = school_year_of(today);
-    let last_day = last_school_day(today);
+    let cal = super::demo_calendar(today);
+    let last_day = cal.school_day_on_or_before(today);
     let primary_of = |town: &str| {
         schools
             .iter()
@@ -105,7 +98,7 @@ pub fn casework(
                 let (trigger, flagged_on) = if kind < 65 {
                     let days = rng
                         .random_range(settings.absence_threshold..=settings.absence_threshold + 2);
-                    let end = days_back(last_day, rng.random_range(0..8));
+                    let end = days_back(&cal, last_day, rng.random_range(0..8));
                     let mut d = end;
                     for _ in 0..days {
                         out.absences.push(Absence {
@@ -115,11 +108,11 @@ pub fn casework(
                             reason: String::new(),
                             recorded_by: "班主任".into(),
                         });
-                        d = previous_school_day(d);
+                        d = cal.previous_school_day(d);
                     }
                     (
                         SuspectTrigger::Absence {
-                            first_day: days_back(end, days - 1),
+                            first_day: days_back(&cal, end, days - 1),
                             last_day: end,
                             days,
                         },
@@ -139,7 +132,7 @@ pub fn casework(
                     });
                     (SuspectTrigger::NotReported { date: d }, d)
                 } else if kind < 88 {
-                    let d = days_back(last_day, rng.random_range(1..15));
+                    let d = days_back(&cal, last_day, rng.random_range(1..15));
                     (
                         SuspectTrigger::Manual {
                             reason: "家长反映孩子不愿上学".into(),
@@ -192,11 +185,11 @@ pub fn casework(
                     id: sid,
                     child_id: c.id,
                     trigger: SuspectTrigger::Absence {
-                        first_day: days_back(opened, 4),
-                        last_day: days_back(opened, 1),
+                        first_day: days_back(&cal, opened, 4),
+                        last_day: days_back(&cal, opened, 1),
                         days: 4,
                     },
-                    flagged_on: days_back(opened, 1),
+                    flagged_on: days_back(&cal, opened, 1),
                     flagged_by: "班主任".into(),
                     previous_status: Status::InSchool,
                     verification: Some(Verification {
@@ -394,11 +387,11 @@ pub fn casework(
                 id: sid,
                 child_id: c.id,
                 trigger: SuspectTrigger::Absence {
-                    first_day: days_back(opened, 3),
-                    last_day: days_back(opened, 1),
+                    first_day: days_back(&cal, opened, 3),
+                    last_day: days_back(&cal, opened, 1),
                     days: 3,
                 },
-                flagged_on: days_back(opened, 1),
+                flagged_on: days_back(&cal, opened, 1),
                 flagged_by: "班主任".into(),
                 previous_status: Status::InSchool,
                 verification: Some(Verification {
@@ -479,11 +472,11 @@ pub fn casework(
                 id: uuid(&mut rng),
                 child_id: c.id,
                 trigger: SuspectTrigger::Absence {
-                    first_day: days_back(d, 3),
-                    last_day: days_back(d, 1),
+                    first_day: days_back(&cal, d, 3),
+                    last_day: days_back(&cal, d, 1),
                     days: 3,
                 },
-                flagged_on: days_back(d, 1),
+                flagged_on: days_back(&cal, d, 1),
                 flagged_by: "班主任".into(),
                 previous_status: Status::InSchool,
                 verification: Some(Verification {
