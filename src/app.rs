@@ -235,6 +235,13 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
+    pub fn unit_short_name(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
+            .unwrap_or_default()
+    }
+
     pub fn error(&self, message: impl Into<String>) {
         self.notice.set(Some(Notice::Error(message.into())));
     }

@@ -82,7 +82,7 @@ pub fn CasesPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().cases_title}</h1>
             <ExportButtons id="export-cases" print=Route::Print(crate::pages::print::PrintLedger::Cases) table=move || {
-                let title = format!("{}辍学学生台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                let title = format!("{}辍学学生台账", state.unit_short_name());
                 state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::cases_table(l, b, &title)))
             }/>
         </div>

@@ -43,7 +43,7 @@ pub fn ChildrenPage() -> impl IntoView {
             <h1>{move || t().nav_children}</h1>
             <div class="actions">
                 <ExportButtons id="export-children" print=Route::Print(crate::pages::print::PrintLedger::Children) table=move || {
-                    let title = format!("{}适龄儿童台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                    let title = format!("{}适龄儿童台账", state.unit_short_name());
                     hits.with_untracked(|h| state.ledger.with_value(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>
                 <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>

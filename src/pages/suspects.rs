@@ -103,7 +103,7 @@ pub fn SuspectsPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().suspects_title}</h1>
             <ExportButtons id="export-suspects" print=Route::Print(crate::pages::print::PrintLedger::Suspects) table=move || {
-                let title = format!("{}疑似辍学学生台账", state.installation.with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()).unwrap_or_default()));
+                let title = format!("{}疑似辍学学生台账", state.unit_short_name());
                 state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::suspects_table(l, b, &title)))
             }/>
         </div>

@@ -6,6 +6,8 @@ use chrono::{Duration, NaiveDate};
 use rand::{seq::IndexedRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use uuid::Uuid;
+
 use super::{names, uuid};
 use crate::casework::attendance::SchoolCalendar;
 use crate::casework::*;
@@ -23,6 +25,40 @@ pub struct DemoCasework {
 }
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];
+
+/// A suspect flagged after `days` school days of absence before `verified_on`, and verified
+/// that day.
+#[allow(clippy::too_many_arguments)]
+fn verified_suspect(
+    cal: &SchoolCalendar,
+    id: Uuid,
+    child_id: Uuid,
+    days: u32,
+    verified_on: NaiveDate,
+    methods: Vec<VerifyMethod>,
+    verdict: Verdict,
+    evidence: &str,
+) -> Suspect {
+    Suspect {
+        id,
+        child_id,
+        trigger: SuspectTrigger::Absence {
+            first_day: days_back(cal, verified_on, days),
+            last_day: days_back(cal, verified_on, 1),
+            days,
+        },
+        flagged_on: days_back(cal, verified_on, 1),
+        flagged_by: "班主任".into(),
+        previous_status: Status::InSchool,
+        verification: Some(Verification {
+            date: verified_on,
+            by: "县控辍办".into(),
+            methods,
+            verdict,
+            evidence: evidence.into(),
+        }),
+    }
+}
 
 fn days_back(cal: &SchoolCalendar, from: NaiveDate, n: u32) -> NaiveDate {
     (0..n).fold(from, |d, _| cal.previous_school_day(d))
@@ -181,25 +217,16 @@ pub fn casework(
             Status::Dropout => {
                 let opened = today - Duration::days(rng.random_range(10..200));
                 let sid = uuid(&mut rng);
-                out.suspects.push(Suspect {
-                    id: sid,
-                    child_id: c.id,
-                    trigger: SuspectTrigger::Absence {
-                        first_day: days_back(&cal, opened, 4),
-                        last_day: days_back(&cal, opened, 1),
-                        days: 4,
-                    },
-                    flagged_on: days_back(&cal, opened, 1),
-                    flagged_by: "班主任".into(),
-                    previous_status: Status::InSchool,
-                    verification: Some(Verification {
-                        date: opened,
-                        by: "县控辍办".into(),
-                        methods: vec![VerifyMethod::Phone, VerifyMethod::HomeVisit],
-                        verdict: Verdict::Confirmed,
-                        evidence: "入户核实，学生未返校".into(),
-                    }),
-                });
+                out.suspects.push(verified_suspect(
+                    &cal,
+                    sid,
+                    c.id,
+                    4,
+                    opened,
+                    vec![VerifyMethod::Phone, VerifyMethod::HomeVisit],
+                    Verdict::Confirmed,
+                    "入户核实，学生未返校",
+                ));
                 let mut case = DropoutCase {
                     id: uuid(&mut rng),
                     child_id: c.id,
@@ -383,25 +410,16 @@ pub fn casework(
             let closed = today - Duration::days(rng.random_range(5..300));
             let opened = closed - Duration::days(rng.random_range(20..60));
             let sid = uuid(&mut rng);
-            out.suspects.push(Suspect {
-                id: sid,
-                child_id: c.id,
-                trigger: SuspectTrigger::Absence {
-                    first_day: days_back(&cal, opened, 3),
-                    last_day: days_back(&cal, opened, 1),
-                    days: 3,
-                },
-                flagged_on: days_back(&cal, opened, 1),
-                flagged_by: "班主任".into(),
-                previous_status: Status::InSchool,
-                verification: Some(Verification {
-                    date: opened,
-                    by: "县控辍办".into(),
-                    methods: vec![VerifyMethod::HomeVisit],
-                    verdict: Verdict::Confirmed,
-                    evidence: "入户核实".into(),
-                }),
-            });
+            out.suspects.push(verified_suspect(
+                &cal,
+                sid,
+                c.id,
+                3,
+                opened,
+                vec![VerifyMethod::HomeVisit],
+                Verdict::Confirmed,
+                "入户核实",
+            ));
             let responsible = vec![
                 person(&mut rng, ResponsibleRole::TownshipCadre),
                 person(&mut rng, ResponsibleRole::Teacher),
@@ -468,28 +486,19 @@ pub fn casework(
         } else if not_real < dropouts * 2 / 5 && rng.random_bool(0.006) {
             not_real += 1;
             let d = today - Duration::days(rng.random_range(5..200));
-            out.suspects.push(Suspect {
-                id: uuid(&mut rng),
-                child_id: c.id,
-                trigger: SuspectTrigger::Absence {
-                    first_day: days_back(&cal, d, 3),
-                    last_day: days_back(&cal, d, 1),
-                    days: 3,
+            out.suspects.push(verified_suspect(
+                &cal,
+                uuid(&mut rng),
+                c.id,
+                3,
+                d,
+                vec![VerifyMethod::Phone],
+                Verdict::NotReal {
+                    reason: NotRealReason::AlreadyBack,
+                    school: String::new(),
                 },
-                flagged_on: days_back(&cal, d, 1),
-                flagged_by: "班主任".into(),
-                previous_status: Status::InSchool,
-                verification: Some(Verification {
-                    date: d,
-                    by: "县控辍办".into(),
-                    methods: vec![VerifyMethod::Phone],
-                    verdict: Verdict::NotReal {
-                        reason: NotRealReason::AlreadyBack,
-                        school: String::new(),
-                    },
-                    evidence: "电话核实，已返校上课".into(),
-                }),
-            });
+                "电话核实，已返校上课",
+            ));
         }
     }
     out

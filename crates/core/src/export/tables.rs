@@ -3,7 +3,7 @@
 use super::{Cell, Table};
 use crate::casework::{Casebook, Verdict};
 use crate::ledger::Ledger;
-use crate::model::Labelled;
+use crate::model::{Child, Labelled};
 
 /// 适龄儿童台账: the children at `positions` (a query result), in that order.
 pub fn children_table(l: &Ledger, positions: &[u32], title: &str) -> Table {
@@ -81,6 +81,26 @@ pub fn children_table(l: &Ledger, positions: &[u32], title: &str) -> Table {
     }
 }
 
+fn name_cell(c: Option<&Child>) -> Cell {
+    c.map(|c| c.name.as_str()).into()
+}
+
+fn id_cell(c: Option<&Child>) -> Cell {
+    c.and_then(|c| c.id_number.as_ref())
+        .map(|i| i.to_string())
+        .into()
+}
+
+fn school_cell(l: &Ledger, c: Option<&Child>) -> Cell {
+    c.map(|c| l.names_for(c).school).into()
+}
+
+fn grade_cell(c: Option<&Child>) -> Cell {
+    c.and_then(|c| c.grade)
+        .map(|g| Cell::Number(f64::from(g)))
+        .unwrap_or(Cell::Empty)
+}
+
 /// 疑似辍学学生台账, newest first.
 pub fn suspects_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
     let columns = vec![
@@ -109,14 +129,10 @@ pub fn suspects_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
             let v = s.verification.as_ref();
             vec![
                 Cell::Number((n + 1) as f64),
-                c.map(|c| c.name.as_str()).into(),
-                c.and_then(|c| c.id_number.as_ref())
-                    .map(|i| i.to_string())
-                    .into(),
-                c.map(|c| l.names_for(c).school).into(),
-                c.and_then(|c| c.grade)
-                    .map(|g| Cell::Number(f64::from(g)))
-                    .unwrap_or(Cell::Empty),
+                name_cell(c),
+                id_cell(c),
+                school_cell(l, c),
+                grade_cell(c),
                 c.map(|c| c.class_name.as_str()).into(),
                 s.trigger.zh().into(),
                 s.flagged_on.into(),
@@ -189,14 +205,10 @@ pub fn cases_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
             let c = l.child(k.child_id);
             vec![
                 Cell::Number((n + 1) as f64),
-                c.map(|c| c.name.as_str()).into(),
-                c.and_then(|c| c.id_number.as_ref())
-                    .map(|i| i.to_string())
-                    .into(),
-                c.map(|c| l.names_for(c).school).into(),
-                c.and_then(|c| c.grade)
-                    .map(|g| Cell::Number(f64::from(g)))
-                    .unwrap_or(Cell::Empty),
+                name_cell(c),
+                id_cell(c),
+                school_cell(l, c),
+                grade_cell(c),
                 k.left_on.into(),
                 k.cause.zh().into(),
                 k.responsible
