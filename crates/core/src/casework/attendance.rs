@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which days are school days: Monday to Friday, less holidays and vacations, plus the
 /// weekend days made school days by a holiday swap (调休上课).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SchoolCalendar {
     /// Holidays and vacations, first and last day included.
     pub closed: Vec<(NaiveDate, NaiveDate)>,

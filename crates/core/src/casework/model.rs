@@ -17,7 +17,7 @@ labelled_enum! {
 }
 
 /// One child absent on one school day (缺勤记录).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Absence {
     pub child_id: Uuid,
     pub date: NaiveDate,
@@ -39,7 +39,7 @@ impl Absence {
 }
 
 /// Why a child was put on the suspects ledger.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum SuspectTrigger {
     /// A run of unexcused absence reached the threshold.
     Absence {
@@ -135,7 +135,7 @@ impl NotRealReason {
 }
 
 /// The verdict of a verification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Verdict {
     /// 确认辍学.
     Confirmed,
@@ -147,7 +147,7 @@ pub enum Verdict {
 }
 
 /// 核查: how a suspect was verified and what came out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verification {
     pub date: NaiveDate,
     pub by: String,
@@ -158,7 +158,7 @@ pub struct Verification {
 }
 
 /// An entry of the 疑似辍学学生台账.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Suspect {
     pub id: Uuid,
     pub child_id: Uuid,
@@ -198,7 +198,7 @@ labelled_enum! {
 }
 
 /// 包保责任人.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResponsiblePerson {
     pub name: String,
     pub role: ResponsibleRole,
@@ -240,7 +240,7 @@ labelled_enum! {
 }
 
 /// 劝返记录: one attempt to bring the child back.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReturnAttempt {
     pub date: NaiveDate,
     pub way: AttemptWay,
@@ -277,7 +277,7 @@ impl LegalStepKind {
 }
 
 /// One dated step of the legal ladder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LegalStep {
     pub kind: LegalStepKind,
     pub date: NaiveDate,
@@ -291,7 +291,7 @@ pub struct LegalStep {
 }
 
 /// How a case was closed (销号).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum ClosureOutcome {
     /// 复学: back to school, grade, from a date.
     Returned {
@@ -320,7 +320,7 @@ impl ClosureOutcome {
 }
 
 /// 销号.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Closure {
     pub date: NaiveDate,
     pub outcome: ClosureOutcome,
@@ -329,7 +329,7 @@ pub struct Closure {
 }
 
 /// One period of a case from opening (or reopening) to closing, kept when the case reopens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Episode {
     pub opened_on: NaiveDate,
     pub left_on: NaiveDate,
@@ -340,7 +340,7 @@ pub struct Episode {
 }
 
 /// A dropout case (辍学学生·一人一案).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DropoutCase {
     pub id: Uuid,
     pub child_id: Uuid,
@@ -382,7 +382,7 @@ impl DropoutCase {
 }
 
 /// A transfer out (转出), waiting for the receiving school to confirm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Transfer {
     pub id: Uuid,
     pub child_id: Uuid,
@@ -394,7 +394,7 @@ pub struct Transfer {
 }
 
 /// 送教上门 plan for a severely disabled child taught at home.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HomeTeachingPlan {
     pub child_id: Uuid,
     pub teacher: String,
@@ -405,7 +405,7 @@ pub struct HomeTeachingPlan {
 }
 
 /// One 送教上门 visit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HomeVisit {
     pub date: NaiveDate,
     pub teacher: String,
@@ -427,7 +427,7 @@ impl HomeTeachingPlan {
 }
 
 /// 控辍保学 settings of an installation, with the defaults of DOMAIN.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CaseworkSettings {
     /// Consecutive unexcused school days that make a suspect.

@@ -10,7 +10,7 @@ use crate::model::{AuditEntry, Child, Installation, School};
 pub const BACKUP_KIND: &str = "backup";
 
 /// The payload of a backup bundle.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Backup {
     pub installation: Installation,
     pub settings: CaseworkSettings,

@@ -23,7 +23,7 @@ pub const FORMAT: &str = "baoxue-bundle";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A unit as named in an envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitRef {
     /// "school", "township", "county", "prefecture" or "province".
     pub level: String,
@@ -33,7 +33,7 @@ pub struct UnitRef {
 }
 
 /// What every bundle says about itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Envelope {
     pub format: String,
     pub format_version: u32,
@@ -100,6 +100,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A whole bundle, for its JSON Schema (docs/bundle-<kind>.schema.json).
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Bundle<P> {
+    pub envelope: Envelope,
+    pub payload: P,
+}
+
+/// The JSON Schema of a bundle of payload `P`, pretty-printed.
+pub fn schema_of<P: schemars::JsonSchema>(title: &str) -> String {
+    let mut schema = schemars::schema_for!(Bundle<P>);
+    schema.insert("title".into(), title.into());
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
 
 /// Writes a bundle: the envelope gets the payload's hash; the result is the file's text.

@@ -119,3 +119,34 @@ fn encryption_round_trips_and_a_wrong_passphrase_or_changed_byte_is_refused() {
         Err(BundleError::Corrupt(_))
     ));
 }
+
+#[test]
+fn the_json_schema_in_docs_is_the_one_the_types_make() {
+    let schema = schema_of::<Backup>("BaoXue bundle: backup");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/bundle-backup.schema.json"
+    );
+    if std::env::var("BAOXUE_WRITE_SCHEMA").is_ok() {
+        std::fs::write(path, &schema).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == schema, "docs/bundle-backup.schema.json is stale: run BAOXUE_WRITE_SCHEMA=1 cargo test -p baoxue-core schema");
+    // Every member of a real bundle is described.
+    let v: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    let text = write_bundle(envelope(), &backup()).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let defs = &v["$defs"];
+    for key in bundle["envelope"].as_object().unwrap().keys() {
+        assert!(
+            defs["Envelope"]["properties"].get(key).is_some(),
+            "envelope.{key} missing in the schema"
+        );
+    }
+    for key in bundle["payload"]["children"][0].as_object().unwrap().keys() {
+        assert!(
+            defs["Child"]["properties"].get(key).is_some(),
+            "child.{key} missing in the schema"
+        );
+    }
+}

@@ -226,7 +226,7 @@ pub const ETHNICITIES: [&str; 56] = [
 ];
 
 /// A place: a township of the county (9-digit code) when known, and the rest as written.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Address {
     pub township_code: Option<String>,
     /// Village and beyond, or a whole address outside the county.
@@ -234,7 +234,7 @@ pub struct Address {
 }
 
 /// 监护人.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Guardian {
     pub name: String,
     pub relation: Relation,
@@ -242,7 +242,7 @@ pub struct Guardian {
 }
 
 /// A school-age child (适龄儿童少年): one row of the 适龄儿童台账.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Child {
     pub id: Uuid,
     /// 身份证号; `None` only with a `no_id_reason`.
@@ -487,7 +487,7 @@ labelled_enum! {
 }
 
 /// Enrollment at the end of a school year (学年末在籍情况).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreviousYear {
     /// The school year, by the year it started (2025 = 2025–2026).
     pub school_year: i32,

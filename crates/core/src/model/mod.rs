@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 /// One entry of the audit trail (操作日志): who changed what, when.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub at: NaiveDateTime,
     pub operator: String,
@@ -38,7 +38,7 @@ labelled_enum! {
 }
 
 /// One field's value before and after a change, as shown to people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldChange {
     pub field: String,
     pub before: String,

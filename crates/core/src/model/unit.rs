@@ -31,7 +31,7 @@ impl Level {
 }
 
 /// One administrative division from the GB/T 2260 table (and its 9-digit township codes).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Division {
     pub code: String,
     pub name: String,
@@ -62,7 +62,7 @@ impl SchoolKind {
 }
 
 /// A school (学校) under a township.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct School {
     pub id: Uuid,
     pub name: String,
@@ -118,7 +118,7 @@ impl School {
 }
 
 /// Which unit this browser works for, chosen once at first start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Installation {
     pub level: Level,
     /// Path from province down to the unit's division: province, prefecture, county,
