@@ -183,19 +183,22 @@ fn BackupReminder() -> impl IntoView {
         let days = state
             .casebook
             .with_value(|b| b.settings.backup_reminder_days);
-        let text = match last.get()? {
-            None => "本机数据还从未备份。清除浏览器数据、重装系统或换电脑都会丢失全部台账，请到“设置”生成加密备份文件并妥善保存。".to_string(),
+        let message = match last.get()? {
+            None => text(state.lang.get()).never_backed_up.to_string(),
             Some(t) => {
                 let age = (super::demo::now() - t).num_days();
                 if age < i64::from(days) {
                     return None;
                 }
-                format!("距上次备份已{age}天（{}）。请到“设置”生成新的备份文件。", t.format("%Y-%m-%d"))
+                text(state.lang.get())
+                    .backup_old
+                    .replace("{n}", &age.to_string())
+                    .replace("{date}", &t.format("%Y-%m-%d").to_string())
             }
         };
         Some(view! {
             <div class="warning backup-reminder" id="backup-reminder">
-                <span>{text}</span>" "<a href=Route::Settings.href()>"去备份"</a>
+                <span>{message}</span>" "<a href=Route::Settings.href()>{text(state.lang.get()).go_backup}</a>
             </div>
         })
     }
