@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch } from './support.mjs';
+import { serveDist, launch, loadDemo } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -18,8 +18,7 @@ test('backup to an encrypted file, restore into an empty browser; bad files chan
   try {
     const p = a.page;
     await p.goto(server.url);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
     assert.match(await p.textContent('#backup-reminder'), /从未备份/);
     await p.click('#backup-reminder a');
     await p.fill('#backup-pass', '泸溪控辍办2026');

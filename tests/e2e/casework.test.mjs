@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { serveDist, launch, SHOTS } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
 
 let server;
 before(async () => {
@@ -37,8 +37,7 @@ test('from three days of absence to a reopened case, with a printed notice', asy
   const notice = async () => (await p.textContent('[role=alert]')) || '';
   try {
     await p.goto(server.url);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
 
     // Pick a class and a pupil in school.
     await p.click('nav >> text=考勤登记');
@@ -195,8 +194,7 @@ test('the 小升初 check flags its children; home teaching logs a visit; transf
   const p = b.page;
   try {
     await p.goto(server.url);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
 
     await p.click('nav >> text=疑似辍学');
     const pending = Number(await p.textContent('#count-pending .value'));

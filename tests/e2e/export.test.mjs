@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
-import { serveDist, launch, SHOTS } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -19,8 +19,7 @@ test('the filtered children list, the suspects and the cases export to CSV and x
   const p = b.page;
   try {
     await p.goto(server.url);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
     await p.click('#stat-suspects');
     await p.waitForSelector('#children-table tbody tr');
     const n = Number((await p.textContent('#result-count')).replace(/\D/g, ''));

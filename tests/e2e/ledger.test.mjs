@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { serveDist, launch, SHOTS } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
 
 let server;
 before(async () => {
@@ -118,8 +118,7 @@ test('the demo county loads in one click, filters, pages, switches language and 
   const p = b.page;
   try {
     await p.goto(server.url);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
     assert.equal(await p.textContent('#stat-total .value'), '30,000');
     assert.match(await p.textContent('header'), /泸溪县/);
     assert.ok(await p.isVisible('#reset-demo'), 'the demo offers one-click reset on the dashboard');

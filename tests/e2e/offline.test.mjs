@@ -2,7 +2,7 @@
 // reloads, and the served app keeps working with the network off after the first visit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, SHOTS } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
 
 const DIST = new URL('../../dist/', import.meta.url).pathname;
 let server;
@@ -17,8 +17,7 @@ test('baoxue.html runs from a file:// URL: set-up lists, demo county, data kept 
     await p.waitForSelector('#setup-province');
     // The division table comes from inside the file.
     await p.waitForFunction(() => [...document.querySelectorAll('#setup-province option')].some((o) => o.textContent === '湖南省'));
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
     assert.equal(await p.textContent('#stat-total .value'), '30,000');
     await p.reload();
     await p.waitForSelector('#stat-total');
@@ -41,8 +40,7 @@ test('after the first visit the app opens and works with the network off', async
     await p.waitForSelector('#setup-province');
     await p.evaluate(async () => { await navigator.serviceWorker.ready; });
     await p.waitForFunction(() => navigator.serviceWorker.controller !== null);
-    await p.click('#load-demo');
-    await p.waitForSelector('#stat-total', { timeout: 120_000 });
+    await loadDemo(p);
 
     await b.context.setOffline(true);
     await p.reload();

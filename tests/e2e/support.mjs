@@ -57,5 +57,11 @@ export async function launch({ width = 1440, height = 900 } = {}) {
   };
 }
 
+/** Clicks 载入演示县 on the page as it is and waits for the dashboard of the demo county. */
+export async function loadDemo(page) {
+  await page.click('#load-demo');
+  await page.waitForSelector('#stat-total', { timeout: 120_000 });
+}
+
 /** Where screenshots go, for people to look at. */
 export const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
