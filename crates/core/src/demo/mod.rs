@@ -4,6 +4,7 @@
 
 mod casework;
 mod names;
+pub mod rosters;
 
 pub use casework::DemoCasework;
 

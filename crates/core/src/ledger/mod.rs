@@ -184,6 +184,11 @@ impl Ledger {
         self.by_id.get(&id).map(|i| &self.children[*i])
     }
 
+    /// The child with this (normalised) ID number.
+    pub fn child_by_id_number(&self, id_number: &str) -> Option<&Child> {
+        self.by_id_number.get(id_number).map(|i| &self.children[*i])
+    }
+
     pub fn township_name(&self, code: &str) -> &str {
         self.townships.get(code).map(String::as_str).unwrap_or("")
     }

@@ -1,0 +1,424 @@
+//! 四查三比对 (`CrossCheck`): another department's roster against the children's ledger.
+//! Rows are matched by ID number, else by name and birth date with a confidence; what
+//! comes out are the lists a county acts on, each finding with a stable key so a
+//! reviewer's decision is remembered and next month's run shows only what is new or changed.
+
+pub mod mapping;
+pub mod matching;
+pub mod roster;
+pub mod table;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use mapping::{ColumnMapping, RememberedMapping, RosterField};
+pub use roster::{build_roster, Department, RejectedRow, Roster, RosterRow};
+pub use table::{read_table, RawTable, TableError};
+
+use crate::ledger::Ledger;
+use crate::model::{labelled_enum, Child, Labelled, SpecialGroup};
+use crate::rules::school_age::is_school_age;
+
+labelled_enum! {
+    /// The lists a cross-check produces.
+    FindingKind {
+        NotInSchool = ("not-in-school", "有户籍、不在任何学校", "Registered, in no school"),
+        Inflow = ("inflow", "在校、本县无户籍（流入）", "In school, not registered here"),
+        Group = ("group", "重点群体儿童就学情况", "Special-group children"),
+        Disagreement = ("disagreement", "姓名或出生日期不一致", "Name or birth date disagree"),
+        Duplicate = ("duplicate", "身份证号重复", "Same ID twice"),
+        PossibleMatch = ("possible-match", "疑似同一人（待确认）", "Possibly the same person"),
+    }
+}
+
+labelled_enum! {
+    /// A reviewer's decision on a finding.
+    Verdict {
+        Flagged = ("flagged", "已列入疑似辍学台账", "Put on the suspects ledger"),
+        GroupAdded = ("group-added", "已添加群体标记", "Group added to the ledger"),
+        Explained = ("explained", "已核实，无需处理", "Checked, nothing to do"),
+        SamePerson = ("same-person", "确认为同一人", "Confirmed the same person"),
+        DifferentPerson = ("different-person", "不是同一人", "Not the same person"),
+    }
+}
+
+/// Where a finding stands against remembered decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingState {
+    New,
+    /// Decided before, but the data behind it changed since.
+    Changed(Verdict),
+    Decided(Verdict),
+}
+
+impl FindingState {
+    pub fn is_open(self) -> bool {
+        !matches!(self, FindingState::Decided(_))
+    }
+}
+
+/// One entry of one list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// Stable across runs: department, kind and the person.
+    pub key: String,
+    /// Changes when the data behind the finding changes.
+    pub fingerprint: String,
+    /// Index in `Roster::rows`.
+    pub row: Option<usize>,
+    pub child_id: Option<Uuid>,
+    /// For matches by name and birth date.
+    pub confidence: Option<u8>,
+    /// The group to add to the ledger, for special-group children not yet flagged.
+    pub missing_group: Option<SpecialGroup>,
+    /// What is wrong, in words.
+    pub detail: String,
+    pub state: FindingState,
+}
+
+/// A remembered decision (kept in the browser; the roster itself is not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CrossCheckDecision {
+    pub key: String,
+    pub fingerprint: String,
+    pub department: Department,
+    pub kind: FindingKind,
+    pub verdict: Verdict,
+    /// The ledger child the decision is about (the one confirmed as the same person).
+    pub child_id: Option<Uuid>,
+    pub note: String,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+}
+
+/// What a run found, with counts for the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct CrossCheckResult {
+    pub findings: Vec<Finding>,
+    pub matched_by_id: usize,
+    pub matched_by_name: usize,
+    /// Roster rows not of compulsory-school age on the day of the check.
+    pub not_school_age: usize,
+}
+
+impl CrossCheckResult {
+    pub fn count(&self, kind: FindingKind, open_only: bool) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.kind == kind && (!open_only || f.state.is_open()))
+            .count()
+    }
+}
+
+/// Lowest confidence at which a name-and-birth-date match is listed for confirmation.
+pub const LIST_CONFIDENCE: u8 = 70;
+/// Names must be at least this alike (the same sound) to be offered as one person.
+const NAME_SIMILARITY: u8 = 80;
+
+fn fingerprint(parts: &[&str]) -> String {
+    crate::exchange::sha256_hex(parts.join("\u{1f}").as_bytes())[..16].to_string()
+}
+
+fn person_key(r: &RosterRow) -> String {
+    match &r.id_number {
+        Some(n) => n.as_str().to_string(),
+        None => format!(
+            "{}|{}",
+            r.name,
+            r.birth_date.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+/// The ledger by birth date and by folded name, for rows without a usable ID.
+struct NameIndex<'a> {
+    ledger: &'a Ledger,
+    by_birth: HashMap<NaiveDate, Vec<u32>>,
+    by_name: HashMap<String, Vec<u32>>,
+}
+
+impl<'a> NameIndex<'a> {
+    fn new(ledger: &'a Ledger) -> Self {
+        let mut by_birth: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, c) in ledger.children().iter().enumerate() {
+            by_birth.entry(c.birth_date).or_default().push(i as u32);
+            by_name
+                .entry(matching::fold_name(&c.name))
+                .or_default()
+                .push(i as u32);
+        }
+        Self {
+            ledger,
+            by_birth,
+            by_name,
+        }
+    }
+
+    /// The most likely ledger child for a row, with its confidence.
+    fn best(&self, r: &RosterRow, exclude: &HashSet<Uuid>) -> Option<(&'a Child, u8)> {
+        let birth = r.birth_date?;
+        let none = Vec::new();
+        let candidates = self.by_birth.get(&birth).unwrap_or(&none).iter().chain(
+            self.by_name
+                .get(&matching::fold_name(&r.name))
+                .unwrap_or(&none),
+        );
+        candidates
+            .filter_map(|i| self.ledger.children().get(*i as usize))
+            .filter(|c| !exclude.contains(&c.id))
+            // Two valid, different ID numbers are two people (twins share a birth date and
+            // often a sound in their names).
+            .filter(|c| r.id_number.is_none() || c.id_number.is_none())
+            .filter(|c| matching::name_similarity(&r.name, &c.name) >= NAME_SIMILARITY)
+            .map(|c| {
+                let score =
+                    matching::confidence((&r.name, &c.name), (birth, c.birth_date), (r.sex, c.sex));
+                (c, score)
+            })
+            .max_by_key(|(_, s)| *s)
+    }
+}
+
+/// Runs the cross-check of one roster against the ledger on `today`.
+pub fn cross_check(
+    ledger: &Ledger,
+    roster: &Roster,
+    decisions: &HashMap<String, CrossCheckDecision>,
+    today: NaiveDate,
+) -> CrossCheckResult {
+    let dept = roster.department;
+    let mut out = CrossCheckResult::default();
+    let mut push = |mut f: Finding| {
+        f.state = match decisions.get(&f.key) {
+            None => FindingState::New,
+            Some(d) if d.fingerprint == f.fingerprint => FindingState::Decided(d.verdict),
+            Some(d) => FindingState::Changed(d.verdict),
+        };
+        out.findings.push(f);
+    };
+    let finding = |kind: FindingKind, key: String, fp: String, row: Option<usize>| Finding {
+        kind,
+        key: format!("{}/{}/{key}", dept.key(), kind.key()),
+        fingerprint: fp,
+        row,
+        child_id: None,
+        confidence: None,
+        missing_group: None,
+        detail: String::new(),
+        state: FindingState::New,
+    };
+
+    // The same ID twice: only the first row is matched.
+    let mut first_line: HashMap<&str, usize> = HashMap::new();
+    let mut duplicate_rows = HashSet::new();
+    for (i, r) in roster.rows.iter().enumerate() {
+        let Some(n) = &r.id_number else { continue };
+        if let Some(&first) = first_line.get(n.as_str()) {
+            duplicate_rows.insert(i);
+            let earlier = &roster.rows[first];
+            let mut f = finding(
+                FindingKind::Duplicate,
+                format!("{}/{}", n.as_str(), r.line),
+                fingerprint(&[&r.name, &earlier.name, &earlier.line.to_string()]),
+                Some(i),
+            );
+            f.detail = format!(
+                "与第{}行（{}）身份证号相同{}",
+                earlier.line,
+                earlier.name,
+                if earlier.name == r.name {
+                    "，重复登记"
+                } else {
+                    "，姓名不同，可能有一行身份证号录错"
+                }
+            );
+            push(f);
+        } else {
+            first_line.insert(n.as_str(), i);
+        }
+    }
+
+    // Earlier decisions on name matches, by the roster person they were about.
+    let prefix = format!("{}/{}/", dept.key(), FindingKind::PossibleMatch.key());
+    let mut earlier: HashMap<&str, Vec<&CrossCheckDecision>> = HashMap::new();
+    for d in decisions.values() {
+        if let Some((person, _)) = d.key.strip_prefix(&prefix).and_then(|k| k.rsplit_once('/')) {
+            earlier.entry(person).or_default().push(d);
+        }
+    }
+    let mut matched: HashSet<Uuid> = HashSet::new();
+    let mut name_index: Option<NameIndex> = None;
+    for (i, r) in roster.rows.iter().enumerate() {
+        if duplicate_rows.contains(&i) {
+            continue;
+        }
+        let pkey = person_key(r);
+        let by_id = r
+            .id_number
+            .as_ref()
+            .and_then(|n| ledger.child_by_id_number(n.as_str()));
+        let child = if let Some(c) = by_id {
+            out.matched_by_id += 1;
+            Some(c)
+        } else {
+            // Earlier decisions on this person come first; then the best candidate by
+            // name and birth date, listed for a person to confirm.
+            let decided = earlier.get(pkey.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+            let confirmed = decided
+                .iter()
+                .find(|d| d.verdict == Verdict::SamePerson)
+                .and_then(|d| d.child_id)
+                .and_then(|id| ledger.child(id));
+            if let Some(c) = confirmed {
+                out.matched_by_name += 1;
+                Some(c)
+            } else {
+                let rejected: HashSet<Uuid> = decided
+                    .iter()
+                    .filter(|d| d.verdict == Verdict::DifferentPerson)
+                    .filter_map(|d| d.child_id)
+                    .collect();
+                let index = name_index.get_or_insert_with(|| NameIndex::new(ledger));
+                if let Some((c, score)) = index
+                    .best(r, &rejected)
+                    .filter(|(_, s)| *s >= LIST_CONFIDENCE)
+                {
+                    let mut f = finding(
+                        FindingKind::PossibleMatch,
+                        format!("{pkey}/{}", c.id),
+                        fingerprint(&[&r.name, &c.name, &c.birth_date.to_string()]),
+                        Some(i),
+                    );
+                    f.child_id = Some(c.id);
+                    f.confidence = Some(score);
+                    f.detail = match (&r.id_number, &c.id_number) {
+                        (Some(a), Some(b)) => {
+                            format!("身份证号不同（名册{a}，台账{b}），姓名和出生日期相近")
+                        }
+                        _ => "名册无可用身份证号，按姓名和出生日期比对".to_string(),
+                    };
+                    push(f);
+                    // Until confirmed, the person is neither matched nor listed as out
+                    // of school: one question at a time.
+                    matched.insert(c.id);
+                    continue;
+                }
+                None
+            }
+        };
+        let Some(child) = child else {
+            let Some(birth) = r.birth_date else { continue };
+            if !is_school_age(birth, today) {
+                out.not_school_age += 1;
+                continue;
+            }
+            let mut f = finding(
+                FindingKind::NotInSchool,
+                pkey,
+                fingerprint(&[&r.name, &birth.to_string(), &r.hukou]),
+                Some(i),
+            );
+            f.detail = format!("{}在义务教育年龄，台账中没有此人", dept.zh());
+            push(f);
+            continue;
+        };
+        matched.insert(child.id);
+
+        let name_differs = matching::fold_name(&r.name) != matching::fold_name(&child.name);
+        let birth_differs = r.birth_date.is_some_and(|d| d != child.birth_date);
+        if (name_differs && !r.name.is_empty()) || birth_differs {
+            let mut parts = Vec::new();
+            if name_differs && !r.name.is_empty() {
+                parts.push(format!("姓名：名册“{}”，台账“{}”", r.name, child.name));
+            }
+            if let Some(d) = r.birth_date.filter(|_| birth_differs) {
+                parts.push(format!("出生日期：名册{d}，台账{}", child.birth_date));
+            }
+            let mut f = finding(
+                FindingKind::Disagreement,
+                child.id.to_string(),
+                fingerprint(&[&r.name, &child.name, &format!("{:?}", r.birth_date)]),
+                Some(i),
+            );
+            f.child_id = Some(child.id);
+            f.detail = parts.join("；");
+            push(f);
+        }
+
+        if let Some(group) = r.group {
+            let missing = !child.groups.contains(&group)
+                || (group == SpecialGroup::Disabled
+                    && child.disability.is_none()
+                    && r.disability.is_some());
+            let mut f = finding(
+                FindingKind::Group,
+                format!("{}/{}", child.id, group.key()),
+                fingerprint(&[
+                    child.status.key(),
+                    if missing { "missing" } else { "flagged" },
+                ]),
+                Some(i),
+            );
+            f.child_id = Some(child.id);
+            f.missing_group = missing.then_some(group);
+            f.detail = format!(
+                "{}{}；{}",
+                group.zh(),
+                if missing { "（台账未标记）" } else { "" },
+                child.status.zh()
+            );
+            push(f);
+        }
+    }
+
+    if dept == Department::Police {
+        for c in ledger.children() {
+            if matched.contains(&c.id) || !c.status.needs_school() {
+                continue;
+            }
+            let mut f = finding(
+                FindingKind::Inflow,
+                c.id.to_string(),
+                fingerprint(&[&c.name, &c.hukou.detail, c.status.key()]),
+                None,
+            );
+            f.child_id = Some(c.id);
+            f.detail = if c.hukou.detail.is_empty() {
+                "户籍名册中没有此人".to_string()
+            } else {
+                format!("户籍名册中没有此人；台账户籍地：{}", c.hukou.detail)
+            };
+            push(f);
+        }
+    }
+    out
+}
+
+/// A new decision on a finding.
+pub fn decide(
+    finding: &Finding,
+    department: Department,
+    verdict: Verdict,
+    note: &str,
+    by: &str,
+    at: NaiveDateTime,
+) -> CrossCheckDecision {
+    CrossCheckDecision {
+        key: finding.key.clone(),
+        fingerprint: finding.fingerprint.clone(),
+        department,
+        kind: finding.kind,
+        verdict,
+        child_id: finding.child_id,
+        note: note.trim().to_string(),
+        decided_by: by.to_string(),
+        decided_at: at,
+    }
+}

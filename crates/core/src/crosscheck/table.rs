@@ -1,0 +1,207 @@
+//! Reading another department's spreadsheet as rows of text: xlsx and xls through
+//! `calamine`, CSV in UTF-8, UTF-16 or GBK/GB18030 (what Excel in China writes).
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader};
+use csv::StringRecord;
+
+/// A sheet read as text: every row of cells from the first row on.
+#[derive(Debug, Clone, Default)]
+pub struct RawTable {
+    /// What the file was read as, for the user ("xlsx", "CSV（GB18030/GBK）", …).
+    pub format: String,
+    /// The sheet read, for workbooks.
+    pub sheet: Option<String>,
+    /// 1-based spreadsheet row number of `rows[0]`.
+    pub first_line: usize,
+    pub rows: Vec<StringRecord>,
+}
+
+/// Why a file cannot be read as a table.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TableError {
+    #[error("文件是空的")]
+    Empty,
+    #[error("Excel文件无法读取（文件可能已损坏、被截断或加了密码）：{0}")]
+    Workbook(String),
+    #[error("Excel文件中没有含数据的工作表")]
+    NoSheet,
+    #[error("CSV文件第{line}行无法读取：{message}")]
+    Csv { line: u64, message: String },
+    #[error("文件不是表格（支持 xlsx、xls 和 CSV）")]
+    NotATable,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Reads a file by its content, not its name: Excel files are recognised by their magic
+/// bytes, anything else is read as delimited text.
+pub fn read_table(bytes: &[u8]) -> Result<RawTable, TableError> {
+    if bytes.is_empty() {
+        return Err(TableError::Empty);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        let book = calamine::Xlsx::new(Cursor::new(bytes))
+            .map_err(|e| TableError::Workbook(e.to_string()))?;
+        read_workbook(book, "xlsx")
+    } else if bytes.starts_with(OLE_MAGIC) {
+        let book = calamine::Xls::new(Cursor::new(bytes))
+            .map_err(|e| TableError::Workbook(e.to_string()))?;
+        read_workbook(book, "xls")
+    } else {
+        read_delimited(bytes)
+    }
+}
+
+/// The sheet with the most rows: rosters often come with an empty "Sheet2" or a notes sheet.
+fn read_workbook<R, RS>(mut book: R, format: &str) -> Result<RawTable, TableError>
+where
+    R: Reader<RS>,
+    RS: std::io::Read + std::io::Seek,
+    R::Error: std::fmt::Display,
+{
+    let mut best: Option<(String, calamine::Range<Data>)> = None;
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| TableError::Workbook(e.to_string()))?;
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| range.height() > b.height())
+        {
+            best = Some((name, range));
+        }
+    }
+    let Some((sheet, range)) = best.filter(|(_, r)| !r.is_empty()) else {
+        return Err(TableError::NoSheet);
+    };
+    let first_line = range.start().map(|(row, _)| row as usize + 1).unwrap_or(1);
+    let lead = range.start().map(|(_, col)| col as usize).unwrap_or(0);
+    let mut rows = Vec::with_capacity(range.height());
+    let mut record = StringRecord::new();
+    for row in range.rows() {
+        record.clear();
+        // Keep column letters true to the sheet when the data does not start in column A.
+        for _ in 0..lead {
+            record.push_field("");
+        }
+        for cell in row {
+            push_cell(&mut record, cell);
+        }
+        rows.push(record.clone());
+    }
+    Ok(RawTable {
+        format: format.to_string(),
+        sheet: Some(sheet),
+        first_line,
+        rows,
+    })
+}
+
+fn push_cell(record: &mut StringRecord, cell: &Data) {
+    use std::fmt::Write;
+    let mut text = String::new();
+    match cell {
+        Data::Empty => {}
+        Data::String(s) => text.push_str(s),
+        // Whole numbers without ".0"; an ID number stored as a number keeps its digits so
+        // the check can say precision was lost.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => {
+            let _ = write!(text, "{f:.0}");
+        }
+        Data::Float(f) => {
+            let _ = write!(text, "{f}");
+        }
+        Data::Int(i) => {
+            let _ = write!(text, "{i}");
+        }
+        Data::Bool(b) => text.push_str(if *b { "是" } else { "否" }),
+        Data::DateTime(d) => match d.as_datetime() {
+            Some(dt) => {
+                let _ = write!(text, "{}", dt.date());
+            }
+            None => {
+                let _ = write!(text, "{}", d.as_f64());
+            }
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => text.push_str(s),
+        Data::Error(e) => {
+            let _ = write!(text, "#{e:?}");
+        }
+    }
+    record.push_field(&text);
+}
+
+/// Text as Excel and WPS write it: UTF-8 with or without BOM, UTF-16 with BOM ("Unicode
+/// text", tab-separated), otherwise GB18030 (a superset of GBK and GB2312).
+pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        let name = if encoding == encoding_rs::UTF_8 {
+            "UTF-8"
+        } else {
+            "UTF-16"
+        };
+        return (text.into_owned(), name);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_string(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned(), "GB18030/GBK")
+        }
+    }
+}
+
+fn read_delimited(bytes: &[u8]) -> Result<RawTable, TableError> {
+    let (text, encoding) = decode_text(bytes);
+    if text.contains('\0') {
+        return Err(TableError::NotATable);
+    }
+    let delimiter = guess_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => rows.push(record.clone()),
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return Err(TableError::Csv {
+                    line,
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
+    if rows.is_empty() {
+        return Err(TableError::Empty);
+    }
+    let kind = match delimiter {
+        b'\t' => "制表符分隔",
+        b';' => "分号分隔",
+        _ => "CSV",
+    };
+    Ok(RawTable {
+        format: format!("{kind}（{encoding}）"),
+        sheet: None,
+        first_line: 1,
+        rows,
+    })
+}
+
+/// The separator used most on the first lines.
+fn guess_delimiter(text: &str) -> u8 {
+    let head: String = text.lines().take(5).collect();
+    [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| head.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
+}
