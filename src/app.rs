@@ -32,6 +32,7 @@ pub enum Route {
     Case(Uuid),
     Notice(Uuid, usize),
     Print(crate::pages::print::PrintLedger),
+    CrossCheck,
 }
 
 impl Route {
@@ -63,6 +64,7 @@ impl Route {
                 _ => Route::Cases,
             },
             ["settings"] => Route::Settings,
+            ["crosscheck"] => Route::CrossCheck,
             _ => Route::Home,
         }
     }
@@ -83,6 +85,7 @@ impl Route {
             Route::Case(id) => format!("#/case/{id}"),
             Route::Notice(id, n) => format!("#/notice/{id}/{n}"),
             Route::Print(l) => format!("#/print/{}", l.key()),
+            Route::CrossCheck => "#/crosscheck".into(),
         }
     }
 }
@@ -183,6 +186,11 @@ pub struct AppState {
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<Option<Progress>>,
     pub filters: ChildFilters,
+    /// The roster being cross-checked (四查三比对), and a counter for its changes.
+    pub crosscheck: StoredValue<Option<pages::crosscheck::Session>>,
+    pub crosscheck_rev: RwSignal<u64>,
+    /// Roster column choices per department.
+    pub mappings: StoredValue<store::Mappings>,
     db: StoredValue<Option<Db>, LocalStorage>,
 }
 
@@ -276,14 +284,18 @@ impl AppState {
         self.ledger
             .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
         let cw = loaded.casework;
-        self.casebook.set_value(Casebook::new(
-            loaded.settings,
-            cw.suspects,
-            cw.cases,
-            cw.transfers,
-            cw.plans,
-            cw.absences,
-        ));
+        self.casebook.set_value(
+            Casebook::new(
+                loaded.settings,
+                cw.suspects,
+                cw.cases,
+                cw.transfers,
+                cw.plans,
+                cw.absences,
+            )
+            .with_decisions(cw.decisions),
+        );
+        self.mappings.set_value(loaded.mappings);
         self.installation.set(loaded.installation);
         self.ledger_rev.update(|r| *r += 1);
     }
@@ -327,6 +339,9 @@ pub fn App() -> impl IntoView {
         notice: RwSignal::new(None),
         progress: RwSignal::new(None),
         filters: ChildFilters::new(),
+        crosscheck: StoredValue::new(None),
+        crosscheck_rev: RwSignal::new(0),
+        mappings: StoredValue::new(Default::default()),
         db: StoredValue::new_local(None),
     };
     provide_context(state);
@@ -391,6 +406,7 @@ pub fn App() -> impl IntoView {
                     Route::Case(id) => view! { <pages::case::CasePage id=id/> }.into_any(),
                     Route::Notice(id, n) => view! { <pages::notice::NoticePage case_id=id step=n/> }.into_any(),
                     Route::Print(l) => view! { <pages::print::PrintPage ledger=l/> }.into_any(),
+                    Route::CrossCheck => view! { <pages::crosscheck::CrossCheckPage/> }.into_any(),
                 }
             }}
         </main>
@@ -471,6 +487,7 @@ fn Header() -> impl IntoView {
                     {link(Route::Register, |t| t.nav_register)}
                     {link(Route::Suspects, |t| t.nav_suspects)}
                     {link(Route::Cases, |t| t.nav_cases)}
+                    {link(Route::CrossCheck, |t| t.nav_crosscheck)}
                     {link(Route::Schools, |t| t.nav_schools)}
                     {link(Route::Settings, |t| t.nav_settings)}
                 </nav>

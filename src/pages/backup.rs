@@ -39,23 +39,6 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
     }
 }
 
-/// Reads the first chosen file of an `<input type=file>`.
-async fn read_file(input_id: &str) -> Result<(String, Vec<u8>), String> {
-    let input: web_sys::HtmlInputElement = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(input_id))
-        .and_then(|e| e.dyn_into().ok())
-        .ok_or("找不到文件选择框")?;
-    let file = input
-        .files()
-        .and_then(|f| f.get(0))
-        .ok_or("请先选择备份文件")?;
-    let buf = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("无法读取文件：{e:?}"))?;
-    Ok((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
-}
-
 /// Decrypts if needed and reads a backup bundle.
 fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Backup, BundleError> {
     let plain = if is_encrypted(bytes) {
@@ -177,7 +160,7 @@ pub fn RestorePanel() -> impl IntoView {
         pending.set(None);
         let pass = restore_pass.get_untracked();
         spawn_local(async move {
-            match read_file("restore-file").await {
+            match super::common::read_file("restore-file", "请先选择备份文件").await {
                 Ok((_, bytes)) => match open_backup(&bytes, &pass) {
                     Ok(b) => pending.set(Some(b)),
                     Err(e) => restore_error.set(Some(e.to_string())),

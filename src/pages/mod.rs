@@ -8,6 +8,7 @@ pub mod child_casework;
 pub mod child_form;
 pub mod children;
 pub mod common;
+pub mod crosscheck;
 pub mod demo;
 pub mod home;
 pub mod notice;

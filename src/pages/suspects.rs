@@ -119,7 +119,7 @@ pub fn SuspectsPage() -> impl IntoView {
                 {move || format!("{} {}", format_count(total.get()), t().results)}" "
                 <select id="trigger-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{move || format!("{}：{}", t().trigger, t().all)}</option>
-                    {["连续缺勤", "开学未报到", "转出未接收", "小升初未衔接", "人工标记"].into_iter().map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                    {["连续缺勤", "开学未报到", "转出未接收", "小升初未衔接", "部门比对", "人工标记"].into_iter().map(|k| view! { <option value=k>{k}</option> }).collect_view()}
                 </select>
             </span>
             <Pager page=page total=total size=Signal::derive(|| 50)/>

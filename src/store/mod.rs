@@ -6,11 +6,13 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use baoxue_core::casework::{
     Absence, CaseworkSettings, ChangeSet, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
+use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
 use baoxue_core::demo::DemoCasework;
 use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
@@ -71,6 +73,23 @@ pub struct Loaded {
     pub children: Vec<Child>,
     pub settings: CaseworkSettings,
     pub casework: DemoCasework,
+    /// Roster column choices per department (四查三比对).
+    pub mappings: Mappings,
+}
+
+/// Roster column choices by department key.
+pub type Mappings = BTreeMap<String, RememberedMapping>;
+const MAPPINGS: &str = "crosscheck-mappings";
+
+/// Remembers the column choices made for a department's roster.
+pub async fn save_mappings(db: &Db, mappings: &Mappings) -> Result<(), StoreError> {
+    let value = json_value(mappings)?;
+    write(db, &[META], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(tx, put(&meta, &value, Some(&MAPPINGS.into())).await);
+        Ok(tx)
+    })
+    .await
 }
 
 /// How many days of absences are loaded at start: enough for runs and watch periods.
@@ -218,6 +237,10 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         Some(v) if !v.is_undefined() => from_json(v, "控辍保学设置")?,
         _ => CaseworkSettings::default(),
     };
+    let mappings = match meta.get(MAPPINGS.into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => from_json(v, "名册列对应关系")?,
+        _ => Default::default(),
+    };
     let mut casework = DemoCasework::default();
     for (key, value) in tx
         .store(CASEWORK)
@@ -232,6 +255,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
             "case" => casework.cases.push(from_json(value, "辍学案件")?),
             "transfer" => casework.transfers.push(from_json(value, "转学记录")?),
             "plan" => casework.plans.push(from_json(value, "送教上门计划")?),
+            "crosscheck" => casework.decisions.push(from_json(value, "比对处理记录")?),
             _ => {}
         }
     }
@@ -263,6 +287,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         children,
         settings,
         casework,
+        mappings,
     })
 }
 
@@ -285,8 +310,12 @@ fn casework_values(
     cases: &[DropoutCase],
     transfers: &[Transfer],
     plans: &[HomeTeachingPlan],
+    decisions: &[CrossCheckDecision],
 ) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
     let mut out = Vec::new();
+    for d in decisions {
+        out.push((format!("crosscheck/{}", d.key).into(), json_value(d)?));
+    }
     for s in suspects {
         out.push((suspect_key(s), json_value(s)?));
     }
@@ -316,7 +345,13 @@ pub async fn commit_changes(
     batch: &PreparedBatch,
     set: &ChangeSet,
 ) -> Result<(), StoreError> {
-    let records = casework_values(&set.suspects, &set.cases, &set.transfers, &set.plans)?;
+    let records = casework_values(
+        &set.suspects,
+        &set.cases,
+        &set.transfers,
+        &set.plans,
+        &set.decisions,
+    )?;
     let absences = absence_values(&set.absences)?;
     write(db, &[CHUNKS, CASEWORK, ABSENCES, AUDIT], |tx| async move {
         let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
@@ -421,10 +456,13 @@ pub async fn replace_all(
         casework,
         settings,
         std::slice::from_ref(audit),
+        &Mappings::new(),
     )
     .await
 }
 
+// Everything an installation holds, written in one transaction.
+#[allow(clippy::too_many_arguments)]
 async fn replace_all_with_trail(
     db: &Db,
     inst: &Installation,
@@ -433,8 +471,10 @@ async fn replace_all_with_trail(
     casework: &DemoCasework,
     settings: &CaseworkSettings,
     trail: &[AuditEntry],
+    mappings: &Mappings,
 ) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
+    let mappings_value = json_value(mappings)?;
     let settings_value = json_value(settings)?;
     let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
     let records = casework_values(
@@ -442,6 +482,7 @@ async fn replace_all_with_trail(
         &casework.cases,
         &casework.transfers,
         &casework.plans,
+        &casework.decisions,
     )?;
     let absences = absence_values(&casework.absences)?;
     write(db, &ALL, |tx| async move {
@@ -457,6 +498,10 @@ async fn replace_all_with_trail(
         step!(
             tx,
             put(&meta, &settings_value, Some(&"settings".into())).await
+        );
+        step!(
+            tx,
+            put(&meta, &mappings_value, Some(&MAPPINGS.into())).await
         );
         let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
         for v in &school_values {
@@ -503,6 +548,8 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
         plans: cw.plans,
         absences,
         audit,
+        crosscheck_decisions: cw.decisions,
+        crosscheck_mappings: loaded.mappings,
     }))
 }
 
@@ -521,6 +568,7 @@ pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), Stor
         transfers: b.transfers.clone(),
         plans: b.plans.clone(),
         absences: b.absences.clone(),
+        decisions: b.crosscheck_decisions.clone(),
     };
     let mut trail = b.audit.clone();
     trail.push(audit.clone());
@@ -532,6 +580,7 @@ pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), Stor
         &casework,
         &b.settings,
         &trail,
+        &b.crosscheck_mappings,
     )
     .await
 }

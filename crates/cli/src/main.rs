@@ -3,6 +3,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use baoxue_core::crosscheck::Department;
+use baoxue_core::demo::rosters::{ledger_csv, roster_for};
 use baoxue_core::demo::{generate, DemoParams};
 use baoxue_core::divisions::DivisionTable;
 use baoxue_core::exchange;
@@ -12,6 +14,12 @@ use baoxue_core::rules::id_number::IdNumber;
 const USAGE: &str = "用法 / usage:
   baoxue demo [--children N] [--seed S] [--county CODE] [--today YYYY-MM-DD] [--divisions FILE] --out FILE
       生成演示县（JSON：installation, schools, children） / write a demo county as JSON
+  baoxue roster [--department police|disabled] [--format csv|xlsx] [--older N] [--planted FILE]
+               [--ledger-csv FILE] [demo options] --out FILE
+      演示县的部门名册（公安户籍或残联，CSV为GB18030），用于四查三比对演示与基准测试；
+      --planted 写出其中“有户籍、不在任何学校”的身份证号，--ledger-csv 写出学籍台账CSV /
+      a department roster of the demo county (CSV in GB18030), the IDs of the planted
+      out-of-school children, and the ledger as CSV
   baoxue check-id NUMBER...
       校验身份证号 / check ID numbers (GB 11643)
   baoxue verify FILE       检查数据包格式与校验和 / check a bundle's format and hash
@@ -25,6 +33,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
+        Some("roster") => roster(&args[1..]),
         Some("check-id") => check_id(&args[1..]),
         Some("verify") => open_bundle(&args[1..]).map(|(env, _)| {
             println!(
@@ -52,7 +61,8 @@ fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn demo(args: &[String]) -> Result<(), String> {
+/// The demo county's parameters and the division table, from the command line.
+fn demo_params(args: &[String]) -> Result<(DemoParams, DivisionTable), String> {
     let today = match flag(args, "--today") {
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|e| format!("--today {d}: {e}"))?,
@@ -69,11 +79,64 @@ fn demo(args: &[String]) -> Result<(), String> {
         p.county_code = c.to_string();
         p.seat = None;
     }
-    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
     let path = flag(args, "--divisions").unwrap_or("public/divisions.tsv");
     let text =
         std::fs::read_to_string(path).map_err(|e| format!("无法读取行政区划表 {path}：{e}"))?;
     let table = DivisionTable::parse(&text).map_err(|e| e.to_string())?;
+    Ok((p, table))
+}
+
+fn write_file(path: &str, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{path}: {e}"))
+}
+
+fn roster(args: &[String]) -> Result<(), String> {
+    let (p, table) = demo_params(args)?;
+    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
+    let department = match flag(args, "--department").unwrap_or("police") {
+        "police" => Department::Police,
+        "disabled" => Department::DisabledFederation,
+        d => return Err(format!("--department 应为 police 或 disabled：{d}")),
+    };
+    let older = match flag(args, "--older") {
+        Some(n) => n.parse().map_err(|_| format!("--older 应为整数：{n}"))?,
+        None => p.children / 12,
+    };
+    let county = generate(&p, &table).map_err(|e| e.to_string())?;
+    let roster = roster_for(
+        department,
+        &table,
+        &p,
+        &county.installation,
+        &county.children,
+        older,
+    )
+    .map_err(|e| e.to_string())?;
+    let bytes = match flag(args, "--format").unwrap_or("csv") {
+        "csv" => roster.to_gb18030_csv(),
+        "xlsx" => roster.to_xlsx().map_err(|e| e.to_string())?,
+        f => return Err(format!("--format 应为 csv 或 xlsx：{f}")),
+    };
+    write_file(out, &bytes)?;
+    if let Some(path) = flag(args, "--planted") {
+        write_file(path, (roster.planted.join("\n") + "\n").as_bytes())?;
+    }
+    if let Some(path) = flag(args, "--ledger-csv") {
+        write_file(path, &ledger_csv(&county.schools, &county.children))?;
+    }
+    eprintln!(
+        "{}：{}名册 {} 行（其中有户籍、不在任何学校的适龄儿童 {} 人）→ {out}",
+        county.installation.unit_name(),
+        department.zh(),
+        roster.rows.len(),
+        roster.planted.len()
+    );
+    Ok(())
+}
+
+fn demo(args: &[String]) -> Result<(), String> {
+    let (p, table) = demo_params(args)?;
+    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
     let county = generate(&p, &table).map_err(|e| e.to_string())?;
     let json = serde_json::json!({
         "installation": county.installation,

@@ -87,6 +87,8 @@ fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
         plans: vec![],
         absences: vec![],
         audit: vec![],
+        crosscheck_decisions: vec![],
+        crosscheck_mappings: Default::default(),
     };
     let env = Envelope {
         format: String::new(),
@@ -161,4 +163,49 @@ fn nine_am() -> chrono::NaiveDateTime {
         .unwrap()
         .and_hms_opt(9, 0, 0)
         .unwrap()
+}
+
+#[test]
+fn roster_writes_a_gbk_police_roster_with_its_planted_children() {
+    let dir = std::env::temp_dir().join(format!("baoxue-cli-roster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (csv, planted, xlsx) = (dir.join("r.csv"), dir.join("p.txt"), dir.join("r.xlsx"));
+    let out = baoxue(&[
+        "roster",
+        "--children",
+        "2000",
+        "--today",
+        "2026-11-23",
+        "--out",
+        csv.to_str().unwrap(),
+        "--planted",
+        planted.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "GB18030, as Excel writes it"
+    );
+    let ids = std::fs::read_to_string(&planted).unwrap();
+    assert_eq!(ids.lines().count(), 8);
+    let out = baoxue(&[
+        "roster",
+        "--children",
+        "300",
+        "--format",
+        "xlsx",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+    let out = baoxue(&["roster", "--format", "pdf", "--out", "/tmp/x"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
+    std::fs::remove_dir_all(dir).ok();
 }

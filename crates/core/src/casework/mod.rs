@@ -33,6 +33,8 @@ pub struct ChangeSet {
     pub absences: Vec<Absence>,
     /// Keys of absences taken back (a child marked present after all).
     pub removed_absences: Vec<String>,
+    /// Cross-check decisions (四查三比对).
+    pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
     pub audit: Vec<AuditEntry>,
 }
 
@@ -45,6 +47,7 @@ impl ChangeSet {
             && self.plans.is_empty()
             && self.absences.is_empty()
             && self.removed_absences.is_empty()
+            && self.decisions.is_empty()
     }
 }
 
@@ -116,6 +119,8 @@ pub struct Casebook {
     plans: HashMap<Uuid, HomeTeachingPlan>,
     /// Recent absences by child.
     absences: HashMap<Uuid, Vec<Absence>>,
+    /// Cross-check decisions by finding key.
+    decisions: HashMap<String, crate::crosscheck::CrossCheckDecision>,
 }
 
 /// A new case's details, given when a suspect is confirmed.
@@ -137,11 +142,11 @@ pub struct Actor<'a> {
 }
 
 impl Actor<'_> {
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         self.now.date()
     }
 
-    fn audit(&self, action: AuditAction, subject: Uuid, summary: String) -> AuditEntry {
+    pub(crate) fn audit(&self, action: AuditAction, subject: Uuid, summary: String) -> AuditEntry {
         AuditEntry {
             at: self.now,
             operator: self.name.to_string(),
@@ -190,6 +195,15 @@ impl Casebook {
         book
     }
 
+    /// The casebook with its remembered cross-check decisions.
+    pub fn with_decisions(mut self, decisions: Vec<crate::crosscheck::CrossCheckDecision>) -> Self {
+        self.apply(&ChangeSet {
+            decisions,
+            ..Default::default()
+        });
+        self
+    }
+
     /// Takes a stored change set in.
     pub fn apply(&mut self, set: &ChangeSet) {
         for s in &set.suspects {
@@ -209,12 +223,20 @@ impl Casebook {
                 list.retain(|a| &a.key() != key);
             }
         }
+        for d in &set.decisions {
+            self.decisions.insert(d.key.clone(), d.clone());
+        }
         for a in &set.absences {
             let list = self.absences.entry(a.child_id).or_default();
             list.retain(|x| x.date != a.date);
             list.push(a.clone());
             list.sort_by_key(|x| x.date);
         }
+    }
+
+    /// Remembered cross-check decisions by finding key.
+    pub fn decisions(&self) -> &HashMap<String, crate::crosscheck::CrossCheckDecision> {
+        &self.decisions
     }
 
     pub fn suspects(&self) -> impl Iterator<Item = &Suspect> {

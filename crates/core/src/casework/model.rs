@@ -59,6 +59,8 @@ pub enum SuspectTrigger {
     },
     /// 小升初未衔接: finished grade 6, in no grade 7.
     PrimaryToJunior { school_year: i32 },
+    /// 四查三比对: on another department's roster, in no school.
+    CrossCheck { department: String, line: usize },
 }
 
 impl SuspectTrigger {
@@ -85,6 +87,9 @@ impl SuspectTrigger {
                     school_year + 1
                 )
             }
+            SuspectTrigger::CrossCheck { department, line } => {
+                format!("比对{department}名册（第{line}行）：在义务教育年龄，不在任何学校")
+            }
         }
     }
 
@@ -96,6 +101,7 @@ impl SuspectTrigger {
             SuspectTrigger::NotReported { .. } => "开学未报到",
             SuspectTrigger::TransferUnconfirmed { .. } => "转出未接收",
             SuspectTrigger::PrimaryToJunior { .. } => "小升初未衔接",
+            SuspectTrigger::CrossCheck { .. } => "部门比对",
         }
     }
 }

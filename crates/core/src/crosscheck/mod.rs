@@ -3,6 +3,7 @@
 //! comes out are the lists a county acts on, each finding with a stable key so a
 //! reviewer's decision is remembered and next month's run shows only what is new or changed.
 
+pub mod actions;
 pub mod mapping;
 pub mod matching;
 pub mod roster;

@@ -456,3 +456,101 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn flagging_a_registered_child_adds_them_to_both_ledgers_and_the_next_run_knows() {
+    use crate::casework::{Actor, Casebook};
+    let (p, c, mut l) = county(2_000);
+    let demo = police_roster(&table(), &p, &c.installation, &c.children, 0).unwrap();
+    let (roster, first) = check(&l, &demo, &HashMap::new());
+    let f = first
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::NotInSchool)
+        .unwrap();
+    let row = &roster.rows[f.row.unwrap()];
+    let now = today().and_hms_opt(9, 0, 0).unwrap();
+    let actor = Actor { name: "王", now };
+    let before = l.len();
+    let set = actions::flag_registered(
+        &l,
+        f,
+        row,
+        Department::Police,
+        &actor,
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    )
+    .unwrap();
+    let batch = l.prepare_batch(set.children.clone(), now).unwrap();
+    l.apply_batch(batch);
+    let mut book = Casebook::default();
+    book.apply(&set);
+    assert_eq!(l.len(), before + 1);
+    let child = l
+        .child_by_id_number(row.id_number.as_ref().unwrap().as_str())
+        .unwrap();
+    assert_eq!(child.status, crate::model::Status::SuspectedDropout);
+    assert_eq!(
+        book.open_suspect_of(child.id).map(|s| s.child_id),
+        Some(child.id)
+    );
+    // Flagging twice is refused: the child is in the ledger now.
+    assert!(matches!(
+        actions::flag_registered(
+            &l,
+            f,
+            row,
+            Department::Police,
+            &actor,
+            uuid::Uuid::new_v4(),
+            uuid::Uuid::new_v4()
+        ),
+        Err(actions::ActionError::AlreadyInLedger(..))
+    ));
+    let (_, second) = check(&l, &demo, book.decisions());
+    assert_eq!(
+        second.count(FindingKind::NotInSchool, false),
+        first.count(FindingKind::NotInSchool, false) - 1
+    );
+}
+
+#[test]
+fn adding_a_group_from_the_disabled_roster_sets_the_flag_and_category() {
+    use crate::casework::{Actor, Casebook};
+    let (p, c, mut l) = county(6_000);
+    let demo = disabled_roster(&table(), &p, &c.installation, &c.children).unwrap();
+    let (roster, first) = check(&l, &demo, &HashMap::new());
+    let missing: Vec<(&Finding, Option<crate::model::DisabilityCategory>)> = first
+        .findings
+        .iter()
+        .filter(|f| f.missing_group.is_some())
+        .map(|f| (f, roster.rows[f.row.unwrap()].disability))
+        .collect();
+    assert_eq!(missing.len(), 3);
+    let now = today().and_hms_opt(9, 0, 0).unwrap();
+    let set = actions::add_group(
+        &l,
+        &missing,
+        Department::DisabledFederation,
+        &Actor { name: "王", now },
+    )
+    .unwrap();
+    l.apply_batch(l.prepare_batch(set.children.clone(), now).unwrap());
+    let mut book = Casebook::default();
+    book.apply(&set);
+    for (f, d) in &missing {
+        let c = l.child(f.child_id.unwrap()).unwrap();
+        assert!(c.groups.contains(&SpecialGroup::Disabled));
+        assert_eq!(c.disability, *d);
+    }
+    let (_, second) = check(&l, &demo, book.decisions());
+    assert_eq!(
+        second
+            .findings
+            .iter()
+            .filter(|f| f.missing_group.is_some())
+            .count(),
+        0
+    );
+}

@@ -22,6 +22,7 @@ pub struct DemoCasework {
     pub transfers: Vec<Transfer>,
     pub plans: Vec<HomeTeachingPlan>,
     pub absences: Vec<Absence>,
+    pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
 }
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];

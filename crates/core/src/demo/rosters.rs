@@ -325,3 +325,33 @@ impl DemoRoster {
         )
     }
 }
+
+/// The ledger as a plain GB18030 CSV (ID, name, sex, birth date, school, grade): what a school
+/// roster export looks like, for the benchmark against a spreadsheet analyst's tools.
+pub fn ledger_csv(schools: &[crate::model::School], children: &[Child]) -> Vec<u8> {
+    let names: std::collections::HashMap<_, _> =
+        schools.iter().map(|s| (s.id, s.name.as_str())).collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["身份证号", "姓名", "性别", "出生日期", "学校", "年级"]);
+    for c in children {
+        let _ = w.write_record([
+            c.id_number
+                .as_ref()
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            c.name.clone(),
+            c.sex.zh().to_string(),
+            c.birth_date.to_string(),
+            c.school_id
+                .and_then(|s| names.get(&s).copied())
+                .unwrap_or("")
+                .to_string(),
+            c.grade.map(|g| g.to_string()).unwrap_or_default(),
+        ]);
+    }
+    let utf8 = w.into_inner().unwrap_or_default();
+    encoding_rs::GB18030
+        .encode(&String::from_utf8_lossy(&utf8))
+        .0
+        .into_owned()
+}

@@ -1,10 +1,13 @@
 //! Full backup of an installation: every record, audit entry and setting.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::casework::{
     Absence, CaseworkSettings, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
+use crate::crosscheck::{CrossCheckDecision, RememberedMapping};
 use crate::model::{AuditEntry, Child, Installation, School};
 
 pub const BACKUP_KIND: &str = "backup";
@@ -22,6 +25,12 @@ pub struct Backup {
     pub plans: Vec<HomeTeachingPlan>,
     pub absences: Vec<Absence>,
     pub audit: Vec<AuditEntry>,
+    /// Cross-check decisions (四查三比对), remembered between monthly runs.
+    #[serde(default)]
+    pub crosscheck_decisions: Vec<CrossCheckDecision>,
+    /// Column mappings chosen per department (key of the department).
+    #[serde(default)]
+    pub crosscheck_mappings: BTreeMap<String, RememberedMapping>,
 }
 
 impl Backup {

@@ -21,6 +21,16 @@ fn backup() -> Backup {
         plans: c.casework.plans,
         absences: c.casework.absences,
         audit: vec![],
+        crosscheck_decisions: vec![],
+        crosscheck_mappings: [(
+            "police".to_string(),
+            [(
+                "户籍地址".to_string(),
+                Some(crate::crosscheck::RosterField::Hukou),
+            )]
+            .into(),
+        )]
+        .into(),
     }
 }
 
@@ -73,7 +83,7 @@ fn a_changed_byte_a_cut_file_a_wrong_kind_and_a_newer_version_are_refused() {
     ));
     // Cut in the middle, as a copy to a full stick would.
     assert!(matches!(
-        read_bundle(&text[..text.len() / 2]),
+        read_bundle(&text[..text.floor_char_boundary(text.len() / 2)]),
         Err(BundleError::Truncated(_))
     ));
     assert!(matches!(

@@ -3,7 +3,9 @@
 
 mod tables;
 
-pub use tables::{cases_table, children_table, suspects_table};
+pub use tables::{
+    cases_table, children_table, crosscheck_table, roster_problems_table, suspects_table,
+};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};

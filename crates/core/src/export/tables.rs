@@ -258,3 +258,97 @@ pub fn cases_table(l: &Ledger, b: &Casebook, title: &str) -> Table {
         rows,
     }
 }
+
+/// One list of a cross-check (四查三比对), as the clerk hands it on.
+pub fn crosscheck_table(
+    l: &Ledger,
+    roster: &crate::crosscheck::Roster,
+    findings: &[&crate::crosscheck::Finding],
+    title: &str,
+) -> Table {
+    use crate::crosscheck::FindingState;
+    let columns = vec![
+        ("序号", 6.0),
+        ("处理情况", 16.0),
+        ("名册行号", 8.0),
+        ("姓名（名册）", 12.0),
+        ("身份证号（名册）", 21.0),
+        ("出生日期（名册）", 12.0),
+        ("户籍地址（名册）", 30.0),
+        ("监护人（名册）", 10.0),
+        ("台账姓名", 10.0),
+        ("台账身份证号", 21.0),
+        ("学校", 20.0),
+        ("年级", 6.0),
+        ("就学状态", 12.0),
+        ("匹配可信度", 10.0),
+        ("说明", 44.0),
+    ];
+    let rows = findings
+        .iter()
+        .enumerate()
+        .map(|(n, f)| {
+            let r = f.row.and_then(|i| roster.rows.get(i));
+            let c = f.child_id.and_then(|id| l.child(id));
+            let state = match f.state {
+                FindingState::New => "待处理".to_string(),
+                FindingState::Changed(v) => format!("有变化（曾{}）", v.zh()),
+                FindingState::Decided(v) => v.zh().to_string(),
+            };
+            vec![
+                Cell::Number((n + 1) as f64),
+                state.into(),
+                r.map(|r| Cell::Number(r.line as f64))
+                    .unwrap_or(Cell::Empty),
+                r.map(|r| r.name.as_str()).into(),
+                r.map(|r| match &r.id_number {
+                    Some(n) => n.to_string(),
+                    None => r.id_written.clone(),
+                })
+                .into(),
+                r.and_then(|r| r.birth_date).into(),
+                r.map(|r| r.hukou.as_str()).into(),
+                r.map(|r| r.guardian.as_str()).into(),
+                name_cell(c),
+                id_cell(c),
+                school_cell(l, c),
+                grade_cell(c),
+                c.map(|c| c.status.zh()).into(),
+                f.confidence
+                    .map(|p| Cell::Number(f64::from(p)))
+                    .unwrap_or(Cell::Empty),
+                f.detail.as_str().into(),
+            ]
+        })
+        .collect();
+    Table {
+        title: title.to_string(),
+        columns,
+        rows,
+    }
+}
+
+/// The rows of a roster that could not be used, or only by name, with the reason.
+pub fn roster_problems_table(roster: &crate::crosscheck::Roster, title: &str) -> Table {
+    let mut rows: Vec<(usize, String, String)> = roster
+        .rejected
+        .iter()
+        .map(|r| (r.line, "未导入".to_string(), r.reason.clone()))
+        .chain(roster.id_problems().map(|r| {
+            (
+                r.line,
+                "按姓名和出生日期比对".to_string(),
+                format!("{}：{}", r.name, r.id_problem.clone().unwrap_or_default()),
+            )
+        }))
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    Table {
+        title: title.to_string(),
+        columns: vec![("名册行号", 10.0), ("处理", 22.0), ("原因", 80.0)],
+        rows: rows
+            .into_iter()
+            .map(|(line, what, why)| vec![Cell::Number(line as f64), what.into(), why.into()])
+            .collect(),
+    }
+}

@@ -325,22 +325,45 @@ impl Ledger {
         })
     }
 
-    /// Prepares changes the casework made to existing children (status, school, grade):
-    /// revisions move on and the touched chunks are re-encoded. The rules of that work were
-    /// checked by the casework itself.
+    /// Prepares changes the casework made to children (status, school, grade, groups), and
+    /// children it added (a registered child found in no school): revisions move on and the
+    /// touched chunks are re-encoded. The rules of that work were checked by the casework.
     pub fn prepare_batch(
         &self,
         changed: Vec<Child>,
         now: NaiveDateTime,
     ) -> Result<PreparedBatch, SaveError> {
         let mut slots: Vec<(usize, Child)> = Vec::with_capacity(changed.len());
+        let mut next_new = self.children.len();
         for mut c in changed {
-            let Some(&slot) = self.by_id.get(&c.id) else {
-                return Err(SaveError::UnknownChild(c.name));
-            };
-            c.revision = self.children[slot].revision + 1;
-            c.updated_at = now;
-            slots.push((slot, c));
+            match self.by_id.get(&c.id) {
+                Some(&slot) => {
+                    c.revision = self.children[slot].revision + 1;
+                    c.updated_at = now;
+                    slots.push((slot, c));
+                }
+                None => {
+                    if let Some(s) = c
+                        .id_number
+                        .as_ref()
+                        .and_then(|n| self.by_id_number.get(n.as_str()))
+                    {
+                        let n = c
+                            .id_number
+                            .as_ref()
+                            .map(|n| n.to_string())
+                            .unwrap_or_default();
+                        return Err(SaveError::Invalid(vec![ChildProblem::DuplicateIdNumber(
+                            n,
+                            self.describe(*s),
+                        )]));
+                    }
+                    c.revision = 1;
+                    c.updated_at = now;
+                    slots.push((next_new, c));
+                    next_new += 1;
+                }
+            }
         }
         let mut chunk_nos: Vec<u32> = slots.iter().map(|(s, _)| (s / CHUNK_SIZE) as u32).collect();
         chunk_nos.sort_unstable();
@@ -348,11 +371,18 @@ impl Ledger {
         let mut chunks = Vec::with_capacity(chunk_nos.len());
         for no in chunk_nos {
             let start = no as usize * CHUNK_SIZE;
-            let end = (start + CHUNK_SIZE).min(self.children.len());
-            let mut members = self.children[start..end].to_vec();
+            let end = (start + CHUNK_SIZE).min(next_new);
+            let mut members = self.children
+                [start.min(self.children.len())..end.min(self.children.len())]
+                .to_vec();
             for (slot, c) in &slots {
                 if (start..end).contains(slot) {
-                    members[slot - start] = c.clone();
+                    let i = slot - start;
+                    if i < members.len() {
+                        members[i] = c.clone();
+                    } else {
+                        members.push(c.clone());
+                    }
                 }
             }
             chunks.push((no, encode_chunk(&members)?));
@@ -368,7 +398,11 @@ impl Ledger {
         self.ledger_order = Default::default();
         self.search_index = Default::default();
         for (slot, c) in batch.children {
-            self.children[slot] = c;
+            if slot < self.children.len() {
+                self.children[slot] = c;
+            } else {
+                self.children.push(c);
+            }
         }
         self.reindex();
     }

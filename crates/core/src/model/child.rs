@@ -505,7 +505,7 @@ pub struct ChildNames {
 }
 
 /// A mainland mobile (11 digits from 1) or a landline with area code.
-fn is_phone(s: &str) -> bool {
+pub fn is_phone(s: &str) -> bool {
     let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
     digits.bytes().all(|b| b.is_ascii_digit())
         && ((digits.len() == 11 && digits.starts_with('1'))
