@@ -444,12 +444,19 @@ fn Results() -> impl IntoView {
             s.as_ref()
                 .and_then(|s| s.result.as_ref())
                 .map(|r| {
-                    r.findings
+                    let mut ids: Vec<usize> = r
+                        .findings
                         .iter()
                         .enumerate()
                         .filter(|(_, f)| f.kind == k && (all || f.state.is_open()))
                         .map(|(i, _)| i)
-                        .collect::<Vec<_>>()
+                        .collect();
+                    // What needs doing first: open before decided, a missing flag first.
+                    ids.sort_by_key(|i| {
+                        let f = &r.findings[*i];
+                        (!f.state.is_open(), f.missing_group.is_none())
+                    });
+                    ids
                 })
                 .unwrap_or_default()
         })

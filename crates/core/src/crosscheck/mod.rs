@@ -166,11 +166,21 @@ impl<'a> NameIndex<'a> {
     fn best(&self, r: &RosterRow, exclude: &HashSet<Uuid>) -> Option<(&'a Child, u8)> {
         let birth = r.birth_date?;
         let none = Vec::new();
-        let candidates = self.by_birth.get(&birth).unwrap_or(&none).iter().chain(
-            self.by_name
+        // A valid ID carries the birth date: only a birth date written by hand (no usable
+        // ID) is worth looking past.
+        let same_name = match r.id_number {
+            Some(_) => &none,
+            None => self
+                .by_name
                 .get(&matching::fold_name(&r.name))
                 .unwrap_or(&none),
-        );
+        };
+        let candidates = self
+            .by_birth
+            .get(&birth)
+            .unwrap_or(&none)
+            .iter()
+            .chain(same_name);
         candidates
             .filter_map(|i| self.ledger.children().get(*i as usize))
             .filter(|c| !exclude.contains(&c.id))
@@ -302,6 +312,9 @@ pub fn cross_check(
                     f.detail = match (&r.id_number, &c.id_number) {
                         (Some(a), Some(b)) => {
                             format!("身份证号不同（名册{a}，台账{b}），姓名和出生日期相近")
+                        }
+                        (Some(_), None) => {
+                            "台账中此人没有身份证号，按姓名和出生日期比对".to_string()
                         }
                         _ => "名册无可用身份证号，按姓名和出生日期比对".to_string(),
                     };

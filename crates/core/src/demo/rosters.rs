@@ -77,10 +77,20 @@ fn out_of_school(
         .iter()
         .filter_map(|c| c.id_number.as_ref().map(|n| n.as_str()))
         .collect();
+    // A roster row with an ID is offered as "possibly the same person" as a ledger child
+    // with no ID of the same birth date or name; planted children must not look like one.
+    let no_id: Vec<&Child> = ledger.iter().filter(|c| c.id_number.is_none()).collect();
+    let look_alike = |c: &Child| {
+        let name = crate::crosscheck::matching::fold_name(&c.name);
+        no_id.iter().any(|l| {
+            l.birth_date == c.birth_date || crate::crosscheck::matching::fold_name(&l.name) == name
+        })
+    };
     let made = g.next_children(n * 3 + 50);
     Ok(made
         .into_iter()
         .filter(|c| c.hukou.township_code.is_some())
+        .filter(|c| !look_alike(c))
         .filter(|c| {
             c.id_number
                 .as_ref()
