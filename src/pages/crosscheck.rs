@@ -84,13 +84,16 @@ pub fn CrossCheckPage() -> impl IntoView {
     let read = move |_| {
         spawn_local(async move {
             let lang = state.lang.get_untracked();
-            let (name, bytes) = match read_file("cc-file", "请先选择名册文件").await {
-                Ok(f) => f,
-                Err(e) => return state.error(e),
-            };
             busy(state, text(lang).cc_reading);
             yield_frame().await;
             mark("baoxue-cc-read-start");
+            let (name, bytes) = match read_file("cc-file", "请先选择名册文件").await {
+                Ok(f) => f,
+                Err(e) => {
+                    state.progress.set(None);
+                    return state.error(e);
+                }
+            };
             let dept = department.get_untracked();
             let read = read_table(&bytes);
             state.progress.set(None);

@@ -43,7 +43,7 @@ pub fn flag_registered(
     if let Some(existing) = row
         .id_number
         .as_ref()
-        .and_then(|n| ledger.child_by_id_number(n.as_str()))
+        .and_then(|n| ledger.child_by_id_number(n))
     {
         return Err(ActionError::AlreadyInLedger(
             row.id_number

@@ -137,56 +137,80 @@ fn person_key(r: &RosterRow) -> String {
     }
 }
 
-/// The ledger by birth date and by folded name, for rows without a usable ID.
+/// FNV-1a of a name with variant characters folded.
+fn name_hash(name: &str) -> u64 {
+    name.chars()
+        .map(matching::fold_variant)
+        .fold(0xcbf2_9ce4_8422_2325, |h, c| {
+            (h ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// The ledger by birth date (all children, and those with no ID number) and by folded name,
+/// for rows without a usable ID; the name index is built only when such a row comes.
 struct NameIndex<'a> {
     ledger: &'a Ledger,
     by_birth: HashMap<NaiveDate, Vec<u32>>,
-    by_name: HashMap<String, Vec<u32>>,
+    by_birth_no_id: HashMap<NaiveDate, Vec<u32>>,
+    /// By a hash of the folded name: no copies of 200,000 names; a collision only adds a
+    /// candidate that the score then rejects.
+    by_name: std::cell::OnceCell<HashMap<u64, Vec<u32>>>,
 }
 
 impl<'a> NameIndex<'a> {
     fn new(ledger: &'a Ledger) -> Self {
         let mut by_birth: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
-        let mut by_name: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut by_birth_no_id: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
         for (i, c) in ledger.children().iter().enumerate() {
             by_birth.entry(c.birth_date).or_default().push(i as u32);
-            by_name
-                .entry(matching::fold_name(&c.name))
-                .or_default()
-                .push(i as u32);
+            if c.id_number.is_none() {
+                by_birth_no_id
+                    .entry(c.birth_date)
+                    .or_default()
+                    .push(i as u32);
+            }
         }
         Self {
             ledger,
             by_birth,
-            by_name,
+            by_birth_no_id,
+            by_name: Default::default(),
         }
+    }
+
+    fn by_name(&self) -> &HashMap<u64, Vec<u32>> {
+        self.by_name.get_or_init(|| {
+            let mut by_name: HashMap<u64, Vec<u32>> = HashMap::new();
+            for (i, c) in self.ledger.children().iter().enumerate() {
+                by_name
+                    .entry(name_hash(&c.name))
+                    .or_default()
+                    .push(i as u32);
+            }
+            by_name
+        })
     }
 
     /// The most likely ledger child for a row, with its confidence.
     fn best(&self, r: &RosterRow, exclude: &HashSet<Uuid>) -> Option<(&'a Child, u8)> {
         let birth = r.birth_date?;
         let none = Vec::new();
-        // A valid ID carries the birth date: only a birth date written by hand (no usable
-        // ID) is worth looking past.
-        let same_name = match r.id_number {
-            Some(_) => &none,
-            None => self
-                .by_name
-                .get(&matching::fold_name(&r.name))
-                .unwrap_or(&none),
+        // Two valid, different ID numbers are two people (twins share a birth date and often
+        // a sound in their names); and a valid ID carries the birth date, so only a birth date
+        // written by hand (no usable ID) is worth looking past.
+        let candidates: Box<dyn Iterator<Item = &u32>> = match r.id_number {
+            Some(_) => Box::new(self.by_birth_no_id.get(&birth).unwrap_or(&none).iter()),
+            None => Box::new(
+                self.by_birth
+                    .get(&birth)
+                    .unwrap_or(&none)
+                    .iter()
+                    .chain(self.by_name().get(&name_hash(&r.name)).unwrap_or(&none)),
+            ),
         };
-        let candidates = self
-            .by_birth
-            .get(&birth)
-            .unwrap_or(&none)
-            .iter()
-            .chain(same_name);
         candidates
             .filter_map(|i| self.ledger.children().get(*i as usize))
             .filter(|c| !exclude.contains(&c.id))
-            // Two valid, different ID numbers are two people (twins share a birth date and
-            // often a sound in their names).
-            .filter(|c| r.id_number.is_none() || c.id_number.is_none())
             .filter(|c| matching::name_similarity(&r.name, &c.name) >= NAME_SIMILARITY)
             .map(|c| {
                 let score =
@@ -227,12 +251,12 @@ pub fn cross_check(
     };
 
     // The same ID twice: only the first row is matched.
-    let mut first_line: HashMap<&str, usize> = HashMap::new();
-    let mut duplicate_rows = HashSet::new();
+    let mut first_line: HashMap<&str, usize> = HashMap::with_capacity(roster.rows.len());
+    let mut duplicate_rows = vec![false; roster.rows.len()];
     for (i, r) in roster.rows.iter().enumerate() {
         let Some(n) = &r.id_number else { continue };
         if let Some(&first) = first_line.get(n.as_str()) {
-            duplicate_rows.insert(i);
+            duplicate_rows[i] = true;
             let earlier = &roster.rows[first];
             let mut f = finding(
                 FindingKind::Duplicate,
@@ -264,21 +288,23 @@ pub fn cross_check(
             earlier.entry(person).or_default().push(d);
         }
     }
-    let mut matched: HashSet<Uuid> = HashSet::new();
+    // Ledger children found in the roster, by position.
+    let mut matched = vec![false; ledger.len()];
     let mut name_index: Option<NameIndex> = None;
     for (i, r) in roster.rows.iter().enumerate() {
-        if duplicate_rows.contains(&i) {
+        if duplicate_rows[i] {
             continue;
         }
-        let pkey = person_key(r);
         let by_id = r
             .id_number
             .as_ref()
-            .and_then(|n| ledger.child_by_id_number(n.as_str()));
-        let child = if let Some(c) = by_id {
+            .and_then(|n| ledger.slot_by_id_number(n));
+        let child = if let Some(slot) = by_id {
             out.matched_by_id += 1;
-            Some(c)
+            matched[slot] = true;
+            ledger.children().get(slot)
         } else {
+            let pkey = person_key(r);
             // Earlier decisions on this person come first; then the best candidate by
             // name and birth date, listed for a person to confirm.
             let decided = earlier.get(pkey.as_str()).map(Vec::as_slice).unwrap_or(&[]);
@@ -289,6 +315,9 @@ pub fn cross_check(
                 .and_then(|id| ledger.child(id));
             if let Some(c) = confirmed {
                 out.matched_by_name += 1;
+                if let Some(slot) = ledger.slot_of(c.id) {
+                    matched[slot] = true;
+                }
                 Some(c)
             } else {
                 let rejected: HashSet<Uuid> = decided
@@ -321,7 +350,9 @@ pub fn cross_check(
                     push(f);
                     // Until confirmed, the person is neither matched nor listed as out
                     // of school: one question at a time.
-                    matched.insert(c.id);
+                    if let Some(slot) = ledger.slot_of(c.id) {
+                        matched[slot] = true;
+                    }
                     continue;
                 }
                 None
@@ -335,7 +366,7 @@ pub fn cross_check(
             }
             let mut f = finding(
                 FindingKind::NotInSchool,
-                pkey,
+                person_key(r),
                 fingerprint(&[&r.name, &birth.to_string(), &r.hukou]),
                 Some(i),
             );
@@ -343,9 +374,9 @@ pub fn cross_check(
             push(f);
             continue;
         };
-        matched.insert(child.id);
 
-        let name_differs = matching::fold_name(&r.name) != matching::fold_name(&child.name);
+        let name_differs = r.name != child.name
+            && matching::fold_name(&r.name) != matching::fold_name(&child.name);
         let birth_differs = r.birth_date.is_some_and(|d| d != child.birth_date);
         if (name_differs && !r.name.is_empty()) || birth_differs {
             let mut parts = Vec::new();
@@ -393,8 +424,8 @@ pub fn cross_check(
     }
 
     if dept == Department::Police {
-        for c in ledger.children() {
-            if matched.contains(&c.id) || !c.status.needs_school() {
+        for (c, found) in ledger.children().iter().zip(&matched) {
+            if *found || !c.status.needs_school() {
                 continue;
             }
             let mut f = finding(

@@ -249,22 +249,21 @@ fn parse_sex(s: &str) -> Option<Sex> {
 pub fn parse_birth_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let s = s.split([' ', 'T']).next().unwrap_or(s);
-    let parts: Vec<&str> = s
+    let mut parts = s
         .split(['-', '/', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
+        .filter(|p| !p.is_empty());
     let num = |p: &str| p.parse::<u32>().ok();
-    match parts.as_slice() {
-        [y, m, d] => NaiveDate::from_ymd_opt(num(y)? as i32, num(m)?, num(d)?),
-        [one] if one.len() == 8 => {
-            NaiveDate::from_ymd_opt(num(&one[..4])? as i32, num(&one[4..6])?, num(&one[6..])?)
-        }
+    let (first, second, third, fourth) = (parts.next()?, parts.next(), parts.next(), parts.next());
+    match (second, third, fourth) {
+        (Some(m), Some(d), None) => NaiveDate::from_ymd_opt(num(first)? as i32, num(m)?, num(d)?),
+        (None, None, None) if first.len() == 8 => NaiveDate::from_ymd_opt(
+            num(first.get(..4)?)? as i32,
+            num(first.get(4..6)?)?,
+            num(first.get(6..)?)?,
+        ),
         // An Excel date serial (days since 1899-12-30) that lost its date format.
-        [one] if (one.len() == 5) => {
-            let days = num(one)?;
-            NaiveDate::from_ymd_opt(1899, 12, 30)?
-                .checked_add_days(chrono::Days::new(u64::from(days)))
-        }
+        (None, None, None) if first.len() == 5 => NaiveDate::from_ymd_opt(1899, 12, 30)?
+            .checked_add_days(chrono::Days::new(u64::from(num(first)?))),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ pub mod query;
 
 use std::collections::HashMap;
 
+use crate::rules::id_number::IdNumber;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -20,7 +21,8 @@ use chunk::{encode_chunk, ChunkError, CHUNK_SIZE};
 pub struct Ledger {
     children: Vec<Child>,
     by_id: HashMap<Uuid, usize>,
-    by_id_number: HashMap<String, usize>,
+    /// By [`IdNumber::key`](crate::rules::id_number::IdNumber::key).
+    by_id_number: HashMap<u64, usize>,
     by_student_number: HashMap<String, usize>,
     schools: Vec<School>,
     school_index: HashMap<Uuid, usize>,
@@ -109,7 +111,7 @@ impl Ledger {
         for (i, c) in self.children.iter().enumerate() {
             self.by_id.insert(c.id, i);
             if let Some(n) = &c.id_number {
-                self.by_id_number.insert(n.as_str().to_string(), i);
+                self.by_id_number.insert(n.key(), i);
             }
             if let Some(s) = &c.student_number {
                 self.by_student_number.insert(s.clone(), i);
@@ -185,8 +187,18 @@ impl Ledger {
     }
 
     /// The child with this (normalised) ID number.
-    pub fn child_by_id_number(&self, id_number: &str) -> Option<&Child> {
-        self.by_id_number.get(id_number).map(|i| &self.children[*i])
+    pub fn child_by_id_number(&self, id_number: &IdNumber) -> Option<&Child> {
+        self.slot_by_id_number(id_number).map(|i| &self.children[i])
+    }
+
+    /// Position in [`Ledger::children`] of the child with this ID number.
+    pub fn slot_by_id_number(&self, id_number: &IdNumber) -> Option<usize> {
+        self.by_id_number.get(&id_number.key()).copied()
+    }
+
+    /// Position in [`Ledger::children`] of a child.
+    pub fn slot_of(&self, id: Uuid) -> Option<usize> {
+        self.by_id.get(&id).copied()
     }
 
     pub fn township_name(&self, code: &str) -> &str {
@@ -253,7 +265,7 @@ impl Ledger {
         let other =
             |slot: Option<&usize>| slot.copied().filter(|s| Some(*s) != existing.map(|e| e.0));
         if let Some(n) = &child.id_number {
-            if let Some(s) = other(self.by_id_number.get(n.as_str())) {
+            if let Some(s) = other(self.by_id_number.get(&n.key())) {
                 problems.push(ChildProblem::DuplicateIdNumber(
                     n.to_string(),
                     self.describe(s),
@@ -346,7 +358,7 @@ impl Ledger {
                     if let Some(s) = c
                         .id_number
                         .as_ref()
-                        .and_then(|n| self.by_id_number.get(n.as_str()))
+                        .and_then(|n| self.by_id_number.get(&n.key()))
                     {
                         let n = c
                             .id_number
@@ -414,7 +426,7 @@ impl Ledger {
         if p.slot < self.children.len() {
             let old = std::mem::replace(&mut self.children[p.slot], p.child);
             if let Some(n) = old.id_number {
-                self.by_id_number.remove(n.as_str());
+                self.by_id_number.remove(&n.key());
             }
             if let Some(s) = old.student_number {
                 self.by_student_number.remove(&s);
@@ -425,7 +437,7 @@ impl Ledger {
         let c = &self.children[p.slot];
         self.by_id.insert(c.id, p.slot);
         if let Some(n) = &c.id_number {
-            self.by_id_number.insert(n.as_str().to_string(), p.slot);
+            self.by_id_number.insert(n.key(), p.slot);
         }
         if let Some(s) = &c.student_number {
             self.by_student_number.insert(s.clone(), p.slot);
