@@ -333,4 +333,8 @@ texts! {
     cc_reading: ("正在读取名册", "Reading the roster"),
     cc_matching: ("正在比对", "Matching"),
     cc_confidence: ("可信度", "Confidence"),
+    cc_columns: ("各列对应为（可修改）", "What each column holds (can be changed)"),
+    cc_demo_rosters: ("演示县的部门名册（含若干名有户籍、不在任何学校的儿童），可下载后在此导入：", "The demo county's department rosters (with some registered children in no school), to download and import here:"),
+    cc_demo_police: ("下载演示户籍名册", "Download the demo police roster"),
+    cc_demo_disabled: ("下载演示残联名册", "Download the demo disabled roster"),
 }

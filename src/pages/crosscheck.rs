@@ -142,6 +142,9 @@ pub fn CrossCheckPage() -> impl IntoView {
                 <button class="primary" id="cc-read" on:click=read>{move || t().cc_read}</button>
             </div>
         </section>
+        <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+            <DemoRosters/>
+        </Show>
         <Show when=has_table>
             <MappingPanel/>
         </Show>
@@ -244,6 +247,13 @@ fn MappingPanel() -> impl IntoView {
             measure("baoxue-cc-match", "baoxue-cc-match-start");
             state.progress.set(None);
             rev.update(|r| *r += 1);
+            yield_frame().await;
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("cc-results"))
+            {
+                el.scroll_into_view();
+            }
             if let (Some((dept, choice)), Some(db)) = (remembered, state.db()) {
                 let mut all = state.mappings.get_value();
                 all.insert(dept.key().to_string(), choice);
@@ -258,6 +268,8 @@ fn MappingPanel() -> impl IntoView {
         <section class="panel" id="cc-mapping">
             <h2>{move || t().cc_mapping}</h2>
             <p class="muted" id="cc-summary">{summary}</p>
+            <details id="cc-columns" prop:open=move || { rev.track(); state.crosscheck.with_value(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
+            <summary>{move || t().cc_columns}</summary>
             <div class="table-wrap">
                 <table class="grid compact">
                     <thead><tr><th>{move || t().cc_column}</th><th>{move || t().cc_sample}</th><th>{move || t().cc_field}</th></tr></thead>
@@ -280,6 +292,7 @@ fn MappingPanel() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            </details>
             {move || missing().map(|m| view! { <p class="error-text">{m}</p> })}
             <button class="primary" id="cc-run" disabled=move || missing().is_some() on:click=run>{move || t().cc_run}</button>
         </section>
@@ -427,16 +440,26 @@ fn Results() -> impl IntoView {
         state.crosscheck.with_value(|s| {
             let s = s.as_ref()?;
             let (roster, r) = (s.roster.as_ref()?, s.result.as_ref()?);
-            Some(format!(
-                "{}名册{}行：按身份证号匹配{}人，按姓名和出生日期确认{}人；不在义务教育年龄{}人；问题行{}行（其中{}行未导入）",
-                s.department.zh(),
-                format_count(roster.rows.len() + roster.rejected.len()),
-                format_count(r.matched_by_id),
-                format_count(r.matched_by_name),
-                format_count(r.not_school_age),
-                format_count(roster.rejected.len() + roster.id_problems().count()),
-                format_count(roster.rejected.len()),
-            ))
+            let lang = state.lang.get();
+            let n = [
+                roster.rows.len() + roster.rejected.len(),
+                r.matched_by_id,
+                r.matched_by_name,
+                r.not_school_age,
+                roster.rejected.len() + roster.id_problems().count(),
+                roster.rejected.len(),
+            ]
+            .map(format_count);
+            Some(match lang {
+                baoxue_core::model::Lang::Zh => format!(
+                    "{}名册{}行：按身份证号匹配{}人，按姓名和出生日期确认{}人；不在义务教育年龄{}人；问题行{}行（其中{}行未导入）",
+                    s.department.zh(), n[0], n[1], n[2], n[3], n[4], n[5]
+                ),
+                baoxue_core::model::Lang::En => format!(
+                    "{} roster, {} rows: {} matched by ID number, {} confirmed by name and birth date; {} not of compulsory-school age; {} problem rows ({} not imported)",
+                    s.department.en(), n[0], n[1], n[2], n[3], n[4], n[5]
+                ),
+            })
         })
     };
     let chosen = Memo::new(move |_| {
@@ -709,6 +732,57 @@ fn Results() -> impl IntoView {
                     <Show when=move || total.get() == 0><p class="empty">{move || t().cc_none}</p></Show>
                 </div>
             </Show>
+        </section>
+    }
+}
+
+/// For training: the demo county's rosters as the police and the 残联 would send them, with
+/// out-of-school children planted in them.
+#[component]
+fn DemoRosters() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let make = move |department: Department| {
+        spawn_local(async move {
+            let result = async {
+                let table = crate::divisions::table().await?;
+                let Some(inst) = state.installation.get_untracked() else {
+                    return Err("请先设置单位".to_string());
+                };
+                // The demo's own day and size, so the planted children are the same each time.
+                let mut params = baoxue_core::demo::DemoParams::new(inst.created_at.date());
+                let roster = state
+                    .ledger
+                    .with_value(|l| {
+                        params.children = l.len();
+                        baoxue_core::demo::rosters::roster_for(
+                            department,
+                            &table,
+                            &params,
+                            &inst,
+                            l.children(),
+                            l.len() / 12,
+                        )
+                    })
+                    .map_err(|e| e.to_string())?;
+                let bytes = roster.to_xlsx().map_err(|e| e.to_string())?;
+                crate::components::download::save_file(
+                    &roster.file_name(today(), "xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    &bytes,
+                )
+            }
+            .await;
+            if let Err(e) = result {
+                state.error(e);
+            }
+        });
+    };
+    view! {
+        <section class="panel demo-rosters">
+            <span class="muted">{move || t().cc_demo_rosters}</span>" "
+            <button class="small" id="cc-demo-police" on:click=move |_| make(Department::Police)>{move || t().cc_demo_police}</button>
+            <button class="small" id="cc-demo-disabled" on:click=move |_| make(Department::DisabledFederation)>{move || t().cc_demo_disabled}</button>
         </section>
     }
 }

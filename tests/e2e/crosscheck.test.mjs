@@ -110,15 +110,18 @@ test('a GBK police roster finds the planted out-of-school children; decisions ar
   }
 });
 
-test('an xlsx roster of disabled children adds the missing group flags to the ledger', async () => {
-  const xlsx = join(dir, '残联.xlsx');
-  roster(['--department', 'disabled', '--format', 'xlsx', '--out', xlsx]);
+test('the demo 残联 roster, downloaded as xlsx from the app, adds the missing group flags', async () => {
   const b = await launch();
   const p = b.page;
   try {
     await p.goto(server.url);
     await loadDemo(p);
     await p.click('nav >> text=四查三比对');
+    // At a training session the trainer downloads the demo county's roster from the app.
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#cc-demo-disabled')]);
+    assert.match(dl.suggestedFilename(), /残联.*\.xlsx$/);
+    const xlsx = join(dir, dl.suggestedFilename());
+    await dl.saveAs(xlsx);
     await p.selectOption('#cc-department', 'disabled');
     await p.setInputFiles('#cc-file', xlsx);
     await p.click('#cc-read');

@@ -345,7 +345,10 @@ pub fn cross_check(
                         (Some(_), None) => {
                             "台账中此人没有身份证号，按姓名和出生日期比对".to_string()
                         }
-                        _ => "名册无可用身份证号，按姓名和出生日期比对".to_string(),
+                        _ => match &r.id_problem {
+                            Some(p) => format!("{p}；按姓名和出生日期比对"),
+                            None => "名册没有身份证号，按姓名和出生日期比对".to_string(),
+                        },
                     };
                     push(f);
                     // Until confirmed, the person is neither matched nor listed as out

@@ -152,7 +152,12 @@ fn read_row(
         let why = id_problem
             .clone()
             .unwrap_or_else(|| "没有身份证号".to_string());
-        return Err(format!("{why}，且缺少姓名或出生日期，无法比对"));
+        let missing = match (name.is_empty(), birth_date.is_none()) {
+            (true, true) => "姓名和出生日期",
+            (true, false) => "姓名",
+            _ => "出生日期",
+        };
+        return Err(format!("{why}；又没有{missing}，无法按姓名和出生日期比对"));
     }
     let sex_written = cell(cols.sex);
     let sex = match sex_written {
@@ -202,7 +207,11 @@ fn read_id(written: &str) -> (Option<IdNumber>, Option<String>) {
         return (None, None);
     }
     let upper = written.to_ascii_uppercase();
-    if upper.contains("E+") || (upper.contains('.') && normalize(written).len() >= 15) {
+    let scientific = upper.contains('E')
+        && upper
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 'E' | '.' | '+'));
+    if scientific || (upper.contains('.') && normalize(written).len() >= 15) {
         return (
             None,
             Some(format!(

@@ -106,9 +106,13 @@ fn push_cell(record: &mut StringRecord, cell: &Data) {
     match cell {
         Data::Empty => {}
         Data::String(s) => text.push_str(s),
-        // Whole numbers without ".0"; an ID number stored as a number keeps its digits so
-        // the check can say precision was lost.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e21 => {
+        // A number of more than 15 digits has lost its last digits (an ID number typed into
+        // a general-format column): shown as Excel shows it, so the check can say so.
+        Data::Float(f) if f.abs() >= 1e15 => {
+            let _ = write!(text, "{f:E}");
+        }
+        // Whole numbers without ".0".
+        Data::Float(f) if f.fract() == 0.0 => {
             let _ = write!(text, "{f:.0}");
         }
         Data::Float(f) => {

@@ -555,3 +555,28 @@ fn adding_a_group_from_the_disabled_roster_sets_the_flag_and_category() {
         0
     );
 }
+
+#[test]
+fn an_old_xls_roster_written_by_xlwt_is_read_and_a_number_typed_id_is_reported() {
+    // crates/core/tests/fixtures/make_xls.py wrote it.
+    let bytes = include_bytes!("../../tests/fixtures/roster.xls");
+    let (t, m, r) = read(bytes, Department::CivilAffairs);
+    assert_eq!(t.format, "xls");
+    assert_eq!(t.sheet.as_deref(), Some("困境儿童"));
+    assert_eq!(m.header_row, 1);
+    let names: Vec<&str> = r.rows.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, vec!["向小雨", "田浩"]);
+    assert_eq!(r.rows[0].group, Some(SpecialGroup::Orphan));
+    assert_eq!(r.rows[1].group, Some(SpecialGroup::Unsupported));
+    let reasons: Vec<(usize, &str)> = r
+        .rejected
+        .iter()
+        .map(|x| (x.line, x.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, 5);
+    assert!(reasons[0].1.contains("科学计数法"), "{}", reasons[0].1);
+    assert!(reasons[0].1.contains("没有出生日期"), "{}", reasons[0].1);
+    assert_eq!(reasons[1].0, 6);
+    assert!(reasons[1].1.contains("人员类别“未知类别”"));
+}
