@@ -60,6 +60,27 @@ fn rerun(state: AppState) {
     }
 }
 
+/// A roster already read belongs to the department now chosen: its remembered columns
+/// apply and the results of the other department's rules go.
+fn change_department(state: AppState, department: Department) {
+    let remembered = state
+        .mappings
+        .with_value(|m| m.get(department.key()).cloned().unwrap_or_default());
+    let mut changed = false;
+    state.crosscheck.update_value(|s| {
+        if let Some(s) = s.as_mut().filter(|s| s.department != department) {
+            s.department = department;
+            s.mapping = ColumnMapping::detect(&s.table, &remembered);
+            s.roster = None;
+            s.result = None;
+            changed = true;
+        }
+    });
+    if changed {
+        state.crosscheck_rev.update(|r| *r += 1);
+    }
+}
+
 #[component]
 pub fn CrossCheckPage() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -128,6 +149,7 @@ pub fn CrossCheckPage() -> impl IntoView {
                     <select id="cc-department" on:change=move |ev| {
                         if let Some(d) = Department::from_key(&event_target_value(&ev)) {
                             department.set(d);
+                            change_department(state, d);
                         }
                     }>
                         {Department::ALL.iter().map(|d| {
