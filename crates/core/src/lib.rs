@@ -7,6 +7,7 @@ pub mod demo;
 pub mod divisions;
 pub mod exchange;
 pub mod export;
+pub mod indicators;
 pub mod ledger;
 pub mod model;
 pub mod rules;

@@ -1,0 +1,319 @@
+//! 指标: the enrolment, dropout and consolidation rates a county is measured by, each with
+//! the variant of its definition and the target it is held to, and the flow balance
+//! (人账相符) a school's figures must pass before they go up.
+
+#[cfg(test)]
+mod tests;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{labelled_enum, Child, DisabilityCategory, Labelled, Stage, Status};
+use crate::rules::school_age::{age_on, expected_grade, school_year_of};
+
+labelled_enum! {
+    /// The figures of 控辍保学.
+    Indicator {
+        PrimaryEnrolment = ("primary-enrolment", "小学入学率", "Primary enrolment rate"),
+        JuniorEnrolment = ("junior-enrolment", "初中入学率（毛）", "Junior enrolment rate (gross)"),
+        PrimaryDropout = ("primary-dropout", "小学辍学率", "Primary dropout rate"),
+        JuniorDropout = ("junior-dropout", "初中辍学率", "Junior dropout rate"),
+        Consolidation = ("consolidation", "九年义务教育巩固率", "Nine-year consolidation rate"),
+        DisabledEnrolment = ("disabled-enrolment", "三类残疾儿童少年入学率", "Enrolment of children with the three disabilities"),
+    }
+}
+
+impl Indicator {
+    /// Whether a higher figure is better (enrolment, consolidation) or lower (dropout).
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Indicator::PrimaryDropout | Indicator::JuniorDropout)
+    }
+
+    pub fn dropout_of(stage: Stage) -> Indicator {
+        match stage {
+            Stage::Primary => Indicator::PrimaryDropout,
+            Stage::Junior => Indicator::JuniorDropout,
+        }
+    }
+}
+
+/// Which decreases count as dropouts: provinces differ on 休学 and deaths.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct DropoutDefinition {
+    pub suspended_count: bool,
+    pub deaths_count: bool,
+}
+
+impl DropoutDefinition {
+    /// Says which variant produced a figure.
+    pub fn label(self) -> &'static str {
+        match (self.suspended_count, self.deaths_count) {
+            (false, false) => "辍学人数不含休学和死亡",
+            (true, false) => "辍学人数含休学，不含死亡",
+            (false, true) => "辍学人数含死亡，不含休学",
+            (true, true) => "辍学人数含休学和死亡",
+        }
+    }
+}
+
+/// Targets in percent, per indicator (settings; defaults from the national goals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Targets {
+    pub primary_enrolment: f64,
+    pub junior_enrolment: f64,
+    pub primary_dropout: f64,
+    pub junior_dropout: f64,
+    pub consolidation: f64,
+    pub disabled_enrolment: f64,
+}
+
+impl Default for Targets {
+    fn default() -> Self {
+        Targets {
+            primary_enrolment: 99.0,
+            junior_enrolment: 95.0,
+            primary_dropout: 0.6,
+            junior_dropout: 1.8,
+            consolidation: 95.0,
+            disabled_enrolment: 97.0,
+        }
+    }
+}
+
+impl Targets {
+    pub fn of(&self, indicator: Indicator) -> f64 {
+        match indicator {
+            Indicator::PrimaryEnrolment => self.primary_enrolment,
+            Indicator::JuniorEnrolment => self.junior_enrolment,
+            Indicator::PrimaryDropout => self.primary_dropout,
+            Indicator::JuniorDropout => self.junior_dropout,
+            Indicator::Consolidation => self.consolidation,
+            Indicator::DisabledEnrolment => self.disabled_enrolment,
+        }
+    }
+}
+
+/// One computed figure, with what it was computed from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub indicator: Indicator,
+    pub numerator: u32,
+    pub denominator: u32,
+    /// Which definition produced it, in words.
+    pub variant: String,
+    /// Target in percent.
+    pub target: f64,
+}
+
+impl Figure {
+    /// The figure in percent; none when there is nobody to count.
+    pub fn percent(&self) -> Option<f64> {
+        (self.denominator > 0)
+            .then(|| f64::from(self.numerator) * 100.0 / f64::from(self.denominator))
+    }
+
+    /// Whether the figure meets its target; none when there is nobody to count.
+    pub fn meets_target(&self) -> Option<bool> {
+        self.percent().map(|p| {
+            if self.indicator.higher_is_better() {
+                p >= self.target
+            } else {
+                p <= self.target
+            }
+        })
+    }
+}
+
+/// One stage's movements at one school over a period (人账相符): what the ledger must
+/// account for between the start and end counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Flow {
+    pub start: u32,
+    pub transferred_in: u32,
+    pub transferred_out: u32,
+    pub graduated: u32,
+    pub died: u32,
+    pub dropped_out: u32,
+    /// 休学 during the period (counted as dropouts in some provinces).
+    pub suspended: u32,
+    pub end: u32,
+}
+
+impl Flow {
+    /// start + in − out − graduated − died − dropped out: what the end count should be.
+    /// Suspended children keep their 学籍 and stay counted.
+    pub fn expected_end(&self) -> i64 {
+        i64::from(self.start) + i64::from(self.transferred_in)
+            - i64::from(self.transferred_out)
+            - i64::from(self.graduated)
+            - i64::from(self.died)
+            - i64::from(self.dropped_out)
+    }
+
+    /// End count minus expected: zero when the figures balance.
+    pub fn difference(&self) -> i64 {
+        i64::from(self.end) - self.expected_end()
+    }
+
+    pub fn balances(&self) -> bool {
+        self.difference() == 0
+    }
+
+    /// The dropout rate of this flow under a definition: dropouts (and, by the definition,
+    /// suspensions and deaths) over the enrolment at the start.
+    pub fn dropout_rate(&self, stage: Stage, def: DropoutDefinition, targets: &Targets) -> Figure {
+        let indicator = Indicator::dropout_of(stage);
+        let numerator = self.dropped_out
+            + if def.suspended_count {
+                self.suspended
+            } else {
+                0
+            }
+            + if def.deaths_count { self.died } else { 0 };
+        Figure {
+            indicator,
+            numerator,
+            denominator: self.start,
+            variant: def.label().to_string(),
+            target: targets.of(indicator),
+        }
+    }
+}
+
+/// A cohort for the consolidation rate: who entered grade 1, who is in grade 9 eight years
+/// later, and the transfers in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cohort {
+    pub grade1_entrants: u32,
+    pub grade9_now: u32,
+    pub transferred_in: u32,
+    pub transferred_out: u32,
+    /// Died in between: not a failure to consolidate.
+    pub died: u32,
+}
+
+impl Cohort {
+    /// 巩固率: grade-9 students over the grade-1 entrants eight years earlier, the entrants
+    /// adjusted for transfers in and out (and deaths) when `adjusted`.
+    pub fn consolidation_rate(&self, adjusted: bool, targets: &Targets) -> Figure {
+        let denominator = if adjusted {
+            (i64::from(self.grade1_entrants) + i64::from(self.transferred_in)
+                - i64::from(self.transferred_out)
+                - i64::from(self.died))
+            .max(0) as u32
+        } else {
+            self.grade1_entrants
+        };
+        Figure {
+            indicator: Indicator::Consolidation,
+            numerator: self.grade9_now,
+            denominator,
+            variant: if adjusted {
+                "入学人数按转入、转出和死亡调整".to_string()
+            } else {
+                "入学人数未调整".to_string()
+            },
+            target: targets.of(Indicator::Consolidation),
+        }
+    }
+}
+
+/// Counts on one day from the children's ledger (or part of it), for the enrolment rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Census {
+    /// Children of primary age (expected in grades 1–6), still in the unit's care.
+    pub primary_age: u32,
+    /// Of those, enrolled somewhere (here, elsewhere, suspended with a 学籍).
+    pub primary_age_enrolled: u32,
+    /// Children of junior age (expected in grades 7–9, under 16).
+    pub junior_age: u32,
+    /// Students in grades 7–9, whatever their age (the gross rate).
+    pub junior_students: u32,
+    /// School-age children with a visual, hearing/speech or intellectual disability.
+    pub disabled_three: u32,
+    /// Of those, enrolled (随班就读, special school and 送教上门 included).
+    pub disabled_three_enrolled: u32,
+}
+
+/// Enrolled for the enrolment rates: holding a 学籍 here or elsewhere.
+fn enrolled(status: Status) -> bool {
+    status.counts_as_enrolled() || matches!(status, Status::Suspended | Status::StudyingElsewhere)
+}
+
+impl Census {
+    /// Counts `children` on `on`. Children who moved away, died or went abroad are not the
+    /// unit's; an approved deferral (延缓入学) leaves the count of its year.
+    pub fn of<'a>(children: impl IntoIterator<Item = &'a Child>, on: NaiveDate) -> Census {
+        let year = school_year_of(on);
+        let mut c = Census::default();
+        for child in children {
+            if !child.status.is_active() || child.status == Status::Graduated {
+                continue;
+            }
+            let grade = expected_grade(child.birth_date, year);
+            let school_age = (1..=9).contains(&grade) && age_on(child.birth_date, on) < 16;
+            let is_enrolled = enrolled(child.status);
+            if (1..=6).contains(&grade) && child.status != Status::Deferred {
+                c.primary_age += 1;
+                if is_enrolled {
+                    c.primary_age_enrolled += 1;
+                }
+            }
+            if (7..=9).contains(&grade) && school_age {
+                c.junior_age += 1;
+            }
+            if is_enrolled && child.stage() == Some(Stage::Junior) {
+                c.junior_students += 1;
+            }
+            let three = matches!(
+                child.disability,
+                Some(
+                    DisabilityCategory::Visual
+                        | DisabilityCategory::Hearing
+                        | DisabilityCategory::Speech
+                        | DisabilityCategory::Intellectual
+                )
+            );
+            if three && school_age {
+                c.disabled_three += 1;
+                if is_enrolled {
+                    c.disabled_three_enrolled += 1;
+                }
+            }
+        }
+        c
+    }
+
+    /// The three enrolment rates of this census.
+    pub fn figures(&self, targets: &Targets) -> [Figure; 3] {
+        let figure = |indicator, numerator, denominator, variant: &str| Figure {
+            indicator,
+            numerator,
+            denominator,
+            variant: variant.to_string(),
+            target: targets.of(indicator),
+        };
+        [
+            figure(
+                Indicator::PrimaryEnrolment,
+                self.primary_age_enrolled,
+                self.primary_age,
+                "小学适龄儿童中在籍（含外出就读、休学）人数",
+            ),
+            figure(
+                Indicator::JuniorEnrolment,
+                self.junior_students,
+                self.junior_age,
+                "初中在校生（不论年龄）除以初中适龄人口",
+            ),
+            figure(
+                Indicator::DisabledEnrolment,
+                self.disabled_three_enrolled,
+                self.disabled_three,
+                "视力、听力言语、智力残疾适龄儿童；随班就读、特教学校、送教上门均计入",
+            ),
+        ]
+    }
+}

@@ -1,0 +1,174 @@
+//! Each formula against examples worked by hand.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::demo::{generate, DemoParams};
+use crate::divisions::DivisionTable;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-9)
+}
+
+#[test]
+fn a_flow_balances_and_says_by_how_much_when_it_does_not() {
+    // 500 at the start, 12 in, 8 out, 1 died, 3 dropped out (2 suspended keep their 学籍).
+    let mut f = Flow {
+        start: 500,
+        transferred_in: 12,
+        transferred_out: 8,
+        graduated: 0,
+        died: 1,
+        dropped_out: 3,
+        suspended: 2,
+        end: 500,
+    };
+    assert_eq!(f.expected_end(), 500);
+    assert!(f.balances());
+    f.end = 498;
+    assert_eq!(
+        f.difference(),
+        -2,
+        "two children the ledger does not account for"
+    );
+    assert!(!f.balances());
+}
+
+#[test]
+fn the_dropout_rate_under_each_definition() {
+    let f = Flow {
+        start: 500,
+        died: 1,
+        dropped_out: 3,
+        suspended: 2,
+        end: 496,
+        ..Default::default()
+    };
+    let t = Targets::default();
+    let plain = f.dropout_rate(Stage::Primary, DropoutDefinition::default(), &t);
+    assert_eq!((plain.numerator, plain.denominator), (3, 500));
+    assert!(close(plain.percent(), 0.6));
+    assert_eq!(
+        plain.meets_target(),
+        Some(true),
+        "0.6% meets a ceiling of 0.6%"
+    );
+    assert_eq!(plain.variant, "辍学人数不含休学和死亡");
+
+    let with_suspended = DropoutDefinition {
+        suspended_count: true,
+        deaths_count: false,
+    };
+    let f2 = f.dropout_rate(Stage::Primary, with_suspended, &t);
+    assert!(close(f2.percent(), 1.0));
+    assert_eq!(f2.meets_target(), Some(false));
+    assert_eq!(f2.variant, "辍学人数含休学，不含死亡");
+
+    let all = DropoutDefinition {
+        suspended_count: true,
+        deaths_count: true,
+    };
+    let junior = f.dropout_rate(Stage::Junior, all, &t);
+    assert_eq!(junior.indicator, Indicator::JuniorDropout);
+    assert!(close(junior.percent(), 1.2));
+    assert_eq!(junior.meets_target(), Some(true), "junior ceiling 1.8%");
+}
+
+#[test]
+fn the_consolidation_rate_with_and_without_the_transfer_adjustment() {
+    // 400 entered grade 1; 20 moved in and 30 out over eight years, 2 died; 380 in grade 9.
+    let c = Cohort {
+        grade1_entrants: 400,
+        grade9_now: 380,
+        transferred_in: 20,
+        transferred_out: 30,
+        died: 2,
+    };
+    let t = Targets::default();
+    let plain = c.consolidation_rate(false, &t);
+    assert!(close(plain.percent(), 95.0));
+    assert_eq!(plain.meets_target(), Some(true));
+    let adjusted = c.consolidation_rate(true, &t);
+    assert_eq!(adjusted.denominator, 388);
+    assert!(close(adjusted.percent(), 380.0 * 100.0 / 388.0));
+    assert!(adjusted.variant.contains("调整"));
+    let hunan = Targets {
+        consolidation: 98.0,
+        ..Targets::default()
+    };
+    assert_eq!(
+        c.consolidation_rate(true, &hunan).meets_target(),
+        Some(false)
+    );
+}
+
+#[test]
+fn nobody_to_count_gives_no_figure_rather_than_a_division_by_zero() {
+    let f = Flow::default().dropout_rate(
+        Stage::Junior,
+        DropoutDefinition::default(),
+        &Targets::default(),
+    );
+    assert_eq!(f.percent(), None);
+    assert_eq!(f.meets_target(), None);
+}
+
+#[test]
+fn the_enrolment_rates_of_a_census_worked_by_hand() {
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let on = d(2026, 11, 23);
+    let mut p = DemoParams::new(on);
+    p.children = 1;
+    let template = generate(&p, &table).unwrap().children.remove(0);
+    let child = |birth: NaiveDate,
+                 grade: Option<u8>,
+                 status: Status,
+                 disability: Option<DisabilityCategory>| {
+        let mut c = template.clone();
+        c.birth_date = birth;
+        c.grade = grade;
+        c.status = status;
+        c.disability = disability;
+        c
+    };
+    use DisabilityCategory::*;
+    let children = vec![
+        child(d(2018, 3, 1), Some(3), Status::InSchool, None), // primary, enrolled
+        child(d(2018, 5, 1), None, Status::StudyingElsewhere, None), // primary, enrolled elsewhere
+        child(d(2017, 5, 1), Some(4), Status::Dropout, None),  // primary, not enrolled
+        child(d(2019, 10, 1), None, Status::Deferred, None),   // approved deferral: not counted
+        child(d(2012, 10, 1), Some(8), Status::InSchool, None), // junior age and student
+        child(d(2010, 6, 1), Some(9), Status::InSchool, None), // 16: a student, not of junior age
+        child(d(2013, 1, 1), Some(8), Status::MovedAway, None), // not the unit's any more
+        child(
+            d(2016, 1, 1),
+            Some(5),
+            Status::HomeTeaching,
+            Some(Intellectual),
+        ), // three, enrolled
+        child(d(2015, 1, 1), Some(6), Status::RegularClass, Some(Physical)), // not of the three
+        child(d(2014, 3, 1), Some(7), Status::Dropout, Some(Hearing)), // three, junior age, out
+    ];
+    let c = Census::of(&children, on);
+    assert_eq!(
+        c,
+        Census {
+            primary_age: 5,
+            primary_age_enrolled: 4,
+            junior_age: 2,
+            junior_students: 2,
+            disabled_three: 2,
+            disabled_three_enrolled: 1,
+        }
+    );
+    let [primary, junior, disabled] = c.figures(&Targets::default());
+    assert!(close(primary.percent(), 80.0));
+    assert_eq!(primary.meets_target(), Some(false));
+    assert!(close(junior.percent(), 100.0));
+    assert!(close(disabled.percent(), 50.0));
+    assert!(disabled.variant.contains("送教上门"));
+}
