@@ -8,7 +8,7 @@ mod tests;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{labelled_enum, Child, DisabilityCategory, Labelled, Stage, Status};
+use crate::model::{labelled_enum, Child, DisabilityCategory, Stage, Status};
 use crate::rules::school_age::{age_on, expected_grade, school_year_of};
 
 labelled_enum! {
