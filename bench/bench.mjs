@@ -88,6 +88,11 @@ await p.click('#save-child');
 await p.waitForSelector('#child-name');
 row('save one edited child (chunk + audit, one transaction)', ms(await measureOf('baoxue-save')), '< 50 ms');
 
+// 4b. The indicator page: every unit's census from the whole ledger.
+await p.goto(server.url + '#/indicators');
+await p.waitForSelector('#indicator-table tr.total', { timeout: 60_000 });
+row('indicators: census of county, townships and schools (one pass)', ms(await measureOf('baoxue-indicators')), '< 100 ms');
+
 // 5. What the browser downloads to open the app, gzipped.
 let gz = 0;
 const files = await readdir(DIST);

@@ -33,6 +33,7 @@ pub enum Route {
     Notice(Uuid, usize),
     Print(crate::pages::print::PrintLedger),
     CrossCheck,
+    Indicators,
 }
 
 impl Route {
@@ -65,6 +66,7 @@ impl Route {
             },
             ["settings"] => Route::Settings,
             ["crosscheck"] => Route::CrossCheck,
+            ["indicators"] => Route::Indicators,
             _ => Route::Home,
         }
     }
@@ -86,6 +88,7 @@ impl Route {
             Route::Notice(id, n) => format!("#/notice/{id}/{n}"),
             Route::Print(l) => format!("#/print/{}", l.key()),
             Route::CrossCheck => "#/crosscheck".into(),
+            Route::Indicators => "#/indicators".into(),
         }
     }
 }
@@ -407,6 +410,7 @@ pub fn App() -> impl IntoView {
                     Route::Notice(id, n) => view! { <pages::notice::NoticePage case_id=id step=n/> }.into_any(),
                     Route::Print(l) => view! { <pages::print::PrintPage ledger=l/> }.into_any(),
                     Route::CrossCheck => view! { <pages::crosscheck::CrossCheckPage/> }.into_any(),
+                    Route::Indicators => view! { <pages::indicators::IndicatorsPage/> }.into_any(),
                 }
             }}
         </main>
@@ -483,6 +487,7 @@ fn Header() -> impl IntoView {
             <Show when=move || state.installation.with(Option::is_some)>
                 <nav>
                     {link(Route::Home, |t| t.nav_home)}
+                    {link(Route::Indicators, |t| t.nav_indicators)}
                     {link(Route::Children, |t| t.nav_children)}
                     {link(Route::Register, |t| t.nav_register)}
                     {link(Route::Suspects, |t| t.nav_suspects)}

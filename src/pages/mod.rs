@@ -11,6 +11,7 @@ pub mod common;
 pub mod crosscheck;
 pub mod demo;
 pub mod home;
+pub mod indicators;
 pub mod notice;
 pub mod print;
 pub mod register;

@@ -456,6 +456,8 @@ impl<'a> ChildGen<'a> {
                 (Status::SpecialSchool, 0.18),
                 (Status::HomeTeaching, if severe { 0.2 } else { 0.06 }),
                 (Status::Suspended, 0.02),
+                // Disabled children leave school more often than others: the rate a county must watch.
+                (Status::Dropout, 0.015),
             ])
         } else {
             self.pick_weighted(&[

@@ -229,6 +229,8 @@ pub struct Census {
     pub primary_age_enrolled: u32,
     /// Children of junior age (expected in grades 7–9, under 16).
     pub junior_age: u32,
+    /// Of those, enrolled somewhere (in any grade).
+    pub junior_age_enrolled: u32,
     /// Students in grades 7–9, whatever their age (the gross rate).
     pub junior_students: u32,
     /// School-age children with a visual, hearing/speech or intellectual disability.
@@ -242,48 +244,64 @@ fn enrolled(status: Status) -> bool {
     status.counts_as_enrolled() || matches!(status, Status::Suspended | Status::StudyingElsewhere)
 }
 
+/// Where one child counts in a census.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counted {
+    pub primary_age: bool,
+    pub enrolled: bool,
+    pub junior_age: bool,
+    pub junior_student: bool,
+    pub disabled_three: bool,
+}
+
+impl Counted {
+    /// How `child` counts on `on`. Children who moved away, died, went abroad or graduated
+    /// are not the unit's; an approved deferral (延缓入学) leaves the count of its year.
+    pub fn of(child: &Child, on: NaiveDate) -> Counted {
+        if !child.status.is_active() || child.status == Status::Graduated {
+            return Counted::default();
+        }
+        let grade = expected_grade(child.birth_date, school_year_of(on));
+        let school_age = (1..=9).contains(&grade) && age_on(child.birth_date, on) < 16;
+        let enrolled = enrolled(child.status);
+        Counted {
+            primary_age: (1..=6).contains(&grade) && child.status != Status::Deferred,
+            enrolled,
+            junior_age: (7..=9).contains(&grade) && school_age,
+            junior_student: enrolled && child.stage() == Some(Stage::Junior),
+            disabled_three: school_age
+                && matches!(
+                    child.disability,
+                    Some(
+                        DisabilityCategory::Visual
+                            | DisabilityCategory::Hearing
+                            | DisabilityCategory::Speech
+                            | DisabilityCategory::Intellectual
+                    )
+                ),
+        }
+    }
+}
+
 impl Census {
-    /// Counts `children` on `on`. Children who moved away, died or went abroad are not the
-    /// unit's; an approved deferral (延缓入学) leaves the count of its year.
+    /// Counts `children` on `on` (see [`Counted::of`]).
     pub fn of<'a>(children: impl IntoIterator<Item = &'a Child>, on: NaiveDate) -> Census {
-        let year = school_year_of(on);
         let mut c = Census::default();
         for child in children {
-            if !child.status.is_active() || child.status == Status::Graduated {
-                continue;
-            }
-            let grade = expected_grade(child.birth_date, year);
-            let school_age = (1..=9).contains(&grade) && age_on(child.birth_date, on) < 16;
-            let is_enrolled = enrolled(child.status);
-            if (1..=6).contains(&grade) && child.status != Status::Deferred {
-                c.primary_age += 1;
-                if is_enrolled {
-                    c.primary_age_enrolled += 1;
-                }
-            }
-            if (7..=9).contains(&grade) && school_age {
-                c.junior_age += 1;
-            }
-            if is_enrolled && child.stage() == Some(Stage::Junior) {
-                c.junior_students += 1;
-            }
-            let three = matches!(
-                child.disability,
-                Some(
-                    DisabilityCategory::Visual
-                        | DisabilityCategory::Hearing
-                        | DisabilityCategory::Speech
-                        | DisabilityCategory::Intellectual
-                )
-            );
-            if three && school_age {
-                c.disabled_three += 1;
-                if is_enrolled {
-                    c.disabled_three_enrolled += 1;
-                }
-            }
+            c.add(Counted::of(child, on));
         }
         c
+    }
+
+    pub fn add(&mut self, k: Counted) {
+        let n = |b: bool| u32::from(b);
+        self.primary_age += n(k.primary_age);
+        self.primary_age_enrolled += n(k.primary_age && k.enrolled);
+        self.junior_age += n(k.junior_age);
+        self.junior_age_enrolled += n(k.junior_age && k.enrolled);
+        self.junior_students += n(k.junior_student);
+        self.disabled_three += n(k.disabled_three);
+        self.disabled_three_enrolled += n(k.disabled_three && k.enrolled);
     }
 
     /// The three enrolment rates of this census.
@@ -316,4 +334,99 @@ impl Census {
             ),
         ]
     }
+}
+
+labelled_enum! {
+    /// The children behind a shortfall: who keeps a rate from 100%.
+    Shortfall {
+        PrimaryNotEnrolled = ("primary-not-enrolled", "小学适龄未在籍", "Primary age, not enrolled"),
+        JuniorNotEnrolled = ("junior-not-enrolled", "初中适龄未在籍", "Junior age, not enrolled"),
+        DisabledNotEnrolled = ("disabled-not-enrolled", "三类残疾适龄未入学", "Three disabilities, not enrolled"),
+    }
+}
+
+impl Shortfall {
+    pub fn holds(self, k: Counted) -> bool {
+        match self {
+            Shortfall::PrimaryNotEnrolled => k.primary_age && !k.enrolled,
+            Shortfall::JuniorNotEnrolled => k.junior_age && !k.enrolled,
+            Shortfall::DisabledNotEnrolled => k.disabled_three && !k.enrolled,
+        }
+    }
+}
+
+/// A census of the county, each township and each school, in one pass over the ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CensusTable {
+    pub county: Census,
+    /// Township code, name, census — in the installation's order.
+    pub townships: Vec<(String, String, Census)>,
+    /// School, its township code, census — children with no school are in no school's row.
+    pub schools: Vec<(uuid::Uuid, String, String, Census)>,
+}
+
+impl CensusTable {
+    pub fn of(ledger: &crate::ledger::Ledger, on: NaiveDate) -> CensusTable {
+        use std::collections::HashMap;
+        let mut towns: HashMap<&str, Census> = HashMap::new();
+        let mut schools: HashMap<uuid::Uuid, Census> = HashMap::new();
+        let mut county = Census::default();
+        for child in ledger.children() {
+            let k = Counted::of(child, on);
+            if k == Counted::default() {
+                continue;
+            }
+            county.add(k);
+            if let Some(t) = ledger.township_of(child) {
+                towns.entry(t).or_default().add(k);
+            }
+            if let Some(s) = child.school_id {
+                schools.entry(s).or_default().add(k);
+            }
+        }
+        let mut codes: Vec<&str> = towns.keys().copied().collect();
+        codes.sort_by_key(|c| ledger.township_rank(c));
+        CensusTable {
+            county,
+            townships: codes
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        ledger.township_name(c).to_string(),
+                        towns.get(c).copied().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            schools: ledger
+                .schools()
+                .iter()
+                .filter_map(|s| {
+                    schools
+                        .get(&s.id)
+                        .map(|c| (s.id, s.name.clone(), s.township_code.clone(), *c))
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Positions in the ledger of the children behind a shortfall, in a township or school
+/// (or the whole county when both are none).
+pub fn children_behind(
+    ledger: &crate::ledger::Ledger,
+    on: NaiveDate,
+    shortfall: Shortfall,
+    township: Option<&str>,
+    school: Option<uuid::Uuid>,
+) -> Vec<u32> {
+    ledger
+        .children()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
+        .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
+        .filter(|(_, c)| shortfall.holds(Counted::of(c, on)))
+        .map(|(i, _)| i as u32)
+        .collect()
 }

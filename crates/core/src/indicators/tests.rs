@@ -160,6 +160,7 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
             primary_age: 5,
             primary_age_enrolled: 4,
             junior_age: 2,
+            junior_age_enrolled: 1,
             junior_students: 2,
             disabled_three: 2,
             disabled_three_enrolled: 1,
@@ -171,4 +172,42 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
     assert!(close(junior.percent(), 100.0));
     assert!(close(disabled.percent(), 50.0));
     assert!(disabled.variant.contains("送教上门"));
+}
+
+#[test]
+fn the_census_table_adds_up_and_every_shortfall_has_names_behind_it() {
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let on = d(2026, 11, 23);
+    let mut p = DemoParams::new(on);
+    p.children = 5_000;
+    let c = generate(&p, &table).unwrap();
+    let l = crate::ledger::Ledger::new(c.schools, &c.installation.townships, c.children);
+    let t = CensusTable::of(&l, on);
+    assert_eq!(t.county, Census::of(l.children(), on));
+    let sum = |f: fn(&Census) -> u32| t.townships.iter().map(|x| f(&x.2)).sum::<u32>();
+    assert_eq!(sum(|c| c.primary_age), t.county.primary_age);
+    assert_eq!(
+        sum(|c| c.disabled_three_enrolled),
+        t.county.disabled_three_enrolled
+    );
+    let behind = children_behind(&l, on, Shortfall::PrimaryNotEnrolled, None, None);
+    assert_eq!(
+        behind.len() as u32,
+        t.county.primary_age - t.county.primary_age_enrolled
+    );
+    assert!(
+        !behind.is_empty(),
+        "the demo county has primary-age children out of school"
+    );
+    let junior = children_behind(&l, on, Shortfall::JuniorNotEnrolled, None, None);
+    assert_eq!(
+        junior.len() as u32,
+        t.county.junior_age - t.county.junior_age_enrolled
+    );
+    let (code, _, town) = &t.townships[0];
+    let in_town = children_behind(&l, on, Shortfall::PrimaryNotEnrolled, Some(code), None);
+    assert_eq!(
+        in_town.len() as u32,
+        town.primary_age - town.primary_age_enrolled
+    );
 }

@@ -201,6 +201,11 @@ impl Ledger {
         self.by_id.get(&id).copied()
     }
 
+    /// A township's place in the installation's order (unknown ones last).
+    pub fn township_rank(&self, code: &str) -> usize {
+        self.township_rank.get(code).copied().unwrap_or(usize::MAX)
+    }
+
     pub fn township_name(&self, code: &str) -> &str {
         self.townships.get(code).map(String::as_str).unwrap_or("")
     }
