@@ -3,6 +3,7 @@
 //! The same seed always gives the same county.
 
 mod casework;
+pub mod history;
 mod names;
 pub mod rosters;
 

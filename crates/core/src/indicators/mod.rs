@@ -2,6 +2,7 @@
 //! the variant of its definition and the target it is held to, and the flow balance
 //! (人账相符) a school's figures must pass before they go up.
 
+pub mod history;
 #[cfg(test)]
 mod tests;
 
@@ -131,21 +132,28 @@ impl Figure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Flow {
     pub start: u32,
+    /// New pupils: grade 1, or grade 7 from primary schools.
+    pub entered: u32,
     pub transferred_in: u32,
     pub transferred_out: u32,
     pub graduated: u32,
     pub died: u32,
     pub dropped_out: u32,
+    /// Dropouts brought back.
+    pub returned: u32,
     /// 休学 during the period (counted as dropouts in some provinces).
     pub suspended: u32,
     pub end: u32,
 }
 
 impl Flow {
-    /// start + in − out − graduated − died − dropped out: what the end count should be.
-    /// Suspended children keep their 学籍 and stay counted.
+    /// start + entered + in − out − graduated − died − dropped out + returned: what the end
+    /// count should be. Suspended children keep their 学籍 and stay counted.
     pub fn expected_end(&self) -> i64 {
-        i64::from(self.start) + i64::from(self.transferred_in)
+        i64::from(self.start)
+            + i64::from(self.entered)
+            + i64::from(self.returned)
+            + i64::from(self.transferred_in)
             - i64::from(self.transferred_out)
             - i64::from(self.graduated)
             - i64::from(self.died)

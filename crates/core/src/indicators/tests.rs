@@ -19,11 +19,13 @@ fn a_flow_balances_and_says_by_how_much_when_it_does_not() {
     // 500 at the start, 12 in, 8 out, 1 died, 3 dropped out (2 suspended keep their 学籍).
     let mut f = Flow {
         start: 500,
+        entered: 0,
         transferred_in: 12,
         transferred_out: 8,
         graduated: 0,
         died: 1,
         dropped_out: 3,
+        returned: 0,
         suspended: 2,
         end: 500,
     };
@@ -210,4 +212,60 @@ fn the_census_table_adds_up_and_every_shortfall_has_names_behind_it() {
         in_town.len() as u32,
         town.primary_age - town.primary_age_enrolled
     );
+}
+
+#[test]
+fn the_demo_history_balances_but_for_the_planted_month_and_gives_yearly_rates() {
+    use history::{History, Unit};
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let on = d(2026, 11, 23);
+    let mut p = DemoParams::new(on);
+    p.children = 4_000;
+    let c = generate(&p, &table).unwrap();
+    let h = History::new(crate::demo::history::history(
+        &c.schools,
+        &c.children,
+        on,
+        7,
+    ));
+    // September 2018 to November 2026.
+    assert_eq!(h.periods().len(), 8 * 12 + 3);
+    let off = h.imbalances(None);
+    assert_eq!(off.len(), 1, "{off:?}");
+    assert_eq!(off[0].school_id, c.schools[0].id);
+    assert_eq!(off[0].month, d(2025, 9, 1));
+    assert_eq!(off[0].flow.difference(), 2);
+
+    // The last month is today's ledger.
+    let last = d(2026, 11, 1);
+    let enrolled_now = c
+        .children
+        .iter()
+        .filter(|x| x.status.needs_school() && x.stage() == Some(Stage::Junior))
+        .count() as u32;
+    assert_eq!(
+        h.flow(&Unit::County, Stage::Junior, last, last).end,
+        enrolled_now
+    );
+
+    let t = Targets::default();
+    for stage in [Stage::Primary, Stage::Junior] {
+        let f = h
+            .dropout_rate(&Unit::County, stage, 2025, DropoutDefinition::default(), &t)
+            .unwrap();
+        let pct = f.percent().unwrap();
+        assert!(pct > 0.0 && pct < 3.0, "{stage:?} {pct}");
+    }
+    let cohort = h.cohort(&Unit::County, 2026).unwrap();
+    assert!(
+        cohort.grade1_entrants > 0 && cohort.grade9_now > 0,
+        "{cohort:?}"
+    );
+    let rate = cohort.consolidation_rate(true, &t).percent().unwrap();
+    assert!(rate > 80.0 && rate < 110.0, "{rate}");
+    assert!(
+        h.cohort(&Unit::County, 2025).is_none(),
+        "no data eight years before 2025"
+    );
+    assert_eq!(h.monthly(&Unit::County).len(), h.periods().len());
 }

@@ -1,0 +1,245 @@
+//! Indicators over time: each school's monthly figures by grade (what its 月报 carries), kept so
+//! that dropout and consolidation rates per school year, trends and the flow balance
+//! (人账相符) can be computed for any unit and period.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Cohort, DropoutDefinition, Figure, Flow, Targets};
+use crate::model::Stage;
+
+/// Grades 1–9, index 0 is grade 1.
+pub type ByGrade = [u32; 9];
+
+/// One school's figures for one month (学校月度数据), by grade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SchoolMonth {
+    pub school_id: Uuid,
+    pub township_code: String,
+    /// The first day of the month.
+    pub month: NaiveDate,
+    /// Enrolled on the first day of the month.
+    pub start: ByGrade,
+    /// New pupils (grade 1 in September, grade 7 from primary schools).
+    pub entered: ByGrade,
+    pub transferred_in: ByGrade,
+    pub transferred_out: ByGrade,
+    pub graduated: ByGrade,
+    pub died: ByGrade,
+    pub dropped_out: ByGrade,
+    /// Dropouts brought back during the month.
+    pub returned: ByGrade,
+    /// 休学 during the month (they keep their 学籍).
+    pub suspended: ByGrade,
+    /// Enrolled on the last day of the month.
+    pub end: ByGrade,
+}
+
+fn sum(a: &ByGrade, grades: std::ops::RangeInclusive<u8>) -> u32 {
+    grades.map(|g| a[usize::from(g - 1)]).sum()
+}
+
+fn grades_of(stage: Stage) -> std::ops::RangeInclusive<u8> {
+    match stage {
+        Stage::Primary => 1..=6,
+        Stage::Junior => 7..=9,
+    }
+}
+
+impl SchoolMonth {
+    /// The month's flow for a stage.
+    pub fn flow(&self, stage: Stage) -> Flow {
+        let g = || grades_of(stage);
+        Flow {
+            start: sum(&self.start, g()),
+            entered: sum(&self.entered, g()),
+            transferred_in: sum(&self.transferred_in, g()),
+            transferred_out: sum(&self.transferred_out, g()),
+            graduated: sum(&self.graduated, g()),
+            died: sum(&self.died, g()),
+            dropped_out: sum(&self.dropped_out, g()),
+            returned: sum(&self.returned, g()),
+            suspended: sum(&self.suspended, g()),
+            end: sum(&self.end, g()),
+        }
+    }
+}
+
+/// The school year a month belongs to (September to August).
+pub fn school_year_of_month(month: NaiveDate) -> i32 {
+    if month.month() >= 9 {
+        month.year()
+    } else {
+        month.year() - 1
+    }
+}
+
+/// Which schools a figure covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    County,
+    Township(String),
+    School(Uuid),
+}
+
+impl Unit {
+    fn covers(&self, m: &SchoolMonth) -> bool {
+        match self {
+            Unit::County => true,
+            Unit::Township(t) => &m.township_code == t,
+            Unit::School(s) => &m.school_id == s,
+        }
+    }
+}
+
+/// A school whose figures do not balance in a month, and by how much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imbalance {
+    pub school_id: Uuid,
+    pub month: NaiveDate,
+    pub stage: Stage,
+    pub flow: Flow,
+}
+
+/// Every school's monthly figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    months: Vec<SchoolMonth>,
+}
+
+impl History {
+    pub fn new(mut months: Vec<SchoolMonth>) -> Self {
+        months.sort_by(|a, b| a.month.cmp(&b.month).then(a.school_id.cmp(&b.school_id)));
+        History { months }
+    }
+
+    pub fn months(&self) -> &[SchoolMonth] {
+        &self.months
+    }
+
+    /// The months covered, in order.
+    pub fn periods(&self) -> Vec<NaiveDate> {
+        let mut m: Vec<NaiveDate> = self.months.iter().map(|m| m.month).collect();
+        m.dedup();
+        m
+    }
+
+    fn of<'a>(&'a self, unit: &'a Unit) -> impl Iterator<Item = &'a SchoolMonth> + 'a {
+        self.months.iter().filter(move |m| unit.covers(m))
+    }
+
+    /// The flow of a unit and stage from the first day of `from` to the last of `to`.
+    pub fn flow(&self, unit: &Unit, stage: Stage, from: NaiveDate, to: NaiveDate) -> Flow {
+        let mut f = Flow::default();
+        for m in self.of(unit).filter(|m| m.month >= from && m.month <= to) {
+            let x = m.flow(stage);
+            if m.month == from {
+                f.start += x.start;
+            }
+            if m.month == to {
+                f.end += x.end;
+            }
+            f.entered += x.entered;
+            f.transferred_in += x.transferred_in;
+            f.transferred_out += x.transferred_out;
+            f.graduated += x.graduated;
+            f.died += x.died;
+            f.dropped_out += x.dropped_out;
+            f.returned += x.returned;
+            f.suspended += x.suspended;
+        }
+        f
+    }
+
+    /// Schools whose month does not balance (人账相符), in `month` or in every month.
+    pub fn imbalances(&self, month: Option<NaiveDate>) -> Vec<Imbalance> {
+        self.months
+            .iter()
+            .filter(|m| month.is_none_or(|x| m.month == x))
+            .flat_map(|m| {
+                [Stage::Primary, Stage::Junior]
+                    .into_iter()
+                    .filter_map(|stage| {
+                        let flow = m.flow(stage);
+                        (!flow.balances()).then(|| Imbalance {
+                            school_id: m.school_id,
+                            month: m.month,
+                            stage,
+                            flow,
+                        })
+                    })
+            })
+            .collect()
+    }
+
+    /// The months of a school year that are in the history.
+    fn year_months(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let months: Vec<NaiveDate> = self
+            .periods()
+            .into_iter()
+            .filter(|m| school_year_of_month(*m) == year)
+            .collect();
+        Some((*months.first()?, *months.last()?))
+    }
+
+    /// The dropout rate of a school year (so far, for the current one): dropouts over the
+    /// enrolment on 1 September.
+    pub fn dropout_rate(
+        &self,
+        unit: &Unit,
+        stage: Stage,
+        year: i32,
+        def: DropoutDefinition,
+        targets: &Targets,
+    ) -> Option<Figure> {
+        let (from, to) = self.year_months(year)?;
+        let mut f = self.flow(unit, stage, from, to);
+        // September's newcomers are part of the year's enrolment at its start.
+        f.start += f.entered;
+        f.entered = 0;
+        Some(f.dropout_rate(stage, def, targets))
+    }
+
+    /// The cohort that entered grade 1 in `year - 8` and is in grade 9 in `year`, followed
+    /// through its transfers (and deaths) in between.
+    pub fn cohort(&self, unit: &Unit, year: i32) -> Option<Cohort> {
+        let entry = year - 8;
+        self.year_months(entry)?;
+        let (_, last) = self.year_months(year)?;
+        let mut c = Cohort::default();
+        for m in self.of(unit) {
+            let y = school_year_of_month(m.month);
+            if !(entry..=year).contains(&y) {
+                continue;
+            }
+            let g = usize::try_from(y - entry).unwrap_or(0);
+            if y == entry {
+                c.grade1_entrants += m.entered[0];
+            }
+            c.transferred_in += m.transferred_in[g];
+            c.transferred_out += m.transferred_out[g];
+            c.died += m.died[g];
+            if y == year && m.month == last {
+                c.grade9_now += m.end[8];
+            }
+        }
+        Some(c)
+    }
+
+    /// Monthly totals of a unit for trend charts: (month, dropouts, returns, enrolled at end).
+    pub fn monthly(&self, unit: &Unit) -> Vec<(NaiveDate, u32, u32, u32)> {
+        let mut by: HashMap<NaiveDate, (u32, u32, u32)> = HashMap::new();
+        for m in self.of(unit) {
+            let e = by.entry(m.month).or_default();
+            e.0 += m.dropped_out.iter().sum::<u32>();
+            e.1 += m.returned.iter().sum::<u32>();
+            e.2 += m.end.iter().sum::<u32>();
+        }
+        let mut out: Vec<_> = by.into_iter().map(|(k, (a, b, c))| (k, a, b, c)).collect();
+        out.sort_by_key(|x| x.0);
+        out
+    }
+}
