@@ -164,7 +164,7 @@ impl History {
                     .into_iter()
                     .filter_map(|stage| {
                         let flow = m.flow(stage);
-                        (!flow.balances()).then(|| Imbalance {
+                        (!flow.balances()).then_some(Imbalance {
                             school_id: m.school_id,
                             month: m.month,
                             stage,
