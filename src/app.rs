@@ -194,6 +194,8 @@ pub struct AppState {
     pub crosscheck_rev: RwSignal<u64>,
     /// Roster column choices per department.
     pub mappings: StoredValue<store::Mappings>,
+    /// Each school's monthly figures, for the indicators over time.
+    pub history: StoredValue<baoxue_core::indicators::history::History>,
     db: StoredValue<Option<Db>, LocalStorage>,
 }
 
@@ -287,6 +289,8 @@ impl AppState {
         self.ledger
             .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
         let cw = loaded.casework;
+        self.history
+            .set_value(baoxue_core::indicators::history::History::new(cw.history));
         self.casebook.set_value(
             Casebook::new(
                 loaded.settings,
@@ -299,6 +303,9 @@ impl AppState {
             .with_decisions(cw.decisions),
         );
         self.mappings.set_value(loaded.mappings);
+        // A roster being checked belonged to the data now replaced.
+        self.crosscheck.set_value(None);
+        self.crosscheck_rev.update(|r| *r += 1);
         self.installation.set(loaded.installation);
         self.ledger_rev.update(|r| *r += 1);
     }
@@ -345,6 +352,7 @@ pub fn App() -> impl IntoView {
         crosscheck: StoredValue::new(None),
         crosscheck_rev: RwSignal::new(0),
         mappings: StoredValue::new(Default::default()),
+        history: StoredValue::new(Default::default()),
         db: StoredValue::new_local(None),
     };
     provide_context(state);

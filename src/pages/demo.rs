@@ -29,6 +29,7 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     let table = crate::divisions::table().await?;
     let mut params = DemoParams::new(today());
     params.children = children;
+    let seed = params.seed;
     let mut gen = Generator::new(params, &table).map_err(|e| e.to_string())?;
     let mut all = Vec::with_capacity(children);
     while gen.remaining() > 0 {
@@ -49,7 +50,8 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     let installation = gen.installation.clone();
     let mut settings = baoxue_core::casework::CaseworkSettings::for_unit(installation.short_name());
     settings.calendar = baoxue_core::demo::demo_calendar(today());
-    let casework = gen.casework(&mut all, &settings);
+    let mut casework = gen.casework(&mut all, &settings);
+    casework.history = baoxue_core::demo::history::history(&gen.schools, &all, today(), seed);
     let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");
     let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
@@ -80,6 +82,11 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     state.progress.set(None);
     result.map_err(|e| e.to_string())?;
     state.ledger.set_value(ledger);
+    state
+        .history
+        .set_value(baoxue_core::indicators::history::History::new(
+            casework.history.clone(),
+        ));
     state
         .casebook
         .set_value(baoxue_core::casework::Casebook::new(

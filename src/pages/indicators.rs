@@ -1,7 +1,9 @@
 //! 指标: where the county stands on the enrolment rates today, by township and school, down
 //! to the named children behind each shortfall.
 
-use baoxue_core::indicators::{children_behind, Census, CensusTable, Figure, Shortfall, Targets};
+use baoxue_core::indicators::{
+    children_behind, Census, CensusTable, Figure, Indicator, Shortfall, Targets,
+};
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -196,6 +198,8 @@ pub fn IndicatorsPage() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        <YearlyFigures/>
+        <FlowBalance/>
         <Show when=move || scope.with(Option::is_some)>
             <section class="panel" id="indicator-names">
                 <h2>{move || scope.get().map(|s| format!("{} · {}", s.label, s.shortfall.label(state.lang.get()))).unwrap_or_default()}</h2>
@@ -214,5 +218,121 @@ pub fn IndicatorsPage() -> impl IntoView {
                 </div>
             </section>
         </Show>
+    }
+}
+
+/// Dropout rates per school year and the consolidation rate of each cohort, from the history.
+#[component]
+fn YearlyFigures() -> impl IntoView {
+    use baoxue_core::indicators::history::{school_year_of_month, Unit};
+    use baoxue_core::indicators::DropoutDefinition;
+    use baoxue_core::model::Stage;
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let rows = move || {
+        state.ledger_rev.track();
+        let targets = Targets::default();
+        let def = DropoutDefinition::default();
+        state.history.with_value(|h| {
+            let Some(last) = h.periods().last().copied() else {
+                return Vec::new();
+            };
+            let current = school_year_of_month(last);
+            ((current - 4)..=current)
+                .rev()
+                .map(|year| {
+                    let cell = |f: Option<Figure>| {
+                        let miss = f.as_ref().and_then(Figure::meets_target) == Some(false);
+                        let text = f.as_ref().map(percent).unwrap_or_else(|| "—".into());
+                        view! { <td class="num" class:miss=miss>{text}</td> }
+                    };
+                    let primary =
+                        h.dropout_rate(&Unit::County, Stage::Primary, year, def, &targets);
+                    let junior = h.dropout_rate(&Unit::County, Stage::Junior, year, def, &targets);
+                    let consolidation = h
+                        .cohort(&Unit::County, year)
+                        .map(|c| c.consolidation_rate(true, &targets));
+                    let label = if year == current {
+                        format!("{year}–{}（{}）", year + 1, t().ind_so_far)
+                    } else {
+                        format!("{year}–{}", year + 1)
+                    };
+                    view! {
+                        <tr><td>{label}</td>{cell(primary)}{cell(junior)}{cell(consolidation)}</tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section class="panel" id="yearly-figures">
+            <h2>{move || t().ind_yearly}</h2>
+            <p class="muted small">{move || format!("{}；{}。{} {}", DropoutDefinition::default().label(), t().ind_consolidation_note, t().target, t().ind_targets)}</p>
+            <div class="table-wrap">
+                <table class="grid compact">
+                    <thead><tr>
+                        <th>{move || t().ind_school_year}</th>
+                        <th>{move || Indicator::PrimaryDropout.label(state.lang.get())}</th>
+                        <th>{move || Indicator::JuniorDropout.label(state.lang.get())}</th>
+                        <th>{move || Indicator::Consolidation.label(state.lang.get())}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// 人账相符: every school-month whose figures do not add up, before any report leaves.
+#[component]
+fn FlowBalance() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let rows = move || {
+        state.ledger_rev.track();
+        let lang = state.lang.get();
+        let off = state.history.with_value(|h| h.imbalances(None));
+        state.ledger.with_value(|l| {
+            off.into_iter()
+                .map(|o| {
+                    let school = l.school(o.school_id).map(|s| s.name.clone()).unwrap_or_default();
+                    let f = o.flow;
+                    view! {
+                        <tr>
+                            <td>{school}</td>
+                            <td class="nowrap">{o.month.format("%Y-%m").to_string()}</td>
+                            <td>{o.stage.label(lang)}</td>
+                            <td class="muted small">{format!("{} + {} + {} + {} − {} − {} − {} − {} = {}", f.start, f.entered, f.transferred_in, f.returned, f.transferred_out, f.graduated, f.died, f.dropped_out, f.expected_end())}</td>
+                            <td class="num">{f.end}</td>
+                            <td class="num miss">{format!("{:+}", f.difference())}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let count = move || {
+        state.ledger_rev.track();
+        state.history.with_value(|h| h.imbalances(None).len())
+    };
+    view! {
+        <section class="panel" id="flow-balance">
+            <h2>{move || t().ind_balance}</h2>
+            <p class="muted small">{move || t().ind_balance_note}</p>
+            <Show when=move || count() == 0>
+                <p class="empty">{move || t().ind_balanced}</p>
+            </Show>
+            <Show when=move || count() != 0>
+                <div class="table-wrap">
+                    <table class="grid compact" id="imbalance-table">
+                        <thead><tr>
+                            <th>{move || t().school}</th><th>{move || t().ind_month}</th><th>{move || t().ind_stage}</th>
+                            <th>{move || t().ind_expected}</th><th>{move || t().ind_end}</th><th>{move || t().ind_difference}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </Show>
+        </section>
     }
 }

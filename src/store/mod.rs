@@ -80,6 +80,8 @@ pub struct Loaded {
 /// Roster column choices by department key.
 pub type Mappings = BTreeMap<String, RememberedMapping>;
 const MAPPINGS: &str = "crosscheck-mappings";
+/// Each school's monthly figures: a few thousand small records, read and written whole.
+const HISTORY: &str = "history";
 
 /// Remembers the column choices made for a department's roster.
 pub async fn save_mappings(db: &Db, mappings: &Mappings) -> Result<(), StoreError> {
@@ -242,6 +244,11 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         _ => Default::default(),
     };
     let mut casework = DemoCasework::default();
+    if let Some(v) = meta.get(HISTORY.into()).await.map_err(read_err)? {
+        if !v.is_undefined() {
+            casework.history = from_json(v, "各校月度数据")?;
+        }
+    }
     for (key, value) in tx
         .store(CASEWORK)
         .map_err(read_err)?
@@ -475,6 +482,7 @@ async fn replace_all_with_trail(
 ) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
     let mappings_value = json_value(mappings)?;
+    let history_value = json_value(&casework.history)?;
     let settings_value = json_value(settings)?;
     let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
     let records = casework_values(
@@ -503,6 +511,7 @@ async fn replace_all_with_trail(
             tx,
             put(&meta, &mappings_value, Some(&MAPPINGS.into())).await
         );
+        step!(tx, put(&meta, &history_value, Some(&HISTORY.into())).await);
         let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
         for v in &school_values {
             step!(tx, put(&store, v, None).await);
@@ -548,6 +557,7 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
         plans: cw.plans,
         absences,
         audit,
+        history: cw.history,
         crosscheck_decisions: cw.decisions,
         crosscheck_mappings: loaded.mappings,
     }))
@@ -569,6 +579,7 @@ pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), Stor
         plans: b.plans.clone(),
         absences: b.absences.clone(),
         decisions: b.crosscheck_decisions.clone(),
+        history: b.history.clone(),
     };
     let mut trail = b.audit.clone();
     trail.push(audit.clone());

@@ -22,6 +22,16 @@ test('from the county figure to a township, its schools and the named children',
     const towns = await p.$$eval('#indicator-table tr.township', (r) => r.length);
     assert.equal(towns, 12, 'the twelve townships of 泸溪县');
 
+    // Five school years of dropout rates; consolidation once there are eight years behind.
+    const years = await p.$$eval('#yearly-figures tbody tr', (r) => r.map((x) => [...x.children].map((c) => c.textContent)));
+    assert.equal(years.length, 5);
+    assert.ok(years.every((y) => /^\d+\.\d\d%$/.test(y[1]) && /^\d+\.\d\d%$/.test(y[2])), JSON.stringify(years));
+    assert.match(years[0][3], /^\d+\.\d\d%$/, 'this year\'s cohort entered eight years ago');
+    // 人账相符: the one school-month the demo planted out of balance, with its difference.
+    const off = await p.$$eval('#imbalance-table tbody tr', (r) => r.map((x) => x.textContent));
+    assert.equal(off.length, 1);
+    assert.match(off[0], /\+2$/);
+
     // A township opens onto its schools.
     await p.click('#indicator-table tr.township:first-child .expand, #indicator-table tr.township >> nth=0 >> .expand');
     await p.waitForSelector('#indicator-table tr.school');

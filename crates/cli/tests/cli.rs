@@ -88,6 +88,7 @@ fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
         absences: vec![],
         audit: vec![],
         crosscheck_decisions: vec![],
+        history: vec![],
         crosscheck_mappings: Default::default(),
     };
     let env = Envelope {

@@ -23,6 +23,8 @@ pub struct DemoCasework {
     pub plans: Vec<HomeTeachingPlan>,
     pub absences: Vec<Absence>,
     pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
+    /// Each school's monthly figures (kept for the indicators).
+    pub history: Vec<crate::indicators::history::SchoolMonth>,
 }
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];

@@ -46,6 +46,13 @@ pub fn history(
     let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
     let current_year = school_year_of_month(this_month);
     let first = NaiveDate::from_ymd_opt(current_year - YEARS + 1, 9, 1).unwrap_or(this_month);
+    // Today's county enrolment by grade: how cohorts differ in size (births by year).
+    let mut county: ByGrade = [0; 9];
+    for c in children.iter().filter(|c| c.status.needs_school()) {
+        if let Some(g) = c.grade.filter(|g| (1..=9).contains(g)) {
+            county[usize::from(g - 1)] += 1;
+        }
+    }
     let mut out = Vec::new();
     for (n, school) in schools.iter().enumerate() {
         // Today's enrolment by grade: the sizes the cohorts must arrive at.
@@ -60,16 +67,21 @@ pub fn history(
         }
         let (low, high) = span(school.kind);
         // The size a cohort that is in grade `g` in school year `y` will have today.
+        // A cohort that has since left the school is as large, relative to the school's top
+        // grade today, as that cohort is in the county today.
         let cohort_size = |g: usize, y: i32| -> u32 {
-            let today_grade = g as i32 + (current_year - y);
-            let i = today_grade.clamp(low as i32, high as i32) as usize;
-            now[i]
+            let today_grade = (g as i32 + (current_year - y)).max(low as i32) as usize;
+            if today_grade <= high {
+                return now[today_grade];
+            }
+            let (top, cohort) = (county[high].max(1), county[today_grade.min(8)]);
+            (f64::from(now[high]) * f64::from(cohort) / f64::from(top)).round() as u32
         };
         let mut end: ByGrade = [0; 9];
         // Enrolment on the day the history starts: each cohort at its size, plus a little
         // for the losses still to come.
         for (g, e) in end.iter_mut().enumerate().take(high + 1).skip(low) {
-            *e = (f64::from(cohort_size(g, current_year - YEARS + 1)) * 1.02).round() as u32;
+            *e = (f64::from(cohort_size(g, current_year - YEARS + 1)) * 1.04).round() as u32;
         }
         let mut month = first;
         let mut recent_dropouts = 0u32;
@@ -97,7 +109,7 @@ pub fn history(
                     start[g] = if month == first { end[g] } else { end[g - 1] };
                 }
                 m.start = start;
-                m.entered[low] = (f64::from(cohort_size(low, year)) * 1.02).round() as u32;
+                m.entered[low] = (f64::from(cohort_size(low, year)) * 1.04).round() as u32;
             }
             for g in low..=high {
                 let n = f64::from(m.start[g] + m.entered[g]);

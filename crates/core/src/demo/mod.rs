@@ -104,7 +104,8 @@ pub fn demo_calendar(today: NaiveDate) -> crate::casework::attendance::SchoolCal
 pub fn generate(p: &DemoParams, table: &DivisionTable) -> Result<DemoCounty, DemoError> {
     let mut g = Generator::new(p.clone(), table)?;
     let mut children = g.next_children(p.children);
-    let casework = g.casework(&mut children, &crate::casework::CaseworkSettings::default());
+    let mut casework = g.casework(&mut children, &crate::casework::CaseworkSettings::default());
+    casework.history = history::history(&g.schools, &children, p.today, p.seed);
     Ok(DemoCounty {
         installation: g.installation,
         schools: g.schools,

@@ -31,6 +31,9 @@ pub struct Backup {
     /// Column mappings chosen per department (key of the department).
     #[serde(default)]
     pub crosscheck_mappings: BTreeMap<String, RememberedMapping>,
+    /// Each school's monthly figures, for the indicators' history.
+    #[serde(default)]
+    pub history: Vec<crate::indicators::history::SchoolMonth>,
 }
 
 impl Backup {

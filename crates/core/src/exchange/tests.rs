@@ -22,6 +22,7 @@ fn backup() -> Backup {
         absences: c.casework.absences,
         audit: vec![],
         crosscheck_decisions: vec![],
+        history: c.casework.history,
         crosscheck_mappings: [(
             "police".to_string(),
             [(
