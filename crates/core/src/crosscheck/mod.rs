@@ -258,10 +258,12 @@ pub fn cross_check(
         if let Some(&first) = first_line.get(n.as_str()) {
             duplicate_rows[i] = true;
             let earlier = &roster.rows[first];
+            // Keyed by the number and the name, not the line: next month's file is in
+            // another order.
             let mut f = finding(
                 FindingKind::Duplicate,
-                format!("{}/{}", n.as_str(), r.line),
-                fingerprint(&[&r.name, &earlier.name, &earlier.line.to_string()]),
+                format!("{}/{}", n.as_str(), r.name),
+                fingerprint(&[&r.name, &earlier.name]),
                 Some(i),
             );
             f.detail = format!(

@@ -285,6 +285,25 @@ fn decisions_are_remembered_and_a_change_reopens_them() {
     assert_eq!(second.count(FindingKind::NotInSchool, true), 0);
     assert_eq!(second.count(FindingKind::NotInSchool, false), decided.len());
 
+    // Next month's file comes in another order: decisions still hold.
+    let mut reordered = demo.clone();
+    reordered.rows.reverse();
+    let all_decided: HashMap<String, CrossCheckDecision> = first
+        .findings
+        .iter()
+        .map(|f| {
+            let d = decide(f, Department::Police, Verdict::Explained, "已核实", "王", now);
+            (d.key.clone(), d)
+        })
+        .collect();
+    let (_, again) = check(&l, &reordered, &all_decided);
+    assert_eq!(
+        again.findings.iter().filter(|f| f.state.is_open()).count(),
+        0,
+        "{:?}",
+        again.findings.iter().filter(|f| f.state.is_open()).map(|f| &f.key).collect::<Vec<_>>()
+    );
+
     // Next month the police roster has a new address for one of them: shown again.
     let mut changed = demo.clone();
     let planted = &demo.planted[0];
