@@ -122,14 +122,20 @@ fn push_cell(record: &mut StringRecord, cell: &Data) {
             let _ = write!(text, "{i}");
         }
         Data::Bool(b) => text.push_str(if *b { "是" } else { "否" }),
-        Data::DateTime(d) => match d.as_datetime() {
-            Some(dt) => {
-                let _ = write!(text, "{}", dt.date());
+        // Days since 1899-12-30, Excel's day zero (its 1900 leap-year bug included).
+        Data::DateTime(d) => {
+            let day = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|zero| {
+                zero.checked_add_days(chrono::Days::new(d.as_f64().max(0.0) as u64))
+            });
+            match day {
+                Some(day) => {
+                    let _ = write!(text, "{day}");
+                }
+                None => {
+                    let _ = write!(text, "{}", d.as_f64());
+                }
             }
-            None => {
-                let _ = write!(text, "{}", d.as_f64());
-            }
-        },
+        }
         Data::DateTimeIso(s) | Data::DurationIso(s) => text.push_str(s),
         Data::Error(e) => {
             let _ = write!(text, "#{e:?}");

@@ -292,7 +292,14 @@ fn decisions_are_remembered_and_a_change_reopens_them() {
         .findings
         .iter()
         .map(|f| {
-            let d = decide(f, Department::Police, Verdict::Explained, "已核实", "王", now);
+            let d = decide(
+                f,
+                Department::Police,
+                Verdict::Explained,
+                "已核实",
+                "王",
+                now,
+            );
             (d.key.clone(), d)
         })
         .collect();
@@ -301,7 +308,12 @@ fn decisions_are_remembered_and_a_change_reopens_them() {
         again.findings.iter().filter(|f| f.state.is_open()).count(),
         0,
         "{:?}",
-        again.findings.iter().filter(|f| f.state.is_open()).map(|f| &f.key).collect::<Vec<_>>()
+        again
+            .findings
+            .iter()
+            .filter(|f| f.state.is_open())
+            .map(|f| &f.key)
+            .collect::<Vec<_>>()
     );
 
     // Next month the police roster has a new address for one of them: shown again.
@@ -598,4 +610,21 @@ fn an_old_xls_roster_written_by_xlwt_is_read_and_a_number_typed_id_is_reported()
     assert!(reasons[0].1.contains("没有出生日期"), "{}", reasons[0].1);
     assert_eq!(reasons[1].0, 6);
     assert!(reasons[1].1.contains("人员类别“未知类别”"));
+}
+
+#[test]
+fn a_birth_date_stored_as_an_excel_date_reads_as_that_day() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    sheet.write_string(0, 0, "姓名").unwrap();
+    sheet.write_string(0, 1, "出生日期").unwrap();
+    sheet.write_string(1, 0, "向丽").unwrap();
+    let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2015, 3, 8).unwrap();
+    sheet
+        .write_datetime_with_format(1, 1, &day, &format)
+        .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let (_, _, r) = read(&bytes, Department::Police);
+    assert_eq!(r.rows[0].birth_date, Some(d(2015, 3, 8)));
 }
