@@ -1,7 +1,7 @@
 // Drives the release build in headless Chromium and prints the figures of issue 2's targets.
 import { readFile, readdir } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
-import { serveDist, launch } from '../tests/e2e/support.mjs';
+import { serveDist, launch, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
 
 const N = Number(process.argv[2] || 200000);
 const DIST = new URL('../dist/', import.meta.url).pathname;
@@ -14,10 +14,7 @@ const row = (what, value, target = '') => { rows.push([what, value, target]); co
 const server = await serveDist(DIST, { 'bench-data.json': DATA });
 const b = await launch();
 const p = b.page;
-const measureOf = (name) => p.evaluate((n) => {
-  const m = performance.getEntriesByName(n, 'measure');
-  return m.length ? m[m.length - 1].duration : NaN;
-}, name);
+const measureOf = (name) => measureOfPage(p, name);
 
 // 1. Load the demo county of N children through the app's own button.
 await p.goto(server.url);

@@ -2,22 +2,18 @@
 // read and match the police roster as CSV (three times) and as xlsx, and print the app's own
 // measures beside the pandas figure passed in ("seconds ledger_rows roster_rows unmatched").
 import { stat } from 'node:fs/promises';
-import { serveDist, launch } from '../tests/e2e/support.mjs';
+import { serveDist, launch, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
 
 const N = Number(process.argv[2] || 200000);
 const [pandasS, ledgerRows, rosterRows, pandasUnmatched] = (process.argv[3] || 'NaN 0 0 0').split(' ');
 const OUT = new URL('out/', import.meta.url).pathname;
 const DIST = new URL('../dist/', import.meta.url).pathname;
 const ms = (x) => `${x.toFixed(0)} ms`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const server = await serveDist(DIST);
 const b = await launch();
 const p = b.page;
-const measureOf = (name) => p.evaluate((n) => {
-  const m = performance.getEntriesByName(n, 'measure');
-  return m.length ? m[m.length - 1].duration : NaN;
-}, name);
+const measureOf = (name) => measureOfPage(p, name);
 
 await p.goto(server.url);
 await p.waitForSelector('#load-demo');

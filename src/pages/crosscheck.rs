@@ -629,7 +629,7 @@ fn Results() -> impl IntoView {
         state.crosscheck.with_value(|s| {
             s.as_ref()
                 .and_then(|s| s.roster.as_ref())
-                .map(|r| baoxue_core::export::roster_problems_table(r, "").rows.len())
+                .map(|r| r.rejected.len() + r.id_problems().count())
                 .unwrap_or(0)
         })
     };

@@ -288,10 +288,13 @@ fn YearlyFigures() -> impl IntoView {
 fn FlowBalance() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let rows = move || {
+    let off = Memo::new(move |_| {
         state.ledger_rev.track();
+        state.history.with_value(|h| h.imbalances(None))
+    });
+    let rows = move || {
         let lang = state.lang.get();
-        let off = state.history.with_value(|h| h.imbalances(None));
+        let off = off.get();
         state.ledger.with_value(|l| {
             off.into_iter()
                 .map(|o| {
@@ -311,10 +314,7 @@ fn FlowBalance() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let count = move || {
-        state.ledger_rev.track();
-        state.history.with_value(|h| h.imbalances(None).len())
-    };
+    let count = move || off.with(Vec::len);
     view! {
         <section class="panel" id="flow-balance">
             <h2>{move || t().ind_balance}</h2>

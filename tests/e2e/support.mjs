@@ -63,5 +63,13 @@ export async function loadDemo(page) {
   await page.waitForSelector('#stat-total', { timeout: 120_000 });
 }
 
+/** The duration of the app's latest performance measure called `name` (NaN if none). */
+export function measureOf(page, name) {
+  return page.evaluate((n) => {
+    const m = performance.getEntriesByName(n, 'measure');
+    return m.length ? m[m.length - 1].duration : NaN;
+  }, name);
+}
+
 /** Where screenshots go, for people to look at. */
 export const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
