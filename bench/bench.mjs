@@ -89,6 +89,12 @@ row('save one edited child (chunk + audit, one transaction)', ms(await measureOf
 await p.goto(server.url + '#/indicators');
 await p.waitForSelector('#indicator-table tr.total', { timeout: 60_000 });
 row('indicators: census of county, townships and schools (one pass)', ms(await measureOf('baoxue-indicators')), '< 100 ms');
+row('indicators: dropout and consolidation rates of five school years (history)', ms(await measureOf('baoxue-yearly')), '< 100 ms');
+await p.waitForSelector('#chart-townships svg', { timeout: 60_000 });
+for (const c of ['trend', 'dropout', 'cohort', 'consolidation', 'townships']) {
+  row(`chart: ${c} (drawing the SVG)`, ms(await measureOf(`baoxue-chart-${c}`)), '< 50 ms');
+}
+row('charts: all five with their figures', ms(await measureOf('baoxue-charts')), '');
 
 // 5. What the browser downloads to open the app, gzipped.
 let gz = 0;

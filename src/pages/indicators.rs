@@ -1,8 +1,9 @@
 //! 指标: where the county stands on the enrolment rates today, by township and school, down
 //! to the named children behind each shortfall.
 
+use baoxue_core::indicators::history::Unit;
 use baoxue_core::indicators::{
-    children_behind, Census, CensusTable, Figure, Indicator, Shortfall, Targets,
+    children_behind, dropouts_on_ledger, Census, CensusTable, Figure, Indicator, Shortfall, Targets,
 };
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
@@ -15,13 +16,40 @@ use crate::i18n::text;
 
 const PAGE: usize = 50;
 
+/// Which children a list shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Behind {
+    Shortfall(Shortfall),
+    /// Out of school as dropouts today, in one grade or all.
+    Dropouts(Option<u8>),
+}
+
 /// What the list below the table shows.
 #[derive(Clone, PartialEq)]
 struct Scope {
-    shortfall: Shortfall,
+    behind: Behind,
     township: Option<String>,
     school: Option<Uuid>,
     label: String,
+}
+
+impl Scope {
+    fn title(&self, lang: baoxue_core::model::Lang) -> String {
+        let what = match self.behind {
+            Behind::Shortfall(s) => s.label(lang).to_string(),
+            Behind::Dropouts(g) => {
+                let grade = g.map(|g| format!(" · {g}年级")).unwrap_or_default();
+                format!("{}{grade}", text(lang).ind_on_ledger)
+            }
+        };
+        format!("{} · {what}", self.label)
+    }
+}
+
+/// The settings' targets; reactive on settings changes (which bump `ledger_rev`).
+fn targets(state: AppState) -> Targets {
+    state.ledger_rev.track();
+    state.casebook.with_value(|b| b.settings.targets.clone())
 }
 
 fn percent(f: &Figure) -> String {
@@ -48,7 +76,6 @@ fn shortfall_count(c: &Census, s: Shortfall) -> u32 {
 pub fn IndicatorsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let targets = Targets::default();
     let table = Memo::new(move |_| {
         mark("baoxue-indicators-start");
         let t = state.with_ledger(|l| CensusTable::of(l, today()));
@@ -58,11 +85,12 @@ pub fn IndicatorsPage() -> impl IntoView {
     let open_town = RwSignal::new(None::<String>);
     let scope = RwSignal::new(None::<Scope>);
     let page = RwSignal::new(0usize);
+    let drill = RwSignal::new(None::<Drill>);
 
     let cards = {
-        let targets = targets.clone();
         move || {
             let lang = state.lang.get();
+            let targets = targets(state);
             table.with(|tb| tb.county.figures(&targets)).into_iter().map(|f| {
                 let meets = f.meets_target();
                 view! {
@@ -83,7 +111,7 @@ pub fn IndicatorsPage() -> impl IntoView {
                     township: Option<String>,
                     school: Option<Uuid>,
                     class: &'static str| {
-        let figures = census.figures(&Targets::default());
+        let figures = census.figures(&targets(state));
         let town_for_click = township.clone();
         let expandable = school.is_none() && township.is_some();
         view! {
@@ -105,7 +133,7 @@ pub fn IndicatorsPage() -> impl IntoView {
                         <td class="num" class:miss=meets == Some(false)>{percent(&f)}</td>
                         <td class="num">
                             {if n == 0 { view! { <span class="muted">"0"</span> }.into_any() } else {
-                                view! { <button class="link shortfall" on:click=move |_| { page.set(0); scope.set(Some(Scope { shortfall: s, township: town.clone(), school, label: label.clone() })); }>{format_count(n as usize)}</button> }.into_any()
+                                view! { <button class="link shortfall" on:click=move |_| { page.set(0); scope.set(Some(Scope { behind: Behind::Shortfall(s), township: town.clone(), school, label: label.clone() })); }>{format_count(n as usize)}</button> }.into_any()
                             }}
                         </td>
                     }
@@ -141,8 +169,13 @@ pub fn IndicatorsPage() -> impl IntoView {
         scope
             .get()
             .map(|s| {
-                state.with_ledger(|l| {
-                    children_behind(l, today(), s.shortfall, s.township.as_deref(), s.school)
+                state.with_ledger(|l| match s.behind {
+                    Behind::Shortfall(f) => {
+                        children_behind(l, today(), f, s.township.as_deref(), s.school)
+                    }
+                    Behind::Dropouts(grade) => {
+                        dropouts_on_ledger(l, s.township.as_deref(), s.school, grade)
+                    }
                 })
             })
             .unwrap_or_default()
@@ -198,11 +231,13 @@ pub fn IndicatorsPage() -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <YearlyFigures/>
+        <YearlyFigures drill=drill/>
+        <DropoutDrill drill=drill scope=scope page=page/>
+        <super::charts::IndicatorCharts census=table/>
         <FlowBalance/>
         <Show when=move || scope.with(Option::is_some)>
             <section class="panel" id="indicator-names">
-                <h2>{move || scope.get().map(|s| format!("{} · {}", s.label, s.shortfall.label(state.lang.get()))).unwrap_or_default()}</h2>
+                <h2>{move || scope.get().map(|s| s.title(state.lang.get())).unwrap_or_default()}</h2>
                 <div class="list-meta">
                     <span>{move || format!("{} {}", format_count(total.get()), t().results)}</span>
                     <Pager page=page total=total size=Signal::derive(|| PAGE)/>
@@ -223,17 +258,16 @@ pub fn IndicatorsPage() -> impl IntoView {
 
 /// Dropout rates per school year and the consolidation rate of each cohort, from the history.
 #[component]
-fn YearlyFigures() -> impl IntoView {
-    use baoxue_core::indicators::history::{school_year_of_month, Unit};
-    use baoxue_core::indicators::DropoutDefinition;
+fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
+    use baoxue_core::indicators::history::school_year_of_month;
     use baoxue_core::model::Stage;
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let rows = move || {
-        state.ledger_rev.track();
-        let targets = Targets::default();
-        let def = DropoutDefinition::default();
-        state.history.with_value(|h| {
+        let targets = targets(state);
+        let def = state.casebook.with_value(|b| b.settings.dropout_definition);
+        mark("baoxue-yearly-start");
+        let out = state.history.with_value(|h| {
             let Some(last) = h.periods().last().copied() else {
                 return Vec::new();
             };
@@ -257,17 +291,30 @@ fn YearlyFigures() -> impl IntoView {
                     } else {
                         format!("{year}–{}", year + 1)
                     };
+                    let open = move |_| drill.set(Some(Drill { year, current: year == current, at: Unit::County }));
                     view! {
-                        <tr><td>{label}</td>{cell(primary)}{cell(junior)}{cell(consolidation)}</tr>
+                        <tr class:selected=move || drill.with(|d| d.as_ref().map(|d| d.year) == Some(year))>
+                            <td><button class="link year" on:click=open>{label}</button></td>
+                            {cell(primary)}{cell(junior)}{cell(consolidation)}
+                        </tr>
                     }
                 })
                 .collect::<Vec<_>>()
-        })
+        });
+        measure("baoxue-yearly", "baoxue-yearly-start");
+        out
     };
     view! {
         <section class="panel" id="yearly-figures">
             <h2>{move || t().ind_yearly}</h2>
-            <p class="muted small">{move || format!("{}；{}。{} {}", DropoutDefinition::default().label(), t().ind_consolidation_note, t().target, t().ind_targets)}</p>
+            <p class="muted small">{move || {
+                let tg = targets(state);
+                let def = state.casebook.with_value(|b| b.settings.dropout_definition);
+                format!("{}；{}。{} {} ≤{}%，{} ≤{}%，{} ≥{}%", def.label(), t().ind_consolidation_note, t().target,
+                    Indicator::PrimaryDropout.label(state.lang.get()), tg.primary_dropout,
+                    Indicator::JuniorDropout.label(state.lang.get()), tg.junior_dropout,
+                    Indicator::Consolidation.label(state.lang.get()), tg.consolidation)
+            }}</p>
             <div class="table-wrap">
                 <table class="grid compact">
                     <thead><tr>
@@ -334,5 +381,240 @@ fn FlowBalance() -> impl IntoView {
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// Where the dropout drill-down stands: a school year, and the county, a township or a school.
+#[derive(Clone, PartialEq)]
+struct Drill {
+    year: i32,
+    /// The school year still running: its counts open today's names.
+    current: bool,
+    at: Unit,
+}
+
+/// One row of the drill-down: a township, school or grade with its dropouts.
+struct DrillRow {
+    name: String,
+    next: Option<Unit>,
+    primary: Option<Figure>,
+    junior: Option<Figure>,
+    dropouts: u32,
+    enrolled: u32,
+    township: Option<String>,
+    school: Option<Uuid>,
+    grade: Option<u8>,
+}
+
+/// 逐级查看辍学: a school year's dropouts by township, then school, then grade, and today's
+/// names behind them.
+#[component]
+fn DropoutDrill(
+    drill: RwSignal<Option<Drill>>,
+    scope: RwSignal<Option<Scope>>,
+    page: RwSignal<usize>,
+) -> impl IntoView {
+    use baoxue_core::model::Stage;
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let rows = move || {
+        let Some(d) = drill.get() else {
+            return Vec::new();
+        };
+        let tg = targets(state);
+        let def = state.casebook.with_value(|b| b.settings.dropout_definition);
+        state.history.with_value(|h| {
+            state.ledger.with_value(|l| {
+                let of_unit = |unit: &Unit| {
+                    let (by, base) = h.dropouts_by_grade(unit, d.year, def);
+                    (by.iter().sum::<u32>(), base.iter().sum::<u32>())
+                };
+                let unit_row =
+                    |name: String, unit: Unit, township: Option<String>, school: Option<Uuid>| {
+                        let (dropouts, enrolled) = of_unit(&unit);
+                        DrillRow {
+                            name,
+                            primary: h.dropout_rate(&unit, Stage::Primary, d.year, def, &tg),
+                            junior: h.dropout_rate(&unit, Stage::Junior, d.year, def, &tg),
+                            next: Some(unit),
+                            dropouts,
+                            enrolled,
+                            township,
+                            school,
+                            grade: None,
+                        }
+                    };
+                match &d.at {
+                    Unit::County => {
+                        let mut codes: Vec<&str> = l
+                            .schools()
+                            .iter()
+                            .map(|s| s.township_code.as_str())
+                            .collect();
+                        codes.sort_by_key(|c| l.township_rank(c));
+                        codes.dedup();
+                        codes
+                            .into_iter()
+                            .map(|c| {
+                                unit_row(
+                                    l.township_name(c).to_string(),
+                                    Unit::Township(c.to_string()),
+                                    Some(c.to_string()),
+                                    None,
+                                )
+                            })
+                            .collect()
+                    }
+                    Unit::Township(code) => l
+                        .schools()
+                        .iter()
+                        .filter(|s| &s.township_code == code)
+                        .map(|s| {
+                            unit_row(
+                                s.name.clone(),
+                                Unit::School(s.id),
+                                Some(code.clone()),
+                                Some(s.id),
+                            )
+                        })
+                        .collect(),
+                    Unit::School(id) => {
+                        let (by, base) = h.dropouts_by_grade(&Unit::School(*id), d.year, def);
+                        (1..=9u8)
+                            .filter(|g| base[usize::from(g - 1)] > 0 || by[usize::from(g - 1)] > 0)
+                            .map(|g| {
+                                let i = usize::from(g - 1);
+                                let stage = if g <= 6 {
+                                    Stage::Primary
+                                } else {
+                                    Stage::Junior
+                                };
+                                let figure = Some(
+                                    baoxue_core::indicators::Flow {
+                                        start: base[i],
+                                        dropped_out: by[i],
+                                        ..Default::default()
+                                    }
+                                    .dropout_rate(stage, def, &tg),
+                                );
+                                let (primary, junior) = if g <= 6 {
+                                    (figure, None)
+                                } else {
+                                    (None, figure)
+                                };
+                                DrillRow {
+                                    name: format!("{g}年级"),
+                                    next: None,
+                                    primary,
+                                    junior,
+                                    dropouts: by[i],
+                                    enrolled: base[i],
+                                    township: l.school(*id).map(|s| s.township_code.clone()),
+                                    school: Some(*id),
+                                    grade: Some(g),
+                                }
+                            })
+                            .collect()
+                    }
+                }
+            })
+        })
+    };
+    let crumbs = move || {
+        let Some(d) = drill.get() else {
+            return Vec::new();
+        };
+        let year = d.year;
+        let current = d.current;
+        let mut out = vec![(format!("{year}–{}", year + 1), Unit::County)];
+        state.ledger.with_value(|l| match &d.at {
+            Unit::County => {}
+            Unit::Township(c) => out.push((l.township_name(c).to_string(), d.at.clone())),
+            Unit::School(id) => {
+                if let Some(s) = l.school(*id) {
+                    out.push((
+                        l.township_name(&s.township_code).to_string(),
+                        Unit::Township(s.township_code.clone()),
+                    ));
+                    out.push((s.name.clone(), d.at.clone()));
+                }
+            }
+        });
+        out.into_iter()
+            .map(|(name, at)| view! {
+                <button class="link crumb" on:click=move |_| drill.set(Some(Drill { year, current, at: at.clone() }))>{name}</button>
+            })
+            .collect::<Vec<_>>()
+    };
+    let body = move || {
+        let lang = state.lang.get();
+        let current = drill.with(|d| d.as_ref().is_some_and(|d| d.current));
+        rows()
+            .into_iter()
+            .map(|r| {
+                let cell = |f: Option<Figure>| {
+                    let miss = f.as_ref().and_then(Figure::meets_target) == Some(false);
+                    view! { <td class="num" class:miss=miss>{f.as_ref().map(percent).unwrap_or_else(|| "—".into())}</td> }
+                };
+                let name = match r.next.clone() {
+                    Some(next) => {
+                        let name = r.name.clone();
+                        view! { <button class="link drill-into" on:click=move |_| drill.update(|d| if let Some(d) = d { d.at = next.clone() })>{name}</button> }.into_any()
+                    }
+                    None => view! { <span>{r.name.clone()}</span> }.into_any(),
+                };
+                let on_ledger = current.then(|| {
+                    let n = state.ledger.with_value(|l| {
+                        dropouts_on_ledger(l, r.township.as_deref(), r.school, r.grade).len()
+                    });
+                    let label = r.name.clone();
+                    let (township, school, grade) = (r.township.clone(), r.school, r.grade);
+                    view! {
+                        <td class="num">
+                            {if n == 0 { view! { <span class="muted">"0"</span> }.into_any() } else {
+                                view! { <button class="link ledger-dropouts" on:click=move |_| {
+                                    page.set(0);
+                                    scope.set(Some(Scope { behind: Behind::Dropouts(grade), township: township.clone(), school, label: label.clone() }));
+                                }>{format_count(n)}</button> }.into_any()
+                            }}
+                        </td>
+                    }
+                });
+                let _ = lang;
+                view! {
+                    <tr>
+                        <td>{name}</td>
+                        {cell(r.primary)}{cell(r.junior)}
+                        <td class="num">{format_count(r.enrolled as usize)}</td>
+                        <td class="num">{format_count(r.dropouts as usize)}</td>
+                        {on_ledger}
+                    </tr>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || drill.with(Option::is_some)>
+            <section class="panel" id="dropout-drill">
+                <h2>{move || t().ind_drill}</h2>
+                <p class="muted small">{move || t().ind_drill_hint}</p>
+                <nav class="crumbs">{crumbs}</nav>
+                <div class="table-wrap">
+                    <table class="grid compact" id="drill-table">
+                        <thead><tr>
+                            <th>{move || t().ind_unit}</th>
+                            <th>{move || Indicator::PrimaryDropout.label(state.lang.get())}</th>
+                            <th>{move || Indicator::JuniorDropout.label(state.lang.get())}</th>
+                            <th>{move || t().ind_enrolled_start}</th>
+                            <th>{move || t().ind_dropouts}</th>
+                            <Show when=move || drill.with(|d| d.as_ref().is_some_and(|d| d.current))>
+                                <th>{move || t().ind_on_ledger}</th>
+                            </Show>
+                        </tr></thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+            </section>
+        </Show>
     }
 }

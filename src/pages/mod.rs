@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod case;
 pub mod cases;
+pub mod charts;
 pub mod child;
 pub mod child_casework;
 pub mod child_form;

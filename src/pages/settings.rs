@@ -90,6 +90,7 @@ pub fn SettingsPage() -> impl IntoView {
             <super::backup::RestorePanel/>
         </div>
         <CaseworkSettingsForm/>
+        <TargetsForm/>
         <DemoPanel/>
     }
 }
@@ -134,6 +135,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 backup_reminder_days: num(reminder, 1, 365, "备份提醒天数")?,
                 calendar: SchoolCalendar::parse(&closed.get_untracked(), &make_up.get_untracked())
                     .map_err(|e| format!("校历：{e}"))?,
+                ..state.casebook.with_value(|b| b.settings.clone())
             })
         })();
         let new = match parsed {
@@ -143,31 +145,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 return;
             }
         };
-        let old = state.casebook.with_value(|b| b.settings.clone());
-        let audit = AuditEntry {
-            at: now(),
-            operator: state.operator(),
-            action: AuditAction::Update,
-            subject: "installation".into(),
-            summary: "修改控辍保学设置".into(),
-            changes: vec![FieldChange {
-                field: "设置".into(),
-                before: format!("{old:?}"),
-                after: format!("{new:?}"),
-            }],
-        };
-        spawn_local(async move {
-            let Some(db) = state.db() else { return };
-            match store::save_settings(&db, &new, &audit).await {
-                Ok(()) => {
-                    state.casebook.update_value(|b| b.settings = new);
-                    state.ledger_rev.update(|r| *r += 1);
-                    error.set(None);
-                    state.info(text(state.lang.get_untracked()).saved);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        save_changed(state, new, "修改控辍保学设置", error);
     };
     view! {
         <section class="card">
@@ -188,6 +166,108 @@ fn CaseworkSettingsForm() -> impl IntoView {
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-settings" on:click=save>{move || t().save}</button>
+        </section>
+    }
+}
+
+/// Saves changed settings with an audit entry saying what changed.
+fn save_changed(
+    state: AppState,
+    new: CaseworkSettings,
+    summary: &'static str,
+    error: RwSignal<Option<String>>,
+) {
+    let old = state.casebook.with_value(|b| b.settings.clone());
+    let audit = AuditEntry {
+        at: now(),
+        operator: state.operator(),
+        action: AuditAction::Update,
+        subject: "installation".into(),
+        summary: summary.into(),
+        changes: vec![FieldChange {
+            field: "设置".into(),
+            before: format!("{old:?}"),
+            after: format!("{new:?}"),
+        }],
+    };
+    spawn_local(async move {
+        let Some(db) = state.db() else { return };
+        match store::save_settings(&db, &new, &audit).await {
+            Ok(()) => {
+                state.casebook.update_value(|b| b.settings = new);
+                state.ledger_rev.update(|r| *r += 1);
+                error.set(None);
+                state.info(text(state.lang.get_untracked()).saved);
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+/// 指标目标与辍学口径: the targets each figure is held to and which decreases count as dropouts.
+#[component]
+fn TargetsForm() -> impl IntoView {
+    use baoxue_core::indicators::{DropoutDefinition, Indicator, Targets};
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let s = state.casebook.with_value(|b| b.settings.clone());
+    let fields: Vec<(Indicator, RwSignal<String>)> = Indicator::ALL
+        .iter()
+        .map(|&i| (i, RwSignal::new(s.targets.of(i).to_string())))
+        .collect();
+    let suspended = RwSignal::new(s.dropout_definition.suspended_count);
+    let deaths = RwSignal::new(s.dropout_definition.deaths_count);
+    let error = RwSignal::new(None::<String>);
+    let read = fields.clone();
+    let save = move |_| {
+        let mut targets = Targets::default();
+        for (i, sig) in &read {
+            let value = sig
+                .get_untracked()
+                .trim()
+                .trim_end_matches('%')
+                .parse::<f64>();
+            let Some(v) = value.ok().filter(|v| (0.0..=100.0).contains(v)) else {
+                error.set(Some(format!("“{}”的目标应为0–100之间的百分数", i.zh())));
+                return;
+            };
+            match i {
+                Indicator::PrimaryEnrolment => targets.primary_enrolment = v,
+                Indicator::JuniorEnrolment => targets.junior_enrolment = v,
+                Indicator::PrimaryDropout => targets.primary_dropout = v,
+                Indicator::JuniorDropout => targets.junior_dropout = v,
+                Indicator::Consolidation => targets.consolidation = v,
+                Indicator::DisabledEnrolment => targets.disabled_enrolment = v,
+            }
+        }
+        let new = CaseworkSettings {
+            targets,
+            dropout_definition: DropoutDefinition {
+                suspended_count: suspended.get_untracked(),
+                deaths_count: deaths.get_untracked(),
+            },
+            ..state.casebook.with_value(|b| b.settings.clone())
+        };
+        save_changed(state, new, "修改指标目标或辍学口径", error);
+    };
+    view! {
+        <section class="card" id="targets-form">
+            <h2>{move || t().set_targets}</h2>
+            <p class="muted small">{move || t().set_targets_note}</p>
+            <div class="form-grid">
+                {fields.into_iter().map(|(i, sig)| view! {
+                    <label class="field">
+                        <span>{move || format!("{}（%）{}", i.label(state.lang.get()), if i.higher_is_better() { "≥" } else { "≤" })}</span>
+                        <input id=format!("target-{}", i.key()) inputmode="decimal" bind:value=sig/>
+                    </label>
+                }).collect_view()}
+            </div>
+            <div class="row">
+                <label class="check"><input type="checkbox" id="def-suspended" bind:checked=suspended/><span>{move || t().set_count_suspended}</span></label>
+                <label class="check"><input type="checkbox" id="def-deaths" bind:checked=deaths/><span>{move || t().set_count_deaths}</span></label>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+            <button id="save-targets" on:click=save>{move || t().save}</button>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! browser inside. The web app and the command line are thin layers over this crate.
 
 pub mod casework;
+pub mod charts;
 pub mod crosscheck;
 pub mod demo;
 pub mod divisions;

@@ -433,7 +433,7 @@ impl HomeTeachingPlan {
 }
 
 /// 控辍保学 settings of an installation, with the defaults of DOMAIN.md.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct CaseworkSettings {
     /// Consecutive unexcused school days that make a suspect.
@@ -454,6 +454,10 @@ pub struct CaseworkSettings {
     pub backup_reminder_days: u32,
     /// School days: holidays, vacations and make-up days.
     pub calendar: super::attendance::SchoolCalendar,
+    /// Targets of the indicators, in percent.
+    pub targets: crate::indicators::Targets,
+    /// Which decreases the province counts as dropouts.
+    pub dropout_definition: crate::indicators::DropoutDefinition,
 }
 
 impl Default for CaseworkSettings {
@@ -468,6 +472,8 @@ impl Default for CaseworkSettings {
             notice_prefix: "教控辍".into(),
             backup_reminder_days: 7,
             calendar: Default::default(),
+            targets: Default::default(),
+            dropout_definition: Default::default(),
         }
     }
 }

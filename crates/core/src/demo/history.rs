@@ -1,4 +1,4 @@
-//! Nine school years of monthly figures for every demo school, so that dropout rates per year,
+//! Thirteen school years of monthly figures for every demo school, so that dropout rates per year,
 //! the consolidation rate of a cohort (grade 1 eight years before grade 9) and monthly trends
 //! have data at a training session. The last month agrees with today's ledger; one school has
 //! one month that does not balance, for the flow check to find.
@@ -10,8 +10,9 @@ use rand_chacha::ChaCha8Rng;
 use crate::indicators::history::{school_year_of_month, ByGrade, SchoolMonth};
 use crate::model::{Child, School, SchoolKind};
 
-/// How many school years back the demo history starts (eight years plus the current one).
-pub const YEARS: i32 = 9;
+/// How many school years back the demo history starts: five cohorts' consolidation rates
+/// need eight years before each of the last five.
+pub const YEARS: i32 = 13;
 
 fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     // Knuth's method: fine for the small means of a month at one school.
@@ -33,7 +34,7 @@ fn span(kind: SchoolKind) -> (usize, usize) {
     (usize::from(*g.start() - 1), usize::from(*g.end() - 1))
 }
 
-/// Monthly figures of every school from September nine school years ago to this month.
+/// Monthly figures of every school from September `YEARS` school years ago to this month.
 // Each grade's figures sit in ten arrays indexed together; a range loop reads clearest.
 #[allow(clippy::needless_range_loop)]
 pub fn history(
@@ -81,7 +82,7 @@ pub fn history(
         // Enrolment on the day the history starts: each cohort at its size, plus a little
         // for the losses still to come.
         for (g, e) in end.iter_mut().enumerate().take(high + 1).skip(low) {
-            *e = (f64::from(cohort_size(g, current_year - YEARS + 1)) * 1.04).round() as u32;
+            *e = (f64::from(cohort_size(g, current_year - YEARS + 1)) * 1.01).round() as u32;
         }
         let mut month = first;
         let mut recent_dropouts = 0u32;
@@ -99,6 +100,7 @@ pub fn history(
                 dropped_out: [0; 9],
                 returned: [0; 9],
                 suspended: [0; 9],
+                suspected: [0; 9],
                 end: [0; 9],
             };
             let year = school_year_of_month(month);
@@ -109,7 +111,7 @@ pub fn history(
                     start[g] = if month == first { end[g] } else { end[g - 1] };
                 }
                 m.start = start;
-                m.entered[low] = (f64::from(cohort_size(low, year)) * 1.04).round() as u32;
+                m.entered[low] = (f64::from(cohort_size(low, year)) * 1.01).round() as u32;
             }
             for g in low..=high {
                 let n = f64::from(m.start[g] + m.entered[g]);
@@ -119,8 +121,13 @@ pub fn history(
                 m.dropped_out[g] = poisson(&mut rng, n * if junior { 0.0012 } else { 0.0003 });
                 m.died[g] = poisson(&mut rng, n * 0.00002);
                 m.suspended[g] = poisson(&mut rng, n * 0.0002);
-                let back =
-                    poisson(&mut rng, f64::from(recent_dropouts) * 0.08).min(recent_dropouts);
+                // Most suspects are back within days; about one in four becomes a dropout.
+                m.suspected[g] =
+                    m.dropped_out[g] + poisson(&mut rng, n * if junior { 0.0035 } else { 0.001 });
+                // About 6% of the school's dropouts still out come back each month.
+                let grades = (high - low + 1) as f64;
+                let back = poisson(&mut rng, f64::from(recent_dropouts) * 0.06 / grades)
+                    .min(recent_dropouts);
                 m.returned[g] = back;
                 recent_dropouts = recent_dropouts + m.dropped_out[g] - back;
                 if month.month() == 8 && g == high {
@@ -151,6 +158,8 @@ pub fn history(
                     }
                 }
             }
+            // Some never come back: they age out of compulsory schooling or leave the county.
+            recent_dropouts -= (f64::from(recent_dropouts) * 0.03).round() as u32;
             // One school, one month, two pupils the figures do not account for.
             if n == 0 && month == this_month - Months::new(14) {
                 m.end[low] += 2;

@@ -34,6 +34,9 @@ pub struct SchoolMonth {
     pub returned: ByGrade,
     /// 休学 during the month (they keep their 学籍).
     pub suspended: ByGrade,
+    /// New suspected dropouts listed during the month (疑似辍学).
+    #[serde(default)]
+    pub suspected: ByGrade,
     /// Enrolled on the last day of the month.
     pub end: ByGrade,
 }
@@ -223,23 +226,121 @@ impl History {
             c.transferred_out += m.transferred_out[g];
             c.died += m.died[g];
             if y == year && m.month == last {
-                c.grade9_now += m.end[8];
+                // In a finished year grade 9 has graduated by the end of August.
+                c.grade9_now += m.end[8] + m.graduated[8];
             }
         }
         Some(c)
     }
 
-    /// Monthly totals of a unit for trend charts: (month, dropouts, returns, enrolled at end).
-    pub fn monthly(&self, unit: &Unit) -> Vec<(NaiveDate, u32, u32, u32)> {
-        let mut by: HashMap<NaiveDate, (u32, u32, u32)> = HashMap::new();
+    /// Monthly totals of a unit for trend charts, in month order.
+    pub fn monthly(&self, unit: &Unit) -> Vec<MonthTotals> {
+        let mut by: HashMap<NaiveDate, MonthTotals> = HashMap::new();
         for m in self.of(unit) {
-            let e = by.entry(m.month).or_default();
-            e.0 += m.dropped_out.iter().sum::<u32>();
-            e.1 += m.returned.iter().sum::<u32>();
-            e.2 += m.end.iter().sum::<u32>();
+            let e = by.entry(m.month).or_insert_with(|| MonthTotals {
+                month: m.month,
+                ..MonthTotals::default()
+            });
+            e.suspected += m.suspected.iter().sum::<u32>();
+            e.dropped_out += m.dropped_out.iter().sum::<u32>();
+            e.returned += m.returned.iter().sum::<u32>();
+            e.enrolled += m.end.iter().sum::<u32>();
         }
-        let mut out: Vec<_> = by.into_iter().map(|(k, (a, b, c))| (k, a, b, c)).collect();
-        out.sort_by_key(|x| x.0);
+        let mut out: Vec<_> = by.into_values().collect();
+        out.sort_by_key(|x| x.month);
         out
     }
+
+    /// The school years in the history, oldest first.
+    pub fn school_years(&self) -> Vec<i32> {
+        let mut y: Vec<i32> = self
+            .periods()
+            .into_iter()
+            .map(school_year_of_month)
+            .collect();
+        y.dedup();
+        y
+    }
+
+    /// The cohort that entered grade 1 in school year `entry`, grade by grade: its enrolment
+    /// in grade g at the start of school year `entry + g - 1` (after September's newcomers).
+    pub fn cohort_path(&self, unit: &Unit, entry: i32) -> Vec<(u8, u32)> {
+        let mut by = [0u32; 9];
+        let mut seen = [false; 9];
+        for m in self.of(unit).filter(|m| m.month.month() == 9) {
+            let g = school_year_of_month(m.month) - entry;
+            if let Ok(g @ 0..=8) = usize::try_from(g) {
+                by[g] += m.start[g] + m.entered[g];
+                seen[g] = true;
+            }
+        }
+        (1..=9u8)
+            .zip(by)
+            .zip(seen)
+            .filter(|(_, s)| *s)
+            .map(|(x, _)| x)
+            .collect()
+    }
+
+    /// The consolidation rate of every cohort whose grade-1 and grade-9 years are both in the
+    /// history, by the school year it reached grade 9.
+    pub fn consolidation_by_year(
+        &self,
+        unit: &Unit,
+        adjusted: bool,
+        targets: &Targets,
+    ) -> Vec<(i32, Figure)> {
+        self.school_years()
+            .into_iter()
+            .filter_map(|y| {
+                self.cohort(unit, y)
+                    .map(|c| (y, c.consolidation_rate(adjusted, targets)))
+            })
+            .collect()
+    }
+
+    /// A unit's dropouts of a school year by grade, as the definition counts them, with the
+    /// enrolment each is a share of.
+    pub fn dropouts_by_grade(
+        &self,
+        unit: &Unit,
+        year: i32,
+        def: DropoutDefinition,
+    ) -> (ByGrade, ByGrade) {
+        let mut out = [0u32; 9];
+        let mut base = [0u32; 9];
+        let Some((from, _)) = self.year_months(year) else {
+            return (out, base);
+        };
+        for m in self
+            .of(unit)
+            .filter(|m| school_year_of_month(m.month) == year)
+        {
+            for g in 0..9 {
+                out[g] += m.dropped_out[g]
+                    + if def.suspended_count {
+                        m.suspended[g]
+                    } else {
+                        0
+                    }
+                    + if def.deaths_count { m.died[g] } else { 0 };
+                if m.month == from {
+                    base[g] += m.start[g] + m.entered[g];
+                }
+            }
+        }
+        (out, base)
+    }
+}
+
+/// One month of a unit's trend.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MonthTotals {
+    pub month: NaiveDate,
+    /// New suspected dropouts.
+    pub suspected: u32,
+    pub dropped_out: u32,
+    pub returned: u32,
+    /// Enrolled at the end of the month.
+    pub enrolled: u32,
 }

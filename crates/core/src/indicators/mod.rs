@@ -42,6 +42,7 @@ impl Indicator {
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
 )]
+#[serde(default)]
 pub struct DropoutDefinition {
     pub suspended_count: bool,
     pub deaths_count: bool,
@@ -61,6 +62,7 @@ impl DropoutDefinition {
 
 /// Targets in percent, per indicator (settings; defaults from the national goals).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct Targets {
     pub primary_enrolment: f64,
     pub junior_enrolment: f64,
@@ -435,6 +437,26 @@ pub fn children_behind(
         .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
         .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
         .filter(|(_, c)| shortfall.holds(Counted::of(c, on)))
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+/// Positions in the ledger of the children who are out of school as dropouts today (辍学), in
+/// a township, school and grade (any, when none).
+pub fn dropouts_on_ledger(
+    ledger: &crate::ledger::Ledger,
+    township: Option<&str>,
+    school: Option<uuid::Uuid>,
+    grade: Option<u8>,
+) -> Vec<u32> {
+    ledger
+        .children()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.status == Status::Dropout)
+        .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
+        .filter(|(_, c)| grade.is_none_or(|g| c.grade == Some(g)))
+        .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
         .map(|(i, _)| i as u32)
         .collect()
 }

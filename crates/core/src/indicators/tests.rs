@@ -228,8 +228,8 @@ fn the_demo_history_balances_but_for_the_planted_month_and_gives_yearly_rates() 
         on,
         7,
     ));
-    // September 2018 to November 2026.
-    assert_eq!(h.periods().len(), 8 * 12 + 3);
+    // September 2014 to November 2026.
+    assert_eq!(h.periods().len(), 12 * 12 + 3);
     let off = h.imbalances(None);
     assert_eq!(off.len(), 1, "{off:?}");
     assert_eq!(off[0].school_id, c.schools[0].id);
@@ -263,9 +263,27 @@ fn the_demo_history_balances_but_for_the_planted_month_and_gives_yearly_rates() 
     );
     let rate = cohort.consolidation_rate(true, &t).percent().unwrap();
     assert!(rate > 90.0 && rate <= 100.0, "{rate} {cohort:?}");
+    assert!(h.cohort(&Unit::County, 2022).is_some());
     assert!(
-        h.cohort(&Unit::County, 2025).is_none(),
-        "no data eight years before 2025"
+        h.cohort(&Unit::County, 2021).is_none(),
+        "no data eight years before 2021"
+    );
+    let by_cohort = h.consolidation_by_year(&Unit::County, true, &t);
+    assert_eq!(
+        by_cohort.iter().map(|c| c.0).collect::<Vec<_>>(),
+        vec![2022, 2023, 2024, 2025, 2026]
     );
     assert_eq!(h.monthly(&Unit::County).len(), h.periods().len());
+    // A cohort's path starts with its grade-1 entrants and ends with grade 9 now.
+    let path = h.cohort_path(&Unit::County, 2018);
+    assert_eq!(path.len(), 9);
+    assert_eq!(path[0].1, cohort.grade1_entrants);
+    // Dropouts by grade add up to the year's flow.
+    let def = DropoutDefinition::default();
+    let (by_grade, base) = h.dropouts_by_grade(&Unit::County, 2025, def);
+    let junior = h
+        .dropout_rate(&Unit::County, Stage::Junior, 2025, def, &t)
+        .unwrap();
+    assert_eq!(by_grade[6..].iter().sum::<u32>(), junior.numerator);
+    assert_eq!(base[6..].iter().sum::<u32>(), junior.denominator);
 }
