@@ -6,7 +6,7 @@ use baoxue_core::exchange::{
     decrypt, encrypt, is_encrypted, read_payload, write_bundle, Backup, BundleError, Envelope,
     UnitRef, BACKUP_KIND,
 };
-use baoxue_core::model::{AuditAction, AuditEntry, Labelled};
+use baoxue_core::model::{AuditAction, AuditEntry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -19,24 +19,15 @@ use crate::i18n::text;
 use crate::store;
 
 fn envelope_for(b: &Backup, by: &str) -> Envelope {
-    let unit = b.installation.divisions.last();
-    Envelope {
-        format: String::new(),
-        format_version: 0,
-        kind: BACKUP_KIND.into(),
-        from_unit: UnitRef {
-            level: b.installation.level.key().into(),
-            code: unit.map(|d| d.code.clone()).unwrap_or_default(),
-            name: b.installation.unit_name(),
-        },
-        to_unit: None,
-        period: None,
-        created_at: now(),
-        created_by: by.into(),
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        content_sha256: String::new(),
-        previous_sha256: None,
-    }
+    Envelope::new(
+        BACKUP_KIND,
+        UnitRef::of(&b.installation),
+        None,
+        None,
+        now(),
+        by,
+        None,
+    )
 }
 
 /// Decrypts if needed and reads a backup bundle.

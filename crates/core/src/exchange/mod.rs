@@ -6,6 +6,7 @@
 
 mod backup;
 mod crypto;
+pub mod report;
 #[cfg(test)]
 mod tests;
 
@@ -50,6 +51,74 @@ pub struct Envelope {
     pub content_sha256: String,
     /// `content_sha256` of the previous bundle of the same sender, kind and receiver.
     pub previous_sha256: Option<String>,
+}
+
+impl UnitRef {
+    /// The unit an installation works for.
+    pub fn of(installation: &crate::model::Installation) -> UnitRef {
+        use crate::model::Labelled;
+        UnitRef {
+            level: installation.level.key().into(),
+            code: installation
+                .divisions
+                .last()
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
+            name: installation.unit_name(),
+        }
+    }
+
+    /// A school, named by its 学校标识码 (or its id when it has none).
+    pub fn school(school: &crate::model::School) -> UnitRef {
+        UnitRef {
+            level: "school".into(),
+            code: school.code.clone().unwrap_or_else(|| school.id.to_string()),
+            name: school.name.clone(),
+        }
+    }
+
+    /// The county above an installation (its own unit when it is a county).
+    pub fn county_of(installation: &crate::model::Installation) -> Option<UnitRef> {
+        let at = installation
+            .divisions
+            .iter()
+            .position(|d| d.code.len() == 6)?;
+        Some(UnitRef {
+            level: "county".into(),
+            code: installation.divisions[at].code.clone(),
+            name: installation.divisions[..=at]
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect(),
+        })
+    }
+}
+
+impl Envelope {
+    /// A new envelope; the format, version and hash are filled in by `write_bundle`.
+    pub fn new(
+        kind: &str,
+        from_unit: UnitRef,
+        to_unit: Option<UnitRef>,
+        period: Option<String>,
+        created_at: NaiveDateTime,
+        created_by: &str,
+        previous_sha256: Option<String>,
+    ) -> Envelope {
+        Envelope {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            kind: kind.into(),
+            from_unit,
+            to_unit,
+            period,
+            created_at,
+            created_by: created_by.into(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            content_sha256: String::new(),
+            previous_sha256,
+        }
+    }
 }
 
 /// Why a file cannot be read as a bundle. Each says what is wrong and where.

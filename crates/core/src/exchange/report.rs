@@ -1,0 +1,762 @@
+//! 四个一 up and down the chain: the school's monthly report (学校月报, a zero report when
+//! nothing happened), the county's review of its entries coming back down, and what the
+//! receiving level holds: every version of every report, what an import would change, and
+//! which schools have reported for a period.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Envelope, UnitRef};
+use crate::casework::{Casebook, ClosureOutcome, Verdict};
+use crate::indicators::history::{History, SchoolMonth};
+use crate::ledger::Ledger;
+use crate::model::{labelled_enum, Child, Labelled, Sex, Status};
+use crate::rules::id_number::IdNumber;
+
+/// Envelope kind of a school's monthly report.
+pub const MONTHLY_KIND: &str = "school-monthly";
+/// Envelope kind of the county's review of a monthly report.
+pub const REVIEW_KIND: &str = "county-review";
+
+/// A monthly period, "2026-11".
+pub fn month_period(month: NaiveDate) -> String {
+    month.format("%Y-%m").to_string()
+}
+
+/// The first day of a "YYYY-MM" period.
+pub fn parse_month_period(period: &str) -> Option<NaiveDate> {
+    let (y, m) = period.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+}
+
+/// The day a month's report is due: `day` of the following month.
+pub fn deadline_of(month: NaiveDate, day: u32) -> NaiveDate {
+    let next = month + chrono::Months::new(1);
+    NaiveDate::from_ymd_opt(next.year(), next.month(), day.clamp(1, 28)).unwrap_or(next)
+}
+
+/// The school a report is from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportSchool {
+    pub id: Uuid,
+    pub name: String,
+    /// 学校标识码, when known.
+    pub code: Option<String>,
+    pub township_code: String,
+}
+
+labelled_enum! {
+    /// The lists of a monthly report.
+    EntryList {
+        NewSuspects = ("new-suspects", "新增疑似辍学", "New suspected dropouts"),
+        ConfirmedDropouts = ("confirmed-dropouts", "新确认辍学", "Newly confirmed dropouts"),
+        Returns = ("returns", "劝返复学", "Returned to school"),
+        Closures = ("closures", "销号", "Cases closed"),
+    }
+}
+
+/// One line of a report's lists: a child and what happened to them in the month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportEntry {
+    /// The suspect's or case's id at the school: the same in every version, so that a
+    /// review can point at it.
+    pub id: Uuid,
+    pub child_id: Uuid,
+    pub name: String,
+    /// 身份证号 (18 characters), when the child has one.
+    pub id_number: Option<String>,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub grade: Option<u8>,
+    /// When it happened (flagged, confirmed, returned or closed).
+    pub date: NaiveDate,
+    /// What happened, in words (trigger, cause, outcome).
+    pub detail: String,
+}
+
+/// How many children of a grade, sex and status the school has at the end of the month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CountRow {
+    pub grade: u8,
+    pub sex: Sex,
+    pub status: Status,
+    pub count: u32,
+}
+
+/// 学校月报: what a school sends its county each month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MonthlyReport {
+    pub school: ReportSchool,
+    /// "YYYY-MM".
+    pub period: String,
+    /// 1 for the first submission; a correction has the next number and supersedes it.
+    pub version: u32,
+    /// 填报人 and 审核人.
+    pub filled_by: String,
+    pub checked_by: String,
+    /// The children of the school by grade, sex and status (rows with a count only).
+    pub counts: Vec<CountRow>,
+    /// The month's movements by grade (人账相符), when the school keeps them.
+    pub figures: Option<SchoolMonth>,
+    pub new_suspects: Vec<ReportEntry>,
+    pub confirmed_dropouts: Vec<ReportEntry>,
+    pub returns: Vec<ReportEntry>,
+    pub closures: Vec<ReportEntry>,
+    /// 零报告: nothing to list this month. It must still be sent.
+    pub zero_report: bool,
+}
+
+fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntry {
+    ReportEntry {
+        id,
+        child_id: child.id,
+        name: child.name.clone(),
+        id_number: child.id_number.as_ref().map(|n| n.as_str().to_string()),
+        sex: child.sex,
+        birth_date: child.birth_date,
+        grade: child.grade,
+        date,
+        detail,
+    }
+}
+
+impl MonthlyReport {
+    /// The report of a school for the month starting on `month`, from its ledgers.
+    pub fn build(
+        ledger: &Ledger,
+        casebook: &Casebook,
+        history: &History,
+        school_id: Uuid,
+        month: NaiveDate,
+        version: u32,
+        filled_by: &str,
+        checked_by: &str,
+    ) -> Option<MonthlyReport> {
+        let school = ledger.school(school_id)?;
+        let end = month + chrono::Months::new(1);
+        let within = |d: NaiveDate| d >= month && d < end;
+        let at_school = |child_id: Uuid| {
+            ledger
+                .child(child_id)
+                .filter(|c| c.school_id == Some(school_id))
+        };
+        let mut counts: BTreeMap<(u8, Sex, Status), u32> = BTreeMap::new();
+        for c in ledger
+            .children()
+            .iter()
+            .filter(|c| c.school_id == Some(school_id))
+        {
+            if let Some(g) = c.grade {
+                *counts.entry((g, c.sex, c.status)).or_default() += 1;
+            }
+        }
+        let mut r = MonthlyReport {
+            school: ReportSchool {
+                id: school.id,
+                name: school.name.clone(),
+                code: school.code.clone(),
+                township_code: school.township_code.clone(),
+            },
+            period: month_period(month),
+            version,
+            filled_by: filled_by.to_string(),
+            checked_by: checked_by.to_string(),
+            counts: counts
+                .into_iter()
+                .map(|((grade, sex, status), count)| CountRow {
+                    grade,
+                    sex,
+                    status,
+                    count,
+                })
+                .collect(),
+            figures: history
+                .months()
+                .iter()
+                .find(|m| m.school_id == school_id && m.month == month)
+                .cloned(),
+            new_suspects: Vec::new(),
+            confirmed_dropouts: Vec::new(),
+            returns: Vec::new(),
+            closures: Vec::new(),
+            zero_report: false,
+        };
+        for s in casebook.suspects() {
+            let Some(child) = at_school(s.child_id) else {
+                continue;
+            };
+            if within(s.flagged_on) {
+                r.new_suspects
+                    .push(entry(child, s.id, s.flagged_on, s.trigger.zh()));
+            }
+            if let Some(v) = s.verification.as_ref().filter(|v| within(v.date)) {
+                if let Verdict::Confirmed = v.verdict {
+                    let cause = casebook
+                        .case_of(child.id)
+                        .map(|c| c.cause.zh().to_string())
+                        .unwrap_or_default();
+                    r.confirmed_dropouts.push(entry(child, s.id, v.date, cause));
+                }
+            }
+        }
+        for case in casebook.cases() {
+            let Some(child) = at_school(case.child_id) else {
+                continue;
+            };
+            if let Some(cl) = case.closure.as_ref().filter(|cl| within(cl.date)) {
+                let e = entry(child, case.id, cl.date, cl.outcome.zh());
+                if matches!(cl.outcome, ClosureOutcome::Returned { .. }) {
+                    r.returns.push(e.clone());
+                }
+                r.closures.push(e);
+            }
+        }
+        for list in [
+            &mut r.new_suspects,
+            &mut r.confirmed_dropouts,
+            &mut r.returns,
+            &mut r.closures,
+        ] {
+            list.sort_by(|a, b| a.date.cmp(&b.date).then(a.name.cmp(&b.name)));
+        }
+        let nothing = r.entries().next().is_none();
+        r.zero_report = nothing;
+        Some(r)
+    }
+
+    /// Every listed entry with its list.
+    pub fn entries(&self) -> impl Iterator<Item = (EntryList, &ReportEntry)> {
+        self.new_suspects
+            .iter()
+            .map(|e| (EntryList::NewSuspects, e))
+            .chain(
+                self.confirmed_dropouts
+                    .iter()
+                    .map(|e| (EntryList::ConfirmedDropouts, e)),
+            )
+            .chain(self.returns.iter().map(|e| (EntryList::Returns, e)))
+            .chain(self.closures.iter().map(|e| (EntryList::Closures, e)))
+    }
+
+    /// Children counted, in all.
+    pub fn total(&self) -> u32 {
+        self.counts.iter().map(|c| c.count).sum()
+    }
+
+    /// What is wrong with the report's rows, each with where it is; an empty list when all
+    /// is well. The report as a whole is refused when its period or version is unusable.
+    pub fn problems(&self) -> Result<Vec<Rejected>, String> {
+        let month = parse_month_period(&self.period)
+            .ok_or_else(|| format!("月报的期间“{}”不是“年-月”（如 2026-11）", self.period))?;
+        if self.version == 0 {
+            return Err("月报的版本号应从1开始".into());
+        }
+        let mut out = Vec::new();
+        for (list, key) in [
+            (&self.new_suspects, "new_suspects"),
+            (&self.confirmed_dropouts, "confirmed_dropouts"),
+            (&self.returns, "returns"),
+            (&self.closures, "closures"),
+        ] {
+            for (i, e) in list.iter().enumerate() {
+                let place = format!("payload.{key}[{i}]（{}）", e.name);
+                if let Some(n) = &e.id_number {
+                    if let Err(err) = IdNumber::parse(n) {
+                        out.push(Rejected {
+                            place: format!("{place}.id_number"),
+                            reason: format!("身份证号“{n}”无效：{err}"),
+                        });
+                    }
+                }
+                if e.name.trim().is_empty() {
+                    out.push(Rejected {
+                        place,
+                        reason: "没有姓名".into(),
+                    });
+                } else if e.date < month || e.date >= month + chrono::Months::new(1) {
+                    out.push(Rejected {
+                        place: format!("{place}.date"),
+                        reason: format!("日期{}不在{}月内", e.date, self.period),
+                    });
+                }
+            }
+        }
+        if self.zero_report && self.entries().next().is_some() {
+            out.push(Rejected {
+                place: "payload.zero_report".into(),
+                reason: "标为零报告，却列有名单".into(),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A row of a bundle that is not taken, with where it is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub place: String,
+    pub reason: String,
+}
+
+/// A report as the county holds it: every version is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReceivedReport {
+    pub envelope: Envelope,
+    pub report: MonthlyReport,
+    pub received_at: NaiveDateTime,
+    pub received_by: String,
+    /// Row problems found at import (the rows are kept, marked).
+    #[serde(default)]
+    pub problems: Vec<String>,
+}
+
+labelled_enum! {
+    /// The county's verdict on one entry of a school's report.
+    ReviewVerdict {
+        Confirmed = ("confirmed", "核实无误", "Confirmed"),
+        Rejected = ("rejected", "退回", "Rejected"),
+        AskAgain = ("ask-again", "请再核实", "Check again"),
+    }
+}
+
+/// The county's verdict on one entry, with its comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReviewEntry {
+    /// The entry's id in the report.
+    pub entry_id: Uuid,
+    pub list: EntryList,
+    pub name: String,
+    pub verdict: ReviewVerdict,
+    pub comment: String,
+}
+
+/// 县级审核结果: the county's review of one school's report, sent back down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Review {
+    pub school: ReportSchool,
+    pub period: String,
+    /// The version reviewed and the hash of its content, so the school knows which.
+    pub report_version: u32,
+    pub report_sha256: String,
+    pub reviewed_by: String,
+    pub reviewed_at: NaiveDateTime,
+    pub entries: Vec<ReviewEntry>,
+    /// Overall comment (e.g. why a zero report is doubted).
+    pub comment: String,
+}
+
+impl Review {
+    pub fn verdict_of(&self, list: EntryList, entry_id: Uuid) -> Option<&ReviewEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.list == list && e.entry_id == entry_id)
+    }
+}
+
+/// What importing a report would do with the versions already held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// The first report of this school and period.
+    New,
+    /// A correction: a higher version that supersedes the one held (which is kept).
+    Correction { held: u32 },
+    /// This very file was imported before: nothing changes.
+    AlreadyImported,
+    /// A lower version than the one held: ignored.
+    Older { held: u32 },
+    /// The same version number with different content: a person must choose.
+    Conflict { held_sha256: String },
+}
+
+/// One entry that differs from the version held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryChange {
+    Added(EntryList, ReportEntry),
+    Updated(EntryList, ReportEntry, ReportEntry),
+    Removed(EntryList, ReportEntry),
+}
+
+/// An entry the county has already reviewed that the correction changes: someone chooses
+/// whether the verdict stands or the entry is reviewed again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewConflict {
+    pub list: EntryList,
+    pub entry: ReportEntry,
+    pub verdict: ReviewEntry,
+}
+
+/// The dry run of an import: what would change, nothing written yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPlan {
+    pub outcome: ReportOutcome,
+    pub school: ReportSchool,
+    pub period: String,
+    pub version: u32,
+    pub zero_report: bool,
+    pub changes: Vec<EntryChange>,
+    pub rejected: Vec<Rejected>,
+    pub conflicts: Vec<ReviewConflict>,
+    /// Things to look at that do not stop the import (a gap in the chain, an imbalance).
+    pub warnings: Vec<String>,
+}
+
+impl ImportPlan {
+    /// Whether applying it changes anything.
+    pub fn changes_anything(&self) -> bool {
+        matches!(
+            self.outcome,
+            ReportOutcome::New | ReportOutcome::Correction { .. }
+        )
+    }
+}
+
+/// The reports a county holds, every version, and its reviews.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Inbox {
+    pub reports: Vec<ReceivedReport>,
+    pub reviews: Vec<Review>,
+}
+
+impl Inbox {
+    /// The highest version held of a school's report for a period.
+    pub fn current(&self, school: Uuid, period: &str) -> Option<&ReceivedReport> {
+        self.reports
+            .iter()
+            .filter(|r| r.report.school.id == school && r.report.period == period)
+            .max_by_key(|r| r.report.version)
+    }
+
+    /// Every version held of a school's report for a period, oldest first.
+    pub fn versions(&self, school: Uuid, period: &str) -> Vec<&ReceivedReport> {
+        let mut v: Vec<_> = self
+            .reports
+            .iter()
+            .filter(|r| r.report.school.id == school && r.report.period == period)
+            .collect();
+        v.sort_by_key(|r| r.report.version);
+        v
+    }
+
+    pub fn review(&self, school: Uuid, period: &str) -> Option<&Review> {
+        self.reviews
+            .iter()
+            .find(|r| r.school.id == school && r.period == period)
+    }
+
+    /// The dry run of importing a report addressed to `me` (the county).
+    pub fn plan(
+        &self,
+        envelope: &Envelope,
+        report: &MonthlyReport,
+        me: &UnitRef,
+    ) -> Result<ImportPlan, String> {
+        if envelope.kind != MONTHLY_KIND {
+            return Err(format!("这是“{}”数据包，不是学校月报", envelope.kind));
+        }
+        if envelope.from_unit.level != "school" {
+            return Err(format!(
+                "月报应由学校报送，此文件来自“{}”（{}）",
+                envelope.from_unit.name, envelope.from_unit.level
+            ));
+        }
+        match &envelope.to_unit {
+            Some(to) if to.code == me.code => {}
+            Some(to) => {
+                return Err(format!(
+                    "此月报是报给“{}”（{}）的，不是本单位（{}）",
+                    to.name, to.code, me.name
+                ))
+            }
+            None => return Err("月报没有写明报送单位".into()),
+        }
+        if envelope.period.as_deref() != Some(report.period.as_str()) {
+            return Err("信封上的期间与月报内容不一致".into());
+        }
+        let rejected = report.problems()?;
+        let mut warnings = Vec::new();
+        if let Some(f) = &report.figures {
+            for stage in [crate::model::Stage::Primary, crate::model::Stage::Junior] {
+                let flow = f.flow(stage);
+                if !flow.balances() {
+                    warnings.push(format!(
+                        "{}人账不符：按变动应有{}人，月末实有{}人（差{:+}）",
+                        stage.zh(),
+                        flow.expected_end(),
+                        flow.end,
+                        flow.difference()
+                    ));
+                }
+            }
+        }
+        if let Some(prev) = &envelope.previous_sha256 {
+            let known = self.reports.iter().any(|r| {
+                r.report.school.id == report.school.id && &r.envelope.content_sha256 == prev
+            });
+            if !known {
+                warnings.push("该校上一份月报尚未收到（报送链条有缺口），请向学校核实".into());
+            }
+        }
+        let held = self.current(report.school.id, &report.period);
+        let same_file = self
+            .versions(report.school.id, &report.period)
+            .into_iter()
+            .any(|r| r.envelope.content_sha256 == envelope.content_sha256);
+        let outcome = match held {
+            _ if same_file => ReportOutcome::AlreadyImported,
+            None => ReportOutcome::New,
+            Some(h) if report.version > h.report.version => ReportOutcome::Correction {
+                held: h.report.version,
+            },
+            Some(h) if report.version < h.report.version => ReportOutcome::Older {
+                held: h.report.version,
+            },
+            Some(h) => ReportOutcome::Conflict {
+                held_sha256: h.envelope.content_sha256.clone(),
+            },
+        };
+        let mut changes = Vec::new();
+        let mut conflicts = Vec::new();
+        if matches!(
+            outcome,
+            ReportOutcome::New | ReportOutcome::Correction { .. }
+        ) {
+            let before: Vec<(EntryList, &ReportEntry)> = held
+                .map(|h| h.report.entries().collect())
+                .unwrap_or_default();
+            let review = self.review(report.school.id, &report.period);
+            for (list, e) in report.entries() {
+                match before.iter().find(|(l, b)| *l == list && b.id == e.id) {
+                    None => changes.push(EntryChange::Added(list, e.clone())),
+                    Some((_, b)) if *b != e => {
+                        changes.push(EntryChange::Updated(list, (*b).clone(), e.clone()));
+                        if let Some(v) = review.and_then(|r| r.verdict_of(list, e.id)) {
+                            conflicts.push(ReviewConflict {
+                                list,
+                                entry: e.clone(),
+                                verdict: v.clone(),
+                            });
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (list, b) in &before {
+                if !report.entries().any(|(l, e)| l == *list && e.id == b.id) {
+                    changes.push(EntryChange::Removed(*list, (*b).clone()));
+                }
+            }
+        }
+        Ok(ImportPlan {
+            outcome,
+            school: report.school.clone(),
+            period: report.period.clone(),
+            version: report.version,
+            zero_report: report.zero_report,
+            changes,
+            rejected,
+            conflicts,
+            warnings,
+        })
+    }
+
+    /// Applies a planned import. `keep_verdicts` says, per conflicting entry, whether the
+    /// county's verdict stands (true) or the entry goes back to be reviewed (false).
+    pub fn apply(
+        &mut self,
+        plan: &ImportPlan,
+        envelope: Envelope,
+        report: MonthlyReport,
+        received_at: NaiveDateTime,
+        received_by: &str,
+        keep_verdicts: &BTreeMap<Uuid, bool>,
+    ) -> bool {
+        if !plan.changes_anything() {
+            return false;
+        }
+        if let Some(review) = self
+            .reviews
+            .iter_mut()
+            .find(|r| r.school.id == report.school.id && r.period == report.period)
+        {
+            review.entries.retain(|e| {
+                !plan
+                    .conflicts
+                    .iter()
+                    .any(|c| c.list == e.list && c.entry.id == e.entry_id)
+                    || keep_verdicts.get(&e.entry_id).copied().unwrap_or(false)
+            });
+        }
+        self.reports.push(ReceivedReport {
+            envelope,
+            report,
+            received_at,
+            received_by: received_by.to_string(),
+            problems: plan
+                .rejected
+                .iter()
+                .map(|r| format!("{}：{}", r.place, r.reason))
+                .collect(),
+        });
+        true
+    }
+
+    /// Saves the county's review of a school's report (replacing an earlier draft).
+    pub fn set_review(&mut self, review: Review) {
+        self.reviews
+            .retain(|r| !(r.school.id == review.school.id && r.period == review.period));
+        self.reviews.push(review);
+    }
+
+    /// Which schools have reported for a period, zero reports included, and who is late.
+    pub fn completeness(
+        &self,
+        schools: &[crate::model::School],
+        period: &str,
+        deadline: NaiveDate,
+        today: NaiveDate,
+    ) -> Vec<Completeness> {
+        schools
+            .iter()
+            .map(|s| {
+                let state = match self.current(s.id, period) {
+                    Some(r) => ReportState::Reported {
+                        version: r.report.version,
+                        zero: r.report.zero_report,
+                        late: self
+                            .versions(s.id, period)
+                            .first()
+                            .is_some_and(|first| first.received_at.date() > deadline),
+                        reviewed: self.review(s.id, period).is_some(),
+                    },
+                    None => ReportState::Missing {
+                        late: today > deadline,
+                    },
+                };
+                Completeness {
+                    school_id: s.id,
+                    school: s.name.clone(),
+                    township_code: s.township_code.clone(),
+                    state,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Where one school stands for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportState {
+    Reported {
+        version: u32,
+        zero: bool,
+        /// The first version arrived after the deadline.
+        late: bool,
+        reviewed: bool,
+    },
+    Missing {
+        /// The deadline has passed.
+        late: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completeness {
+    pub school_id: Uuid,
+    pub school: String,
+    pub township_code: String,
+    pub state: ReportState,
+}
+
+/// A report the school has sent: its hash chains the next one, and it is locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SentReport {
+    pub period: String,
+    pub version: u32,
+    pub content_sha256: String,
+    pub sent_at: NaiveDateTime,
+    pub sent_by: String,
+    /// The report as sent, to print and to compare with the review.
+    pub report: MonthlyReport,
+}
+
+/// What a school has sent and the reviews it got back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Outbox {
+    pub sent: Vec<SentReport>,
+    pub reviews: Vec<Review>,
+}
+
+impl Outbox {
+    /// The latest version sent for a period.
+    pub fn latest(&self, period: &str) -> Option<&SentReport> {
+        self.sent
+            .iter()
+            .filter(|s| s.period == period)
+            .max_by_key(|s| s.version)
+    }
+
+    /// The version number the next report for a period gets (a correction when one was sent).
+    pub fn next_version(&self, period: &str) -> u32 {
+        self.latest(period).map_or(1, |s| s.version + 1)
+    }
+
+    /// The hash of the last report sent, whatever its period: the next one chains to it.
+    pub fn chain_head(&self) -> Option<&str> {
+        self.sent
+            .iter()
+            .max_by_key(|s| s.sent_at)
+            .map(|s| s.content_sha256.as_str())
+    }
+
+    pub fn review(&self, period: &str) -> Option<&Review> {
+        self.reviews
+            .iter()
+            .filter(|r| r.period == period)
+            .max_by_key(|r| r.reviewed_at)
+    }
+
+    /// Takes a review sent down for one of this school's reports. Returns false when the
+    /// same review is already held.
+    pub fn receive_review(&mut self, school: Uuid, review: Review) -> Result<bool, String> {
+        if review.school.id != school {
+            return Err(format!(
+                "此审核结果是给“{}”的，不是本校",
+                review.school.name
+            ));
+        }
+        let sent = self
+            .sent
+            .iter()
+            .find(|s| s.period == review.period && s.version == review.report_version)
+            .ok_or_else(|| {
+                format!(
+                    "本校没有报送过{}月第{}版月报，无法对应此审核结果",
+                    review.period, review.report_version
+                )
+            })?;
+        if sent.content_sha256 != review.report_sha256 {
+            return Err("审核结果对应的月报与本校报送的不一致（校验值不同）".into());
+        }
+        if self.reviews.contains(&review) {
+            return Ok(false);
+        }
+        if self
+            .review(&review.period)
+            .is_some_and(|r| r.reviewed_at > review.reviewed_at)
+        {
+            return Err("本校已有更新的审核结果，此文件较旧，已忽略".into());
+        }
+        self.reviews.push(review);
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+#[path = "report_tests.rs"]
+mod tests;

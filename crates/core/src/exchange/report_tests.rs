@@ -1,0 +1,473 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::super::{decrypt, encrypt, read_payload, write_bundle, BundleError};
+use super::*;
+use crate::demo::{generate, DemoCounty, DemoParams};
+use crate::divisions::DivisionTable;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+struct County {
+    c: DemoCounty,
+    ledger: Ledger,
+    book: Casebook,
+    history: History,
+}
+
+fn county(code: &str) -> County {
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(d(2026, 11, 23));
+    p.children = 3_000;
+    p.county_code = code.into();
+    p.seat = None;
+    let c = generate(&p, &table).unwrap();
+    let ledger = Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        c.children.clone(),
+    );
+    let book = Casebook::new(
+        Default::default(),
+        c.casework.suspects.clone(),
+        c.casework.cases.clone(),
+        c.casework.transfers.clone(),
+        c.casework.plans.clone(),
+        c.casework.absences.clone(),
+    );
+    let history = History::new(c.casework.history.clone());
+    County {
+        c,
+        ledger,
+        book,
+        history,
+    }
+}
+
+impl County {
+    fn report(&self, school: Uuid, month: NaiveDate, version: u32) -> MonthlyReport {
+        MonthlyReport::build(
+            &self.ledger,
+            &self.book,
+            &self.history,
+            school,
+            month,
+            version,
+            "李老师",
+            "王校长",
+        )
+        .unwrap()
+    }
+
+    /// The school and month with the most listed entries in the last three months.
+    fn busiest(&self) -> (Uuid, NaiveDate) {
+        let mut best = (0, self.c.schools[0].id, d(2026, 11, 1));
+        for s in &self.c.schools {
+            for month in [d(2026, 9, 1), d(2026, 10, 1), d(2026, 11, 1)] {
+                let n = self.report(s.id, month, 1).entries().count();
+                if n > best.0 {
+                    best = (n, s.id, month);
+                }
+            }
+        }
+        assert!(best.0 > 0, "the demo has entries to report");
+        (best.1, best.2)
+    }
+
+    fn me(&self) -> UnitRef {
+        UnitRef::of(&self.c.installation)
+    }
+
+    /// A school's report as the file it sends.
+    fn bundle(&self, r: &MonthlyReport, previous: Option<String>) -> String {
+        let school = self.c.schools.iter().find(|s| s.id == r.school.id).unwrap();
+        let env = Envelope::new(
+            MONTHLY_KIND,
+            UnitRef::school(school),
+            Some(self.me()),
+            Some(r.period.clone()),
+            d(2026, 12, 2).and_hms_opt(10, 0, 0).unwrap(),
+            "李老师",
+            previous,
+        );
+        write_bundle(env, r).unwrap()
+    }
+}
+
+fn import(
+    inbox: &mut Inbox,
+    me: &UnitRef,
+    text: &str,
+    keep: &BTreeMap<Uuid, bool>,
+) -> Result<ImportPlan, String> {
+    let (env, report) =
+        read_payload::<MonthlyReport>(text, MONTHLY_KIND).map_err(|e| e.to_string())?;
+    let plan = inbox.plan(&env, &report, me)?;
+    inbox.apply(
+        &plan,
+        env,
+        report,
+        d(2026, 12, 3).and_hms_opt(9, 0, 0).unwrap(),
+        "县控辍办",
+        keep,
+    );
+    Ok(plan)
+}
+
+#[test]
+fn a_monthly_report_lists_the_months_events_and_a_quiet_month_is_a_zero_report() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    assert_eq!(r.period, month_period(month));
+    assert!(!r.zero_report);
+    assert_eq!(
+        r.total() as usize,
+        k.c.children
+            .iter()
+            .filter(|c| c.school_id == Some(school) && c.grade.is_some())
+            .count()
+    );
+    // Every new suspect was flagged in the month, at this school.
+    for e in &r.new_suspects {
+        assert!(e.date >= month && e.date < month + chrono::Months::new(1));
+        assert_eq!(k.ledger.child(e.child_id).unwrap().school_id, Some(school));
+    }
+    assert_eq!(r.problems().unwrap(), vec![]);
+    // A month long before the demo's casework: nothing happened, and it says so.
+    let quiet = k.report(school, d(2020, 3, 1), 1);
+    assert!(quiet.zero_report);
+    assert_eq!(quiet.entries().count(), 0);
+    assert!(quiet.total() > 0, "a zero report still carries the counts");
+}
+
+#[test]
+fn import_is_a_dry_run_then_an_apply_and_the_same_file_twice_changes_nothing() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    let file = k.bundle(&r, None);
+    let mut inbox = Inbox::default();
+    let (env, report) = read_payload::<MonthlyReport>(&file, MONTHLY_KIND).unwrap();
+    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    assert_eq!(plan.outcome, ReportOutcome::New);
+    assert_eq!(plan.changes.len(), r.entries().count());
+    assert!(plan
+        .changes
+        .iter()
+        .all(|c| matches!(c, EntryChange::Added(..))));
+    assert_eq!(inbox, Inbox::default(), "a dry run writes nothing");
+    assert!(inbox.apply(
+        &plan,
+        env,
+        report,
+        d(2026, 12, 3).and_hms_opt(9, 0, 0).unwrap(),
+        "县控辍办",
+        &BTreeMap::new()
+    ));
+    let held = inbox.clone();
+    let again = import(&mut inbox, &k.me(), &file, &BTreeMap::new()).unwrap();
+    assert_eq!(again.outcome, ReportOutcome::AlreadyImported);
+    assert!(!again.changes_anything());
+    assert_eq!(
+        inbox, held,
+        "importing the same bundle again changes nothing"
+    );
+}
+
+#[test]
+fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let v1 = k.report(school, month, 1);
+    let f1 = k.bundle(&v1, None);
+    let mut inbox = Inbox::default();
+    import(&mut inbox, &k.me(), &f1, &BTreeMap::new()).unwrap();
+
+    // The county reviews the first entry; the school then corrects that very entry.
+    let (list, first) = v1.entries().next().map(|(l, e)| (l, e.clone())).unwrap();
+    inbox.set_review(Review {
+        school: v1.school.clone(),
+        period: v1.period.clone(),
+        report_version: 1,
+        report_sha256: inbox
+            .current(school, &v1.period)
+            .unwrap()
+            .envelope
+            .content_sha256
+            .clone(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(2026, 12, 4).and_hms_opt(9, 0, 0).unwrap(),
+        entries: vec![ReviewEntry {
+            entry_id: first.id,
+            list,
+            name: first.name.clone(),
+            verdict: ReviewVerdict::Confirmed,
+            comment: "已电话核实".into(),
+        }],
+        comment: String::new(),
+    });
+    let mut v2 = v1.clone();
+    v2.version = 2;
+    let fixed = match list {
+        EntryList::NewSuspects => &mut v2.new_suspects[0],
+        EntryList::ConfirmedDropouts => &mut v2.confirmed_dropouts[0],
+        EntryList::Returns => &mut v2.returns[0],
+        EntryList::Closures => &mut v2.closures[0],
+    };
+    fixed.detail = "更正：原因填写有误".into();
+    let h1 = inbox
+        .current(school, &v1.period)
+        .unwrap()
+        .envelope
+        .content_sha256
+        .clone();
+    let f2 = k.bundle(&v2, Some(h1));
+    let (env, report) = read_payload::<MonthlyReport>(&f2, MONTHLY_KIND).unwrap();
+    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    assert_eq!(plan.outcome, ReportOutcome::Correction { held: 1 });
+    assert_eq!(plan.changes.len(), 1);
+    assert!(
+        matches!(&plan.changes[0], EntryChange::Updated(_, before, after) if before.detail != after.detail)
+    );
+    assert_eq!(plan.conflicts.len(), 1, "reviewed here, changed there");
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+    // The person chooses to review it again: the verdict goes, both versions stay.
+    let keep = BTreeMap::from([(first.id, false)]);
+    inbox.apply(
+        &plan,
+        env,
+        report,
+        d(2026, 12, 5).and_hms_opt(9, 0, 0).unwrap(),
+        "县控辍办",
+        &keep,
+    );
+    assert_eq!(inbox.versions(school, &v1.period).len(), 2);
+    assert_eq!(inbox.current(school, &v1.period).unwrap().report.version, 2);
+    assert!(inbox.review(school, &v1.period).unwrap().entries.is_empty());
+
+    // Version 1 again, with different content: older than the one held, ignored.
+    let mut stale = v1.clone();
+    stale.filled_by = "别人".into();
+    let held = inbox.clone();
+    let plan = import(
+        &mut inbox,
+        &k.me(),
+        &k.bundle(&stale, None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(plan.outcome, ReportOutcome::Older { held: 2 });
+    assert_eq!(inbox, held);
+}
+
+#[test]
+fn bad_bundles_are_refused_with_nothing_changed() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    let good = k.bundle(&r, None);
+    let mut inbox = Inbox::default();
+
+    // A changed byte in the payload: the hash no longer matches.
+    let tampered = good.replacen(&r.checked_by, "张校长", 1);
+    assert!(matches!(
+        read_payload::<MonthlyReport>(&tampered, MONTHLY_KIND),
+        Err(BundleError::Checksum { .. })
+    ));
+    // Cut short on the way.
+    let cut = &good[..good.len() / 2];
+    assert!(read_payload::<MonthlyReport>(cut, MONTHLY_KIND).is_err());
+    // A backup where a report is expected.
+    assert!(matches!(
+        read_payload::<MonthlyReport>(&good, super::super::BACKUP_KIND),
+        Err(BundleError::WrongKind { .. })
+    ));
+    // A newer format.
+    let newer = good.replacen("\"format_version\":1", "\"format_version\":9", 1);
+    assert!(matches!(
+        read_payload::<MonthlyReport>(&newer, MONTHLY_KIND),
+        Err(BundleError::NewerFormat(9))
+    ));
+    // Addressed to another county, or sent up by a county instead of a school.
+    let other = county("433101");
+    assert!(import(&mut inbox, &other.me(), &good, &BTreeMap::new())
+        .unwrap_err()
+        .contains("不是本单位"));
+    let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
+    env.from_unit.level = "county".into();
+    assert!(inbox
+        .plan(&env, &report, &k.me())
+        .unwrap_err()
+        .contains("应由学校报送"));
+    // A bad period refuses the whole report; a bad ID number rejects its row, with where.
+    let mut bad = r.clone();
+    bad.period = "2026年11月".into();
+    assert!(import(&mut inbox, &k.me(), &k.bundle(&bad, None), &BTreeMap::new()).is_err());
+    let mut row = r.clone();
+    let (list, _) = row.entries().next().map(|(l, e)| (l, e.clone())).unwrap();
+    let target = match list {
+        EntryList::NewSuspects => &mut row.new_suspects[0],
+        EntryList::ConfirmedDropouts => &mut row.confirmed_dropouts[0],
+        EntryList::Returns => &mut row.returns[0],
+        EntryList::Closures => &mut row.closures[0],
+    };
+    target.id_number = Some("43312220150101123X".into());
+    let plan = inbox
+        .plan(&env_of(&k.bundle(&row, None)), &row, &k.me())
+        .unwrap();
+    assert_eq!(plan.rejected.len(), 1);
+    assert!(
+        plan.rejected[0].place.starts_with("payload."),
+        "{:?}",
+        plan.rejected
+    );
+    assert!(plan.rejected[0].place.ends_with(".id_number"));
+    assert_eq!(
+        inbox,
+        Inbox::default(),
+        "nothing was written by any of these"
+    );
+}
+
+fn env_of(text: &str) -> Envelope {
+    read_payload::<MonthlyReport>(text, MONTHLY_KIND).unwrap().0
+}
+
+#[test]
+fn an_encrypted_report_round_trips_and_a_wrong_passphrase_is_refused() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    let file = k.bundle(&r, None);
+    let sealed = encrypt(file.as_bytes(), "泸溪县控辍2026").unwrap();
+    assert!(matches!(
+        decrypt(&sealed, "wrong passphrase"),
+        Err(BundleError::WrongPassphrase)
+    ));
+    let opened = decrypt(&sealed, "泸溪县控辍2026").unwrap();
+    let (_, back) =
+        read_payload::<MonthlyReport>(std::str::from_utf8(&opened).unwrap(), MONTHLY_KIND).unwrap();
+    assert_eq!(back, r);
+}
+
+#[test]
+fn completeness_shows_who_reported_who_sent_a_zero_report_and_who_is_late() {
+    let k = county("433122");
+    let month = d(2026, 11, 1);
+    let period = month_period(month);
+    let deadline = deadline_of(month, 5);
+    assert_eq!(deadline, d(2026, 12, 5));
+    let schools = &k.c.schools[..3];
+    let mut inbox = Inbox::default();
+    // School 0 reports on time; school 1 sends a zero report late; school 2 is silent.
+    let r0 = k.report(schools[0].id, month, 1);
+    import(&mut inbox, &k.me(), &k.bundle(&r0, None), &BTreeMap::new()).unwrap();
+    let mut r1 = k.report(schools[1].id, d(2020, 3, 1), 1);
+    r1.period = period.clone();
+    let (env, report) = read_payload::<MonthlyReport>(&k.bundle(&r1, None), MONTHLY_KIND).unwrap();
+    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    inbox.apply(
+        &plan,
+        env,
+        report,
+        d(2026, 12, 8).and_hms_opt(9, 0, 0).unwrap(),
+        "县控辍办",
+        &BTreeMap::new(),
+    );
+    let c = inbox.completeness(schools, &period, deadline, d(2026, 12, 9));
+    assert!(matches!(
+        c[0].state,
+        ReportState::Reported { late: false, .. }
+    ));
+    assert!(matches!(
+        c[1].state,
+        ReportState::Reported {
+            zero: true,
+            late: true,
+            ..
+        }
+    ));
+    assert_eq!(c[2].state, ReportState::Missing { late: true });
+    let before = inbox.completeness(schools, &period, deadline, d(2026, 12, 1));
+    assert_eq!(before[2].state, ReportState::Missing { late: false });
+}
+
+#[test]
+fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    let file = k.bundle(&r, None);
+    let env = env_of(&file);
+    let mut outbox = Outbox::default();
+    outbox.sent.push(SentReport {
+        period: r.period.clone(),
+        version: 1,
+        content_sha256: env.content_sha256.clone(),
+        sent_at: env.created_at,
+        sent_by: "李老师".into(),
+        report: r.clone(),
+    });
+    assert_eq!(outbox.next_version(&r.period), 2);
+    assert_eq!(outbox.chain_head(), Some(env.content_sha256.as_str()));
+    let review = Review {
+        school: r.school.clone(),
+        period: r.period.clone(),
+        report_version: 1,
+        report_sha256: env.content_sha256.clone(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(2026, 12, 10).and_hms_opt(9, 0, 0).unwrap(),
+        entries: r
+            .entries()
+            .map(|(list, e)| ReviewEntry {
+                entry_id: e.id,
+                list,
+                name: e.name.clone(),
+                verdict: ReviewVerdict::AskAgain,
+                comment: "请补充家访记录".into(),
+            })
+            .collect(),
+        comment: String::new(),
+    };
+    // Through a file and back.
+    let down = write_bundle(
+        Envelope::new(
+            REVIEW_KIND,
+            k.me(),
+            Some(UnitRef::school(
+                &k.c.schools.iter().find(|s| s.id == school).unwrap().clone(),
+            )),
+            Some(r.period.clone()),
+            review.reviewed_at,
+            "县控辍办",
+            None,
+        ),
+        &review,
+    )
+    .unwrap();
+    let (_, got) = read_payload::<Review>(&down, REVIEW_KIND).unwrap();
+    assert_eq!(outbox.receive_review(school, got.clone()), Ok(true));
+    assert_eq!(
+        outbox.receive_review(school, got.clone()),
+        Ok(false),
+        "the same review twice"
+    );
+    assert_eq!(
+        outbox.review(&r.period).unwrap().entries.len(),
+        r.entries().count()
+    );
+    let mut wrong = got.clone();
+    wrong.report_sha256 = "0".repeat(64);
+    assert!(outbox
+        .receive_review(school, wrong)
+        .unwrap_err()
+        .contains("不一致"));
+    assert!(outbox
+        .receive_review(Uuid::nil(), got)
+        .unwrap_err()
+        .contains("不是本校"));
+}
