@@ -34,6 +34,8 @@ pub enum Route {
     Print(crate::pages::print::PrintLedger),
     CrossCheck,
     Indicators,
+    /// 月报: school monthly reports up, reviews down.
+    Reports,
 }
 
 impl Route {
@@ -67,6 +69,7 @@ impl Route {
             ["settings"] => Route::Settings,
             ["crosscheck"] => Route::CrossCheck,
             ["indicators"] => Route::Indicators,
+            ["reports"] => Route::Reports,
             _ => Route::Home,
         }
     }
@@ -89,6 +92,7 @@ impl Route {
             Route::Print(l) => format!("#/print/{}", l.key()),
             Route::CrossCheck => "#/crosscheck".into(),
             Route::Indicators => "#/indicators".into(),
+            Route::Reports => "#/reports".into(),
         }
     }
 }
@@ -196,6 +200,9 @@ pub struct AppState {
     pub mappings: StoredValue<store::Mappings>,
     /// Each school's monthly figures, for the indicators over time.
     pub history: StoredValue<baoxue_core::indicators::history::History>,
+    /// Monthly reports received and reviewed (county), sent and reviewed (school).
+    pub inbox: StoredValue<baoxue_core::exchange::report::Inbox>,
+    pub outbox: StoredValue<baoxue_core::exchange::report::Outbox>,
     db: StoredValue<Option<Db>, LocalStorage>,
 }
 
@@ -289,6 +296,8 @@ impl AppState {
         self.ledger
             .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
         let cw = loaded.casework;
+        self.inbox.set_value(cw.inbox);
+        self.outbox.set_value(cw.outbox);
         self.history
             .set_value(baoxue_core::indicators::history::History::new(cw.history));
         self.casebook.set_value(
@@ -353,6 +362,8 @@ pub fn App() -> impl IntoView {
         crosscheck_rev: RwSignal::new(0),
         mappings: StoredValue::new(Default::default()),
         history: StoredValue::new(Default::default()),
+        inbox: StoredValue::new(Default::default()),
+        outbox: StoredValue::new(Default::default()),
         db: StoredValue::new_local(None),
     };
     provide_context(state);
@@ -410,6 +421,7 @@ pub fn App() -> impl IntoView {
                     Route::Child(id) => view! { <pages::child::ChildPage id=id/> }.into_any(),
                     Route::Schools => view! { <pages::schools::SchoolsPage/> }.into_any(),
                     Route::Settings => view! { <pages::settings::SettingsPage/> }.into_any(),
+                    Route::Reports => view! { <pages::reports::ReportsPage/> }.into_any(),
                     Route::Register => view! { <pages::register::RegisterPage/> }.into_any(),
                     Route::Suspects => view! { <pages::suspects::SuspectsPage/> }.into_any(),
                     Route::Suspect(id) => view! { <pages::suspect::SuspectPage id=id/> }.into_any(),
@@ -501,6 +513,7 @@ fn Header() -> impl IntoView {
                     {link(Route::Suspects, |t| t.nav_suspects)}
                     {link(Route::Cases, |t| t.nav_cases)}
                     {link(Route::CrossCheck, |t| t.nav_crosscheck)}
+                    {link(Route::Reports, |t| t.nav_reports)}
                     {link(Route::Schools, |t| t.nav_schools)}
                     {link(Route::Settings, |t| t.nav_settings)}
                 </nav>

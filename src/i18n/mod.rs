@@ -358,6 +358,8 @@ texts! {
     ind_end: ("月末实有", "Actual at month end"),
     ind_difference: ("差额", "Difference"),
     ind_charts: ("图表", "Charts"),
+    nav_reports: ("月报", "Reports"),
+    demo_load_school: ("载入演示学校（练习学校月报）", "Load a demo school (to practise the monthly report)"),
     ind_chart_unit: ("范围", "For"),
     ind_save_svg: ("保存SVG", "Save SVG"),
     ind_save_png: ("保存PNG图片", "Save PNG"),

@@ -3,8 +3,8 @@
 //! is used.
 
 use baoxue_core::exchange::{
-    decrypt, encrypt, is_encrypted, read_payload, write_bundle, Backup, BundleError, Envelope,
-    UnitRef, BACKUP_KIND,
+    bundle_text, encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef,
+    BACKUP_KIND,
 };
 use baoxue_core::model::{AuditAction, AuditEntry};
 use leptos::prelude::*;
@@ -32,16 +32,7 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
 
 /// Decrypts if needed and reads a backup bundle.
 fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Backup, BundleError> {
-    let plain = if is_encrypted(bytes) {
-        if passphrase.is_empty() {
-            return Err(BundleError::NeedsPassphrase);
-        }
-        decrypt(bytes, passphrase)?
-    } else {
-        bytes.to_vec()
-    };
-    let text = String::from_utf8(plain)
-        .map_err(|e| BundleError::Payload(format!("不是UTF-8文本：{e}")))?;
+    let text = bundle_text(bytes, Some(passphrase))?;
     Ok(read_payload::<Backup>(&text, BACKUP_KIND)?.1)
 }
 

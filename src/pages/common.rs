@@ -47,20 +47,33 @@ where
     state.commit(set).await
 }
 
-/// Reads the first chosen file of an `<input type=file>`; `none_chosen` says what to choose.
-pub async fn read_file(input_id: &str, none_chosen: &str) -> Result<(String, Vec<u8>), String> {
+/// Reads every chosen file of an `<input type=file multiple>`, with their names.
+pub async fn read_files(input_id: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     use wasm_bindgen::JsCast;
     let input: web_sys::HtmlInputElement = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(input_id))
         .and_then(|e| e.dyn_into().ok())
         .ok_or("找不到文件选择框")?;
-    let file = input
-        .files()
-        .and_then(|f| f.get(0))
-        .ok_or_else(|| none_chosen.to_string())?;
-    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("无法读取文件：{e:?}"))?;
-    Ok((file.name(), js_sys::Uint8Array::new(&buf).to_vec()))
+    let mut out = Vec::new();
+    let Some(list) = input.files() else {
+        return Ok(out);
+    };
+    for i in 0..list.length() {
+        let Some(file) = list.get(i) else { continue };
+        let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|e| format!("无法读取文件“{}”：{e:?}", file.name()))?;
+        out.push((file.name(), js_sys::Uint8Array::new(&buf).to_vec()));
+    }
+    Ok(out)
+}
+
+/// Reads the first chosen file of an `<input type=file>`; `none_chosen` says what to choose.
+pub async fn read_file(input_id: &str, none_chosen: &str) -> Result<(String, Vec<u8>), String> {
+    read_files(input_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| none_chosen.to_string())
 }

@@ -23,7 +23,7 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 /// Generates and stores a demo county of `children`, replacing what is stored.
-pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
+pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Result<(), String> {
     let t = text(state.lang.get_untracked());
     let db = state.db().ok_or_else(|| t.error.to_string())?;
     let table = crate::divisions::table().await?;
@@ -47,12 +47,22 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
         total: children,
     }));
     TimeoutFuture::new(0).await;
-    let installation = gen.installation.clone();
+    let mut installation = gen.installation.clone();
     let mut settings = baoxue_core::casework::CaseworkSettings::for_unit(installation.short_name());
     settings.calendar = baoxue_core::demo::demo_calendar(today());
     let mut casework = gen.casework(&mut all, &settings);
     casework.history = baoxue_core::demo::history::history(&gen.schools, &all, today(), seed);
-    let ledger = Ledger::new(gen.schools.clone(), &installation.townships, all);
+    let mut schools = gen.schools.clone();
+    if as_school {
+        // The same county seen from one of its schools: its reports fit the county's demo.
+        let school = baoxue_core::demo::demo_school(&schools, &all, &casework)
+            .ok_or_else(|| t.error.to_string())?;
+        let (inst, one, mine, cw) =
+            baoxue_core::demo::school_slice(&installation, &schools, all, casework, school)
+                .ok_or_else(|| t.error.to_string())?;
+        (installation, schools, all, casework) = (inst, vec![one], mine, cw);
+    }
+    let ledger = Ledger::new(schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");
     let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
     let audit = AuditEntry {
@@ -61,9 +71,9 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
         action: AuditAction::Import,
         subject: "installation".into(),
         summary: format!(
-            "载入演示县：{}，{}所学校，{}名儿童",
+            "载入演示数据：{}，{}所学校，{}名儿童",
             installation.unit_name(),
-            gen.schools.len(),
+            schools.len(),
             ledger.len()
         ),
         changes: Vec::new(),
@@ -71,7 +81,7 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
     let result = store::replace_all(
         &db,
         &installation,
-        &gen.schools,
+        &schools,
         &chunks,
         &casework,
         &settings,
@@ -97,6 +107,8 @@ pub async fn load_demo(state: AppState, children: usize) -> Result<(), String> {
             casework.plans,
             casework.absences,
         ));
+    state.inbox.set_value(Default::default());
+    state.outbox.set_value(Default::default());
     state.installation.set(Some(installation));
     state.ledger_rev.update(|r| *r += 1);
     Ok(())
@@ -109,14 +121,19 @@ pub fn DemoPanel() -> impl IntoView {
     let t = move || text(state.lang.get());
     let size = RwSignal::new(DEFAULT_CHILDREN);
     let busy = RwSignal::new(false);
-    let run = move |_| {
+    let run = move |as_school: bool| {
         let has_data = state.installation.with_untracked(Option::is_some);
         if has_data && !confirm(text(state.lang.get_untracked()).reset_confirm) {
             return;
         }
         busy.set(true);
         spawn_local(async move {
-            match load_demo(state, size.get_untracked()).await {
+            let n = if as_school {
+                DEFAULT_CHILDREN
+            } else {
+                size.get_untracked()
+            };
+            match load_demo(state, n, as_school).await {
                 Ok(()) => {
                     state.info(text(state.lang.get_untracked()).demo_loaded);
                     state.navigate(Route::Home);
@@ -142,8 +159,11 @@ pub fn DemoPanel() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </label>
-                <button id="load-demo" class="primary" disabled=busy on:click=run>
+                <button id="load-demo" class="primary" disabled=busy on:click=move |_| run(false)>
                     {move || t().demo_load}
+                </button>
+                <button id="load-demo-school" class="secondary" disabled=busy on:click=move |_| run(true)>
+                    {move || t().demo_load_school}
                 </button>
             </div>
         </section>

@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod notice;
 pub mod print;
 pub mod register;
+pub mod reports;
 pub mod schools;
 pub mod settings;
 pub mod setup;

@@ -14,6 +14,7 @@ use baoxue_core::casework::{
 };
 use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
 use baoxue_core::demo::DemoCasework;
+use baoxue_core::exchange::report::{Inbox, Outbox, ReceivedReport, Review, SentReport};
 use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
@@ -263,6 +264,13 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
             "transfer" => casework.transfers.push(from_json(value, "转学记录")?),
             "plan" => casework.plans.push(from_json(value, "送教上门计划")?),
             "crosscheck" => casework.decisions.push(from_json(value, "比对处理记录")?),
+            "report-in" => casework.inbox.reports.push(from_json(value, "收到的月报")?),
+            "review" => casework.inbox.reviews.push(from_json(value, "月报审核")?),
+            "report-out" => casework.outbox.sent.push(from_json(value, "报送的月报")?),
+            "review-in" => casework
+                .outbox
+                .reviews
+                .push(from_json(value, "收到的审核结果")?),
             _ => {}
         }
     }
@@ -336,6 +344,69 @@ fn casework_values(
         out.push((plan_key(p), json_value(p)?));
     }
     Ok(out)
+}
+
+/// Keys of the exchange records in the casework store.
+pub fn received_key(r: &ReceivedReport) -> String {
+    format!(
+        "report-in/{}/{}/{:04}",
+        r.report.school.id, r.report.period, r.report.version
+    )
+}
+pub fn review_key(r: &Review) -> String {
+    format!("review/{}/{}", r.school.id, r.period)
+}
+pub fn sent_key(s: &SentReport) -> String {
+    format!("report-out/{}/{:04}", s.period, s.version)
+}
+pub fn review_in_key(r: &Review) -> String {
+    format!(
+        "review-in/{}/{}",
+        r.period,
+        r.reviewed_at.format("%Y%m%dT%H%M%S")
+    )
+}
+
+fn exchange_values(inbox: &Inbox, outbox: &Outbox) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    let mut out = Vec::new();
+    for r in &inbox.reports {
+        out.push((received_key(r).into(), json_value(r)?));
+    }
+    for r in &inbox.reviews {
+        out.push((review_key(r).into(), json_value(r)?));
+    }
+    for s in &outbox.sent {
+        out.push((sent_key(s).into(), json_value(s)?));
+    }
+    for r in &outbox.reviews {
+        out.push((review_in_key(r).into(), json_value(r)?));
+    }
+    Ok(out)
+}
+
+/// Writes exchange records (reports received or sent, reviews) with their audit entries, in
+/// one transaction: an import of forty reports lands whole or not at all.
+pub async fn save_exchange(
+    db: &Db,
+    records: Vec<(String, JsValue)>,
+    audit: &[AuditEntry],
+) -> Result<(), StoreError> {
+    write(db, &[CASEWORK, AUDIT], |tx| async move {
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        for (k, v) in &records {
+            step!(tx, put(&store, v, Some(&JsValue::from(k.as_str()))).await);
+        }
+        for entry in audit {
+            step!(tx, put_audit(&tx, entry).await);
+        }
+        Ok(tx)
+    })
+    .await
+}
+
+/// The JSON value of a record, for `save_exchange`.
+pub fn exchange_value<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
+    json_value(v)
 }
 
 fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
@@ -492,6 +563,8 @@ async fn replace_all_with_trail(
         &casework.plans,
         &casework.decisions,
     )?;
+    let mut records = records;
+    records.extend(exchange_values(&casework.inbox, &casework.outbox)?);
     let absences = absence_values(&casework.absences)?;
     write(db, &ALL, |tx| async move {
         for name in ALL {
@@ -560,6 +633,8 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
         history: cw.history,
         crosscheck_decisions: cw.decisions,
         crosscheck_mappings: loaded.mappings,
+        inbox: cw.inbox,
+        outbox: cw.outbox,
     }))
 }
 
@@ -580,6 +655,8 @@ pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), Stor
         absences: b.absences.clone(),
         decisions: b.crosscheck_decisions.clone(),
         history: b.history.clone(),
+        inbox: b.inbox.clone(),
+        outbox: b.outbox.clone(),
     };
     let mut trail = b.audit.clone();
     trail.push(audit.clone());

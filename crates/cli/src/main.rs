@@ -184,14 +184,9 @@ fn open_bundle(args: &[String]) -> Result<(exchange::Envelope, String), String> 
         .filter(|a| !a.starts_with("--"))
         .ok_or_else(|| USAGE.to_string())?;
     let bytes = std::fs::read(path).map_err(|e| format!("{path}：{e}"))?;
-    let plain = if exchange::is_encrypted(&bytes) {
-        let pass = std::env::var("BAOXUE_PASSPHRASE")
-            .map_err(|_| format!("{path}：{}", exchange::BundleError::NeedsPassphrase))?;
-        exchange::decrypt(&bytes, &pass).map_err(|e| format!("{path}：{e}"))?
-    } else {
-        bytes
-    };
-    let text = String::from_utf8(plain).map_err(|e| format!("{path}：不是UTF-8文本（{e}）"))?;
+    let pass = std::env::var("BAOXUE_PASSPHRASE").ok();
+    let text =
+        exchange::bundle_text(&bytes, pass.as_deref()).map_err(|e| format!("{path}：{e}"))?;
     let (env, _) = exchange::read_bundle(&text).map_err(|e| format!("{path}：{e}"))?;
     Ok((env, text))
 }

@@ -90,6 +90,8 @@ fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
         crosscheck_decisions: vec![],
         history: vec![],
         crosscheck_mappings: Default::default(),
+        inbox: Default::default(),
+        outbox: Default::default(),
     };
     let env = Envelope {
         format: String::new(),

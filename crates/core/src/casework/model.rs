@@ -458,6 +458,8 @@ pub struct CaseworkSettings {
     pub targets: crate::indicators::Targets,
     /// Which decreases the province counts as dropouts.
     pub dropout_definition: crate::indicators::DropoutDefinition,
+    /// Day of the following month by which a school's monthly report is due.
+    pub report_deadline_day: u32,
 }
 
 impl Default for CaseworkSettings {
@@ -474,6 +476,7 @@ impl Default for CaseworkSettings {
             calendar: Default::default(),
             targets: Default::default(),
             dropout_definition: Default::default(),
+            report_deadline_day: 5,
         }
     }
 }

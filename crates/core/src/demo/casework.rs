@@ -25,6 +25,9 @@ pub struct DemoCasework {
     pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
     /// Each school's monthly figures (kept for the indicators).
     pub history: Vec<crate::indicators::history::SchoolMonth>,
+    /// Reports received and reviews made (county), reports sent and reviews got (school).
+    pub inbox: crate::exchange::report::Inbox,
+    pub outbox: crate::exchange::report::Outbox,
 }
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];

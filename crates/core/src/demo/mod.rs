@@ -630,3 +630,97 @@ impl<'a> ChildGen<'a> {
 
 #[cfg(test)]
 mod tests;
+
+/// The demo school: the ordinary school of the demo county with the most suspects, so that
+/// its monthly report has names on it.
+pub fn demo_school(
+    schools: &[School],
+    children: &[Child],
+    casework: &DemoCasework,
+) -> Option<Uuid> {
+    let school_of: std::collections::HashMap<Uuid, Uuid> = children
+        .iter()
+        .filter_map(|c| c.school_id.map(|s| (c.id, s)))
+        .collect();
+    let mut count: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for s in &casework.suspects {
+        if let Some(school) = school_of.get(&s.child_id) {
+            *count.entry(*school).or_default() += 1;
+        }
+    }
+    schools
+        .iter()
+        .filter(|s| s.kind != crate::model::SchoolKind::Special)
+        .max_by_key(|s| {
+            (
+                count.get(&s.id).copied().unwrap_or(0),
+                std::cmp::Reverse(s.id),
+            )
+        })
+        .map(|s| s.id)
+}
+
+/// The demo county as one of its schools sees it: a school installation with the school's
+/// children, their casework and the school's monthly figures.
+pub fn school_slice(
+    county: &Installation,
+    schools: &[School],
+    children: Vec<Child>,
+    casework: DemoCasework,
+    school_id: Uuid,
+) -> Option<(Installation, School, Vec<Child>, DemoCasework)> {
+    let school = schools.iter().find(|s| s.id == school_id)?.clone();
+    let township = county
+        .townships
+        .iter()
+        .find(|t| t.code == school.township_code)?
+        .clone();
+    let mut installation = county.clone();
+    installation.level = crate::model::Level::School;
+    installation.divisions.push(township);
+    installation.school_id = Some(school_id);
+    let children: Vec<Child> = children
+        .into_iter()
+        .filter(|c| c.school_id == Some(school_id))
+        .collect();
+    let ours: std::collections::HashSet<Uuid> = children.iter().map(|c| c.id).collect();
+    let DemoCasework {
+        suspects,
+        cases,
+        transfers,
+        plans,
+        absences,
+        decisions,
+        history,
+        ..
+    } = casework;
+    let casework = DemoCasework {
+        suspects: suspects
+            .into_iter()
+            .filter(|s| ours.contains(&s.child_id))
+            .collect(),
+        cases: cases
+            .into_iter()
+            .filter(|c| ours.contains(&c.child_id))
+            .collect(),
+        transfers: transfers
+            .into_iter()
+            .filter(|t| ours.contains(&t.child_id))
+            .collect(),
+        plans: plans
+            .into_iter()
+            .filter(|p| ours.contains(&p.child_id))
+            .collect(),
+        absences: absences
+            .into_iter()
+            .filter(|a| ours.contains(&a.child_id))
+            .collect(),
+        decisions,
+        history: history
+            .into_iter()
+            .filter(|m| m.school_id == school_id)
+            .collect(),
+        ..Default::default()
+    };
+    Some((installation, school, children, casework))
+}

@@ -34,6 +34,12 @@ pub struct Backup {
     /// Each school's monthly figures, for the indicators' history.
     #[serde(default)]
     pub history: Vec<crate::indicators::history::SchoolMonth>,
+    /// Monthly reports received (every version) and the reviews made of them.
+    #[serde(default)]
+    pub inbox: super::report::Inbox,
+    /// Monthly reports sent and the reviews that came back.
+    #[serde(default)]
+    pub outbox: super::report::Outbox,
 }
 
 impl Backup {

@@ -235,6 +235,20 @@ pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
     Ok((envelope, raw.payload.get()))
 }
 
+/// The text of a bundle file: decrypted first when it is encrypted (which needs the
+/// passphrase), and checked to be UTF-8.
+pub fn bundle_text(bytes: &[u8], passphrase: Option<&str>) -> Result<String, BundleError> {
+    let plain = if is_encrypted(bytes) {
+        match passphrase.filter(|p| !p.is_empty()) {
+            Some(p) => decrypt(bytes, p)?,
+            None => return Err(BundleError::NeedsPassphrase),
+        }
+    } else {
+        bytes.to_vec()
+    };
+    String::from_utf8(plain).map_err(|e| BundleError::Payload(format!("不是UTF-8文本：{e}")))
+}
+
 /// Reads a bundle of one kind and parses its payload.
 pub fn read_payload<P: for<'de> Deserialize<'de>>(
     text: &str,

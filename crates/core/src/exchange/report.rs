@@ -127,16 +127,14 @@ fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntr
 }
 
 impl MonthlyReport {
-    /// The report of a school for the month starting on `month`, from its ledgers.
+    /// The report of a school for the month starting on `month`, from its ledgers: version 1
+    /// with nobody named yet (the caller fills in the version and the signatures).
     pub fn build(
         ledger: &Ledger,
         casebook: &Casebook,
         history: &History,
         school_id: Uuid,
         month: NaiveDate,
-        version: u32,
-        filled_by: &str,
-        checked_by: &str,
     ) -> Option<MonthlyReport> {
         let school = ledger.school(school_id)?;
         let end = month + chrono::Months::new(1);
@@ -164,9 +162,9 @@ impl MonthlyReport {
                 township_code: school.township_code.clone(),
             },
             period: month_period(month),
-            version,
-            filled_by: filled_by.to_string(),
-            checked_by: checked_by.to_string(),
+            version: 1,
+            filled_by: String::new(),
+            checked_by: String::new(),
             counts: counts
                 .into_iter()
                 .map(|((grade, sex, status), count)| CountRow {

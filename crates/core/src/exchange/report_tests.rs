@@ -49,17 +49,15 @@ fn county(code: &str) -> County {
 
 impl County {
     fn report(&self, school: Uuid, month: NaiveDate, version: u32) -> MonthlyReport {
-        MonthlyReport::build(
-            &self.ledger,
-            &self.book,
-            &self.history,
-            school,
-            month,
-            version,
-            "李老师",
-            "王校长",
-        )
-        .unwrap()
+        {
+            let mut r =
+                MonthlyReport::build(&self.ledger, &self.book, &self.history, school, month)
+                    .unwrap();
+            r.version = version;
+            r.filled_by = "李老师".into();
+            r.checked_by = "王校长".into();
+            r
+        }
     }
 
     /// The school and month with the most listed entries in the last three months.

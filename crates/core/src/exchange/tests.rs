@@ -23,6 +23,8 @@ fn backup() -> Backup {
         audit: vec![],
         crosscheck_decisions: vec![],
         history: c.casework.history,
+        inbox: Default::default(),
+        outbox: Default::default(),
         crosscheck_mappings: [(
             "police".to_string(),
             [(

@@ -1,0 +1,130 @@
+// 月报 between two installations, as two offices with a USB stick between them: a school
+// sends its monthly report, the county imports it (dry run, then apply), sees who has
+// reported, reviews it, and the review goes back down to the school.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
+
+let server;
+before(async () => { server = await serveDist(); });
+after(async () => server && (await server.close()));
+
+const stick = await mkdtemp(join(tmpdir(), 'baoxue-usb-'));
+
+/** Clicks and keeps the download on the "USB stick" under its own name. */
+async function download(p, selector) {
+  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
+  const path = join(stick, dl.suggestedFilename());
+  await dl.saveAs(path);
+  return path;
+}
+
+test('a school\'s monthly report goes up, is imported and reviewed, and the review comes back', async () => {
+  const school = await launch();
+  const county = await launch();
+  const s = school.page;
+  const c = county.page;
+  try {
+    // The school: its month with the most names on the report.
+    await s.goto(server.url);
+    await s.click('#load-demo-school');
+    await s.waitForSelector('#stat-total', { timeout: 120_000 });
+    await s.click('nav >> text=月报');
+    await s.waitForSelector('#monthly-report');
+    const options = await s.$$eval('#report-month option', (o) => o.map((x) => [x.value, x.textContent]));
+    const busiest = options
+      .map(([v, t]) => [v, Number((t.match(/（(\d+)条/) || [0, 0])[1])])
+      .sort((a, b) => b[1] - a[1])[0];
+    assert.ok(busiest[1] > 0, JSON.stringify(options));
+    await s.selectOption('#report-month', busiest[0]);
+    await s.waitForFunction((n) => document.querySelectorAll('#monthly-report .report-list tbody tr').length === n, busiest[1]);
+    const schoolName = (await s.textContent('#monthly-report .doc-title')).replace(/控辍保学月报.*$/, '');
+    // Not without the principal's name and a passphrase.
+    await s.click('#send-report');
+    await s.waitForSelector('.errors >> text=审核人');
+    await s.fill('#report-checked-by', '王校长');
+    await s.fill('#report-passphrase', 'short');
+    await s.click('#send-report');
+    await s.waitForSelector('.errors >> text=至少8位');
+    await s.fill('#report-passphrase', '泸溪控辍2026');
+    const report = await download(s, '#send-report');
+    assert.match(report, /月报_第1版\.baoxue$/);
+    await s.waitForSelector('#report-sent >> text=第1版');
+    assert.equal(await s.textContent('#send-report'), '报送更正版（第2版）');
+    await s.emulateMedia({ media: 'print' });
+    await s.screenshot({ path: SHOTS + 'report-school-print.png', fullPage: true });
+    await s.emulateMedia({ media: 'screen' });
+
+    // The county: dry run, apply, completeness.
+    await c.goto(server.url);
+    await loadDemo(c);
+    await c.click('nav >> text=月报');
+    await c.setInputFiles('#report-files', report);
+    await c.fill('#import-passphrase', 'wrong passphrase');
+    await c.click('#preview-import');
+    await c.waitForSelector('#import-preview tr.bad >> text=口令不正确');
+    await c.fill('#import-passphrase', '泸溪控辍2026');
+    await c.click('#preview-import');
+    await c.waitForSelector('#import-preview .outcome >> text=新报告');
+    assert.match(await c.textContent('#import-preview tbody tr'), new RegExp(`新增${busiest[1]}`));
+    // Nothing is written by the dry run.
+    await c.selectOption('#county-month', busiest[0]);
+    assert.equal(await c.$$eval('#completeness-table tr.ok', (r) => r.length), 0);
+    await c.click('#apply-import');
+    await c.waitForSelector('.notice >> text=已导入1份月报');
+    const row = `#completeness-table tr:has-text("${schoolName}")`;
+    assert.match(await c.textContent(`${row} .state`), /已报第1版/);
+    assert.match(await c.textContent('#completeness-summary'), /已报1\//);
+    // The same file again changes nothing, and says so.
+    await c.setInputFiles('#report-files', report);
+    await c.click('#preview-import');
+    await c.waitForSelector('#import-preview .outcome >> text=已导入过，没有变化');
+    await c.click('#apply-import');
+    await c.waitForSelector('.notice >> text=没有需要导入的新内容');
+
+    // Review: one entry asked again, with a comment; the result to a file.
+    await c.click(`${row} .open-review`);
+    await c.waitForSelector('#review-table tbody tr');
+    await c.selectOption('#review-table tbody tr:first-child select.verdict', 'ask-again');
+    await c.fill('#review-passphrase-out', '泸溪控辍2026');
+    await c.click('#export-review');
+    await c.waitForSelector('#review-panel .errors >> text=须写明意见');
+    await c.fill('#review-table tbody tr:first-child .verdict-note', '请补充家访记录和证明材料');
+    await c.fill('#review-comment-input', '其余核实无误');
+    const review = await download(c, '#export-review');
+    await c.waitForSelector(`${row} .state >> text=已审核`);
+    await c.screenshot({ path: SHOTS + 'report-county.png', fullPage: true });
+    await c.reload();
+    await c.click('nav >> text=月报');
+    await c.selectOption('#county-month', busiest[0]);
+    assert.match(await c.textContent(`${row} .state`), /已报第1版.*已审核/);
+
+    // Back at the school: the verdicts beside its entries, kept after a reload.
+    await s.setInputFiles('#review-file', review);
+    await s.fill('#review-passphrase', '泸溪控辍2026');
+    await s.click('#import-review');
+    await s.waitForSelector('.notice >> text=已导入县级审核结果');
+    await s.reload();
+    await s.click('nav >> text=月报');
+    await s.selectOption('#report-month', busiest[0]);
+    await s.waitForSelector('#monthly-report td.verdict');
+    const verdicts = await s.$$eval('#monthly-report td.verdict', (v) => v.map((x) => x.textContent));
+    assert.equal(verdicts[0], '请再核实：请补充家访记录和证明材料');
+    assert.ok(verdicts.slice(1).every((v) => v === '核实无误'), String(verdicts));
+    assert.match(await s.textContent('#review-comment'), /其余核实无误/);
+    // Taking the same review again changes nothing.
+    await s.setInputFiles('#review-file', review);
+    await s.fill('#review-passphrase', '泸溪控辍2026');
+    await s.click('#import-review');
+    await s.waitForSelector('.notice >> text=已导入过');
+    await s.screenshot({ path: SHOTS + 'report-school.png', fullPage: true });
+    assert.deepEqual(school.errors, []);
+    assert.deepEqual(county.errors, []);
+  } finally {
+    await school.close();
+    await county.close();
+  }
+});
