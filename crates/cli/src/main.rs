@@ -1,6 +1,8 @@
 //! `baoxue`: the command line over the BaoXue core, for IT staff.
 
 use std::io::Write;
+
+use chrono::{Datelike, Timelike};
 use std::process::ExitCode;
 
 use baoxue_core::crosscheck::Department;
@@ -20,12 +22,26 @@ const USAGE: &str = "用法 / usage:
       --planted 写出其中“有户籍、不在任何学校”的身份证号，--ledger-csv 写出学籍台账CSV /
       a department roster of the demo county (CSV in GB18030), the IDs of the planted
       out-of-school children, and the ledger as CSV
+  baoxue reports [demo options] [--month YYYY-MM] --out-dir DIR
+      演示县每所学校的月报数据包（设置 BAOXUE_PASSPHRASE 时加密），用于练习与基准测试 /
+      one monthly report bundle per school of the demo county (encrypted when
+      BAOXUE_PASSPHRASE is set), for training and the benchmark
   baoxue check-id NUMBER...
       校验身份证号 / check ID numbers (GB 11643)
-  baoxue verify FILE       检查数据包格式与校验和 / check a bundle's format and hash
+  baoxue verify FILE...    检查数据包格式与校验和，多个文件时检查报送链条（同一发送方、种类与接收方
+                           的前后文件以 previous_sha256 相连） / check format and hash of each
+                           bundle, and the chain of reports between the files given
   baoxue inspect FILE      数据包摘要 / summary of a bundle
   baoxue decrypt FILE --out FILE
                            解密为JSON / decrypt to JSON
+  baoxue merge FILE... --key KEYFILE [--expected N] --out FILE
+                           把各校月报（每校取最高版本）汇总为报市州的县级汇总数据包：只有人数与
+                           指标，辍学学生以化名列出；化名密钥 KEYFILE 不存在时新建，只有持有者
+                           能还原 / merge school monthly reports into the county's roll-up
+                           (no names; dropouts under pseudonyms only the key's holder resolves)
+  baoxue to-csv FILE --out FILE
+                           月报名单、汇总表或备份中的儿童台账转为CSV（UTF-8 BOM，公式已防护）/
+                           a report's lists, a roll-up or a backup's children as CSV
   加密的数据包从环境变量 BAOXUE_PASSPHRASE 读取口令 / encrypted bundles take the passphrase
   from the BAOXUE_PASSPHRASE environment variable";
 
@@ -34,13 +50,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("roster") => roster(&args[1..]),
+        Some("reports") => school_reports(&args[1..]),
         Some("check-id") => check_id(&args[1..]),
-        Some("verify") => open_bundle(&args[1..]).map(|(env, _)| {
-            println!(
-                "有效：{} 数据包，格式版本{}，SHA-256 {}",
-                env.kind, env.format_version, env.content_sha256
-            );
-        }),
+        Some("verify") => verify(&args[1..]),
+        Some("merge") => merge(&args[1..]),
+        Some("to-csv") => to_csv(&args[1..]),
         Some("inspect") => inspect(&args[1..]),
         Some("decrypt") => decrypt_to(&args[1..]),
         _ => Err(USAGE.to_string()),
@@ -223,4 +237,286 @@ fn decrypt_to(args: &[String]) -> Result<(), String> {
     std::fs::write(out, text).map_err(|e| format!("{out}：{e}"))?;
     eprintln!("已解密并校验 → {out}");
     Ok(())
+}
+
+/// The files named before the first flag.
+fn files(args: &[String]) -> Vec<&str> {
+    args.iter()
+        .map(String::as_str)
+        .take_while(|a| !a.starts_with("--"))
+        .collect()
+}
+
+fn verify(args: &[String]) -> Result<(), String> {
+    let paths = files(args);
+    if paths.is_empty() {
+        return Err(USAGE.to_string());
+    }
+    let mut envelopes = Vec::new();
+    let mut bad = 0;
+    for path in paths {
+        match open_bundle(&[path.to_string()]) {
+            Ok((env, _)) => {
+                println!(
+                    "有效：{path}：{} 数据包（{} → {}），格式版本{}，SHA-256 {}",
+                    env.kind,
+                    env.from_unit.name,
+                    env.to_unit.as_ref().map_or("—", |u| u.name.as_str()),
+                    env.format_version,
+                    env.content_sha256
+                );
+                envelopes.push((path, env));
+            }
+            Err(e) => {
+                bad += 1;
+                eprintln!("无效：{e}");
+            }
+        }
+    }
+    let (paths, envs): (Vec<&str>, Vec<exchange::Envelope>) = envelopes.into_iter().unzip();
+    for (i, before) in exchange::chain_breaks(&envs) {
+        bad += 1;
+        eprintln!(
+            "链条断开：{} 的上一份应为 {}（{}），实际记录为 {}",
+            paths[i],
+            paths[before],
+            envs[before].content_sha256,
+            envs[i].previous_sha256.as_deref().unwrap_or("无")
+        );
+    }
+    if bad > 0 {
+        return Err(format!("{bad}个问题"));
+    }
+    Ok(())
+}
+
+fn merge(args: &[String]) -> Result<(), String> {
+    use exchange::report::{MonthlyReport, MONTHLY_KIND};
+    use exchange::rollup::{PseudonymKey, PseudonymousDropout, RollUp, ROLLUP_KIND};
+    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
+    let key_path = flag(args, "--key").ok_or_else(|| USAGE.to_string())?;
+    let paths = files(args);
+    if paths.is_empty() {
+        return Err(USAGE.to_string());
+    }
+    let key = match std::fs::read_to_string(key_path) {
+        Ok(k) => PseudonymKey(k.trim().to_string()),
+        Err(_) => {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).map_err(|e| format!("无法生成密钥：{e}"))?;
+            let k = PseudonymKey::from_bytes(bytes);
+            std::fs::write(key_path, &k.0).map_err(|e| format!("{key_path}：{e}"))?;
+            eprintln!("已新建化名密钥 {key_path}：请妥善保管，只有持有者能还原化名");
+            k
+        }
+    };
+    // The highest version of each school's report.
+    let mut latest: std::collections::BTreeMap<uuid::Uuid, (exchange::Envelope, MonthlyReport)> =
+        std::collections::BTreeMap::new();
+    for path in &paths {
+        let (_, text) = open_bundle(&[path.to_string()])?;
+        let (env, r) = exchange::read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
+            .map_err(|e| format!("{path}：{e}"))?;
+        if let Ok(p) = r.problems() {
+            for p in p {
+                eprintln!("{path}：{}：{}", p.place, p.reason);
+            }
+        }
+        if latest
+            .get(&r.school.id)
+            .is_none_or(|(_, held)| held.version < r.version)
+        {
+            latest.insert(r.school.id, (env, r));
+        }
+    }
+    let Some((first, _)) = latest.values().next() else {
+        return Err(USAGE.to_string());
+    };
+    let county = first.to_unit.clone().ok_or("月报没有写明报送单位")?;
+    let period = first.period.clone().unwrap_or_default();
+    for (env, r) in latest.values() {
+        if env.to_unit.as_ref() != Some(&county) || r.period != period {
+            return Err(format!(
+                "{}的月报是{}报给{}的，与第一份（{}报给{}）不同，不能汇总在一起",
+                r.school.name,
+                r.period,
+                env.to_unit.as_ref().map_or("—", |u| u.name.as_str()),
+                period,
+                county.name
+            ));
+        }
+    }
+    let mut reports: Vec<&MonthlyReport> = latest.values().map(|(_, r)| r).collect();
+    reports.sort_by(|a, b| {
+        a.school
+            .code
+            .cmp(&b.school.code)
+            .then(a.school.name.cmp(&b.school.name))
+    });
+    // This month's confirmed dropouts, under pseudonyms.
+    let dropouts: Vec<PseudonymousDropout> = reports
+        .iter()
+        .flat_map(|r| {
+            r.confirmed_dropouts.iter().map(|e| PseudonymousDropout {
+                pseudonym: key.pseudonym(&county.code, e.child_id),
+                sex: e.sex,
+                birth_year: chrono::Datelike::year(&e.birth_date),
+                grade: e.grade,
+                township_code: r.school.township_code.clone(),
+            })
+        })
+        .collect();
+    let expected = flag(args, "--expected")
+        .map(|n| {
+            n.parse::<u32>()
+                .map_err(|_| format!("--expected 应为整数：{n}"))
+        })
+        .transpose()?
+        .unwrap_or(reports.len() as u32);
+    let rollup = RollUp::of_county(
+        county.clone(),
+        &period,
+        &reports,
+        expected,
+        Default::default(),
+        dropouts,
+    );
+    let prefecture = exchange::UnitRef {
+        level: "prefecture".into(),
+        code: county.code.chars().take(4).collect(),
+        name: String::new(),
+    };
+    let env = exchange::Envelope::new(
+        ROLLUP_KIND,
+        county,
+        Some(prefecture),
+        Some(period.clone()),
+        now(),
+        "baoxue merge",
+        None,
+    );
+    let text = exchange::write_bundle(env, &rollup).map_err(|e| e.to_string())?;
+    write_file(out, text.as_bytes())?;
+    eprintln!(
+        "已汇总{}所学校{}月报：学生{}人，疑似辍学{}人，辍学{}人 → {out}",
+        reports.len(),
+        period,
+        rollup.totals.children,
+        rollup.totals.suspected,
+        rollup.totals.dropouts
+    );
+    Ok(())
+}
+
+fn to_csv(args: &[String]) -> Result<(), String> {
+    use baoxue_core::export::{children_table, monthly_report_table, rollup_table, to_csv};
+    let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
+    let (env, text) = open_bundle(args)?;
+    let fail = |e: exchange::BundleError| e.to_string();
+    let table = match env.kind.as_str() {
+        exchange::report::MONTHLY_KIND => {
+            let (_, r) = exchange::read_payload(&text, &env.kind).map_err(fail)?;
+            monthly_report_table(&r)
+        }
+        exchange::rollup::ROLLUP_KIND => {
+            let (_, r) = exchange::read_payload(&text, &env.kind).map_err(fail)?;
+            rollup_table(&r)
+        }
+        exchange::BACKUP_KIND => {
+            let (_, b): (_, exchange::Backup) =
+                exchange::read_payload(&text, &env.kind).map_err(fail)?;
+            let ledger =
+                baoxue_core::ledger::Ledger::new(b.schools, &b.installation.townships, b.children);
+            let all: Vec<u32> = (0..ledger.len() as u32).collect();
+            children_table(
+                &ledger,
+                &all,
+                &format!("{}适龄儿童台账", b.installation.short_name()),
+            )
+        }
+        other => return Err(format!("“{other}”数据包没有表格可导出")),
+    };
+    write_file(out, &to_csv(&table))?;
+    eprintln!("{}：{}行 → {out}", table.title, table.rows.len());
+    Ok(())
+}
+
+fn school_reports(args: &[String]) -> Result<(), String> {
+    use baoxue_core::casework::Casebook;
+    use baoxue_core::indicators::history::History;
+    use exchange::report::{month_period, parse_month_period, MonthlyReport, MONTHLY_KIND};
+    let (p, table) = demo_params(args)?;
+    let dir = flag(args, "--out-dir").ok_or_else(|| USAGE.to_string())?;
+    let month = match flag(args, "--month") {
+        Some(m) => parse_month_period(m).ok_or_else(|| format!("--month 应为 YYYY-MM：{m}"))?,
+        None => p.today.with_day(1).unwrap_or(p.today),
+    };
+    let county = generate(&p, &table).map_err(|e| e.to_string())?;
+    let ledger = baoxue_core::ledger::Ledger::new(
+        county.schools.clone(),
+        &county.installation.townships,
+        county.children.clone(),
+    );
+    let cw = county.casework;
+    let book = Casebook::new(
+        Default::default(),
+        cw.suspects,
+        cw.cases,
+        cw.transfers,
+        cw.plans,
+        cw.absences,
+    );
+    let history = History::new(cw.history);
+    let me = exchange::UnitRef::of(&county.installation);
+    let pass = std::env::var("BAOXUE_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty());
+    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}：{e}"))?;
+    let mut n = 0;
+    for school in &county.schools {
+        let Some(mut r) = MonthlyReport::build(&ledger, &book, &history, school.id, month) else {
+            continue;
+        };
+        r.filled_by = "演示填报人".into();
+        r.checked_by = "演示校长".into();
+        let env = exchange::Envelope::new(
+            MONTHLY_KIND,
+            exchange::UnitRef::school(school),
+            Some(me.clone()),
+            Some(month_period(month)),
+            now(),
+            "演示填报人",
+            None,
+        );
+        let text = exchange::write_bundle(env, &r).map_err(|e| e.to_string())?;
+        let (name, bytes) = match &pass {
+            Some(p) => (
+                "baoxue",
+                exchange::encrypt(text.as_bytes(), p).map_err(|e| e.to_string())?,
+            ),
+            None => ("json", text.into_bytes()),
+        };
+        write_file(
+            &format!(
+                "{dir}/{:03}_{}_{}月报.{name}",
+                n + 1,
+                school.name,
+                month_period(month)
+            ),
+            &bytes,
+        )?;
+        n += 1;
+    }
+    eprintln!(
+        "{}：{n}份{}月报 → {dir}",
+        county.installation.unit_name(),
+        month_period(month)
+    );
+    Ok(())
+}
+
+/// Now, to the second (envelopes carry no fractions of a second).
+fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Local::now().naive_local();
+    t.with_nanosecond(0).unwrap_or(t)
 }

@@ -212,3 +212,129 @@ fn roster_writes_a_gbk_police_roster_with_its_planted_children() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn school_reports_verify_merge_into_a_county_rollup_and_convert_to_csv() {
+    let dir = std::env::temp_dir().join("baoxue-cli-reports");
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let out = baoxue(&[
+        "reports",
+        "--children",
+        "1500",
+        "--today",
+        "2026-11-23",
+        "--out-dir",
+        d,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() > 10);
+    let args = |cmd: &str, extra: &[&str]| -> Vec<String> {
+        std::iter::once(cmd.to_string())
+            .chain(files.iter().cloned())
+            .chain(extra.iter().map(|s| s.to_string()))
+            .collect()
+    };
+    let run = |a: Vec<String>| baoxue(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = run(args("verify", &[]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).matches("有效").count(),
+        files.len()
+    );
+
+    let key = dir.join("key.txt");
+    let rollup = dir.join("rollup.json");
+    let out = run(args(
+        "merge",
+        &[
+            "--key",
+            key.to_str().unwrap(),
+            "--expected",
+            "40",
+            "--out",
+            rollup.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(key.exists(), "a pseudonym key was made");
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&rollup).unwrap()).unwrap();
+    assert_eq!(v["envelope"]["kind"], "rollup");
+    assert_eq!(v["payload"]["parts"].as_array().unwrap().len(), files.len());
+    assert_eq!(v["payload"]["totals"]["schools_expected"], 40);
+    let children: u64 = v["payload"]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["children"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        v["payload"]["totals"]["children"].as_u64().unwrap(),
+        children
+    );
+
+    let csv = dir.join("rollup.csv");
+    let out = baoxue(&[
+        "to-csv",
+        rollup.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("\u{FEFF}单位,代码,应报学校"));
+    assert_eq!(
+        text.lines().count(),
+        1 + files.len() + 1,
+        "header, one row per school, the total"
+    );
+
+    // A changed byte, a report cut short: verify names the file and fails.
+    let tampered = dir.join("tampered.json");
+    let good = std::fs::read_to_string(&files[0]).unwrap();
+    std::fs::write(&tampered, good.replacen("演示校长", "别的校长", 1)).unwrap();
+    let out = baoxue(&["verify", tampered.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("校验失败"));
+    // Reports of another period cannot be merged with these.
+    let out = baoxue(&[
+        "merge",
+        &files[0],
+        rollup.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--out",
+        dir.join("x.json").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rollup"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // to-csv on a file that is not a bundle.
+    let out = baoxue(&[
+        "to-csv",
+        key.to_str().unwrap(),
+        "--out",
+        dir.join("y.csv").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+}

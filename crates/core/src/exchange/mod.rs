@@ -7,6 +7,7 @@
 mod backup;
 mod crypto;
 pub mod report;
+pub mod rollup;
 #[cfg(test)]
 mod tests;
 
@@ -247,6 +248,32 @@ pub fn bundle_text(bytes: &[u8], passphrase: Option<&str>) -> Result<String, Bun
         bytes.to_vec()
     };
     String::from_utf8(plain).map_err(|e| BundleError::Payload(format!("不是UTF-8文本：{e}")))
+}
+
+/// Checks the chain of reports among some bundles: within each sender, kind and receiver,
+/// oldest first, each must name the one before it. Returns each break (indexes into `bundles`
+/// of the file and the one it should follow).
+pub fn chain_breaks(bundles: &[Envelope]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..bundles.len()).collect();
+    order.sort_by_key(|&i| bundles[i].created_at);
+    let mut last: std::collections::HashMap<(&str, &str, &str), usize> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for i in order {
+        let e = &bundles[i];
+        let key = (
+            e.from_unit.code.as_str(),
+            e.kind.as_str(),
+            e.to_unit.as_ref().map_or("", |u| u.code.as_str()),
+        );
+        if let Some(&before) = last.get(&key) {
+            if e.previous_sha256.as_deref() != Some(bundles[before].content_sha256.as_str()) {
+                out.push((i, before));
+            }
+        }
+        last.insert(key, i);
+    }
+    out
 }
 
 /// Reads a bundle of one kind and parses its payload.

@@ -469,3 +469,87 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
         .unwrap_err()
         .contains("不是本校"));
 }
+
+#[test]
+fn a_chain_of_reports_is_checked_and_a_missing_link_found() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    let first = env_of(&k.bundle(&r, None));
+    let mut second = first.clone();
+    second.created_at += chrono::Duration::days(30);
+    second.content_sha256 = "b".repeat(64);
+    second.previous_sha256 = Some(first.content_sha256.clone());
+    let mut third = second.clone();
+    third.created_at += chrono::Duration::days(30);
+    third.content_sha256 = "c".repeat(64);
+    third.previous_sha256 = Some(second.content_sha256.clone());
+    assert_eq!(
+        super::super::chain_breaks(&[third.clone(), first.clone(), second.clone()]),
+        vec![]
+    );
+    // The third names a report that is not the second: a break, reported as (third, second).
+    third.previous_sha256 = Some("d".repeat(64));
+    assert_eq!(
+        super::super::chain_breaks(&[first, second, third]),
+        vec![(2, 1)]
+    );
+}
+
+/// Each kind's JSON Schema in docs/ is the one its types make, and describes every member of
+/// a real bundle's payload.
+#[test]
+fn the_json_schemas_of_the_report_kinds_in_docs_are_current() {
+    use super::super::rollup::{Evaluation, RollUp, EVALUATION_KIND, ROLLUP_KIND};
+    use super::super::schema_of;
+    fn check<P: serde::Serialize + schemars::JsonSchema>(kind: &str, sample: &P) {
+        let schema = schema_of::<P>(&format!("BaoXue bundle: {kind}"));
+        let path = format!(
+            "{}/../../docs/bundle-{kind}.schema.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if std::env::var("BAOXUE_WRITE_SCHEMA").is_ok() {
+            std::fs::write(&path, &schema).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == schema,
+            "{path} is stale: run BAOXUE_WRITE_SCHEMA=1 cargo test -p baoxue-core schema"
+        );
+        let v: serde_json::Value = serde_json::from_str(&schema).unwrap();
+        let reference = v["properties"]["payload"]["$ref"].as_str().unwrap();
+        let def = &v["$defs"][reference.trim_start_matches("#/$defs/")];
+        let payload = serde_json::to_value(sample).unwrap();
+        for key in payload.as_object().unwrap().keys() {
+            assert!(
+                def["properties"].get(key).is_some(),
+                "{kind}: payload.{key} missing in the schema"
+            );
+        }
+    }
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let r = k.report(school, month, 1);
+    check(MONTHLY_KIND, &r);
+    let review = Review {
+        school: r.school.clone(),
+        period: r.period.clone(),
+        report_version: 1,
+        report_sha256: String::new(),
+        reviewed_by: "县".into(),
+        reviewed_at: d(2026, 12, 4).and_hms_opt(9, 0, 0).unwrap(),
+        entries: vec![],
+        comment: String::new(),
+    };
+    check(REVIEW_KIND, &review);
+    let rollup = RollUp::of_county(k.me(), &r.period, &[&r], 1, Default::default(), vec![]);
+    check(ROLLUP_KIND, &rollup);
+    let eval = Evaluation::of(
+        k.me(),
+        "2026-2027",
+        d(2027, 7, 1),
+        &[&rollup],
+        &Default::default(),
+    );
+    check(EVALUATION_KIND, &eval);
+}

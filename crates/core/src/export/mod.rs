@@ -4,7 +4,8 @@
 mod tables;
 
 pub use tables::{
-    cases_table, children_table, crosscheck_table, roster_problems_table, suspects_table,
+    cases_table, children_table, crosscheck_table, monthly_report_table, rollup_table,
+    roster_problems_table, suspects_table,
 };
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};

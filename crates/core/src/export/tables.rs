@@ -352,3 +352,95 @@ pub fn roster_problems_table(roster: &crate::crosscheck::Roster, title: &str) ->
             .collect(),
     }
 }
+
+/// A monthly report's lists (学校月报名单), one row per entry; a zero report has none.
+pub fn monthly_report_table(r: &crate::exchange::report::MonthlyReport) -> Table {
+    let columns = vec![
+        ("学校", 20.0),
+        ("月份", 9.0),
+        ("版本", 6.0),
+        ("名单", 14.0),
+        ("姓名", 10.0),
+        ("身份证号", 21.0),
+        ("性别", 6.0),
+        ("出生日期", 12.0),
+        ("年级", 6.0),
+        ("日期", 12.0),
+        ("情况", 40.0),
+    ];
+    let rows = r
+        .entries()
+        .map(|(list, e)| {
+            vec![
+                Cell::from(r.school.name.clone()),
+                r.period.clone().into(),
+                Cell::Number(f64::from(r.version)),
+                list.zh().to_string().into(),
+                e.name.clone().into(),
+                e.id_number.clone().unwrap_or_default().into(),
+                e.sex.zh().to_string().into(),
+                Cell::Date(e.birth_date),
+                e.grade.map_or(Cell::Empty, |g| Cell::Number(f64::from(g))),
+                Cell::Date(e.date),
+                e.detail.clone().into(),
+            ]
+        })
+        .collect();
+    Table {
+        title: format!("{}{}月报名单", r.school.name, r.period),
+        columns,
+        rows,
+    }
+}
+
+/// A roll-up's parts and total (汇总表), one row per school or county.
+pub fn rollup_table(r: &crate::exchange::rollup::RollUp) -> Table {
+    let columns = vec![
+        ("单位", 22.0),
+        ("代码", 14.0),
+        ("应报学校", 9.0),
+        ("已报学校", 9.0),
+        ("零报告", 8.0),
+        ("学生", 9.0),
+        ("在读", 9.0),
+        ("疑似辍学", 9.0),
+        ("辍学", 8.0),
+        ("本月新增疑似", 10.0),
+        ("本月确认辍学", 10.0),
+        ("本月复学", 9.0),
+    ];
+    let row = |f: &crate::exchange::rollup::UnitFigures| {
+        let n = |v: u32| Cell::Number(f64::from(v));
+        vec![
+            f.unit
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default()
+                .into(),
+            f.unit
+                .as_ref()
+                .map(|u| u.code.clone())
+                .unwrap_or_default()
+                .into(),
+            n(f.schools_expected),
+            n(f.schools_reported),
+            n(f.zero_reports),
+            n(f.children),
+            n(f.enrolled),
+            n(f.suspected),
+            n(f.dropouts),
+            n(f.new_suspects),
+            n(f.confirmed_dropouts),
+            n(f.returns),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = r.parts.iter().map(row).collect();
+    let mut total = row(&r.totals);
+    total[0] = format!("合计：{}", r.unit.name).into();
+    rows.push(total);
+    Table {
+        title: format!("{}{}汇总", r.unit.name, r.period),
+        columns,
+        rows,
+    }
+}

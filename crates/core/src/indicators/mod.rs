@@ -231,7 +231,10 @@ impl Cohort {
 }
 
 /// Counts on one day from the children's ledger (or part of it), for the enrolment rates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(default)]
 pub struct Census {
     /// Children of primary age (expected in grades 1–6), still in the unit's care.
     pub primary_age: u32,

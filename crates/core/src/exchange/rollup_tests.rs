@@ -1,0 +1,243 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::super::report::{Inbox, MonthlyReport, MONTHLY_KIND};
+use super::super::{read_payload, write_bundle, Envelope, UnitRef};
+use super::*;
+use crate::casework::Casebook;
+use crate::demo::{generate, DemoParams};
+use crate::divisions::DivisionTable;
+use crate::indicators::history::History;
+use crate::indicators::CensusTable;
+use crate::ledger::Ledger;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn at(day: NaiveDate) -> chrono::NaiveDateTime {
+    day.and_hms_opt(9, 0, 0).unwrap()
+}
+
+/// Through a file and back: what the next level reads is what this one wrote.
+fn carry<P: Serialize + for<'de> Deserialize<'de>>(
+    kind: &str,
+    from: UnitRef,
+    to: UnitRef,
+    period: &str,
+    payload: &P,
+) -> P {
+    let env = Envelope::new(
+        kind,
+        from,
+        Some(to),
+        Some(period.into()),
+        at(d(2026, 12, 6)),
+        "经办人",
+        None,
+    );
+    let text = write_bundle(env, payload).unwrap();
+    read_payload::<P>(&text, kind).unwrap().1
+}
+
+/// One county: three of its schools report to it, and it rolls up for the prefecture.
+fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::Child>) {
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(d(2026, 11, 23));
+    p.children = 2_500;
+    p.county_code = code.into();
+    p.seat = None;
+    let c = generate(&p, &table).unwrap();
+    let ledger = Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        c.children.clone(),
+    );
+    let book = Casebook::new(
+        Default::default(),
+        c.casework.suspects.clone(),
+        c.casework.cases.clone(),
+        c.casework.transfers.clone(),
+        c.casework.plans.clone(),
+        c.casework.absences.clone(),
+    );
+    let history = History::new(c.casework.history.clone());
+    let me = UnitRef::of(&c.installation);
+    let mut inbox = Inbox::default();
+    for school in &c.schools[..3] {
+        let mut r =
+            MonthlyReport::build(&ledger, &book, &history, school.id, d(2026, 11, 1)).unwrap();
+        r.filled_by = "填报人".into();
+        r.checked_by = "校长".into();
+        let env = Envelope::new(
+            MONTHLY_KIND,
+            UnitRef::school(school),
+            Some(me.clone()),
+            Some(r.period.clone()),
+            at(d(2026, 12, 2)),
+            "填报人",
+            None,
+        );
+        let text = write_bundle(env, &r).unwrap();
+        let (env, r) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND).unwrap();
+        let plan = inbox.plan(&env, &r, &me).unwrap();
+        assert!(inbox.apply(
+            &plan,
+            env,
+            r,
+            at(d(2026, 12, 3)),
+            "县控辍办",
+            &BTreeMap::new()
+        ));
+    }
+    let reports: Vec<&MonthlyReport> = c.schools[..3]
+        .iter()
+        .filter_map(|s| inbox.current(s.id, "2026-11").map(|r| &r.report))
+        .collect();
+    assert_eq!(reports.len(), 3);
+    let census = CensusTable::of(&ledger, d(2026, 11, 23)).county;
+    let dropouts = pseudonymous_dropouts(key, code, &ledger);
+    let rollup = RollUp::of_county(
+        me,
+        "2026-11",
+        &reports,
+        c.schools.len() as u32,
+        census,
+        dropouts,
+    );
+    (rollup, c.children)
+}
+
+#[test]
+fn three_schools_to_two_counties_to_the_prefecture_to_the_province_and_the_evaluation_back() {
+    let key_a = PseudonymKey::from_bytes([7; 32]);
+    let key_b = PseudonymKey::from_bytes([9; 32]);
+    let (a, children_a) = county_rollup("433122", &key_a);
+    let (b, _) = county_rollup("433101", &key_b);
+    assert_eq!(a.parts.len(), 3);
+    assert_eq!(a.totals.schools_reported, 3);
+    assert_eq!(
+        a.totals.children,
+        a.parts.iter().map(|p| p.children).sum::<u32>()
+    );
+    assert!(!a.dropouts.is_empty(), "the demo county has dropouts");
+
+    // Nothing that names a child goes up: no name, no ID number in the file.
+    let prefecture = UnitRef {
+        level: "prefecture".into(),
+        code: "4331".into(),
+        name: "湘西土家族苗族自治州".into(),
+    };
+    let text = write_bundle(
+        Envelope::new(
+            ROLLUP_KIND,
+            a.unit.clone(),
+            Some(prefecture.clone()),
+            Some("2026-11".into()),
+            at(d(2026, 12, 6)),
+            "县控辍办",
+            None,
+        ),
+        &a,
+    )
+    .unwrap();
+    for child in children_a.iter().filter(|c| c.status == Status::Dropout) {
+        assert!(
+            !text.contains(&child.name),
+            "{} is not in the roll-up",
+            child.name
+        );
+        if let Some(id) = &child.id_number {
+            assert!(!text.contains(id.as_str()));
+        }
+    }
+    // Only the county resolves its pseudonyms.
+    let first = &a.dropouts[0];
+    let child = key_a
+        .resolve("433122", &first.pseudonym, &children_a)
+        .unwrap();
+    assert_eq!(child.status, Status::Dropout);
+    assert_eq!(child.birth_date.year(), first.birth_year);
+    assert!(key_b
+        .resolve("433122", &first.pseudonym, &children_a)
+        .is_none());
+
+    let a_up = carry(
+        ROLLUP_KIND,
+        a.unit.clone(),
+        prefecture.clone(),
+        "2026-11",
+        &a,
+    );
+    let b_up = carry(
+        ROLLUP_KIND,
+        b.unit.clone(),
+        prefecture.clone(),
+        "2026-11",
+        &b,
+    );
+    let pref = RollUp::of_parts(prefecture.clone(), "2026-11", &[&a_up, &b_up]).unwrap();
+    assert_eq!(pref.parts.len(), 2);
+    assert_eq!(pref.totals.children, a.totals.children + b.totals.children);
+    assert_eq!(
+        pref.totals.schools_expected,
+        a.totals.schools_expected + b.totals.schools_expected
+    );
+    assert_eq!(
+        pref.totals.census.primary_age,
+        a.totals.census.primary_age + b.totals.census.primary_age
+    );
+    assert_eq!(pref.dropouts.len(), a.dropouts.len() + b.dropouts.len());
+    // The same county twice, or another period, is refused.
+    assert!(
+        RollUp::of_parts(prefecture.clone(), "2026-11", &[&a_up, &a_up])
+            .unwrap_err()
+            .contains("重复")
+    );
+    assert!(RollUp::of_parts(prefecture.clone(), "2026-10", &[&a_up]).is_err());
+
+    let province = UnitRef {
+        level: "province".into(),
+        code: "43".into(),
+        name: "湖南省".into(),
+    };
+    let pref_up = carry(
+        ROLLUP_KIND,
+        prefecture.clone(),
+        province.clone(),
+        "2026-11",
+        &pref,
+    );
+    let prov = RollUp::of_parts(province.clone(), "2026-11", &[&pref_up]).unwrap();
+    assert_eq!(prov.totals.children, pref.totals.children);
+
+    // The province evaluates the prefecture and both counties; the result comes back down.
+    let strict = Targets {
+        primary_enrolment: 99.99,
+        ..Default::default()
+    };
+    let eval = Evaluation::of(
+        province.clone(),
+        "2026-2027",
+        d(2027, 7, 1),
+        &[&pref_up],
+        &strict,
+    );
+    assert_eq!(eval.units.len(), 3);
+    let down = carry(EVALUATION_KIND, province, prefecture, "2026-2027", &eval);
+    let mine = down.units.iter().find(|u| u.unit.code == "433122").unwrap();
+    let primary = mine
+        .assessed
+        .iter()
+        .find(|x| x.indicator == Indicator::PrimaryEnrolment)
+        .unwrap();
+    let expected = f64::from(a.totals.census.primary_age_enrolled) * 100.0
+        / f64::from(a.totals.census.primary_age);
+    assert!((primary.percent.unwrap() - expected).abs() < 1e-9);
+    assert_eq!(primary.met, Some(expected >= 99.99));
+    assert_eq!(
+        mine.passed,
+        mine.assessed.iter().all(|x| x.met != Some(false))
+    );
+}
