@@ -9,7 +9,11 @@ use baoxue_core::exchange::report::{
     ReportOutcome, ReportState, Review, ReviewEntry, ReviewVerdict, SentReport, MONTHLY_KIND,
     REVIEW_KIND,
 };
-use baoxue_core::exchange::{bundle_text, encrypt, read_payload, write_bundle, Envelope, UnitRef};
+use baoxue_core::exchange::rollup::{pseudonymous_dropouts, PseudonymKey, RollUp, ROLLUP_KIND};
+use baoxue_core::exchange::{
+    bundle_text, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
+};
+use baoxue_core::indicators::CensusTable;
 use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Level};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
@@ -17,9 +21,10 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::demo::{now, today};
-use crate::app::AppState;
+use crate::app::{mark, measure, AppState, Progress};
 use crate::components::download::save_file;
 use crate::store;
+use gloo_timers::future::TimeoutFuture;
 
 /// The months a report can be made for: this one and the five before.
 fn months() -> Vec<NaiveDate> {
@@ -44,7 +49,7 @@ fn sealed(text: String, passphrase: &str, stem: &str) -> Result<(String, Vec<u8>
     if passphrase.is_empty() {
         return Ok((format!("{stem}.json"), text.into_bytes()));
     }
-    let bytes = encrypt(text.as_bytes(), passphrase).map_err(|e| e.to_string())?;
+    let bytes = encrypt_report(text.as_bytes(), passphrase).map_err(|e| e.to_string())?;
     Ok((format!("{stem}.baoxue"), bytes))
 }
 
@@ -465,18 +470,38 @@ fn CountyReports() -> impl IntoView {
             };
             let Some(me) = me() else { return };
             let pass = passphrase.get_untracked();
-            let out = state.inbox.with_value(|inbox| {
-                files
-                    .into_iter()
-                    .map(|(file, bytes)| {
-                        let result = bundle_text(&bytes, Some(&pass))
-                            .and_then(|t| read_payload::<MonthlyReport>(&t, MONTHLY_KIND))
-                            .map_err(|e| e.to_string())
-                            .and_then(|(env, r)| inbox.plan(&env, &r, &me).map(|p| (p, env, r)));
-                        Staged { file, result }
-                    })
-                    .collect::<Vec<_>>()
-            });
+            let known: std::collections::HashSet<Uuid> = state
+                .ledger
+                .with_value(|l| l.schools().iter().map(|s| s.id).collect());
+            // One file at a time, yielding between them: forty USB sticks' worth of reports
+            // (or 150) never freezes the page, and the bar shows how far it has got.
+            mark("baoxue-import-start");
+            let total = files.len();
+            let mut out = Vec::with_capacity(total);
+            for (n, (file, bytes)) in files.into_iter().enumerate() {
+                state.progress.set(Some(Progress {
+                    label: format!("正在检查月报文件：{file}"),
+                    done: n,
+                    total,
+                }));
+                TimeoutFuture::new(0).await;
+                let result = bundle_text(&bytes, Some(&pass))
+                    .and_then(|t| read_payload::<MonthlyReport>(&t, MONTHLY_KIND))
+                    .map_err(|e| e.to_string())
+                    .and_then(|(env, r)| {
+                        let mut plan = state.inbox.with_value(|inbox| inbox.plan(&env, &r, &me))?;
+                        if !known.contains(&r.school.id) {
+                            plan.warnings.push(format!(
+                                "“{}”不在本县学校名单中，请先在“学校”页添加或核实",
+                                r.school.name
+                            ));
+                        }
+                        Ok((plan, env, r))
+                    });
+                out.push(Staged { file, result });
+            }
+            state.progress.set(None);
+            measure("baoxue-import", "baoxue-import-start");
             keep.set(BTreeMap::new());
             staged.set(out);
         });
@@ -532,7 +557,10 @@ fn CountyReports() -> impl IntoView {
         spawn_local(async move {
             let Some(db) = state.db() else { return };
             let n = audits.len();
-            match store::save_exchange(&db, records, &audits).await {
+            mark("baoxue-import-save-start");
+            let saved = store::save_exchange(&db, records, &audits).await;
+            measure("baoxue-import-save", "baoxue-import-save-start");
+            match saved {
                 Ok(()) => {
                     state.inbox.set_value(inbox);
                     staged.set(Vec::new());
@@ -659,6 +687,119 @@ fn CountyReports() -> impl IntoView {
             }}
         </section>
         {move || open.get().map(|id| view! { <ReviewPanel school_id=id period=period() rev=rev/> })}
+        <RollUpPanel period=Signal::derive(period)/>
+    }
+}
+
+/// The county's key for pseudonyms, made (and saved) on first use.
+async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
+    if let Some(k) = state.inbox.with_value(|i| i.pseudonym_key.clone()) {
+        return Ok(k);
+    }
+    let mut bytes = [0u8; 32];
+    getrandom_02::getrandom(&mut bytes).map_err(|e| format!("无法生成化名密钥：{e}"))?;
+    let key = PseudonymKey::from_bytes(bytes);
+    let db = state.db().ok_or("数据库未打开")?;
+    let v = store::exchange_value(&key).map_err(|e| e.to_string())?;
+    let a = audit(
+        state,
+        "installation".into(),
+        "生成汇总化名密钥（只保存在本机和备份中）".into(),
+    );
+    store::save_exchange(&db, vec![(store::PSEUDONYM_KEY.to_string(), v)], &[a])
+        .await
+        .map_err(|e| e.to_string())?;
+    state
+        .inbox
+        .update_value(|i| i.pseudonym_key = Some(key.clone()));
+    Ok(key)
+}
+
+/// 报市州汇总: the county's figures for the month, without names, as a file for the
+/// prefecture; and looking up which child a pseudonym stands for.
+#[component]
+fn RollUpPanel(period: Signal<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    let lookup = RwSignal::new(String::new());
+    let build = move |key: &PseudonymKey| -> Option<RollUp> {
+        let inst = state.installation.get_untracked()?;
+        let me = UnitRef::of(&inst);
+        let p = period.get_untracked();
+        state.ledger.with_value(|l| {
+            state.inbox.with_value(|inbox| {
+                let reports: Vec<&MonthlyReport> = l
+                    .schools()
+                    .iter()
+                    .filter_map(|s| inbox.current(s.id, &p).map(|r| &r.report))
+                    .collect();
+                let census = CensusTable::of(l, today()).county;
+                let dropouts = pseudonymous_dropouts(key, &me.code, l);
+                Some(RollUp::of_county(
+                    me.clone(),
+                    &p,
+                    &reports,
+                    l.schools().len() as u32,
+                    census,
+                    dropouts,
+                ))
+            })
+        })
+    };
+    let export = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let result: Result<String, String> = async {
+                let key = pseudonym_key(state).await?;
+                let rollup = build(&key).ok_or("本机单位未设置")?;
+                let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
+                let up = inst.divisions.iter().rev().nth(1).map(|d| UnitRef {
+                    level: "prefecture".into(),
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                });
+                let env = Envelope::new(ROLLUP_KIND, rollup.unit.clone(), up, Some(rollup.period.clone()), now(), &state.operator(), None);
+                let text = write_bundle(env, &rollup).map_err(|e| e.to_string())?;
+                let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), rollup.period);
+                save_file(&name, "application/json", text.as_bytes())?;
+                Ok(format!("已生成“{name}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
+            }
+            .await;
+            match result {
+                Ok(m) => state.info(m),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let found = move || {
+        let q = lookup.get().trim().to_string();
+        if q.is_empty() {
+            return None;
+        }
+        let key = state.inbox.with_value(|i| i.pseudonym_key.clone())?;
+        let code = state
+            .installation
+            .with_untracked(|i| i.as_ref().map(|i| UnitRef::of(i).code))?;
+        Some(state.ledger.with_value(|l| {
+            key.resolve(&code, &q, l.children())
+                .map(|c| (c.id, c.name.clone()))
+        }))
+    };
+    view! {
+        <section class="panel" id="rollup-panel">
+            <h2>{move || format!("报市州汇总（{}）", period.get())}</h2>
+            <p class="muted small">"汇总只含人数和指标；辍学学生以化名列出，不含姓名、身份证号和住址。化名密钥只保存在本机（和本机的备份）中，只有本县能查出化名对应的学生。"</p>
+            <div class="form-row">
+                <button id="export-rollup" class="secondary" on:click=export>"生成汇总文件"</button>
+                <label>"化名查询"<input id="pseudonym-lookup" placeholder="如 433122-3f2a…" bind:value=lookup/></label>
+                <span id="pseudonym-found">{move || match found() {
+                    None => view! { <span></span> }.into_any(),
+                    Some(None) => view! { <span class="muted">"本县没有此化名的学生"</span> }.into_any(),
+                    Some(Some((id, name))) => view! { <a href=crate::app::Route::Child(id).href()>{name}</a> }.into_any(),
+                }}</span>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+        </section>
     }
 }
 

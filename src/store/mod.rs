@@ -271,6 +271,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
                 .outbox
                 .reviews
                 .push(from_json(value, "收到的审核结果")?),
+            "pseudonym-key" => casework.inbox.pseudonym_key = Some(from_json(value, "化名密钥")?),
             _ => {}
         }
     }
@@ -346,6 +347,9 @@ fn casework_values(
     Ok(out)
 }
 
+/// Where the county's pseudonym key is kept in the casework store.
+pub const PSEUDONYM_KEY: &str = "pseudonym-key";
+
 /// Keys of the exchange records in the casework store.
 pub fn received_key(r: &ReceivedReport) -> String {
     format!(
@@ -380,6 +384,9 @@ fn exchange_values(inbox: &Inbox, outbox: &Outbox) -> Result<Vec<(JsValue, JsVal
     }
     for r in &outbox.reviews {
         out.push((review_in_key(r).into(), json_value(r)?));
+    }
+    if let Some(k) = &inbox.pseudonym_key {
+        out.push((PSEUDONYM_KEY.into(), json_value(k)?));
     }
     Ok(out)
 }

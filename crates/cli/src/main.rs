@@ -492,7 +492,7 @@ fn school_reports(args: &[String]) -> Result<(), String> {
         let (name, bytes) = match &pass {
             Some(p) => (
                 "baoxue",
-                exchange::encrypt(text.as_bytes(), p).map_err(|e| e.to_string())?,
+                exchange::encrypt_report(text.as_bytes(), p).map_err(|e| e.to_string())?,
             ),
             None => ("json", text.into_bytes()),
         };

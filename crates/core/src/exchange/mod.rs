@@ -12,7 +12,7 @@ pub mod rollup;
 mod tests;
 
 pub use backup::{Backup, BACKUP_KIND};
-pub use crypto::{decrypt, encrypt, is_encrypted};
+pub use crypto::{decrypt, encrypt, encrypt_report, is_encrypted, REPORT_WORK_FACTOR};
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};

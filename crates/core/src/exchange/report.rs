@@ -419,6 +419,9 @@ impl ImportPlan {
 pub struct Inbox {
     pub reports: Vec<ReceivedReport>,
     pub reviews: Vec<Review>,
+    /// The county's secret for the pseudonyms of its roll-ups, made on first use.
+    #[serde(default)]
+    pub pseudonym_key: Option<super::rollup::PseudonymKey>,
 }
 
 impl Inbox {
