@@ -14,7 +14,9 @@ use baoxue_core::casework::{
 };
 use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
 use baoxue_core::demo::DemoCasework;
-use baoxue_core::exchange::report::{Inbox, Outbox, ReceivedReport, Review, SentReport};
+use baoxue_core::exchange::report::{
+    Inbox, Outbox, ReceivedReport, ReceivedRollUp, Review, SentReport,
+};
 use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
@@ -271,6 +273,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
                 .outbox
                 .reviews
                 .push(from_json(value, "收到的审核结果")?),
+            "rollup-in" => casework.inbox.rollups.push(from_json(value, "收到的汇总")?),
             "pseudonym-key" => casework.inbox.pseudonym_key = Some(from_json(value, "化名密钥")?),
             _ => {}
         }
@@ -357,6 +360,12 @@ pub fn received_key(r: &ReceivedReport) -> String {
         r.report.school.id, r.report.period, r.report.version
     )
 }
+pub fn rollup_key(r: &ReceivedRollUp) -> String {
+    format!(
+        "rollup-in/{}/{}/{:04}",
+        r.rollup.unit.code, r.rollup.period, r.rollup.version
+    )
+}
 pub fn review_key(r: &Review) -> String {
     format!("review/{}/{}", r.school.id, r.period)
 }
@@ -387,6 +396,9 @@ fn exchange_values(inbox: &Inbox, outbox: &Outbox) -> Result<Vec<(JsValue, JsVal
     }
     if let Some(k) = &inbox.pseudonym_key {
         out.push((PSEUDONYM_KEY.into(), json_value(k)?));
+    }
+    for r in &inbox.rollups {
+        out.push((rollup_key(r).into(), json_value(r)?));
     }
     Ok(out)
 }

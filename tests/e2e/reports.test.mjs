@@ -3,7 +3,8 @@
 // reported, reviews it, and the review goes back down to the school.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
@@ -126,5 +127,71 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
   } finally {
     await school.close();
     await county.close();
+  }
+});
+
+/** A county's roll-up for the prefecture, as `baoxue merge` makes it from its schools' reports. */
+function countyRollup(county) {
+  const repo = new URL('../../', import.meta.url).pathname;
+  const dir = join(stick, `reports-${county}`);
+  const cli = (args) => execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', ...args], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  cli(['reports', '--children', '3000', '--county', county, '--out-dir', dir]);
+  return readdir(dir).then((files) => {
+    const out = join(stick, `rollup-${county}.json`);
+    cli(['merge', ...files.map((f) => join(dir, f)), '--key', join(stick, `${county}.key`), '--out', out]);
+    return out;
+  });
+}
+
+test('a prefecture imports its counties\' roll-ups, sees who has not reported, and rolls up for the province', async () => {
+  const a = await countyRollup('433122');
+  const b = await countyRollup('433101');
+  const pref = await launch();
+  const p = pref.page;
+  try {
+    await p.goto(server.url);
+    await p.waitForSelector('#setup-level');
+    await p.selectOption('#setup-level', { label: '市/州' });
+    for (const [sel, label] of [['#setup-province', '湖南省'], ['#setup-prefecture', '湘西土家族苗族自治州']]) {
+      await p.waitForFunction(([s, t]) => [...(document.querySelector(s)?.options || [])].some((o) => o.textContent.trim() === t), [sel, label]);
+      await p.selectOption(sel, { label });
+    }
+    await p.fill('#setup-operator', '州教育局');
+    await p.click('#setup-save');
+    await p.waitForSelector('nav >> text=月报');
+    await p.click('nav >> text=月报');
+    await p.waitForSelector('#rollup-table tbody tr');
+    const units = await p.$$eval('#rollup-table tbody tr', (r) => r.length);
+    assert.equal(units, 8, 'the eight counties of 湘西州');
+    await p.setInputFiles('#rollup-files', [a, b]);
+    await p.click('#preview-rollups');
+    await p.waitForFunction(() => document.querySelectorAll('#rollup-preview .outcome').length === 2);
+    assert.deepEqual(await p.$$eval('#rollup-preview .outcome', (o) => o.map((x) => x.textContent)), ['新报告', '新报告']);
+    await p.click('#apply-rollups');
+    await p.waitForSelector('.notice >> text=已导入2份汇总');
+    assert.equal(await p.textContent('#rollup-summary'), '已报2/8个单位');
+    assert.match(await p.textContent('#rollup-table tr:has-text("泸溪县") .state'), /已报第1版/);
+    assert.equal(await p.textContent('#rollup-table tr:has-text("凤凰县") .state'), '未报');
+    // Again: nothing new.
+    await p.setInputFiles('#rollup-files', [a]);
+    await p.click('#preview-rollups');
+    await p.waitForSelector('#rollup-preview .outcome >> text=已导入过，没有变化');
+    await p.click('#apply-rollups');
+    await p.waitForSelector('.notice >> text=没有需要导入的新内容');
+    // Up to the province: both counties, their totals added, no names anywhere.
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#export-upper-rollup')]);
+    const up = JSON.parse(await readFile(await dl.path(), 'utf8'));
+    assert.equal(up.envelope.kind, 'rollup');
+    assert.equal(up.envelope.to_unit.code, '43');
+    assert.equal(up.payload.parts.length, 2);
+    const [ja, jb] = [JSON.parse(await readFile(a, 'utf8')), JSON.parse(await readFile(b, 'utf8'))];
+    assert.equal(up.payload.totals.children, ja.payload.totals.children + jb.payload.totals.children);
+    await p.screenshot({ path: SHOTS + 'report-prefecture.png', fullPage: true });
+    await p.reload();
+    await p.click('nav >> text=月报');
+    await p.waitForFunction(() => document.querySelector('#rollup-summary')?.textContent === '已报2/8个单位');
+    assert.deepEqual(pref.errors, []);
+  } finally {
+    await pref.close();
   }
 });

@@ -422,6 +422,40 @@ pub struct Inbox {
     /// The county's secret for the pseudonyms of its roll-ups, made on first use.
     #[serde(default)]
     pub pseudonym_key: Option<super::rollup::PseudonymKey>,
+    /// Roll-ups received from the level below (prefecture and province), every version.
+    #[serde(default)]
+    pub rollups: Vec<ReceivedRollUp>,
+}
+
+/// A roll-up as the prefecture or province holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReceivedRollUp {
+    pub envelope: Envelope,
+    pub rollup: super::rollup::RollUp,
+    pub received_at: NaiveDateTime,
+    pub received_by: String,
+}
+
+/// Where a file stands against the versions held of the same sender and period.
+fn outcome_of(same_file: bool, held: Option<(u32, &str)>, version: u32) -> ReportOutcome {
+    match held {
+        _ if same_file => ReportOutcome::AlreadyImported,
+        None => ReportOutcome::New,
+        Some((h, _)) if version > h => ReportOutcome::Correction { held: h },
+        Some((h, _)) if version < h => ReportOutcome::Older { held: h },
+        Some((_, hash)) => ReportOutcome::Conflict {
+            held_sha256: hash.to_string(),
+        },
+    }
+}
+
+/// The level directly below: who sends roll-ups to a prefecture or province.
+fn level_below(level: &str) -> Option<&'static str> {
+    match level {
+        "prefecture" => Some("county"),
+        "province" => Some("prefecture"),
+        _ => None,
+    }
 }
 
 impl Inbox {
@@ -508,19 +542,11 @@ impl Inbox {
             .versions(report.school.id, &report.period)
             .into_iter()
             .any(|r| r.envelope.content_sha256 == envelope.content_sha256);
-        let outcome = match held {
-            _ if same_file => ReportOutcome::AlreadyImported,
-            None => ReportOutcome::New,
-            Some(h) if report.version > h.report.version => ReportOutcome::Correction {
-                held: h.report.version,
-            },
-            Some(h) if report.version < h.report.version => ReportOutcome::Older {
-                held: h.report.version,
-            },
-            Some(h) => ReportOutcome::Conflict {
-                held_sha256: h.envelope.content_sha256.clone(),
-            },
-        };
+        let outcome = outcome_of(
+            same_file,
+            held.map(|h| (h.report.version, h.envelope.content_sha256.as_str())),
+            report.version,
+        );
         let mut changes = Vec::new();
         let mut conflicts = Vec::new();
         if matches!(
@@ -605,6 +631,60 @@ impl Inbox {
                 .collect(),
         });
         true
+    }
+
+    /// The highest version held of a unit's roll-up for a period.
+    pub fn current_rollup(&self, unit_code: &str, period: &str) -> Option<&ReceivedRollUp> {
+        self.rollups
+            .iter()
+            .filter(|r| r.rollup.unit.code == unit_code && r.rollup.period == period)
+            .max_by_key(|r| r.rollup.version)
+    }
+
+    /// The dry run of importing a roll-up addressed to `me` (a prefecture or province) from
+    /// the level below.
+    pub fn plan_rollup(
+        &self,
+        envelope: &Envelope,
+        rollup: &super::rollup::RollUp,
+        me: &UnitRef,
+    ) -> Result<ReportOutcome, String> {
+        if envelope.kind != super::rollup::ROLLUP_KIND {
+            return Err(format!("这是“{}”数据包，不是汇总", envelope.kind));
+        }
+        let below = level_below(&me.level).ok_or("只有市州和省接收汇总")?;
+        if envelope.from_unit.level != below || rollup.unit.code != envelope.from_unit.code {
+            return Err(format!(
+                "汇总应由下一级（{below}）报送，此文件来自“{}”（{}）",
+                envelope.from_unit.name, envelope.from_unit.level
+            ));
+        }
+        match &envelope.to_unit {
+            Some(to) if to.code == me.code => {}
+            _ => {
+                return Err(format!(
+                    "此汇总是报给“{}”的，不是本单位（{}）",
+                    envelope.to_unit.as_ref().map_or("—", |u| u.code.as_str()),
+                    me.name
+                ))
+            }
+        }
+        if !rollup.unit.code.starts_with(&me.code) {
+            return Err(format!("“{}”不在本单位辖区内", rollup.unit.name));
+        }
+        if envelope.period.as_deref() != Some(rollup.period.as_str()) {
+            return Err("信封上的期间与汇总内容不一致".into());
+        }
+        let same_file = self.rollups.iter().any(|r| {
+            r.rollup.unit.code == rollup.unit.code
+                && r.envelope.content_sha256 == envelope.content_sha256
+        });
+        let held = self.current_rollup(&rollup.unit.code, &rollup.period);
+        Ok(outcome_of(
+            same_file,
+            held.map(|h| (h.rollup.version, h.envelope.content_sha256.as_str())),
+            rollup.version,
+        ))
     }
 
     /// Saves the county's review of a school's report (replacing an earlier draft).

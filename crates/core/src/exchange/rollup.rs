@@ -71,7 +71,7 @@ pub struct PseudonymousDropout {
 }
 
 /// One unit's figures in a roll-up.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitFigures {
     pub unit: Option<UnitRef>,
     /// Schools that should have reported, and those that did (zero reports among them).
@@ -142,7 +142,7 @@ impl UnitFigures {
 
 /// 汇总: a unit's figures for a period, for the level above, with its parts (the schools of a
 /// county, the counties of a prefecture) and its dropouts under pseudonyms.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RollUp {
     pub unit: UnitRef,
     pub period: String,

@@ -241,3 +241,76 @@ fn three_schools_to_two_counties_to_the_prefecture_to_the_province_and_the_evalu
         mine.assessed.iter().all(|x| x.met != Some(false))
     );
 }
+
+#[test]
+fn the_prefecture_imports_county_rollups_once_and_only_from_its_own_counties() {
+    use super::super::report::{ReceivedRollUp, ReportOutcome};
+    let key = PseudonymKey::from_bytes([1; 32]);
+    let (a, _) = county_rollup("433122", &key);
+    let prefecture = UnitRef {
+        level: "prefecture".into(),
+        code: "4331".into(),
+        name: "湘西土家族苗族自治州".into(),
+    };
+    let file = |r: &RollUp, to: &UnitRef| {
+        let env = Envelope::new(
+            ROLLUP_KIND,
+            r.unit.clone(),
+            Some(to.clone()),
+            Some(r.period.clone()),
+            at(d(2026, 12, 6)),
+            "县控辍办",
+            None,
+        );
+        let text = write_bundle(env, r).unwrap();
+        read_payload::<RollUp>(&text, ROLLUP_KIND).unwrap()
+    };
+    let mut inbox = Inbox::default();
+    let (env, r) = file(&a, &prefecture);
+    assert_eq!(
+        inbox.plan_rollup(&env, &r, &prefecture),
+        Ok(ReportOutcome::New)
+    );
+    inbox.rollups.push(ReceivedRollUp {
+        envelope: env.clone(),
+        rollup: r.clone(),
+        received_at: at(d(2026, 12, 7)),
+        received_by: "州".into(),
+    });
+    assert_eq!(
+        inbox.plan_rollup(&env, &r, &prefecture),
+        Ok(ReportOutcome::AlreadyImported)
+    );
+    let mut v2 = a.clone();
+    v2.version = 2;
+    let (env2, r2) = file(&v2, &prefecture);
+    assert_eq!(
+        inbox.plan_rollup(&env2, &r2, &prefecture),
+        Ok(ReportOutcome::Correction { held: 1 })
+    );
+    // Another prefecture's county, a file for someone else, a county at the province.
+    let other = UnitRef {
+        level: "prefecture".into(),
+        code: "4301".into(),
+        name: "长沙市".into(),
+    };
+    let (e, r) = file(&a, &other);
+    assert!(inbox
+        .plan_rollup(&e, &r, &other)
+        .unwrap_err()
+        .contains("不在本单位辖区内"));
+    assert!(inbox
+        .plan_rollup(&e, &r, &prefecture)
+        .unwrap_err()
+        .contains("不是本单位"));
+    let province = UnitRef {
+        level: "province".into(),
+        code: "43".into(),
+        name: "湖南省".into(),
+    };
+    let (e, r) = file(&a, &province);
+    assert!(inbox
+        .plan_rollup(&e, &r, &province)
+        .unwrap_err()
+        .contains("下一级"));
+}
