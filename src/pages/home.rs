@@ -164,18 +164,28 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-/// Reminds to make a backup file: clearing the browser's data deletes everything.
+/// Reminds to make a backup file: clearing the browser's data deletes everything. It shows
+/// when the last backup is older than the setting, or when files were imported since.
 #[component]
 fn BackupReminder() -> impl IntoView {
+    use baoxue_core::model::AuditAction;
     let state = expect_context::<AppState>();
-    let last = RwSignal::new(None::<Option<chrono::NaiveDateTime>>);
+    // The last backup, and the latest import after it.
+    let last = RwSignal::new(None::<(Option<chrono::NaiveDateTime>, Option<String>)>);
     Effect::new(move |_| {
         state.ledger_rev.track();
         if let Some(db) = state.db() {
             spawn_local(async move {
-                if let Ok(t) = store::last_backup(&db).await {
-                    last.set(Some(t));
-                }
+                let Ok(t) = store::last_backup(&db).await else {
+                    return;
+                };
+                let import = store::recent_audit(&db, 200).await.ok().and_then(|trail| {
+                    trail
+                        .into_iter()
+                        .find(|e| e.action == AuditAction::Import && t.is_none_or(|t| e.at > t))
+                        .map(|e| e.summary)
+                });
+                last.set(Some((t, import)));
             });
         }
     });
@@ -183,9 +193,14 @@ fn BackupReminder() -> impl IntoView {
         let days = state
             .casebook
             .with_value(|b| b.settings.backup_reminder_days);
-        let message = match last.get()? {
-            None => text(state.lang.get()).never_backed_up.to_string(),
-            Some(t) => {
+        let (when, import) = last.get()?;
+        let message = match (when, import) {
+            (None, _) => text(state.lang.get()).never_backed_up.to_string(),
+            (Some(t), Some(what)) => format!(
+                "上次备份（{}）之后导入过数据（{what}）。建议现在备份，以免清除浏览器数据时丢失。",
+                t.format("%Y-%m-%d %H:%M")
+            ),
+            (Some(t), None) => {
                 let age = (super::demo::now() - t).num_days();
                 if age < i64::from(days) {
                     return None;

@@ -2,7 +2,8 @@
 // a changed byte are refused with nothing changed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp, rm, readdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, loadDemo } from './support.mjs';
@@ -37,6 +38,20 @@ test('backup to an encrypted file, restore into an empty browser; bad files chan
     await p.click('nav >> text=工作台');
     await p.waitForSelector('#stat-total');
     assert.equal(await p.$('#backup-reminder'), null, 'no reminder right after a backup');
+    // Files imported after the backup: the reminder comes back and says why.
+    const reports = join(dir, 'reports');
+    execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'reports', '--out-dir', reports], {
+      cwd: new URL('../../', import.meta.url).pathname, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await p.click('nav >> text=月报');
+    await p.setInputFiles('#report-files', (await readdir(reports)).slice(0, 3).map((f) => join(reports, f)));
+    await p.click('#preview-import');
+    await p.waitForSelector('#apply-import');
+    await p.click('#apply-import');
+    await p.waitForSelector('.notice >> text=已导入3份月报');
+    await p.click('nav >> text=工作台');
+    await p.waitForSelector('#backup-reminder');
+    assert.match(await p.textContent('#backup-reminder'), /之后导入过数据（导入.*月报第1版/);
   } finally {
     await a.close();
   }

@@ -3,7 +3,7 @@
 // reported, reviews it, and the review goes back down to the school.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +55,15 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     assert.match(report, /月报_第1版\.baoxue$/);
     await s.waitForSelector('#report-sent >> text=第1版');
     assert.equal(await s.textContent('#send-report'), '报送更正版（第2版）');
+    // Printed on A4: the report alone (no menus, no buttons), pages numbered, a signature area.
     await s.emulateMedia({ media: 'print' });
     await s.screenshot({ path: SHOTS + 'report-school-print.png', fullPage: true });
+    assert.ok(await s.isVisible('.sign-area'));
+    assert.ok(!(await s.isVisible('#send-report')) && !(await s.isVisible('nav')));
+    const pdf = await s.pdf({ preferCSSPageSize: true, printBackground: true });
+    await writeFile(SHOTS + 'monthly-report.pdf', pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+    assert.ok(pages >= 1 && pages <= 3, `${pages} A4 pages`);
     await s.emulateMedia({ media: 'screen' });
 
     // The county: dry run, apply, completeness.
