@@ -9,6 +9,8 @@ mod crypto;
 pub mod report;
 pub mod rollup;
 #[cfg(test)]
+mod test_county;
+#[cfg(test)]
 mod tests;
 
 pub use backup::{Backup, BACKUP_KIND};

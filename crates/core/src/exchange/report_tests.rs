@@ -1,50 +1,12 @@
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-
 use super::super::{decrypt, encrypt, read_payload, write_bundle, BundleError};
 use super::*;
-use crate::demo::{generate, DemoCounty, DemoParams};
-use crate::divisions::DivisionTable;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
-struct County {
-    c: DemoCounty,
-    ledger: Ledger,
-    book: Casebook,
-    history: History,
-}
+use super::super::test_county::{d, County};
 
 fn county(code: &str) -> County {
-    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
-    let mut p = DemoParams::new(d(2026, 11, 23));
-    p.children = 3_000;
-    p.county_code = code.into();
-    p.seat = None;
-    let c = generate(&p, &table).unwrap();
-    let ledger = Ledger::new(
-        c.schools.clone(),
-        &c.installation.townships,
-        c.children.clone(),
-    );
-    let book = Casebook::new(
-        Default::default(),
-        c.casework.suspects.clone(),
-        c.casework.cases.clone(),
-        c.casework.transfers.clone(),
-        c.casework.plans.clone(),
-        c.casework.absences.clone(),
-    );
-    let history = History::new(c.casework.history.clone());
-    County {
-        c,
-        ledger,
-        book,
-        history,
-    }
+    super::super::test_county::county(code, 3_000)
 }
 
 impl County {

@@ -5,16 +5,9 @@ use chrono::NaiveDate;
 use super::super::report::{Inbox, MonthlyReport, MONTHLY_KIND};
 use super::super::{read_payload, write_bundle, Envelope, UnitRef};
 use super::*;
-use crate::casework::Casebook;
-use crate::demo::{generate, DemoParams};
-use crate::divisions::DivisionTable;
-use crate::indicators::history::History;
 use crate::indicators::CensusTable;
-use crate::ledger::Ledger;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+use super::super::test_county::d;
 
 fn at(day: NaiveDate) -> chrono::NaiveDateTime {
     day.and_hms_opt(9, 0, 0).unwrap()
@@ -43,26 +36,12 @@ fn carry<P: Serialize + for<'de> Deserialize<'de>>(
 
 /// One county: three of its schools report to it, and it rolls up for the prefecture.
 fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::Child>) {
-    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
-    let mut p = DemoParams::new(d(2026, 11, 23));
-    p.children = 2_500;
-    p.county_code = code.into();
-    p.seat = None;
-    let c = generate(&p, &table).unwrap();
-    let ledger = Ledger::new(
-        c.schools.clone(),
-        &c.installation.townships,
-        c.children.clone(),
-    );
-    let book = Casebook::new(
-        Default::default(),
-        c.casework.suspects.clone(),
-        c.casework.cases.clone(),
-        c.casework.transfers.clone(),
-        c.casework.plans.clone(),
-        c.casework.absences.clone(),
-    );
-    let history = History::new(c.casework.history.clone());
+    let super::super::test_county::County {
+        c,
+        ledger,
+        book,
+        history,
+    } = super::super::test_county::county(code, 2_500);
     let me = UnitRef::of(&c.installation);
     let mut inbox = Inbox::default();
     for school in &c.schools[..3] {
