@@ -35,8 +35,8 @@ await p.evaluate(() => {
   requestAnimationFrame(tick);
 });
 
-async function importAll(dir, passphrase) {
-  const files = (await readdir(dir)).map((f) => dir + '/' + f);
+async function importAll(dir, passphrase, limit = Infinity) {
+  const files = (await readdir(dir)).sort().slice(0, limit).map((f) => dir + '/' + f);
   await p.setInputFiles('#report-files', files);
   await p.fill('#import-passphrase', passphrase);
   await p.evaluate(() => { window.__longest = 0; window.__gap = 0; });
@@ -69,10 +69,24 @@ row('longest main-thread task during the whole import (longtask)', ms(Math.max(p
 row('longest gap between two frames during the whole import', ms(Math.max(plain.gap, gapApply)), '< 200 ms');
 row('completeness afterwards', summary.trim(), '');
 
-await p.click('#preview-import').catch(() => {});
-const enc = await importAll(`${OUT}reports-${N}-encrypted`, 'bench-passphrase');
-row(`dry run of ${enc.n} encrypted reports (age, scrypt) — per file`, ms(enc.wall / enc.n), '');
-row('  longest main-thread task / frame gap (one scrypt each)', `${ms(enc.longest)} / ${ms(enc.gap)}`, '< 200 ms');
+// The issue's case: 150 school bundles, encrypted as schools send them (a fresh county, so
+// that each is new and the apply writes them all).
+await p.click('nav >> text=设置');
+await p.selectOption('#demo-size', String(N));
+await p.click('#load-demo');
+await p.waitForSelector('#stat-total', { timeout: 600_000 });
+await p.click('nav >> text=月报');
+const enc = await importAll(`${OUT}reports-${N}-encrypted`, 'bench-passphrase', 150);
+const t2 = Date.now();
+await p.click('#apply-import');
+await p.waitForSelector('.notice >> text=已导入150份月报', { timeout: 120_000 });
+const encApply = Date.now() - t2;
+const [encLongest, encGap] = await p.evaluate(() => [window.__longest, window.__gap]);
+row(`${enc.n} encrypted school reports (age, scrypt 2^14): dry run`, ms(enc.wall), '');
+row('  per file', ms(enc.wall / enc.n), '');
+row('  apply', ms(encApply), '');
+row('  total, choose files → imported', ms(enc.wall + encApply), '< 10000 ms');
+row('  longest main-thread task / frame gap', `${ms(Math.max(enc.longest, encLongest))} / ${ms(Math.max(enc.gap, encGap))}`, '< 200 ms');
 
 await b.close();
 await server.close();
