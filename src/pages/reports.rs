@@ -24,8 +24,9 @@ use uuid::Uuid;
 
 use super::demo::{now, today};
 use crate::app::{mark, measure, AppState, Progress};
-use crate::components::download::save_file;
+use crate::components::download::{save_file, ExportButtons};
 use crate::store;
+use baoxue_core::export::{monthly_report_table, Cell, Table};
 use gloo_timers::future::TimeoutFuture;
 
 /// Lets the page draw during long work, but not after every small step: a timer of 0 ms
@@ -90,6 +91,64 @@ fn commit_import(
             Err(e) => error.set(Some(format!("导入失败，未作任何更改：{e}"))),
         }
     });
+}
+
+/// 报送情况 as a table, for Excel.
+fn completeness_table(
+    state: AppState,
+    period: &str,
+    rows: Vec<baoxue_core::exchange::report::Completeness>,
+) -> Table {
+    let rows = state.ledger.with_value(|l| {
+        state.inbox.with_value(|inbox| {
+            rows.into_iter()
+                .map(|r| {
+                    let held = inbox.current(r.school_id, period);
+                    let state = match r.state {
+                        ReportState::Reported {
+                            zero,
+                            late,
+                            reviewed,
+                            ..
+                        } => format!(
+                            "已报{}{}{}",
+                            if zero { "（零报告）" } else { "" },
+                            if late { "，逾期" } else { "" },
+                            if reviewed { "，已审核" } else { "" }
+                        ),
+                        ReportState::Missing { late: true } => "逾期未报".into(),
+                        ReportState::Missing { late: false } => "未报".into(),
+                    };
+                    vec![
+                        Cell::from(l.township_name(&r.township_code).to_string()),
+                        r.school.into(),
+                        state.into(),
+                        held.map_or(Cell::Empty, |h| Cell::Number(f64::from(h.report.version))),
+                        held.map_or(Cell::Empty, |h| {
+                            h.received_at.format("%Y-%m-%d %H:%M").to_string().into()
+                        }),
+                        held.map_or(Cell::Empty, |h| Cell::Number(f64::from(h.report.total()))),
+                        held.map_or(Cell::Empty, |h| {
+                            Cell::Number(h.report.entries().count() as f64)
+                        }),
+                    ]
+                })
+                .collect()
+        })
+    });
+    Table {
+        title: format!("{}{period}月报报送情况", state.unit_short_name()),
+        columns: vec![
+            ("乡镇", 12.0),
+            ("学校", 24.0),
+            ("状态", 18.0),
+            ("版本", 6.0),
+            ("收到时间", 17.0),
+            ("学生", 8.0),
+            ("名单条数", 9.0),
+        ],
+        rows,
+    }
 }
 
 /// A month chooser for the receiving levels.
@@ -471,6 +530,17 @@ fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     None => "报送月报（生成加密文件）".to_string(),
                 }}</button>
                 <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>"打印月报"</button>
+                <ExportButtons id="export-report" table=move || {
+                    let p = month_period(month.get_untracked());
+                    let shown = state
+                        .outbox
+                        .with_value(|o| o.latest(&p).map(|s| s.report.clone()))
+                        .or_else(|| report.get_untracked());
+                    match shown {
+                        Some(r) => monthly_report_table(&r),
+                        None => Table { title: format!("{p}月报"), columns: Vec::new(), rows: Vec::new() },
+                    }
+                }/>
             </div>
         </section>
         {move || sent().map(|s| s.report).or_else(|| report.get()).map(|r| {
@@ -721,6 +791,7 @@ fn CountyReports() -> impl IntoView {
                 let zero = rows.iter().filter(|r| matches!(r.state, ReportState::Reported { zero: true, .. })).count();
                 let late = rows.iter().filter(|r| matches!(r.state, ReportState::Missing { late: true } | ReportState::Reported { late: true, .. })).count();
                 view! {
+                    <ExportButtons id="export-completeness" table=move || completeness_table(state, &period(), completeness().1)/>
                     <p id="completeness-summary">{format!("截止日期{deadline}。已报{reported}/{}所（其中零报告{zero}所），逾期{late}所。", rows.len())}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="completeness-table">

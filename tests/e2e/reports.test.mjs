@@ -54,6 +54,9 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     const report = await download(s, '#send-report');
     assert.match(report, /月报_第1版\.baoxue$/);
     await s.waitForSelector('#report-sent >> text=第1版');
+    const xlsx = await download(s, '#export-report-xlsx');
+    assert.match(xlsx, /月报名单_\d{8}\.xlsx$/);
+    assert.equal((await readFile(xlsx)).subarray(0, 2).toString('latin1'), 'PK', 'an xlsx (zip) file');
     assert.equal(await s.textContent('#send-report'), '报送更正版（第2版）');
     // Printed on A4: the report alone (no menus, no buttons), pages numbered, a signature area.
     await s.emulateMedia({ media: 'print' });
@@ -86,6 +89,11 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     const row = `#completeness-table tr:has-text("${schoolName}")`;
     assert.match(await c.textContent(`${row} .state`), /已报第1版/);
     assert.match(await c.textContent('#completeness-summary'), /已报1\//);
+    // 报送情况 to Excel/CSV: every school, this one reported.
+    const csv = await readFile(await download(c, '#export-completeness-csv'), 'utf8');
+    assert.match(csv, /^\uFEFF乡镇,学校,状态,版本/);
+    assert.match(csv, new RegExp(`${schoolName},已报,1,`));
+    assert.equal(csv.trim().split('\n').length, 1 + 32);
     // The same file again changes nothing, and says so.
     await c.setInputFiles('#report-files', report);
     await c.click('#preview-import');
