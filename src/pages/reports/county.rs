@@ -1,0 +1,528 @@
+//! 月报 at a county: import the schools' reports, completeness, review, and the roll-up.
+
+use super::*;
+
+/// One chosen file and what importing it would do (or why it cannot be read).
+#[derive(Clone)]
+struct Staged {
+    file: String,
+    result: Result<(ImportPlan, Envelope, MonthlyReport), String>,
+}
+
+/// The county's side: import, completeness, review.
+#[component]
+pub(super) fn CountyReports() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let month = RwSignal::new(months()[0]);
+    let passphrase = RwSignal::new(String::new());
+    let staged = RwSignal::new(Vec::<Staged>::new());
+    let keep = RwSignal::new(BTreeMap::<Uuid, bool>::new());
+    let rev = RwSignal::new(0u32);
+    let open = RwSignal::new(None::<Uuid>);
+    let error = RwSignal::new(None::<String>);
+
+    let me = move || {
+        state
+            .installation
+            .with_untracked(|i| i.as_ref().map(UnitRef::of))
+    };
+    let dry_run = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let files = match crate::pages::common::read_files("report-files").await {
+                Ok(f) if !f.is_empty() => f,
+                Ok(_) => {
+                    return error.set(Some("请先选择学校报送的月报文件（可一次选多个）".into()))
+                }
+                Err(e) => return error.set(Some(e)),
+            };
+            let Some(me) = me() else { return };
+            let pass = passphrase.get_untracked();
+            let known: std::collections::HashSet<Uuid> = state
+                .ledger
+                .with_value(|l| l.schools().iter().map(|s| s.id).collect());
+            // One file at a time, yielding between them: forty USB sticks' worth of reports
+            // (or 150) never freezes the page, and the bar shows how far it has got.
+            mark("baoxue-import-start");
+            let total = files.len();
+            let mut out = Vec::with_capacity(total);
+            let mut pace = Pace::new();
+            for (n, (file, bytes)) in files.into_iter().enumerate() {
+                if pace.due() {
+                    state.progress.set(Some(Progress {
+                        label: format!("正在检查月报文件：{file}"),
+                        done: n,
+                        total,
+                    }));
+                    pace.breathe().await;
+                }
+                let result = bundle_text(&bytes, Some(&pass))
+                    .and_then(|t| read_payload::<MonthlyReport>(&t, MONTHLY_KIND))
+                    .map_err(|e| e.to_string())
+                    .and_then(|(env, r)| {
+                        let mut plan = state.inbox.with_value(|inbox| inbox.plan(&env, &r, &me))?;
+                        if !known.contains(&r.school.id) {
+                            plan.warnings.push(format!(
+                                "“{}”不在本县学校名单中，请先在“学校”页添加或核实",
+                                r.school.name
+                            ));
+                        }
+                        Ok((plan, env, r))
+                    });
+                out.push(Staged { file, result });
+            }
+            state.progress.set(None);
+            measure("baoxue-import", "baoxue-import-start");
+            keep.set(BTreeMap::new());
+            staged.set(out);
+        });
+    };
+    let apply = move |_| {
+        let batch = staged.get_untracked();
+        let mut inbox = state.inbox.get_value();
+        let mut records = Vec::new();
+        let mut audits = Vec::new();
+        let choices = keep.get_untracked();
+        for s in &batch {
+            let Ok((plan, env, report)) = &s.result else {
+                continue;
+            };
+            if !inbox.apply(
+                plan,
+                env.clone(),
+                report.clone(),
+                now(),
+                &state.operator(),
+                &choices,
+            ) {
+                continue;
+            }
+            if let Some(r) = inbox.current(report.school.id, &report.period) {
+                match store::exchange_value(r) {
+                    Ok(v) => records.push((store::received_key(r), v)),
+                    Err(e) => return error.set(Some(e.to_string())),
+                }
+            }
+            if let Some(rv) = inbox.review(report.school.id, &report.period) {
+                if let Ok(v) = store::exchange_value(rv) {
+                    records.push((store::review_key(rv), v));
+                }
+            }
+            audits.push(audit(
+                state,
+                format!("report/{}/{}", report.school.id, report.period),
+                format!(
+                    "导入{}{}月报第{}版（{}）",
+                    report.school.name,
+                    report.period,
+                    report.version,
+                    outcome_text(&plan.outcome)
+                ),
+            ));
+        }
+        let done = move || staged.set(Vec::new());
+        commit_import(state, inbox, records, audits, "月报", done, rev, error);
+    };
+
+    let period = move || month_period(month.get());
+    let completeness = move || {
+        rev.track();
+        state.ledger_rev.track();
+        let day = state
+            .casebook
+            .with_value(|b| b.settings.report_deadline_day);
+        let deadline = deadline_of(month.get(), day);
+        let rows = state.ledger.with_value(|l| {
+            state
+                .inbox
+                .with_value(|i| i.completeness(l.schools(), &period(), deadline, today()))
+        });
+        (deadline, rows)
+    };
+
+    view! {
+        <section class="panel" id="report-import">
+            <h2>"导入学校月报"</h2>
+            <p class="muted small">"可一次选择多个文件（如各校U盘中的月报）。先预览将发生的变化，确认后一次全部导入；同一文件重复导入不会改变任何数据。"</p>
+            <div class="form-row">
+                <label class="grow">"月报文件"<input id="report-files" type="file" multiple accept=".baoxue,.json"/></label>
+                <label>"口令"<input id="import-passphrase" type="password" bind:value=passphrase/></label>
+                <button id="preview-import" class="secondary" on:click=dry_run>"预览"</button>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+            <Show when=move || !staged.with(Vec::is_empty)>
+                <table class="grid compact" id="import-preview">
+                    <thead><tr><th>"文件"</th><th>"学校"</th><th>"月份"</th><th>"版本"</th><th>"结果"</th><th>"变化"</th><th>"问题"</th></tr></thead>
+                    <tbody>
+                        {move || staged.get().into_iter().map(|s| match s.result {
+                            Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
+                            Ok((plan, _, _)) => {
+                                let (mut add, mut upd, mut del) = (0, 0, 0);
+                                for c in &plan.changes { match c { EntryChange::Added(..) => add += 1, EntryChange::Updated(..) => upd += 1, EntryChange::Removed(..) => del += 1 } }
+                                let conflicts = plan.conflicts.clone();
+                                view! {
+                                    <tr>
+                                        <td>{s.file}</td>
+                                        <td>{plan.school.name.clone()}</td>
+                                        <td>{plan.period.clone()}</td>
+                                        <td class="num">{plan.version}</td>
+                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then_some("（零报告）")}</td>
+                                        <td>{format!("新增{add}　修改{upd}　删除{del}")}</td>
+                                        <td class="small">
+                                            {plan.rejected.iter().map(|r| view! { <div class="error-text">{format!("{}：{}", r.place, r.reason)}</div> }).collect_view()}
+                                            {plan.warnings.iter().map(|w| view! { <div class="warning-text">{w.clone()}</div> }).collect_view()}
+                                            {conflicts.into_iter().map(|c| {
+                                                let id = c.entry.id;
+                                                view! {
+                                                    <div class="conflict">
+                                                        {format!("冲突：{}（{}）已审核为“{}”，学校在更正版中改为：{}", c.entry.name, c.list.zh(), c.verdict.verdict.zh(), c.entry.detail)}
+                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) == Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, true); })/>"保留审核意见"</label>
+                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) != Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, false); })/>"重新审核"</label>
+                                                    </div>
+                                                }
+                                            }).collect_view()}
+                                        </td>
+                                    </tr>
+                                }.into_any()
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <div class="row">
+                    <button id="apply-import" class="primary" on:click=apply>"确认导入"</button>
+                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>"取消"</button>
+                </div>
+            </Show>
+        </section>
+        <section class="panel" id="report-completeness">
+            <div class="form-row">
+                <h2>"报送情况"</h2>
+                <MonthSelect id="county-month" month=month/>
+            </div>
+            {move || {
+                let (deadline, rows) = completeness();
+                let reported = rows.iter().filter(|r| matches!(r.state, ReportState::Reported { .. })).count();
+                let zero = rows.iter().filter(|r| matches!(r.state, ReportState::Reported { zero: true, .. })).count();
+                let late = rows.iter().filter(|r| matches!(r.state, ReportState::Missing { late: true } | ReportState::Reported { late: true, .. })).count();
+                view! {
+                    <ExportButtons id="export-completeness" table=move || completeness_table(state, &period(), completeness().1)/>
+                    <p id="completeness-summary">{format!("截止日期{deadline}。已报{reported}/{}所（其中零报告{zero}所），逾期{late}所。", rows.len())}</p>
+                    <div class="table-wrap">
+                        <table class="grid compact" id="completeness-table">
+                            <thead><tr><th>"乡镇"</th><th>"学校"</th><th>"状态"</th><th></th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| {
+                                    let town = state.ledger.with_value(|l| l.township_name(&r.township_code).to_string());
+                                    let (label, class) = match r.state {
+                                        ReportState::Reported { version, zero, late, reviewed } => (format!("已报第{version}版{}{}{}", if zero { "（零报告）" } else { "" }, if late { "，逾期" } else { "" }, if reviewed { "，已审核" } else { "" }), if late { "late" } else { "ok" }),
+                                        ReportState::Missing { late: true } => ("逾期未报".to_string(), "missing late"),
+                                        ReportState::Missing { late: false } => ("未报".to_string(), "missing"),
+                                    };
+                                    let id = r.school_id;
+                                    let has = !label.contains("未报");
+                                    view! {
+                                        <tr class=class data-school=id.to_string()>
+                                            <td>{town}</td><td>{r.school.clone()}</td><td class="state">{label}</td>
+                                            <td>{has.then(|| view! { <button class="link open-review" on:click=move |_| open.set(Some(id))>"查看/审核"</button> })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            }}
+        </section>
+        {move || open.get().map(|id| view! { <ReviewPanel school_id=id period=period() rev=rev/> })}
+        <RollUpPanel period=Signal::derive(period)/>
+    }
+}
+
+/// The county's key for pseudonyms, made (and saved) on first use.
+async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
+    if let Some(k) = state.inbox.with_value(|i| i.pseudonym_key.clone()) {
+        return Ok(k);
+    }
+    let mut bytes = [0u8; 32];
+    getrandom_02::getrandom(&mut bytes).map_err(|e| format!("无法生成化名密钥：{e}"))?;
+    let key = PseudonymKey::from_bytes(bytes);
+    let db = state.db().ok_or("数据库未打开")?;
+    let v = store::exchange_value(&key).map_err(|e| e.to_string())?;
+    let a = audit(
+        state,
+        "installation".into(),
+        "生成汇总化名密钥（只保存在本机和备份中）".into(),
+    );
+    store::save_exchange(&db, vec![(store::PSEUDONYM_KEY.to_string(), v)], &[a])
+        .await
+        .map_err(|e| e.to_string())?;
+    state
+        .inbox
+        .update_value(|i| i.pseudonym_key = Some(key.clone()));
+    Ok(key)
+}
+
+/// 报市州汇总: the county's figures for the month, without names, as a file for the
+/// prefecture; and looking up which child a pseudonym stands for.
+#[component]
+pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    let lookup = RwSignal::new(String::new());
+    let build = move |key: &PseudonymKey| -> Option<RollUp> {
+        let inst = state.installation.get_untracked()?;
+        let me = UnitRef::of(&inst);
+        let p = period.get_untracked();
+        state.ledger.with_value(|l| {
+            state.inbox.with_value(|inbox| {
+                let reports: Vec<&MonthlyReport> = l
+                    .schools()
+                    .iter()
+                    .filter_map(|s| inbox.current(s.id, &p).map(|r| &r.report))
+                    .collect();
+                let census = CensusTable::of(l, today()).county;
+                let dropouts = pseudonymous_dropouts(key, &me.code, l);
+                Some(RollUp::of_county(
+                    me.clone(),
+                    &p,
+                    &reports,
+                    l.schools().len() as u32,
+                    census,
+                    dropouts,
+                ))
+            })
+        })
+    };
+    let export = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let result: Result<String, String> = async {
+                let key = pseudonym_key(state).await?;
+                let rollup = build(&key).ok_or("本机单位未设置")?;
+                let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
+                let up = inst.divisions.iter().rev().nth(1).map(|d| UnitRef {
+                    level: "prefecture".into(),
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                });
+                let env = Envelope::new(ROLLUP_KIND, rollup.unit.clone(), up, Some(rollup.period.clone()), now(), &state.operator(), None);
+                let text = write_bundle(env, &rollup).map_err(|e| e.to_string())?;
+                let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), rollup.period);
+                save_file(&name, "application/json", text.as_bytes())?;
+                Ok(format!("已生成“{name}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
+            }
+            .await;
+            match result {
+                Ok(m) => state.info(m),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let found = move || {
+        let q = lookup.get().trim().to_string();
+        if q.is_empty() {
+            return None;
+        }
+        let key = state.inbox.with_value(|i| i.pseudonym_key.clone())?;
+        let code = state
+            .installation
+            .with_untracked(|i| i.as_ref().map(|i| UnitRef::of(i).code))?;
+        Some(state.ledger.with_value(|l| {
+            key.resolve(&code, &q, l.children())
+                .map(|c| (c.id, c.name.clone()))
+        }))
+    };
+    view! {
+        <section class="panel" id="rollup-panel">
+            <h2>{move || format!("报市州汇总（{}）", period.get())}</h2>
+            <p class="muted small">"汇总只含人数和指标；辍学学生以化名列出，不含姓名、身份证号和住址。化名密钥只保存在本机（和本机的备份）中，只有本县能查出化名对应的学生。"</p>
+            <div class="form-row">
+                <button id="export-rollup" class="secondary" on:click=export>"生成汇总文件"</button>
+                <label>"化名查询"<input id="pseudonym-lookup" placeholder="如 433122-3f2a…" bind:value=lookup/></label>
+                <span id="pseudonym-found">{move || match found() {
+                    None => view! { <span></span> }.into_any(),
+                    Some(None) => view! { <span class="muted">"本县没有此化名的学生"</span> }.into_any(),
+                    Some(Some((id, name))) => view! { <a href=crate::app::Route::Child(id).href()>{name}</a> }.into_any(),
+                }}</span>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+        </section>
+    }
+}
+
+/// The county reviews one school's report for a period and sends the result back down.
+#[component]
+pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let held = state
+        .inbox
+        .with_value(|i| i.current(school_id, &period).cloned());
+    let Some(held) = held else {
+        return view! { <p class="empty">"该校本月尚未报送"</p> }.into_any();
+    };
+    let earlier = state
+        .inbox
+        .with_value(|i| i.review(school_id, &period).cloned());
+    let entries: Vec<(
+        EntryList,
+        ReportEntry,
+        RwSignal<ReviewVerdict>,
+        RwSignal<String>,
+    )> = held
+        .report
+        .entries()
+        .map(|(list, e)| {
+            let prior = earlier.as_ref().and_then(|r| r.verdict_of(list, e.id));
+            (
+                list,
+                e.clone(),
+                RwSignal::new(prior.map_or(ReviewVerdict::Confirmed, |p| p.verdict)),
+                RwSignal::new(prior.map(|p| p.comment.clone()).unwrap_or_default()),
+            )
+        })
+        .collect();
+    let comment = RwSignal::new(
+        earlier
+            .as_ref()
+            .map(|r| r.comment.clone())
+            .unwrap_or_default(),
+    );
+    let passphrase = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let rows = entries.clone();
+    let report = held.report.clone();
+    let make = move || Review {
+        school: report.school.clone(),
+        period: report.period.clone(),
+        report_version: report.version,
+        report_sha256: held.envelope.content_sha256.clone(),
+        reviewed_by: state.operator(),
+        reviewed_at: now(),
+        entries: rows
+            .iter()
+            .map(|(list, e, v, c)| ReviewEntry {
+                entry_id: e.id,
+                list: *list,
+                name: e.name.clone(),
+                verdict: v.get_untracked(),
+                comment: c.get_untracked().trim().to_string(),
+            })
+            .collect(),
+        comment: comment.get_untracked().trim().to_string(),
+    };
+    let make_for_export = make.clone();
+    let save_and_export = move |_| {
+        error.set(None);
+        let review = make_for_export();
+        if review
+            .entries
+            .iter()
+            .any(|e| e.verdict != ReviewVerdict::Confirmed && e.comment.is_empty())
+        {
+            return error.set(Some("退回或请再核实的条目须写明意见".into()));
+        }
+        let pass = passphrase.get_untracked();
+        if pass.chars().count() < 8 {
+            return error.set(Some(
+                "审核结果含学生姓名，须加密：请设置至少8位的口令".into(),
+            ));
+        }
+        let Some(me) = state
+            .installation
+            .with_untracked(|i| i.as_ref().map(UnitRef::of))
+        else {
+            return;
+        };
+        let Some(school) = state.ledger.with_value(|l| l.school(school_id).cloned()) else {
+            return;
+        };
+        let env = Envelope::new(
+            REVIEW_KIND,
+            me,
+            Some(UnitRef::school(&school)),
+            Some(review.period.clone()),
+            review.reviewed_at,
+            &state.operator(),
+            None,
+        );
+        let file = write_bundle(env, &review)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                sealed(
+                    t,
+                    &pass,
+                    &format!("{}_{}月报审核结果", school.name, review.period),
+                )
+            });
+        let (name, bytes) = match file {
+            Ok(f) => f,
+            Err(e) => return error.set(Some(e)),
+        };
+        spawn_local(async move {
+            let Some(db) = state.db() else { return };
+            let v = match store::exchange_value(&review) {
+                Ok(v) => v,
+                Err(e) => return error.set(Some(e.to_string())),
+            };
+            let a = audit(
+                state,
+                format!("report/{}/{}", review.school.id, review.period),
+                format!(
+                    "审核{}{}月报第{}版",
+                    review.school.name, review.period, review.report_version
+                ),
+            );
+            match store::save_exchange(&db, vec![(store::review_key(&review), v)], &[a]).await {
+                Ok(()) => {
+                    state.inbox.update_value(|i| i.set_review(review));
+                    rev.update(|r| *r += 1);
+                    if let Err(e) = save_file(&name, "application/octet-stream", &bytes) {
+                        error.set(Some(e));
+                    }
+                    state.info(format!("审核已保存，已生成“{name}”，请交回学校"));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    let r = held.report.clone();
+    view! {
+        <section class="panel" id="review-panel">
+            <h2>{format!("{} {}月报（第{}版）", r.school.name, r.period, r.version)}</h2>
+            <p class="muted">{format!("收到：{}　学生{}人　填报人：{}　审核人：{}", held.received_at.format("%Y-%m-%d %H:%M"), r.total(), r.filled_by, r.checked_by)}</p>
+            {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
+            {count_table(&r)}
+            {if r.zero_report {
+                view! { <p class="zero-report">"零报告：本月无新增疑似辍学、新确认辍学、劝返复学和销号。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="grid compact" id="review-table">
+                        <thead><tr><th>"名单"</th><th>"姓名"</th><th>"年级"</th><th>"日期"</th><th>"情况"</th><th>"审核"</th><th>"意见"</th></tr></thead>
+                        <tbody>
+                            {entries.into_iter().map(|(list, e, verdict, note)| view! {
+                                <tr>
+                                    <td>{list.zh()}</td><td>{e.name.clone()}</td>
+                                    <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
+                                    <td class="nowrap">{e.date.to_string()}</td><td>{e.detail.clone()}</td>
+                                    <td>
+                                        <select class="verdict" on:change=move |ev| if let Some(v) = ReviewVerdict::from_key(&event_target_value(&ev)) { verdict.set(v) }>
+                                            {ReviewVerdict::ALL.iter().map(|v| view! { <option value=v.key() selected=move || verdict.get() == *v>{v.zh()}</option> }).collect_view()}
+                                        </select>
+                                    </td>
+                                    <td><input class="verdict-note" bind:value=note/></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <div class="form-row">
+                <label class="grow">"总体意见"<input id="review-comment-input" bind:value=comment/></label>
+                <label>"加密口令（至少8位）"<input id="review-passphrase-out" type="password" bind:value=passphrase/></label>
+                <button id="export-review" class="primary" on:click=save_and_export>"保存审核并导出结果"</button>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,320 @@
+//! 月报: a school makes, sends (as a file) and prints its monthly report and reads the
+//! county's review; a county imports the reports of its schools — dry run first, then all at
+//! once — sees who has reported, reviews each report and sends the result back down.
+
+use std::collections::BTreeMap;
+
+use baoxue_core::exchange::report::{
+    deadline_of, month_period, EntryChange, EntryList, ImportPlan, MonthlyReport, ReceivedRollUp,
+    ReportEntry, ReportOutcome, ReportState, Review, ReviewEntry, ReviewVerdict, SentReport,
+    MONTHLY_KIND, REVIEW_KIND,
+};
+use baoxue_core::exchange::rollup::{
+    pseudonymous_dropouts, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
+};
+use baoxue_core::exchange::{
+    bundle_text, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
+};
+use baoxue_core::indicators::CensusTable;
+use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Level};
+use chrono::{Datelike, Months, NaiveDate};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::demo::{now, today};
+use crate::app::{mark, measure, AppState, Progress};
+use crate::components::download::{save_file, ExportButtons};
+use crate::store;
+use baoxue_core::export::{monthly_report_table, Cell, Table};
+use gloo_timers::future::TimeoutFuture;
+
+mod county;
+mod school;
+mod upper;
+
+use county::CountyReports;
+use school::SchoolReports;
+use upper::UpperReports;
+
+/// Lets the page draw during long work, but not after every small step: a timer of 0 ms
+/// still waits 4 ms or more once nested, which for 200 files is most of the time spent.
+struct Pace {
+    last: f64,
+}
+
+impl Pace {
+    fn now() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    fn new() -> Self {
+        Pace { last: f64::MIN }
+    }
+
+    /// More than a frame's worth of work since the page last drew.
+    fn due(&self) -> bool {
+        Self::now() - self.last > 30.0
+    }
+
+    async fn breathe(&mut self) {
+        TimeoutFuture::new(0).await;
+        self.last = Self::now();
+    }
+}
+
+/// Writes what a planned import adds, with its audit entries, in one transaction; the
+/// in-memory inbox is replaced only once the write has succeeded.
+#[allow(clippy::too_many_arguments)]
+fn commit_import(
+    state: AppState,
+    inbox: baoxue_core::exchange::report::Inbox,
+    records: Vec<(String, wasm_bindgen::JsValue)>,
+    audits: Vec<AuditEntry>,
+    what: &'static str,
+    done: impl Fn() + 'static,
+    rev: RwSignal<u32>,
+    error: RwSignal<Option<String>>,
+) {
+    if records.is_empty() {
+        state.info("没有需要导入的新内容");
+        done();
+        return;
+    }
+    spawn_local(async move {
+        let Some(db) = state.db() else { return };
+        let n = audits.len();
+        mark("baoxue-import-save-start");
+        let saved = store::save_exchange(&db, records, &audits).await;
+        measure("baoxue-import-save", "baoxue-import-save-start");
+        match saved {
+            Ok(()) => {
+                state.inbox.set_value(inbox);
+                done();
+                rev.update(|r| *r += 1);
+                state.info(format!("已导入{n}份{what}"));
+            }
+            Err(e) => error.set(Some(format!("导入失败，未作任何更改：{e}"))),
+        }
+    });
+}
+
+/// 报送情况 as a table, for Excel.
+fn completeness_table(
+    state: AppState,
+    period: &str,
+    rows: Vec<baoxue_core::exchange::report::Completeness>,
+) -> Table {
+    let rows = state.ledger.with_value(|l| {
+        state.inbox.with_value(|inbox| {
+            rows.into_iter()
+                .map(|r| {
+                    let held = inbox.current(r.school_id, period);
+                    let state = match r.state {
+                        ReportState::Reported {
+                            zero,
+                            late,
+                            reviewed,
+                            ..
+                        } => format!(
+                            "已报{}{}{}",
+                            if zero { "（零报告）" } else { "" },
+                            if late { "，逾期" } else { "" },
+                            if reviewed { "，已审核" } else { "" }
+                        ),
+                        ReportState::Missing { late: true } => "逾期未报".into(),
+                        ReportState::Missing { late: false } => "未报".into(),
+                    };
+                    vec![
+                        Cell::from(l.township_name(&r.township_code).to_string()),
+                        r.school.into(),
+                        state.into(),
+                        held.map_or(Cell::Empty, |h| Cell::Number(f64::from(h.report.version))),
+                        held.map_or(Cell::Empty, |h| {
+                            h.received_at.format("%Y-%m-%d %H:%M").to_string().into()
+                        }),
+                        held.map_or(Cell::Empty, |h| Cell::Number(f64::from(h.report.total()))),
+                        held.map_or(Cell::Empty, |h| {
+                            Cell::Number(h.report.entries().count() as f64)
+                        }),
+                    ]
+                })
+                .collect()
+        })
+    });
+    Table {
+        title: format!("{}{period}月报报送情况", state.unit_short_name()),
+        columns: vec![
+            ("乡镇", 12.0),
+            ("学校", 24.0),
+            ("状态", 18.0),
+            ("版本", 6.0),
+            ("收到时间", 17.0),
+            ("学生", 8.0),
+            ("名单条数", 9.0),
+        ],
+        rows,
+    }
+}
+
+/// A month chooser for the receiving levels.
+#[component]
+fn MonthSelect(id: &'static str, month: RwSignal<NaiveDate>) -> impl IntoView {
+    view! {
+        <label>"月份"
+            <select id=id on:change=move |e| {
+                if let Some(m) = baoxue_core::exchange::report::parse_month_period(&event_target_value(&e)) { month.set(m) }
+            }>
+                {months().into_iter().map(|m| view! { <option value=month_period(m) selected=move || month.get() == m>{month_period(m)}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The months a report can be made for: this one and the five before.
+fn months() -> Vec<NaiveDate> {
+    let t = today();
+    let first = NaiveDate::from_ymd_opt(t.year(), t.month(), 1).unwrap_or(t);
+    (0..6).map(|i| first - Months::new(i)).collect()
+}
+
+fn audit(state: AppState, subject: String, summary: String) -> AuditEntry {
+    AuditEntry {
+        at: now(),
+        operator: state.operator(),
+        action: AuditAction::Import,
+        subject,
+        summary,
+        changes: Vec::new(),
+    }
+}
+
+/// Encrypts a bundle when a passphrase is given; the file name says which it is.
+fn sealed(text: String, passphrase: &str, stem: &str) -> Result<(String, Vec<u8>), String> {
+    if passphrase.is_empty() {
+        return Ok((format!("{stem}.json"), text.into_bytes()));
+    }
+    let bytes = encrypt_report(text.as_bytes(), passphrase).map_err(|e| e.to_string())?;
+    Ok((format!("{stem}.baoxue"), bytes))
+}
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let school = move || {
+        state.installation.with(|i| {
+            i.as_ref()
+                .filter(|i| i.level == Level::School)
+                .and_then(|i| i.school_id)
+        })
+    };
+    view! {
+        <h1 class="no-print">"月报（四个一）"</h1>
+        {move || {
+            let level = state.installation.with(|i| i.as_ref().map(|i| i.level));
+            match (school(), level) {
+                (Some(id), _) => view! { <SchoolReports school_id=id/> }.into_any(),
+                (None, Some(Level::Prefecture | Level::Province)) => view! { <UpperReports/> }.into_any(),
+                _ => view! { <CountyReports/> }.into_any(),
+            }
+        }}
+    }
+}
+
+/// A report's lists, or the zero-report line.
+fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
+    if r.zero_report {
+        return view! { <p class="zero-report">"零报告：本月无新增疑似辍学、新确认辍学、劝返复学和销号。"</p> }.into_any();
+    }
+    let lists: [(EntryList, &Vec<ReportEntry>); 4] = [
+        (EntryList::NewSuspects, &r.new_suspects),
+        (EntryList::ConfirmedDropouts, &r.confirmed_dropouts),
+        (EntryList::Returns, &r.returns),
+        (EntryList::Closures, &r.closures),
+    ];
+    lists
+        .into_iter()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(list, entries)| {
+            let rows = entries
+                .iter()
+                .map(|e| {
+                    let verdict = review.and_then(|rv| rv.verdict_of(list, e.id)).cloned();
+                    view! {
+                        <tr>
+                            <td>{e.name.clone()}</td>
+                            <td>{e.sex.zh()}</td>
+                            <td class="nowrap">{e.birth_date.to_string()}</td>
+                            <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
+                            <td class="nowrap">{e.date.to_string()}</td>
+                            <td>{e.detail.clone()}</td>
+                            {review.map(|_| view! {
+                                <td class="verdict">{verdict.as_ref().map(|v| format!("{}{}", v.verdict.zh(), if v.comment.is_empty() { String::new() } else { format!("：{}", v.comment) })).unwrap_or_else(|| "—".into())}</td>
+                            })}
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h3>{format!("{}（{}人）", list.zh(), entries.len())}</h3>
+                <table class="grid compact report-list" data-list=list.key()>
+                    <thead><tr><th>"姓名"</th><th>"性别"</th><th>"出生日期"</th><th>"年级"</th><th>"日期"</th><th>"情况"</th>{review.map(|_| view! { <th>"县级审核"</th> })}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        })
+        .collect_view()
+        .into_any()
+}
+
+/// The counts of a report: one row per grade, boys, girls, and how many are out of school.
+fn count_table(r: &MonthlyReport) -> impl IntoView {
+    use baoxue_core::model::{Sex, Status};
+    let mut grades: Vec<u8> = r.counts.iter().map(|c| c.grade).collect();
+    grades.dedup();
+    let sum =
+        |g: Option<u8>, f: &dyn Fn(&baoxue_core::exchange::report::CountRow) -> bool| -> u32 {
+            r.counts
+                .iter()
+                .filter(|c| g.is_none_or(|g| c.grade == g) && f(c))
+                .map(|c| c.count)
+                .sum()
+        };
+    let row = |label: String, g: Option<u8>| {
+        view! {
+            <tr>
+                <td>{label}</td>
+                <td class="num">{sum(g, &|c| c.sex == Sex::Male)}</td>
+                <td class="num">{sum(g, &|c| c.sex == Sex::Female)}</td>
+                <td class="num">{sum(g, &|_| true)}</td>
+                <td class="num">{sum(g, &|c| c.status.counts_as_enrolled())}</td>
+                <td class="num">{sum(g, &|c| c.status == Status::Suspended)}</td>
+                <td class="num">{sum(g, &|c| c.status == Status::SuspectedDropout)}</td>
+                <td class="num">{sum(g, &|c| c.status == Status::Dropout)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <div class="table-wrap">
+        <table class="grid compact" id="report-counts">
+            <thead><tr><th>"年级"</th><th class="num">"男"</th><th class="num">"女"</th><th class="num">"合计"</th><th class="num">"在读"</th><th class="num">"休学"</th><th class="num">"疑似辍学"</th><th class="num">"辍学"</th></tr></thead>
+            <tbody>
+                {grades.iter().map(|g| row(format!("{g}年级"), Some(*g))).collect_view()}
+                {row("合计".into(), None)}
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+fn outcome_text(o: &ReportOutcome) -> String {
+    match o {
+        ReportOutcome::New => "新报告".into(),
+        ReportOutcome::Correction { held } => format!("更正版，替代第{held}版（原版本保留）"),
+        ReportOutcome::AlreadyImported => "已导入过，没有变化".into(),
+        ReportOutcome::Older { held } => format!("比已收到的第{held}版旧，忽略"),
+        ReportOutcome::Conflict { .. } => "与已收到的同一版本内容不同，请学校报送更正版".into(),
+    }
+}

@@ -1,0 +1,281 @@
+//! 月报 at a school: make, send, print and export the month's report; read the review.
+
+use super::*;
+
+/// The school's side: this month's report, sending it, printing it, and the review.
+#[component]
+pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let month = RwSignal::new(months()[0]);
+    let filled_by = RwSignal::new(state.operator());
+    // The principal who checked the last report usually checks the next one too.
+    let checked_by = RwSignal::new(state.outbox.with_value(|o| {
+        o.sent
+            .iter()
+            .max_by_key(|s| s.sent_at)
+            .map(|s| s.report.checked_by.clone())
+            .unwrap_or_default()
+    }));
+    let passphrase = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let rev = RwSignal::new(0u32);
+    let report = Memo::new(move |_| {
+        state.ledger_rev.track();
+        rev.track();
+        let m = month.get();
+        let version = state
+            .outbox
+            .with_value(|o| o.next_version(&month_period(m)));
+        state.with_cases(|l, b| {
+            state.history.with_value(|h| {
+                MonthlyReport::build(l, b, h, school_id, m).map(|mut r| {
+                    r.version = version;
+                    r.filled_by = filled_by.get();
+                    r.checked_by = checked_by.get();
+                    r
+                })
+            })
+        })
+    });
+    let sent = move || {
+        rev.track();
+        state
+            .outbox
+            .with_value(|o| o.latest(&month_period(month.get())).cloned())
+    };
+    let review = move || {
+        rev.track();
+        state
+            .outbox
+            .with_value(|o| o.review(&month_period(month.get())).cloned())
+    };
+    let month_label = move |m: NaiveDate| {
+        let p = month_period(m);
+        let n = state.with_cases(|l, b| {
+            state.history.with_value(|h| {
+                MonthlyReport::build(l, b, h, school_id, m).map(|r| r.entries().count())
+            })
+        });
+        let done = state.outbox.with_value(|o| o.latest(&p).map(|s| s.version));
+        format!(
+            "{p}（{}{}）",
+            match n {
+                Some(0) | None => "零报告".to_string(),
+                Some(n) => format!("{n}条"),
+            },
+            done.map(|v| format!("，已报第{v}版")).unwrap_or_default()
+        )
+    };
+
+    let send = move |_| {
+        error.set(None);
+        let Some(r) = report.get_untracked() else {
+            return;
+        };
+        if r.checked_by.trim().is_empty() || r.filled_by.trim().is_empty() {
+            error.set(Some("请填写填报人和审核人".into()));
+            return;
+        }
+        let pass = passphrase.get_untracked();
+        if pass.chars().count() < 8 {
+            error.set(Some(
+                "月报含学生姓名和身份证号，须加密：请设置至少8位的口令，并另行告知县级".into(),
+            ));
+            return;
+        }
+        let (inst, school) = (
+            state.installation.get_untracked(),
+            state.ledger.with_value(|l| l.school(school_id).cloned()),
+        );
+        let (Some(inst), Some(school)) = (inst, school) else {
+            return;
+        };
+        let Some(county) = UnitRef::county_of(&inst) else {
+            error.set(Some("本校所属的县没有设置".into()));
+            return;
+        };
+        let previous = state
+            .outbox
+            .with_value(|o| o.chain_head().map(str::to_string));
+        let env = Envelope::new(
+            MONTHLY_KIND,
+            UnitRef::school(&school),
+            Some(county),
+            Some(r.period.clone()),
+            now(),
+            &state.operator(),
+            previous,
+        );
+        let result = write_bundle(env, &r)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                let hash = read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
+                    .map(|(e, _)| e.content_sha256)
+                    .map_err(|e| e.to_string())?;
+                let stem = format!("{}_{}月报_第{}版", school.name, r.period, r.version);
+                Ok((hash, sealed(text, &pass, &stem)?))
+            });
+        let (hash, (name, bytes)) = match result {
+            Ok(x) => x,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        let sent = SentReport {
+            period: r.period.clone(),
+            version: r.version,
+            content_sha256: hash,
+            sent_at: now(),
+            sent_by: state.operator(),
+            report: r.clone(),
+        };
+        spawn_local(async move {
+            let Some(db) = state.db() else { return };
+            let records = match store::exchange_value(&sent) {
+                Ok(v) => vec![(store::sent_key(&sent), v)],
+                Err(e) => return error.set(Some(e.to_string())),
+            };
+            let a = audit(
+                state,
+                format!("report/{}", sent.period),
+                format!(
+                    "报送{}月报第{}版{}",
+                    sent.period,
+                    sent.version,
+                    if sent.report.zero_report {
+                        "（零报告）"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            match store::save_exchange(&db, records, &[a]).await {
+                Ok(()) => {
+                    if let Err(e) = save_file(&name, "application/octet-stream", &bytes) {
+                        error.set(Some(e));
+                    }
+                    state.outbox.update_value(|o| o.sent.push(sent));
+                    rev.update(|r| *r += 1);
+                    state.info(format!("已生成月报文件“{name}”，本版已锁定"));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    let review_pass = RwSignal::new(String::new());
+    let import_review = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let result: Result<bool, String> = async {
+                let (_, bytes) =
+                    crate::pages::common::read_file("review-file", "请先选择县级审核结果文件")
+                        .await?;
+                let text = bundle_text(&bytes, Some(&review_pass.get_untracked()))
+                    .map_err(|e| e.to_string())?;
+                let (_, got) =
+                    read_payload::<Review>(&text, REVIEW_KIND).map_err(|e| e.to_string())?;
+                let mut outbox = state.outbox.get_value();
+                if !outbox.receive_review(school_id, got.clone())? {
+                    return Ok(false);
+                }
+                let db = state.db().ok_or("数据库未打开")?;
+                let v = store::exchange_value(&got).map_err(|e| e.to_string())?;
+                let a = audit(
+                    state,
+                    format!("report/{}", got.period),
+                    format!("收到{}月报县级审核结果", got.period),
+                );
+                store::save_exchange(&db, vec![(store::review_in_key(&got), v)], &[a])
+                    .await
+                    .map_err(|e| e.to_string())?;
+                if let Some(m) = baoxue_core::exchange::report::parse_month_period(&got.period) {
+                    month.set(m);
+                }
+                state.outbox.set_value(outbox);
+                Ok(true)
+            }
+            .await;
+            match result {
+                Ok(true) => {
+                    rev.update(|r| *r += 1);
+                    state.info("已导入县级审核结果");
+                }
+                Ok(false) => state.info("此审核结果已导入过，没有变化"),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+
+    view! {
+        <section class="panel no-print">
+            <div class="form-row">
+                <label>"月份"
+                    <select id="report-month" on:change=move |e| {
+                        if let Some(m) = baoxue_core::exchange::report::parse_month_period(&event_target_value(&e)) { month.set(m) }
+                    }>
+                        {months().into_iter().map(|m| view! { <option value=month_period(m) selected=move || month.get() == m>{move || month_label(m)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"填报人"<input id="report-filled-by" bind:value=filled_by/></label>
+                <label>"审核人（校长）"<input id="report-checked-by" bind:value=checked_by/></label>
+                <label>"加密口令（至少8位）"<input id="report-passphrase" type="password" bind:value=passphrase/></label>
+            </div>
+            {move || sent().map(|s| view! {
+                <p class="notice-line" id="report-sent">{format!("已于{}报送第{}版（{}），已锁定；如需更正，请报送更正版，原版本保留。", s.sent_at.format("%Y-%m-%d %H:%M"), s.version, s.sent_by)}</p>
+            })}
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+            <div class="row">
+                <button id="send-report" class="primary" on:click=send>{move || match sent() {
+                    Some(s) => format!("报送更正版（第{}版）", s.version + 1),
+                    None => "报送月报（生成加密文件）".to_string(),
+                }}</button>
+                <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>"打印月报"</button>
+                <ExportButtons id="export-report" table=move || {
+                    let p = month_period(month.get_untracked());
+                    let shown = state
+                        .outbox
+                        .with_value(|o| o.latest(&p).map(|s| s.report.clone()))
+                        .or_else(|| report.get_untracked());
+                    match shown {
+                        Some(r) => monthly_report_table(&r),
+                        None => Table { title: format!("{p}月报"), columns: Vec::new(), rows: Vec::new() },
+                    }
+                }/>
+            </div>
+        </section>
+        {move || sent().map(|s| s.report).or_else(|| report.get()).map(|r| {
+            let rv = review();
+            let unit = state.installation.with(|i| i.as_ref().map(|i| i.unit_name()).unwrap_or_default());
+            let balance = r.figures.as_ref().map(|f| {
+                [baoxue_core::model::Stage::Primary, baoxue_core::model::Stage::Junior].into_iter().filter_map(|s| {
+                    let flow = f.flow(s);
+                    (!flow.balances()).then(|| format!("{}人账不符：按变动应有{}人，月末实有{}人（差{:+}），请核实后再报送。", s.zh(), flow.expected_end(), flow.end, flow.difference()))
+                }).collect::<Vec<_>>()
+            }).unwrap_or_default();
+            view! {
+                <article class="card print-report" id="monthly-report">
+                    <h2 class="doc-title">{format!("{}控辍保学月报（{}年{}月）", r.school.name, &r.period[..4], &r.period[5..])}</h2>
+                    <p class="muted">{format!("单位：{unit}　版本：第{}版　学生{}人　填报人：{}　审核人：{}", r.version, r.total(), r.filled_by, r.checked_by)}</p>
+                    {balance.into_iter().map(|b| view! { <p class="warning">{b}</p> }).collect_view()}
+                    {count_table(&r)}
+                    {entry_tables(&r, rv.as_ref())}
+                    {rv.as_ref().filter(|v| !v.comment.is_empty()).map(|v| view! { <p id="review-comment">{format!("县级意见：{}", v.comment)}</p> })}
+                    <div class="sign-area">
+                        <span>"填报人（签字）："</span><span>"审核人（签字）："</span><span>"学校（盖章）"</span>
+                        <span>"报送日期：　　年　　月　　日"</span>
+                    </div>
+                </article>
+            }
+        })}
+        <section class="panel no-print">
+            <h2>"导入县级审核结果"</h2>
+            <div class="form-row">
+                <label>"审核结果文件"<input id="review-file" type="file" accept=".baoxue,.json"/></label>
+                <label>"口令"<input id="review-passphrase" type="password" bind:value=review_pass/></label>
+                <button id="import-review" class="secondary" on:click=import_review>"导入"</button>
+            </div>
+        </section>
+    }
+}

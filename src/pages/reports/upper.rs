@@ -1,0 +1,303 @@
+//! 月报 at a prefecture or province: the roll-ups of the level below, and the evaluation.
+
+use super::*;
+
+/// One chosen roll-up file and what importing it would do.
+#[derive(Clone)]
+struct StagedRollUp {
+    file: String,
+    result: Result<(ReportOutcome, Envelope, RollUp), String>,
+}
+
+/// A prefecture or province: the roll-ups of the units below, who has sent one, the
+/// roll-up for the level above, and (a province) the annual evaluation.
+#[component]
+pub(super) fn UpperReports() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let month = RwSignal::new(months()[0]);
+    let passphrase = RwSignal::new(String::new());
+    let staged = RwSignal::new(Vec::<StagedRollUp>::new());
+    let rev = RwSignal::new(0u32);
+    let error = RwSignal::new(None::<String>);
+    let below = RwSignal::new(Vec::<(String, String)>::new());
+    let me = move || {
+        state
+            .installation
+            .with_untracked(|i| i.as_ref().map(UnitRef::of))
+    };
+    // The units expected to report: the counties of a prefecture, the prefectures of a province.
+    spawn_local(async move {
+        let Some(code) = me().map(|m| m.code) else {
+            return;
+        };
+        match crate::divisions::table().await {
+            Ok(t) => below.set(
+                t.children_of(&code)
+                    .into_iter()
+                    .map(|d| (d.code, d.name))
+                    .collect(),
+            ),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+    let period = move || month_period(month.get());
+    let dry_run = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let files = match crate::pages::common::read_files("rollup-files").await {
+                Ok(f) if !f.is_empty() => f,
+                Ok(_) => {
+                    return error.set(Some("请先选择下级报送的汇总文件（可一次选多个）".into()))
+                }
+                Err(e) => return error.set(Some(e)),
+            };
+            let Some(me) = me() else { return };
+            let pass = passphrase.get_untracked();
+            let mut out = Vec::new();
+            let mut pace = Pace::new();
+            for (file, bytes) in files {
+                if pace.due() {
+                    pace.breathe().await;
+                }
+                let result = bundle_text(&bytes, Some(&pass))
+                    .and_then(|t| read_payload::<RollUp>(&t, ROLLUP_KIND))
+                    .map_err(|e| e.to_string())
+                    .and_then(|(env, r)| {
+                        state
+                            .inbox
+                            .with_value(|i| i.plan_rollup(&env, &r, &me))
+                            .map(|o| (o, env, r))
+                    });
+                out.push(StagedRollUp { file, result });
+            }
+            staged.set(out);
+        });
+    };
+    let apply = move |_| {
+        let mut inbox = state.inbox.get_value();
+        let mut records = Vec::new();
+        let mut audits = Vec::new();
+        for s in staged.get_untracked() {
+            let Ok((outcome, env, r)) = s.result else {
+                continue;
+            };
+            if !matches!(
+                outcome,
+                ReportOutcome::New | ReportOutcome::Correction { .. }
+            ) {
+                continue;
+            }
+            let received = ReceivedRollUp {
+                envelope: env,
+                rollup: r,
+                received_at: now(),
+                received_by: state.operator(),
+            };
+            match store::exchange_value(&received) {
+                Ok(v) => records.push((store::rollup_key(&received), v)),
+                Err(e) => return error.set(Some(e.to_string())),
+            }
+            audits.push(audit(
+                state,
+                format!(
+                    "rollup/{}/{}",
+                    received.rollup.unit.code, received.rollup.period
+                ),
+                format!(
+                    "导入{}{}汇总第{}版（{}）",
+                    received.rollup.unit.name,
+                    received.rollup.period,
+                    received.rollup.version,
+                    outcome_text(&outcome)
+                ),
+            ));
+            inbox.rollups.push(received);
+        }
+        let done = move || staged.set(Vec::new());
+        commit_import(state, inbox, records, audits, "汇总", done, rev, error);
+    };
+    // The latest roll-up of each unit below for the month.
+    let current = move || {
+        rev.track();
+        let p = period();
+        state.inbox.with_value(|i| {
+            below
+                .get()
+                .into_iter()
+                .map(|(code, name)| {
+                    let r = i
+                        .current_rollup(&code, &p)
+                        .map(|r| (r.rollup.clone(), r.received_at));
+                    (code, name, r)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let export_up = move |_| {
+        error.set(None);
+        let Some(me) = me() else { return };
+        let Some(inst) = state.installation.get_untracked() else {
+            return;
+        };
+        let p = period();
+        let parts: Vec<RollUp> = current()
+            .into_iter()
+            .filter_map(|(_, _, r)| r.map(|r| r.0))
+            .collect();
+        let refs: Vec<&RollUp> = parts.iter().collect();
+        let result = RollUp::of_parts(me.clone(), &p, &refs).and_then(|r| {
+            let up = if inst.level == Level::Province {
+                None
+            } else {
+                inst.divisions.first().map(|d| UnitRef {
+                    level: "province".into(),
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                })
+            };
+            let env = Envelope::new(
+                ROLLUP_KIND,
+                me.clone(),
+                up,
+                Some(p.clone()),
+                now(),
+                &state.operator(),
+                None,
+            );
+            let text = write_bundle(env, &r).map_err(|e| e.to_string())?;
+            let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), p);
+            save_file(&name, "application/json", text.as_bytes())?;
+            Ok(name)
+        });
+        match result {
+            Ok(name) => state.info(format!("已生成“{name}”")),
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let evaluate = move |_| {
+        error.set(None);
+        let Some(me) = me() else { return };
+        let parts: Vec<RollUp> = current()
+            .into_iter()
+            .filter_map(|(_, _, r)| r.map(|r| r.0))
+            .collect();
+        if parts.is_empty() {
+            return error.set(Some("本月还没有收到任何汇总".into()));
+        }
+        let refs: Vec<&RollUp> = parts.iter().collect();
+        let targets = state.casebook.with_value(|b| b.settings.targets.clone());
+        let year = baoxue_core::rules::school_age::school_year_of(today());
+        let eval = Evaluation::of(
+            me.clone(),
+            &format!("{year}-{}", year + 1),
+            today(),
+            &refs,
+            &targets,
+        );
+        let env = Envelope::new(
+            EVALUATION_KIND,
+            me,
+            None,
+            Some(eval.school_year.clone()),
+            now(),
+            &state.operator(),
+            None,
+        );
+        let result = write_bundle(env, &eval)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                let name = format!("{}学年控辍保学评估.json", eval.school_year);
+                save_file(&name, "application/json", text.as_bytes())?;
+                Ok((
+                    name,
+                    eval.units.iter().filter(|u| !u.passed).count(),
+                    eval.units.len(),
+                ))
+            });
+        match result {
+            Ok((name, failed, all)) => {
+                state.info(format!("已生成“{name}”：评估{all}个单位，{failed}个未达标"))
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let is_province = move || {
+        state
+            .installation
+            .with(|i| i.as_ref().is_some_and(|i| i.level == Level::Province))
+    };
+    view! {
+        <section class="panel" id="rollup-import">
+            <h2>"导入下级汇总"</h2>
+            <p class="muted small">"下级报送的汇总只含人数和指标，辍学学生以化名列出。可一次选择多个文件；同一文件重复导入不会改变任何数据。"</p>
+            <div class="form-row">
+                <label class="grow">"汇总文件"<input id="rollup-files" type="file" multiple accept=".baoxue,.json"/></label>
+                <label>"口令（如已加密）"<input id="rollup-passphrase" type="password" bind:value=passphrase/></label>
+                <button id="preview-rollups" class="secondary" on:click=dry_run>"预览"</button>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+            <Show when=move || !staged.with(Vec::is_empty)>
+                <table class="grid compact" id="rollup-preview">
+                    <thead><tr><th>"文件"</th><th>"单位"</th><th>"月份"</th><th>"版本"</th><th>"结果"</th><th>"学生"</th><th>"辍学"</th></tr></thead>
+                    <tbody>
+                        {move || staged.get().into_iter().map(|s| match s.result {
+                            Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
+                            Ok((o, _, r)) => view! {
+                                <tr><td>{s.file}</td><td>{r.unit.name.clone()}</td><td>{r.period.clone()}</td><td class="num">{r.version}</td>
+                                <td class="outcome">{outcome_text(&o)}</td><td class="num">{r.totals.children}</td><td class="num">{r.totals.dropouts}</td></tr>
+                            }.into_any(),
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <div class="row">
+                    <button id="apply-rollups" class="primary" on:click=apply>"确认导入"</button>
+                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>"取消"</button>
+                </div>
+            </Show>
+        </section>
+        <section class="panel" id="rollup-completeness">
+            <div class="form-row">
+                <h2>"报送情况"</h2>
+                <MonthSelect id="upper-month" month=month/>
+            </div>
+            {move || {
+                let rows = current();
+                let done = rows.iter().filter(|r| r.2.is_some()).count();
+                view! {
+                    <p id="rollup-summary">{format!("已报{done}/{}个单位", rows.len())}</p>
+                    <div class="table-wrap">
+                        <table class="grid compact" id="rollup-table">
+                            <thead><tr><th>"单位"</th><th>"状态"</th><th class="num">"应报学校"</th><th class="num">"已报学校"</th><th class="num">"学生"</th><th class="num">"疑似辍学"</th><th class="num">"辍学"</th><th class="num">"小学入学率"</th></tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|(_, name, r)| match r {
+                                    None => view! { <tr class="missing"><td>{name}</td><td class="state">"未报"</td><td colspan="6"></td></tr> }.into_any(),
+                                    Some((r, at)) => {
+                                        let t = &r.totals;
+                                        let rate = if t.census.primary_age > 0 {
+                                            format!("{:.2}%", f64::from(t.census.primary_age_enrolled) * 100.0 / f64::from(t.census.primary_age))
+                                        } else {
+                                            "—".into()
+                                        };
+                                        view! {
+                                            <tr class="ok"><td>{name}</td><td class="state">{format!("已报第{}版（{}）", r.version, at.format("%m-%d %H:%M"))}</td>
+                                            <td class="num">{t.schools_expected}</td><td class="num">{t.schools_reported}</td><td class="num">{t.children}</td>
+                                            <td class="num">{t.suspected}</td><td class="num">{t.dropouts}</td><td class="num">{rate}</td></tr>
+                                        }.into_any()
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            }}
+            <div class="row">
+                <Show when=move || !is_province()>
+                    <button id="export-upper-rollup" class="secondary" on:click=export_up>"生成报省汇总文件"</button>
+                </Show>
+                <Show when=is_province>
+                    <button id="export-evaluation" class="secondary" on:click=evaluate>"生成年度评估文件"</button>
+                </Show>
+            </div>
+        </section>
+    }
+}
