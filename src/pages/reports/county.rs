@@ -13,6 +13,7 @@ struct Staged {
 #[component]
 pub(super) fn CountyReports() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
@@ -142,17 +143,17 @@ pub(super) fn CountyReports() -> impl IntoView {
 
     view! {
         <section class="panel" id="report-import">
-            <h2>"导入学校月报"</h2>
-            <p class="muted small">"可一次选择多个文件（如各校U盘中的月报）。先预览将发生的变化，确认后一次全部导入；同一文件重复导入不会改变任何数据。"</p>
+            <h2>{move || t().rp_import_title}</h2>
+            <p class="muted small">{move || t().rp_import_note}</p>
             <div class="form-row">
-                <label class="grow">"月报文件"<input id="report-files" type="file" multiple accept=".baoxue,.json"/></label>
-                <label>"口令"<input id="import-passphrase" type="password" bind:value=passphrase/></label>
-                <button id="preview-import" class="secondary" on:click=dry_run>"预览"</button>
+                <label class="grow">{move || t().rp_report_files}<input id="report-files" type="file" multiple accept=".baoxue,.json"/></label>
+                <label>{move || t().rp_passphrase}<input id="import-passphrase" type="password" bind:value=passphrase/></label>
+                <button id="preview-import" class="secondary" on:click=dry_run>{move || t().rp_preview}</button>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <Show when=move || !staged.with(Vec::is_empty)>
                 <table class="grid compact" id="import-preview">
-                    <thead><tr><th>"文件"</th><th>"学校"</th><th>"月份"</th><th>"版本"</th><th>"结果"</th><th>"变化"</th><th>"问题"</th></tr></thead>
+                    <thead><tr><th>{move || t().rp_file}</th><th>{move || t().rp_school}</th><th>{move || t().rp_month}</th><th>{move || t().rp_version}</th><th>{move || t().rp_outcome}</th><th>{move || t().rp_changes}</th><th>{move || t().rp_problems}</th></tr></thead>
                     <tbody>
                         {move || staged.get().into_iter().map(|s| match s.result {
                             Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
@@ -176,8 +177,8 @@ pub(super) fn CountyReports() -> impl IntoView {
                                                 view! {
                                                     <div class="conflict">
                                                         {format!("冲突：{}（{}）已审核为“{}”，学校在更正版中改为：{}", c.entry.name, c.list.zh(), c.verdict.verdict.zh(), c.entry.detail)}
-                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) == Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, true); })/>"保留审核意见"</label>
-                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) != Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, false); })/>"重新审核"</label>
+                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) == Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, true); })/>{move || t().rp_keep_verdict}</label>
+                                                        <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) != Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, false); })/>{move || t().rp_review_again}</label>
                                                     </div>
                                                 }
                                             }).collect_view()}
@@ -189,14 +190,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                     </tbody>
                 </table>
                 <div class="row">
-                    <button id="apply-import" class="primary" on:click=apply>"确认导入"</button>
-                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>"取消"</button>
+                    <button id="apply-import" class="primary" on:click=apply>{move || t().rp_apply}</button>
+                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>{move || t().rp_cancel}</button>
                 </div>
             </Show>
         </section>
         <section class="panel" id="report-completeness">
             <div class="form-row">
-                <h2>"报送情况"</h2>
+                <h2>{move || t().rp_completeness}</h2>
                 <MonthSelect id="county-month" month=month/>
             </div>
             {move || {
@@ -209,7 +210,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                     <p id="completeness-summary">{format!("截止日期{deadline}。已报{reported}/{}所（其中零报告{zero}所），逾期{late}所。", rows.len())}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="completeness-table">
-                            <thead><tr><th>"乡镇"</th><th>"学校"</th><th>"状态"</th><th></th></tr></thead>
+                            <thead><tr><th>{move || t().rp_township}</th><th>{move || t().rp_school}</th><th>{move || t().rp_state}</th><th></th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
                                     let town = state.ledger.with_value(|l| l.township_name(&r.township_code).to_string());
@@ -223,7 +224,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                                     view! {
                                         <tr class=class data-school=id.to_string()>
                                             <td>{town}</td><td>{r.school.clone()}</td><td class="state">{label}</td>
-                                            <td>{has.then(|| view! { <button class="link open-review" on:click=move |_| open.set(Some(id))>"查看/审核"</button> })}</td>
+                                            <td>{has.then(|| view! { <button class="link open-review" on:click=move |_| open.set(Some(id))>{move || t().rp_open_review}</button> })}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -267,6 +268,7 @@ async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
 #[component]
 pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let error = RwSignal::new(None::<String>);
     let lookup = RwSignal::new(String::new());
     let build = move |key: &PseudonymKey| -> Option<RollUp> {
@@ -335,13 +337,13 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     view! {
         <section class="panel" id="rollup-panel">
             <h2>{move || format!("报市州汇总（{}）", period.get())}</h2>
-            <p class="muted small">"汇总只含人数和指标；辍学学生以化名列出，不含姓名、身份证号和住址。化名密钥只保存在本机（和本机的备份）中，只有本县能查出化名对应的学生。"</p>
+            <p class="muted small">{move || t().rp_rollup_note}</p>
             <div class="form-row">
-                <button id="export-rollup" class="secondary" on:click=export>"生成汇总文件"</button>
-                <label>"化名查询"<input id="pseudonym-lookup" placeholder="如 433122-3f2a…" bind:value=lookup/></label>
+                <button id="export-rollup" class="secondary" on:click=export>{move || t().rp_make_rollup}</button>
+                <label>{move || t().rp_lookup}<input id="pseudonym-lookup" placeholder="如 433122-3f2a…" bind:value=lookup/></label>
                 <span id="pseudonym-found">{move || match found() {
                     None => view! { <span></span> }.into_any(),
-                    Some(None) => view! { <span class="muted">"本县没有此化名的学生"</span> }.into_any(),
+                    Some(None) => view! { <span class="muted">{move || t().rp_lookup_none}</span> }.into_any(),
                     Some(Some((id, name))) => view! { <a href=crate::app::Route::Child(id).href()>{name}</a> }.into_any(),
                 }}</span>
             </div>
@@ -354,11 +356,12 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
 #[component]
 pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let held = state
         .inbox
         .with_value(|i| i.current(school_id, &period).cloned());
     let Some(held) = held else {
-        return view! { <p class="empty">"该校本月尚未报送"</p> }.into_any();
+        return view! { <p class="empty">{move || t().rp_not_reported}</p> }.into_any();
     };
     let earlier = state
         .inbox
@@ -493,20 +496,20 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
             {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
             {count_table(&r)}
             {if r.zero_report {
-                view! { <p class="zero-report">"零报告：本月无新增疑似辍学、新确认辍学、劝返复学和销号。"</p> }.into_any()
+                view! { <p class="zero-report">{move || t().rp_zero}</p> }.into_any()
             } else {
                 view! {
                     <table class="grid compact" id="review-table">
-                        <thead><tr><th>"名单"</th><th>"姓名"</th><th>"年级"</th><th>"日期"</th><th>"情况"</th><th>"审核"</th><th>"意见"</th></tr></thead>
+                        <thead><tr><th>{move || t().rp_list}</th><th>{move || t().rp_name}</th><th>{move || t().rp_grade}</th><th>{move || t().rp_date}</th><th>{move || t().rp_detail}</th><th>{move || t().rp_verdict}</th><th>{move || t().rp_comment}</th></tr></thead>
                         <tbody>
                             {entries.into_iter().map(|(list, e, verdict, note)| view! {
                                 <tr>
-                                    <td>{list.zh()}</td><td>{e.name.clone()}</td>
+                                    <td>{move || list.label(state.lang.get())}</td><td>{e.name.clone()}</td>
                                     <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
                                     <td class="nowrap">{e.date.to_string()}</td><td>{e.detail.clone()}</td>
                                     <td>
                                         <select class="verdict" on:change=move |ev| if let Some(v) = ReviewVerdict::from_key(&event_target_value(&ev)) { verdict.set(v) }>
-                                            {ReviewVerdict::ALL.iter().map(|v| view! { <option value=v.key() selected=move || verdict.get() == *v>{v.zh()}</option> }).collect_view()}
+                                            {ReviewVerdict::ALL.iter().map(|v| view! { <option value=v.key() selected=move || verdict.get() == *v>{move || v.label(state.lang.get())}</option> }).collect_view()}
                                         </select>
                                     </td>
                                     <td><input class="verdict-note" bind:value=note/></td>
@@ -517,9 +520,9 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
                 }.into_any()
             }}
             <div class="form-row">
-                <label class="grow">"总体意见"<input id="review-comment-input" bind:value=comment/></label>
-                <label>"加密口令（至少8位）"<input id="review-passphrase-out" type="password" bind:value=passphrase/></label>
-                <button id="export-review" class="primary" on:click=save_and_export>"保存审核并导出结果"</button>
+                <label class="grow">{move || t().rp_overall}<input id="review-comment-input" bind:value=comment/></label>
+                <label>{move || t().rp_new_passphrase}<input id="review-passphrase-out" type="password" bind:value=passphrase/></label>
+                <button id="export-review" class="primary" on:click=save_and_export>{move || t().rp_export_review}</button>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
         </section>

@@ -25,6 +25,7 @@ use uuid::Uuid;
 use super::demo::{now, today};
 use crate::app::{mark, measure, AppState, Progress};
 use crate::components::download::{save_file, ExportButtons};
+use crate::i18n::text;
 use crate::store;
 use baoxue_core::export::{monthly_report_table, Cell, Table};
 use gloo_timers::future::TimeoutFuture;
@@ -162,8 +163,10 @@ fn completeness_table(
 /// A month chooser for the receiving levels.
 #[component]
 fn MonthSelect(id: &'static str, month: RwSignal<NaiveDate>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     view! {
-        <label>"月份"
+        <label>{move || t().rp_month}
             <select id=id on:change=move |e| {
                 if let Some(m) = baoxue_core::exchange::report::parse_month_period(&event_target_value(&e)) { month.set(m) }
             }>
@@ -203,6 +206,7 @@ fn sealed(text: String, passphrase: &str, stem: &str) -> Result<(String, Vec<u8>
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let school = move || {
         state.installation.with(|i| {
             i.as_ref()
@@ -211,7 +215,7 @@ pub fn ReportsPage() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="no-print">"月报（四个一）"</h1>
+        <h1 class="no-print">{move || t().rp_title}</h1>
         {move || {
             let level = state.installation.with(|i| i.as_ref().map(|i| i.level));
             match (school(), level) {
@@ -225,8 +229,11 @@ pub fn ReportsPage() -> impl IntoView {
 
 /// A report's lists, or the zero-report line.
 fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let lang = state.lang.get();
     if r.zero_report {
-        return view! { <p class="zero-report">"零报告：本月无新增疑似辍学、新确认辍学、劝返复学和销号。"</p> }.into_any();
+        return view! { <p class="zero-report">{move || t().rp_zero}</p> }.into_any();
     }
     let lists: [(EntryList, &Vec<ReportEntry>); 4] = [
         (EntryList::NewSuspects, &r.new_suspects),
@@ -245,22 +252,22 @@ fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{e.name.clone()}</td>
-                            <td>{e.sex.zh()}</td>
+                            <td>{e.sex.label(lang)}</td>
                             <td class="nowrap">{e.birth_date.to_string()}</td>
                             <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
                             <td class="nowrap">{e.date.to_string()}</td>
                             <td>{e.detail.clone()}</td>
                             {review.map(|_| view! {
-                                <td class="verdict">{verdict.as_ref().map(|v| format!("{}{}", v.verdict.zh(), if v.comment.is_empty() { String::new() } else { format!("：{}", v.comment) })).unwrap_or_else(|| "—".into())}</td>
+                                <td class="verdict">{verdict.as_ref().map(|v| format!("{}{}", v.verdict.label(lang), if v.comment.is_empty() { String::new() } else { format!("：{}", v.comment) })).unwrap_or_else(|| "—".into())}</td>
                             })}
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
-                <h3>{format!("{}（{}人）", list.zh(), entries.len())}</h3>
+                <h3>{format!("{}（{}）", list.label(lang), entries.len())}</h3>
                 <table class="grid compact report-list" data-list=list.key()>
-                    <thead><tr><th>"姓名"</th><th>"性别"</th><th>"出生日期"</th><th>"年级"</th><th>"日期"</th><th>"情况"</th>{review.map(|_| view! { <th>"县级审核"</th> })}</tr></thead>
+                    <thead><tr><th>{move || t().rp_name}</th><th>{move || t().rp_sex}</th><th>{move || t().rp_birth}</th><th>{move || t().rp_grade}</th><th>{move || t().rp_date}</th><th>{move || t().rp_detail}</th>{review.map(|_| view! { <th>{move || t().rp_county_verdict}</th> })}</tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }
@@ -271,6 +278,8 @@ fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
 
 /// The counts of a report: one row per grade, boys, girls, and how many are out of school.
 fn count_table(r: &MonthlyReport) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     use baoxue_core::model::{Sex, Status};
     let mut grades: Vec<u8> = r.counts.iter().map(|c| c.grade).collect();
     grades.dedup();
@@ -299,7 +308,7 @@ fn count_table(r: &MonthlyReport) -> impl IntoView {
     view! {
         <div class="table-wrap">
         <table class="grid compact" id="report-counts">
-            <thead><tr><th>"年级"</th><th class="num">"男"</th><th class="num">"女"</th><th class="num">"合计"</th><th class="num">"在读"</th><th class="num">"休学"</th><th class="num">"疑似辍学"</th><th class="num">"辍学"</th></tr></thead>
+            <thead><tr><th>{move || t().rp_grade}</th><th class="num">{move || t().rp_male}</th><th class="num">{move || t().rp_female}</th><th class="num">{move || t().rp_total}</th><th class="num">{move || t().rp_enrolled}</th><th class="num">{move || t().rp_suspended}</th><th class="num">{move || t().rp_suspected}</th><th class="num">{move || t().rp_dropout}</th></tr></thead>
             <tbody>
                 {grades.iter().map(|g| row(format!("{g}年级"), Some(*g))).collect_view()}
                 {row("合计".into(), None)}

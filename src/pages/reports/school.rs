@@ -6,6 +6,7 @@ use super::*;
 #[component]
 pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let month = RwSignal::new(months()[0]);
     let filled_by = RwSignal::new(state.operator());
     // The principal who checked the last report usually checks the next one too.
@@ -211,16 +212,16 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     view! {
         <section class="panel no-print">
             <div class="form-row">
-                <label>"月份"
+                <label>{move || t().rp_month}
                     <select id="report-month" on:change=move |e| {
                         if let Some(m) = baoxue_core::exchange::report::parse_month_period(&event_target_value(&e)) { month.set(m) }
                     }>
                         {months().into_iter().map(|m| view! { <option value=month_period(m) selected=move || month.get() == m>{move || month_label(m)}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"填报人"<input id="report-filled-by" bind:value=filled_by/></label>
-                <label>"审核人（校长）"<input id="report-checked-by" bind:value=checked_by/></label>
-                <label>"加密口令（至少8位）"<input id="report-passphrase" type="password" bind:value=passphrase/></label>
+                <label>{move || t().rp_filled_by}<input id="report-filled-by" bind:value=filled_by/></label>
+                <label>{move || t().rp_checked_by}<input id="report-checked-by" bind:value=checked_by/></label>
+                <label>{move || t().rp_new_passphrase}<input id="report-passphrase" type="password" bind:value=passphrase/></label>
             </div>
             {move || sent().map(|s| view! {
                 <p class="notice-line" id="report-sent">{format!("已于{}报送第{}版（{}），已锁定；如需更正，请报送更正版，原版本保留。", s.sent_at.format("%Y-%m-%d %H:%M"), s.version, s.sent_by)}</p>
@@ -228,10 +229,10 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <div class="row">
                 <button id="send-report" class="primary" on:click=send>{move || match sent() {
-                    Some(s) => format!("报送更正版（第{}版）", s.version + 1),
-                    None => "报送月报（生成加密文件）".to_string(),
+                    Some(s) => t().rp_send_correction.replace("{n}", &(s.version + 1).to_string()),
+                    None => t().rp_send.to_string(),
                 }}</button>
-                <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>"打印月报"</button>
+                <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>{move || t().rp_print}</button>
                 <ExportButtons id="export-report" table=move || {
                     let p = month_period(month.get_untracked());
                     let shown = state
@@ -270,11 +271,11 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             }
         })}
         <section class="panel no-print">
-            <h2>"导入县级审核结果"</h2>
+            <h2>{move || t().rp_import_review}</h2>
             <div class="form-row">
-                <label>"审核结果文件"<input id="review-file" type="file" accept=".baoxue,.json"/></label>
-                <label>"口令"<input id="review-passphrase" type="password" bind:value=review_pass/></label>
-                <button id="import-review" class="secondary" on:click=import_review>"导入"</button>
+                <label>{move || t().rp_review_file}<input id="review-file" type="file" accept=".baoxue,.json"/></label>
+                <label>{move || t().rp_passphrase}<input id="review-passphrase" type="password" bind:value=review_pass/></label>
+                <button id="import-review" class="secondary" on:click=import_review>{move || t().rp_import}</button>
             </div>
         </section>
     }

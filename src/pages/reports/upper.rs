@@ -14,6 +14,7 @@ struct StagedRollUp {
 #[component]
 pub(super) fn UpperReports() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<StagedRollUp>::new());
@@ -228,17 +229,17 @@ pub(super) fn UpperReports() -> impl IntoView {
     };
     view! {
         <section class="panel" id="rollup-import">
-            <h2>"导入下级汇总"</h2>
-            <p class="muted small">"下级报送的汇总只含人数和指标，辍学学生以化名列出。可一次选择多个文件；同一文件重复导入不会改变任何数据。"</p>
+            <h2>{move || t().rp_import_rollups}</h2>
+            <p class="muted small">{move || t().rp_rollups_note}</p>
             <div class="form-row">
-                <label class="grow">"汇总文件"<input id="rollup-files" type="file" multiple accept=".baoxue,.json"/></label>
-                <label>"口令（如已加密）"<input id="rollup-passphrase" type="password" bind:value=passphrase/></label>
-                <button id="preview-rollups" class="secondary" on:click=dry_run>"预览"</button>
+                <label class="grow">{move || t().rp_rollup_files}<input id="rollup-files" type="file" multiple accept=".baoxue,.json"/></label>
+                <label>{move || t().rp_passphrase_if}<input id="rollup-passphrase" type="password" bind:value=passphrase/></label>
+                <button id="preview-rollups" class="secondary" on:click=dry_run>{move || t().rp_preview}</button>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <Show when=move || !staged.with(Vec::is_empty)>
                 <table class="grid compact" id="rollup-preview">
-                    <thead><tr><th>"文件"</th><th>"单位"</th><th>"月份"</th><th>"版本"</th><th>"结果"</th><th>"学生"</th><th>"辍学"</th></tr></thead>
+                    <thead><tr><th>{move || t().rp_file}</th><th>{move || t().rp_unit}</th><th>{move || t().rp_month}</th><th>{move || t().rp_version}</th><th>{move || t().rp_outcome}</th><th>{move || t().rp_children}</th><th>{move || t().rp_dropout}</th></tr></thead>
                     <tbody>
                         {move || staged.get().into_iter().map(|s| match s.result {
                             Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
@@ -250,14 +251,14 @@ pub(super) fn UpperReports() -> impl IntoView {
                     </tbody>
                 </table>
                 <div class="row">
-                    <button id="apply-rollups" class="primary" on:click=apply>"确认导入"</button>
-                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>"取消"</button>
+                    <button id="apply-rollups" class="primary" on:click=apply>{move || t().rp_apply}</button>
+                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>{move || t().rp_cancel}</button>
                 </div>
             </Show>
         </section>
         <section class="panel" id="rollup-completeness">
             <div class="form-row">
-                <h2>"报送情况"</h2>
+                <h2>{move || t().rp_completeness}</h2>
                 <MonthSelect id="upper-month" month=month/>
             </div>
             {move || {
@@ -267,10 +268,10 @@ pub(super) fn UpperReports() -> impl IntoView {
                     <p id="rollup-summary">{format!("已报{done}/{}个单位", rows.len())}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="rollup-table">
-                            <thead><tr><th>"单位"</th><th>"状态"</th><th class="num">"应报学校"</th><th class="num">"已报学校"</th><th class="num">"学生"</th><th class="num">"疑似辍学"</th><th class="num">"辍学"</th><th class="num">"小学入学率"</th></tr></thead>
+                            <thead><tr><th>{move || t().rp_unit}</th><th>{move || t().rp_state}</th><th class="num">{move || t().rp_schools_expected}</th><th class="num">{move || t().rp_schools_reported}</th><th class="num">{move || t().rp_children}</th><th class="num">{move || t().rp_suspected}</th><th class="num">{move || t().rp_dropout}</th><th class="num">{move || t().rp_primary_rate}</th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|(_, name, r)| match r {
-                                    None => view! { <tr class="missing"><td>{name}</td><td class="state">"未报"</td><td colspan="6"></td></tr> }.into_any(),
+                                    None => view! { <tr class="missing"><td>{name}</td><td class="state">{move || t().rp_missing}</td><td colspan="6"></td></tr> }.into_any(),
                                     Some((r, at)) => {
                                         let t = &r.totals;
                                         let rate = if t.census.primary_age > 0 {
@@ -292,10 +293,10 @@ pub(super) fn UpperReports() -> impl IntoView {
             }}
             <div class="row">
                 <Show when=move || !is_province()>
-                    <button id="export-upper-rollup" class="secondary" on:click=export_up>"生成报省汇总文件"</button>
+                    <button id="export-upper-rollup" class="secondary" on:click=export_up>{move || t().rp_make_upper}</button>
                 </Show>
                 <Show when=is_province>
-                    <button id="export-evaluation" class="secondary" on:click=evaluate>"生成年度评估文件"</button>
+                    <button id="export-evaluation" class="secondary" on:click=evaluate>{move || t().rp_make_evaluation}</button>
                 </Show>
             </div>
         </section>
