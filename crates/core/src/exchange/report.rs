@@ -513,6 +513,17 @@ impl Inbox {
         if envelope.period.as_deref() != Some(report.period.as_str()) {
             return Err("信封上的期间与月报内容不一致".into());
         }
+        let school_code = report
+            .school
+            .code
+            .clone()
+            .unwrap_or_else(|| report.school.id.to_string());
+        if envelope.from_unit.code != school_code {
+            return Err(format!(
+                "信封上的发送单位（{}）与月报中的学校（{}）不一致",
+                envelope.from_unit.name, report.school.name
+            ));
+        }
         let rejected = report.problems()?;
         let mut warnings = Vec::new();
         if let Some(f) = &report.figures {

@@ -263,6 +263,13 @@ fn bad_bundles_are_refused_with_nothing_changed() {
         .plan(&env, &report, &k.me())
         .unwrap_err()
         .contains("应由学校报送"));
+    // An envelope from one school around another school's report.
+    let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
+    env.from_unit.code = "9999999999".into();
+    assert!(inbox
+        .plan(&env, &report, &k.me())
+        .unwrap_err()
+        .contains("不一致"));
     // A bad period refuses the whole report; a bad ID number rejects its row, with where.
     let mut bad = r.clone();
     bad.period = "2026年11月".into();
