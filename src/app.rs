@@ -4,7 +4,7 @@
 use baoxue_core::casework::{Casebook, ChangeSet};
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
 use baoxue_core::ledger::Ledger;
-use baoxue_core::model::{Installation, Labelled, Lang, SpecialGroup, Stage, Status};
+use baoxue_core::model::{Installation, Labelled, Lang, Level, SpecialGroup, Stage, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -471,6 +471,14 @@ pub fn measure(name: &str, start_mark: &str) {
 fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
+    // A prefecture or province keeps no children's ledgers: it works from the roll-ups of the
+    // level below.
+    let keeps_ledgers = move || {
+        !state.installation.with(|i| {
+            i.as_ref()
+                .is_some_and(|i| matches!(i.level, Level::Prefecture | Level::Province))
+        })
+    };
     let link = move |route: Route, label: fn(&crate::i18n::Text) -> &'static str| {
         let href = route.href();
         let active = {
@@ -507,14 +515,18 @@ fn Header() -> impl IntoView {
             <Show when=move || state.installation.with(Option::is_some)>
                 <nav>
                     {link(Route::Home, |t| t.nav_home)}
-                    {link(Route::Indicators, |t| t.nav_indicators)}
-                    {link(Route::Children, |t| t.nav_children)}
-                    {link(Route::Register, |t| t.nav_register)}
-                    {link(Route::Suspects, |t| t.nav_suspects)}
-                    {link(Route::Cases, |t| t.nav_cases)}
-                    {link(Route::CrossCheck, |t| t.nav_crosscheck)}
+                    <Show when=keeps_ledgers>
+                        {link(Route::Indicators, |t| t.nav_indicators)}
+                        {link(Route::Children, |t| t.nav_children)}
+                        {link(Route::Register, |t| t.nav_register)}
+                        {link(Route::Suspects, |t| t.nav_suspects)}
+                        {link(Route::Cases, |t| t.nav_cases)}
+                        {link(Route::CrossCheck, |t| t.nav_crosscheck)}
+                    </Show>
                     {link(Route::Reports, |t| t.nav_reports)}
-                    {link(Route::Schools, |t| t.nav_schools)}
+                    <Show when=keeps_ledgers>
+                        {link(Route::Schools, |t| t.nav_schools)}
+                    </Show>
                     {link(Route::Settings, |t| t.nav_settings)}
                 </nav>
             </Show>
