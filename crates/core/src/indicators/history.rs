@@ -111,12 +111,16 @@ pub struct Imbalance {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     months: Vec<SchoolMonth>,
+    /// The months covered, in order: asked for by every yearly figure, so made once.
+    periods: Vec<NaiveDate>,
 }
 
 impl History {
     pub fn new(mut months: Vec<SchoolMonth>) -> Self {
         months.sort_by(|a, b| a.month.cmp(&b.month).then(a.school_id.cmp(&b.school_id)));
-        History { months }
+        let mut periods: Vec<NaiveDate> = months.iter().map(|m| m.month).collect();
+        periods.dedup();
+        History { months, periods }
     }
 
     pub fn months(&self) -> &[SchoolMonth] {
@@ -124,10 +128,8 @@ impl History {
     }
 
     /// The months covered, in order.
-    pub fn periods(&self) -> Vec<NaiveDate> {
-        let mut m: Vec<NaiveDate> = self.months.iter().map(|m| m.month).collect();
-        m.dedup();
-        m
+    pub fn periods(&self) -> &[NaiveDate] {
+        &self.periods
     }
 
     fn of<'a>(&'a self, unit: &'a Unit) -> impl Iterator<Item = &'a SchoolMonth> + 'a {
@@ -180,12 +182,12 @@ impl History {
 
     /// The months of a school year that are in the history.
     fn year_months(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
-        let months: Vec<NaiveDate> = self
-            .periods()
-            .into_iter()
-            .filter(|m| school_year_of_month(*m) == year)
-            .collect();
-        Some((*months.first()?, *months.last()?))
+        let mut months = self
+            .periods
+            .iter()
+            .filter(|m| school_year_of_month(**m) == year);
+        let first = *months.next()?;
+        Some((first, months.next_back().copied().unwrap_or(first)))
     }
 
     /// The dropout rate of a school year (so far, for the current one): dropouts over the
@@ -254,8 +256,9 @@ impl History {
     /// The school years in the history, oldest first.
     pub fn school_years(&self) -> Vec<i32> {
         let mut y: Vec<i32> = self
-            .periods()
-            .into_iter()
+            .periods
+            .iter()
+            .copied()
             .map(school_year_of_month)
             .collect();
         y.dedup();
