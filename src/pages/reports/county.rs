@@ -214,13 +214,15 @@ pub(super) fn CountyReports() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|r| {
                                     let town = state.ledger.with_value(|l| l.township_name(&r.township_code).to_string());
-                                    let (label, class) = match r.state {
-                                        ReportState::Reported { version, zero, late, reviewed } => (format!("已报第{version}版{}{}{}", if zero { "（零报告）" } else { "" }, if late { "，逾期" } else { "" }, if reviewed { "，已审核" } else { "" }), if late { "late" } else { "ok" }),
-                                        ReportState::Missing { late: true } => ("逾期未报".to_string(), "missing late"),
-                                        ReportState::Missing { late: false } => ("未报".to_string(), "missing"),
+                                    let label = state_label(&r.state, true);
+                                    let class = match r.state {
+                                        ReportState::Reported { late: true, .. } => "late",
+                                        ReportState::Reported { .. } => "ok",
+                                        ReportState::Missing { late: true } => "missing late",
+                                        ReportState::Missing { late: false } => "missing",
                                     };
                                     let id = r.school_id;
-                                    let has = !label.contains("未报");
+                                    let has = matches!(r.state, ReportState::Reported { .. });
                                     view! {
                                         <tr class=class data-school=id.to_string()>
                                             <td>{town}</td><td>{r.school.clone()}</td><td class="state">{label}</td>

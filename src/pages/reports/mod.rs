@@ -102,6 +102,31 @@ fn commit_import(
     });
 }
 
+/// How a school stands for a period, in words; the version is left out where it has a column
+/// of its own.
+fn state_label(s: &ReportState, with_version: bool) -> String {
+    match *s {
+        ReportState::Reported {
+            version,
+            zero,
+            late,
+            reviewed,
+        } => format!(
+            "已报{}{}{}{}",
+            if with_version {
+                format!("第{version}版")
+            } else {
+                String::new()
+            },
+            if zero { "（零报告）" } else { "" },
+            if late { "，逾期" } else { "" },
+            if reviewed { "，已审核" } else { "" }
+        ),
+        ReportState::Missing { late: true } => "逾期未报".into(),
+        ReportState::Missing { late: false } => "未报".into(),
+    }
+}
+
 /// 报送情况 as a table, for Excel.
 fn completeness_table(
     state: AppState,
@@ -113,21 +138,7 @@ fn completeness_table(
             rows.into_iter()
                 .map(|r| {
                     let held = inbox.current(r.school_id, period);
-                    let state = match r.state {
-                        ReportState::Reported {
-                            zero,
-                            late,
-                            reviewed,
-                            ..
-                        } => format!(
-                            "已报{}{}{}",
-                            if zero { "（零报告）" } else { "" },
-                            if late { "，逾期" } else { "" },
-                            if reviewed { "，已审核" } else { "" }
-                        ),
-                        ReportState::Missing { late: true } => "逾期未报".into(),
-                        ReportState::Missing { late: false } => "未报".into(),
-                    };
+                    let state = state_label(&r.state, false);
                     vec![
                         Cell::from(l.township_name(&r.township_code).to_string()),
                         r.school.into(),

@@ -73,10 +73,15 @@ impl UnitRef {
 
     /// A school, named by its 学校标识码 (or its id when it has none).
     pub fn school(school: &crate::model::School) -> UnitRef {
+        Self::school_of(school.id, school.code.as_deref(), &school.name)
+    }
+
+    /// A school from its id, 学校标识码 and name (also as a report names it).
+    pub fn school_of(id: uuid::Uuid, code: Option<&str>, name: &str) -> UnitRef {
         UnitRef {
             level: "school".into(),
-            code: school.code.clone().unwrap_or_else(|| school.id.to_string()),
-            name: school.name.clone(),
+            code: code.map_or_else(|| id.to_string(), str::to_string),
+            name: name.to_string(),
         }
     }
 

@@ -51,6 +51,13 @@ pub struct ReportSchool {
     pub township_code: String,
 }
 
+impl ReportSchool {
+    /// The school as envelopes name it.
+    pub fn unit(&self) -> UnitRef {
+        UnitRef::school_of(self.id, self.code.as_deref(), &self.name)
+    }
+}
+
 labelled_enum! {
     /// The lists of a monthly report.
     EntryList {
@@ -513,12 +520,7 @@ impl Inbox {
         if envelope.period.as_deref() != Some(report.period.as_str()) {
             return Err("信封上的期间与月报内容不一致".into());
         }
-        let school_code = report
-            .school
-            .code
-            .clone()
-            .unwrap_or_else(|| report.school.id.to_string());
-        if envelope.from_unit.code != school_code {
+        if envelope.from_unit.code != report.school.unit().code {
             return Err(format!(
                 "信封上的发送单位（{}）与月报中的学校（{}）不一致",
                 envelope.from_unit.name, report.school.name

@@ -165,20 +165,7 @@ impl RollUp {
     ) -> RollUp {
         let parts: Vec<UnitFigures> = reports
             .iter()
-            .map(|r| {
-                UnitFigures::of_report(
-                    r,
-                    UnitRef {
-                        level: "school".into(),
-                        code: r
-                            .school
-                            .code
-                            .clone()
-                            .unwrap_or_else(|| r.school.id.to_string()),
-                        name: r.school.name.clone(),
-                    },
-                )
-            })
+            .map(|r| UnitFigures::of_report(r, r.school.unit()))
             .collect();
         let mut totals = UnitFigures {
             unit: Some(county.clone()),
