@@ -2,7 +2,7 @@
 // read and match the police roster as CSV (three times) and as xlsx, and print the app's own
 // measures beside the pandas figure passed in ("seconds ledger_rows roster_rows unmatched").
 import { stat } from 'node:fs/promises';
-import { serveDist, launch, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
+import { serveDist, launch, loadDemo, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
 
 const N = Number(process.argv[2] || 200000);
 const [pandasS, ledgerRows, rosterRows, pandasUnmatched] = (process.argv[3] || 'NaN 0 0 0').split(' ');
@@ -16,10 +16,7 @@ const p = b.page;
 const measureOf = (name) => measureOfPage(p, name);
 
 await p.goto(server.url);
-await p.waitForSelector('#load-demo');
-await p.selectOption('#demo-size', String(N));
-await p.click('#load-demo');
-await p.waitForSelector('#stat-total', { timeout: 600_000 });
+await loadDemo(p, N);
 await p.click('nav >> text=四查三比对');
 
 async function run(file) {

@@ -2,7 +2,7 @@
 // monthly report at once (dry run, then apply), and a few encrypted ones; prints the app's
 // own measures and the longest main-thread task (PerformanceObserver "longtask").
 import { readdir } from 'node:fs/promises';
-import { serveDist, launch, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
+import { serveDist, launch, loadDemo, measureOf as measureOfPage } from '../tests/e2e/support.mjs';
 
 const N = Number(process.argv[2] || 200000);
 const OUT = new URL('out/', import.meta.url).pathname;
@@ -16,10 +16,7 @@ const p = b.page;
 const measureOf = (name) => measureOfPage(p, name);
 
 await p.goto(server.url);
-await p.waitForSelector('#load-demo');
-await p.selectOption('#demo-size', String(N));
-await p.click('#load-demo');
-await p.waitForSelector('#stat-total', { timeout: 600_000 });
+await loadDemo(p, N);
 await p.click('nav >> text=月报');
 await p.waitForSelector('#report-files');
 // Two views of a frozen page: the longest task the browser reports, and the longest gap
@@ -72,9 +69,7 @@ row('completeness afterwards', summary.trim(), '');
 // The issue's case: 150 school bundles, encrypted as schools send them (a fresh county, so
 // that each is new and the apply writes them all).
 await p.click('nav >> text=设置');
-await p.selectOption('#demo-size', String(N));
-await p.click('#load-demo');
-await p.waitForSelector('#stat-total', { timeout: 600_000 });
+await loadDemo(p, N);
 await p.click('nav >> text=月报');
 const enc = await importAll(`${OUT}reports-${N}-encrypted`, 'bench-passphrase', 150);
 const t2 = Date.now();

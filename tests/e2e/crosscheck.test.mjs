@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo, download } from './support.mjs';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 let server;
@@ -29,11 +29,6 @@ function roster(args) {
 }
 
 const count = async (p, id) => Number((await p.textContent(`#${id} .value`)).replace(/\D/g, ''));
-
-async function download(p, selector) {
-  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
-  return readFile(await dl.path());
-}
 
 test('a GBK police roster finds the planted out-of-school children; decisions are kept', async () => {
   const csv = join(dir, '公安户籍.csv');
@@ -63,7 +58,7 @@ test('a GBK police roster finds the planted out-of-school children; decisions ar
     assert.equal(await count(p, 'not-in-school'), planted.length);
 
     // The list as Excel would get it: exactly the planted ID numbers.
-    const listed = (await download(p, '#export-crosscheck-csv')).toString('utf8')
+    const listed = (await download(p, '#export-crosscheck-csv')).bytes.toString('utf8')
       .split('\r\n').slice(1).filter(Boolean).map((l) => l.split(',')[4].trim());
     assert.deepEqual(new Set(listed), new Set(planted));
     assert.ok(await count(p, 'duplicate') >= 2, 'the two rows entered twice');

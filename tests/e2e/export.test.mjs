@@ -1,18 +1,12 @@
 // Excel and CSV exports of the ledgers, as downloads the user asked for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { writeFile } from 'node:fs/promises';
-import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo, download } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
 after(async () => server && (await server.close()));
-
-async function download(p, selector) {
-  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
-  return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
-}
 
 test('the filtered children list, the suspects and the cases export to CSV and xlsx', async () => {
   const b = await launch();

@@ -2,7 +2,7 @@
 // schools, and the named children behind a shortfall.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo, download } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -54,13 +54,6 @@ test('from the county figure to a township, its schools and the named children',
     await b.close();
   }
 });
-
-async function download(p, selector) {
-  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
-  const path = await dl.path();
-  const { readFile } = await import('node:fs/promises');
-  return { name: dl.suggestedFilename(), bytes: await readFile(path) };
-}
 
 test('charts drawn from five years of history, saved as SVG and PNG, following the settings', async () => {
   const b = await launch();

@@ -7,21 +7,13 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, SHOTS, loadDemo } from './support.mjs';
+import { serveDist, launch, SHOTS, loadDemo, download } from './support.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
 after(async () => server && (await server.close()));
 
 const stick = await mkdtemp(join(tmpdir(), 'baoxue-usb-'));
-
-/** Clicks and keeps the download on the "USB stick" under its own name. */
-async function download(p, selector) {
-  const [dl] = await Promise.all([p.waitForEvent('download'), p.click(selector)]);
-  const path = join(stick, dl.suggestedFilename());
-  await dl.saveAs(path);
-  return path;
-}
 
 test('a school\'s monthly report goes up, is imported and reviewed, and the review comes back', async () => {
   const school = await launch();
@@ -51,10 +43,10 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     await s.click('#send-report');
     await s.waitForSelector('.errors >> text=至少8位');
     await s.fill('#report-passphrase', '泸溪控辍2026');
-    const report = await download(s, '#send-report');
+    const report = (await download(s, '#send-report', stick)).path;
     assert.match(report, /月报_第1版\.baoxue$/);
     await s.waitForSelector('#report-sent >> text=第1版');
-    const xlsx = await download(s, '#export-report-xlsx');
+    const xlsx = (await download(s, '#export-report-xlsx', stick)).path;
     assert.match(xlsx, /月报名单_\d{8}\.xlsx$/);
     assert.equal((await readFile(xlsx)).subarray(0, 2).toString('latin1'), 'PK', 'an xlsx (zip) file');
     assert.equal(await s.textContent('#send-report'), '报送更正版（第2版）');
@@ -90,7 +82,7 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     assert.match(await c.textContent(`${row} .state`), /已报第1版/);
     assert.match(await c.textContent('#completeness-summary'), /已报1\//);
     // 报送情况 to Excel/CSV: every school, this one reported.
-    const csv = await readFile(await download(c, '#export-completeness-csv'), 'utf8');
+    const csv = (await download(c, '#export-completeness-csv')).bytes.toString('utf8');
     assert.match(csv, /^\uFEFF乡镇,学校,状态,版本/);
     assert.match(csv, new RegExp(`${schoolName},已报,1,`));
     assert.equal(csv.trim().split('\n').length, 1 + 32);
@@ -110,7 +102,7 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     await c.waitForSelector('#review-panel .errors >> text=须写明意见');
     await c.fill('#review-table tbody tr:first-child .verdict-note', '请补充家访记录和证明材料');
     await c.fill('#review-comment-input', '其余核实无误');
-    const review = await download(c, '#export-review');
+    const review = (await download(c, '#export-review', stick)).path;
     await c.waitForSelector(`${row} .state >> text=已审核`);
     await c.screenshot({ path: SHOTS + 'report-county.png', fullPage: true });
     await c.reload();

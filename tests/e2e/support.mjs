@@ -57,10 +57,27 @@ export async function launch({ width = 1440, height = 900 } = {}) {
   };
 }
 
-/** Clicks 载入演示县 on the page as it is and waits for the dashboard of the demo county. */
-export async function loadDemo(page) {
+/** Clicks 载入演示县 on the page as it is (first start or 设置) and waits for the dashboard of
+ * the demo county; of `children` children when given (the benchmarks' large counties). */
+export async function loadDemo(page, children) {
+  if (children) {
+    await page.waitForSelector('#load-demo');
+    await page.selectOption('#demo-size', String(children));
+  }
   await page.click('#load-demo');
-  await page.waitForSelector('#stat-total', { timeout: 120_000 });
+  await page.waitForSelector('#stat-total', { timeout: children ? 600_000 : 120_000 });
+}
+
+/** Clicks `selector` and takes the download it starts: its name, its bytes, and where it is
+ * kept — in the folder `keepIn` under its own name when given, else in a temporary file. */
+export async function download(page, selector, keepIn) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  let path = await dl.path();
+  if (keepIn) {
+    path = join(keepIn, dl.suggestedFilename());
+    await dl.saveAs(path);
+  }
+  return { name: dl.suggestedFilename(), path, bytes: await readFile(path) };
 }
 
 /** The duration of the app's latest performance measure called `name` (NaN if none). */
