@@ -415,10 +415,9 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
             .collect(),
         comment: comment.get_untracked().trim().to_string(),
     };
-    let make_for_export = make.clone();
     let save_and_export = move |_| {
         error.set(None);
-        let review = make_for_export();
+        let review = make();
         if review
             .entries
             .iter()
