@@ -27,9 +27,13 @@ struct Drawn {
 
 fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTable) -> Vec<Drawn> {
     let lang = state.lang.get_untracked();
-    let (settings_targets, def) = state
-        .casebook
-        .with_value(|b| (b.settings.targets.clone(), b.settings.dropout_definition));
+    let (settings_targets, def, census_def) = state.casebook.with_value(|b| {
+        (
+            b.settings.targets.clone(),
+            b.settings.dropout_definition,
+            b.settings.census_definition,
+        )
+    });
     let (unit, unit_name) = match &town {
         Some((code, name)) => (Unit::Township(code.clone()), name.clone()),
         None => (Unit::County, state.unit_short_name()),
@@ -125,9 +129,9 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 .filter_map(|(y, f)| f.percent().map(|p| (y, p)))
                 .collect();
             let title = if en {
-                format!("{unit_name}: consolidation rate by cohort (year of grade 9)")
+                format!("{unit_name}: consolidation rate by cohort (year of grade 9; entrants adjusted for transfers and deaths)")
             } else {
-                format!("{unit_name}九年义务教育巩固率（按九年级学年）")
+                format!("{unit_name}九年义务教育巩固率（按九年级学年；入学人数按转入、转出和死亡调整）")
             };
             out.push(Drawn {
                 id: "chart-consolidation",
@@ -157,13 +161,15 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 .collect();
             let title = if en {
                 format!(
-                    "{}: children of school age not enrolled, by township",
-                    state.unit_short_name()
+                    "{}: children of school age not enrolled, by township (primary leavers with no junior place included; deferrals {})",
+                    state.unit_short_name(),
+                    if census_def.deferred_excluded { "left out" } else { "included" }
                 )
             } else {
                 format!(
-                    "{}各乡镇适龄未在籍儿童人数（今日台账）",
-                    state.unit_short_name()
+                    "{}各乡镇适龄未在籍儿童人数（今日台账；含小学毕业未升初中者；{}）",
+                    state.unit_short_name(),
+                    census_def.primary_label()
                 )
             };
             Drawn {

@@ -3,7 +3,8 @@
 
 use baoxue_core::indicators::history::Unit;
 use baoxue_core::indicators::{
-    children_behind, dropouts_on_ledger, Census, CensusTable, Figure, Indicator, Shortfall, Targets,
+    children_behind, dropouts_on_ledger, Census, CensusDefinition, CensusTable, Figure, Indicator,
+    Shortfall, Targets,
 };
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
@@ -52,6 +53,25 @@ fn targets(state: AppState) -> Targets {
     state.casebook.with_value(|b| b.settings.targets.clone())
 }
 
+fn census_definition(state: AppState) -> CensusDefinition {
+    state.ledger_rev.track();
+    state.casebook.with_value(|b| b.settings.census_definition)
+}
+
+/// A figure's cell: red when it misses its target; above 100% it meets nothing and says why.
+fn figure_cell(f: Option<&Figure>) -> impl IntoView {
+    let miss = f.and_then(Figure::meets_target) == Some(false);
+    let warning = f.and_then(|f| f.warning.clone());
+    let text = f.map(percent).unwrap_or_else(|| "—".into());
+    let over = warning.is_some();
+    view! {
+        <td class="num" class:miss=miss class:over=over>
+            {text}
+            {warning.map(|w| view! { <span class="figure-warning">{w}</span> })}
+        </td>
+    }
+}
+
 fn percent(f: &Figure) -> String {
     f.percent()
         .map(|p| format!("{p:.2}%"))
@@ -78,7 +98,8 @@ pub fn IndicatorsPage() -> impl IntoView {
     let t = move || text(state.lang.get());
     let table = Memo::new(move |_| {
         mark("baoxue-indicators-start");
-        let t = state.with_ledger(|l| CensusTable::of(l, today()));
+        let def = census_definition(state);
+        let t = state.with_ledger(|l| CensusTable::of(l, today(), def));
         measure("baoxue-indicators", "baoxue-indicators-start");
         t
     });
@@ -91,14 +112,17 @@ pub fn IndicatorsPage() -> impl IntoView {
         move || {
             let lang = state.lang.get();
             let targets = targets(state);
-            table.with(|tb| tb.county.figures(&targets)).into_iter().map(|f| {
+            let def = census_definition(state);
+            table.with(|tb| tb.county.figures(&targets, def)).into_iter().map(|f| {
                 let meets = f.meets_target();
+                let over = f.warning.is_some();
                 view! {
-                    <div class="stat figure" class:ok=meets == Some(true) class:miss=meets == Some(false)>
+                    <div class="stat figure" class:ok=meets == Some(true) class:miss=meets == Some(false) class:over=over>
                         <span class="label">{f.indicator.label(lang)}</span>
                         <span class="value">{percent(&f)}</span>
                         <span class="muted small">{format!("{} / {} · {} {}{}%", format_count(f.numerator as usize), format_count(f.denominator as usize), t().target, if f.indicator.higher_is_better() { "≥" } else { "≤" }, f.target)}</span>
                         <span class="muted small">{f.variant.clone()}</span>
+                        {f.warning.clone().map(|w| view! { <span class="figure-warning">{w}</span> })}
                     </div>
                 }
             }).collect_view()
@@ -111,7 +135,7 @@ pub fn IndicatorsPage() -> impl IntoView {
                     township: Option<String>,
                     school: Option<Uuid>,
                     class: &'static str| {
-        let figures = census.figures(&targets(state));
+        let figures = census.figures(&targets(state), census_definition(state));
         let town_for_click = township.clone();
         let expandable = school.is_none() && township.is_some();
         view! {
@@ -126,11 +150,10 @@ pub fn IndicatorsPage() -> impl IntoView {
                 </td>
                 {figures.into_iter().zip(SHORTFALLS).map(|(f, s)| {
                     let n = shortfall_count(&census, s);
-                    let meets = f.meets_target();
                     let town = town_for_click.clone();
                     let label = name.clone();
                     view! {
-                        <td class="num" class:miss=meets == Some(false)>{percent(&f)}</td>
+                        {figure_cell(Some(&f))}
                         <td class="num">
                             {if n == 0 { view! { <span class="muted">"0"</span> }.into_any() } else {
                                 view! { <button class="link shortfall" on:click=move |_| { page.set(0); scope.set(Some(Scope { behind: Behind::Shortfall(s), township: town.clone(), school, label: label.clone() })); }>{format_count(n as usize)}</button> }.into_any()
@@ -170,9 +193,14 @@ pub fn IndicatorsPage() -> impl IntoView {
             .get()
             .map(|s| {
                 state.with_ledger(|l| match s.behind {
-                    Behind::Shortfall(f) => {
-                        children_behind(l, today(), f, s.township.as_deref(), s.school)
-                    }
+                    Behind::Shortfall(f) => children_behind(
+                        l,
+                        today(),
+                        census_definition(state),
+                        f,
+                        s.township.as_deref(),
+                        s.school,
+                    ),
                     Behind::Dropouts(grade) => {
                         dropouts_on_ledger(l, s.township.as_deref(), s.school, grade)
                     }
@@ -275,11 +303,7 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
             ((current - 4)..=current)
                 .rev()
                 .map(|year| {
-                    let cell = |f: Option<Figure>| {
-                        let miss = f.as_ref().and_then(Figure::meets_target) == Some(false);
-                        let text = f.as_ref().map(percent).unwrap_or_else(|| "—".into());
-                        view! { <td class="num" class:miss=miss>{text}</td> }
-                    };
+                    let cell = |f: Option<Figure>| figure_cell(f.as_ref());
                     let primary =
                         h.dropout_rate(&Unit::County, Stage::Primary, year, def, &targets);
                     let junior = h.dropout_rate(&Unit::County, Stage::Junior, year, def, &targets);
@@ -552,10 +576,7 @@ fn DropoutDrill(
         rows()
             .into_iter()
             .map(|r| {
-                let cell = |f: Option<Figure>| {
-                    let miss = f.as_ref().and_then(Figure::meets_target) == Some(false);
-                    view! { <td class="num" class:miss=miss>{f.as_ref().map(percent).unwrap_or_else(|| "—".into())}</td> }
-                };
+                let cell = |f: Option<Figure>| figure_cell(f.as_ref());
                 let name = match r.next.clone() {
                     Some(next) => {
                         let name = r.name.clone();

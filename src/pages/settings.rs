@@ -207,7 +207,7 @@ fn save_changed(
 /// 指标目标与辍学口径: the targets each figure is held to and which decreases count as dropouts.
 #[component]
 fn TargetsForm() -> impl IntoView {
-    use baoxue_core::indicators::{DropoutDefinition, Indicator, Targets};
+    use baoxue_core::indicators::{CensusDefinition, DropoutDefinition, Indicator, Targets};
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let s = state.casebook.with_value(|b| b.settings.clone());
@@ -217,6 +217,8 @@ fn TargetsForm() -> impl IntoView {
         .collect();
     let suspended = RwSignal::new(s.dropout_definition.suspended_count);
     let deaths = RwSignal::new(s.dropout_definition.deaths_count);
+    let exclude_deferred = RwSignal::new(s.census_definition.deferred_excluded);
+    let disabled_from = RwSignal::new(s.census_definition.disabled_from().to_string());
     let error = RwSignal::new(None::<String>);
     let read = fields.clone();
     let save = move |_| {
@@ -246,9 +248,17 @@ fn TargetsForm() -> impl IntoView {
                 suspended_count: suspended.get_untracked(),
                 deaths_count: deaths.get_untracked(),
             },
+            census_definition: CensusDefinition {
+                deferred_excluded: exclude_deferred.get_untracked(),
+                disabled_from_age: if disabled_from.get_untracked() == "6" {
+                    6
+                } else {
+                    7
+                },
+            },
             ..state.casebook.with_value(|b| b.settings.clone())
         };
-        save_changed(state, new, "修改指标目标或辍学口径", error);
+        save_changed(state, new, "修改指标目标或统计口径", error);
     };
     view! {
         <section class="card" id="targets-form">
@@ -265,6 +275,14 @@ fn TargetsForm() -> impl IntoView {
             <div class="row">
                 <label class="check"><input type="checkbox" id="def-suspended" bind:checked=suspended/><span>{move || t().set_count_suspended}</span></label>
                 <label class="check"><input type="checkbox" id="def-deaths" bind:checked=deaths/><span>{move || t().set_count_deaths}</span></label>
+                <label class="check"><input type="checkbox" id="def-exclude-deferred" bind:checked=exclude_deferred/><span>{move || t().set_exclude_deferred}</span></label>
+                <label class="field">
+                    <span>{move || t().set_disabled_ages}</span>
+                    <select id="def-disabled-ages" prop:value=move || disabled_from.get() on:change=move |ev| disabled_from.set(event_target_value(&ev))>
+                        <option value="7">{move || t().set_disabled_ages_7}</option>
+                        <option value="6">{move || t().set_disabled_ages_6}</option>
+                    </select>
+                </label>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-targets" on:click=save>{move || t().save}</button>

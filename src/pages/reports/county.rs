@@ -277,6 +277,7 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
         let inst = state.installation.get_untracked()?;
         let me = UnitRef::of(&inst);
         let p = period.get_untracked();
+        let b_census = state.casebook.with_value(|b| b.settings.census_definition);
         state.ledger.with_value(|l| {
             state.inbox.with_value(|inbox| {
                 let reports: Vec<&MonthlyReport> = l
@@ -284,7 +285,7 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                     .iter()
                     .filter_map(|s| inbox.current(s.id, &p).map(|r| &r.report))
                     .collect();
-                let census = CensusTable::of(l, today()).county;
+                let census = CensusTable::of(l, today(), b_census).county;
                 let dropouts = pseudonymous_dropouts(key, &me.code, l);
                 Some(RollUp::of_county(
                     me.clone(),

@@ -458,6 +458,8 @@ pub struct CaseworkSettings {
     pub targets: crate::indicators::Targets,
     /// Which decreases the province counts as dropouts.
     pub dropout_definition: crate::indicators::DropoutDefinition,
+    /// Who the enrolment rates count (deferrals, the 三类残疾 ages).
+    pub census_definition: crate::indicators::CensusDefinition,
     /// Day of the following month by which a school's monthly report is due.
     pub report_deadline_day: u32,
 }
@@ -476,6 +478,7 @@ impl Default for CaseworkSettings {
             calendar: Default::default(),
             targets: Default::default(),
             dropout_definition: Default::default(),
+            census_definition: Default::default(),
             report_deadline_day: 5,
         }
     }

@@ -1,7 +1,11 @@
 //! Thirteen school years of monthly figures for every demo school, so that dropout rates per year,
 //! the consolidation rate of a cohort (grade 1 eight years before grade 9) and monthly trends
 //! have data at a training session. The last month agrees with today's ledger; one school has
-//! one month that does not balance, for the flow check to find.
+//! one month that does not balance, for the flow check to find. A junior school's newcomers
+//! are its township's primary graduates of the summer before, less the 小升初 leak, so that no
+//! cohort reads above 100%.
+
+use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -54,19 +58,30 @@ pub fn history(
             county[usize::from(g - 1)] += 1;
         }
     }
-    let mut out = Vec::new();
-    for (n, school) in schools.iter().enumerate() {
-        // Today's enrolment by grade: the sizes the cohorts must arrive at.
-        let mut now: ByGrade = [0; 9];
-        for c in children
-            .iter()
-            .filter(|c| c.school_id == Some(school.id) && c.status.needs_school())
-        {
-            if let Some(g) = c.grade.filter(|g| (1..=9).contains(g)) {
-                now[usize::from(g - 1)] += 1;
-            }
+    // Today's enrolment of each school by grade: the sizes the cohorts must arrive at.
+    let mut today_by_school: HashMap<uuid::Uuid, ByGrade> = HashMap::new();
+    for c in children.iter().filter(|c| c.status.needs_school()) {
+        if let (Some(id), Some(g)) = (c.school_id, c.grade.filter(|g| (1..=9).contains(g))) {
+            today_by_school.entry(id).or_insert([0; 9])[usize::from(g - 1)] += 1;
         }
+    }
+    // A township's junior schools share its primary graduates by their size today.
+    let mut junior_weight: HashMap<&str, u32> = HashMap::new();
+    for s in schools.iter().filter(|s| span(s.kind).0 == 6) {
+        let now = today_by_school.get(&s.id).copied().unwrap_or_default();
+        *junior_weight.entry(&s.township_code).or_default() += now[6..].iter().sum::<u32>() + 1;
+    }
+    // Primary schools first: their graduates are the junior schools' newcomers.
+    let mut order: Vec<(usize, &School)> = schools.iter().enumerate().collect();
+    order.sort_by_key(|(_, s)| span(s.kind).0 == 6);
+    let mut graduates: HashMap<(&str, i32), u32> = HashMap::new();
+    let mut out = Vec::new();
+    for (n, school) in order {
+        let now = today_by_school.get(&school.id).copied().unwrap_or_default();
         let (low, high) = span(school.kind);
+        let town = school.township_code.as_str();
+        let share = f64::from(now[6..].iter().sum::<u32>() + 1)
+            / f64::from(junior_weight.get(town).copied().unwrap_or(1).max(1));
         // The size a cohort that is in grade `g` in school year `y` will have today.
         // A cohort that has since left the school is as large, relative to the school's top
         // grade today, as that cohort is in the county today.
@@ -85,7 +100,8 @@ pub fn history(
             *e = (f64::from(cohort_size(g, current_year - YEARS + 1)) * 1.01).round() as u32;
         }
         let mut month = first;
-        let mut recent_dropouts = 0u32;
+        // Dropouts still out, by grade: a child comes back to their own cohort.
+        let mut out_of_school: ByGrade = [0; 9];
         while month <= this_month {
             let mut m = SchoolMonth {
                 school_id: school.id,
@@ -111,7 +127,16 @@ pub fn history(
                     start[g] = if month == first { end[g] } else { end[g - 1] };
                 }
                 m.start = start;
-                m.entered[low] = (f64::from(cohort_size(low, year)) * 1.01).round() as u32;
+                for g in ((low + 1)..=high).rev() {
+                    out_of_school[g] = out_of_school[g - 1];
+                }
+                out_of_school[low] = 0;
+                let intake = graduates.get(&(town, year - 1)).filter(|_| low == 6);
+                m.entered[low] = match intake {
+                    // About 0.4% finish grade 6 and start no junior school (the leak).
+                    Some(&g) => (f64::from(g) * 0.996 * share).floor() as u32,
+                    None => (f64::from(cohort_size(low, year)) * 1.01).round() as u32,
+                };
             }
             for g in low..=high {
                 let n = f64::from(m.start[g] + m.entered[g]);
@@ -124,12 +149,11 @@ pub fn history(
                 // Most suspects are back within days; about one in four becomes a dropout.
                 m.suspected[g] =
                     m.dropped_out[g] + poisson(&mut rng, n * if junior { 0.0035 } else { 0.001 });
-                // About 6% of the school's dropouts still out come back each month.
-                let grades = (high - low + 1) as f64;
-                let back = poisson(&mut rng, f64::from(recent_dropouts) * 0.06 / grades)
-                    .min(recent_dropouts);
+                // About 6% of the cohort's dropouts still out come back each month.
+                let back =
+                    poisson(&mut rng, f64::from(out_of_school[g]) * 0.06).min(out_of_school[g]);
                 m.returned[g] = back;
-                recent_dropouts = recent_dropouts + m.dropped_out[g] - back;
+                out_of_school[g] = out_of_school[g] + m.dropped_out[g] - back;
                 if month.month() == 8 && g == high {
                     // The top grade leaves at the end of the school year.
                     let left = m.start[g] + m.entered[g] + m.transferred_in[g] + m.returned[g];
@@ -159,10 +183,15 @@ pub fn history(
                 }
             }
             // Some never come back: they age out of compulsory schooling or leave the county.
-            recent_dropouts -= (f64::from(recent_dropouts) * 0.03).round() as u32;
+            for o in out_of_school.iter_mut() {
+                *o -= (f64::from(*o) * 0.03).round() as u32;
+            }
             // One school, one month, two pupils the figures do not account for.
             if n == 0 && month == this_month - Months::new(14) {
                 m.end[low] += 2;
+            }
+            if high == 5 && month.month() == 8 {
+                *graduates.entry((town, year)).or_default() += m.graduated[5];
             }
             end = m.end;
             out.push(m);

@@ -287,7 +287,8 @@ impl Evaluation {
                 let unit = p.unit.clone()?;
                 let assessed: Vec<Assessed> = p
                     .census
-                    .figures(targets)
+                    // Counted by each county under its own definition; only the figures are kept.
+                    .figures(targets, crate::indicators::CensusDefinition::default())
                     .into_iter()
                     .map(|f| Assessed {
                         indicator: f.indicator,

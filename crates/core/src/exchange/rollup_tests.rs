@@ -75,7 +75,12 @@ fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::C
         .filter_map(|s| inbox.current(s.id, "2026-11").map(|r| &r.report))
         .collect();
     assert_eq!(reports.len(), 3);
-    let census = CensusTable::of(&ledger, d(2026, 11, 23)).county;
+    let census = CensusTable::of(
+        &ledger,
+        d(2026, 11, 23),
+        crate::indicators::CensusDefinition::default(),
+    )
+    .county;
     let dropouts = pseudonymous_dropouts(key, code, &ledger);
     let rollup = RollUp::of_county(
         me,

@@ -227,6 +227,12 @@ impl History {
             c.transferred_in += m.transferred_in[g];
             c.transferred_out += m.transferred_out[g];
             c.died += m.died[g];
+            if g == 5 {
+                c.primary_graduates += m.graduated[5];
+            }
+            if g == 6 {
+                c.junior_entrants += m.entered[6];
+            }
             if y == year && m.month == last {
                 // In a finished year grade 9 has graduated by the end of August.
                 c.grade9_now += m.end[8] + m.graduated[8];

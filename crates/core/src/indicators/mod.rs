@@ -60,6 +60,54 @@ impl DropoutDefinition {
     }
 }
 
+/// Who the enrolment rates count: places differ on approved deferrals and on the ages of the
+/// 三类残疾 rate. The defaults are the official forms'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct CensusDefinition {
+    /// Leave approved deferrals (延缓入学) out of the primary-age population. By default they
+    /// stay in it, as not enrolled.
+    pub deferred_excluded: bool,
+    /// The youngest age counted for the 三类残疾 rate: 7 on the official form, 6 in places.
+    pub disabled_from_age: u8,
+}
+
+impl Default for CensusDefinition {
+    fn default() -> Self {
+        CensusDefinition {
+            deferred_excluded: false,
+            disabled_from_age: 7,
+        }
+    }
+}
+
+impl CensusDefinition {
+    /// The ages the 三类残疾 rate may start at.
+    pub const DISABLED_FROM_AGES: [u8; 2] = [6, 7];
+
+    /// The youngest age of the 三类残疾 rate, held to the ages a form may use.
+    pub fn disabled_from(self) -> u8 {
+        self.disabled_from_age.clamp(6, 7)
+    }
+
+    /// Says who the primary rate counts.
+    pub fn primary_label(self) -> &'static str {
+        if self.deferred_excluded {
+            "小学适龄人口不含经批准延缓入学儿童"
+        } else {
+            "小学适龄人口含经批准延缓入学儿童（计为未在籍）"
+        }
+    }
+
+    /// Says who the 三类残疾 rate counts.
+    pub fn disabled_label(self) -> String {
+        format!(
+            "{}–15 周岁视力、听力言语、智力残疾儿童",
+            self.disabled_from()
+        )
+    }
+}
+
 /// Targets in percent, per indicator (settings; defaults from the national goals).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default)]
@@ -108,6 +156,8 @@ pub struct Figure {
     pub variant: String,
     /// Target in percent.
     pub target: f64,
+    /// Why the figure cannot be right (a rate above 100%), in words; none when it can be.
+    pub warning: Option<String>,
 }
 
 impl Figure {
@@ -117,8 +167,17 @@ impl Figure {
             .then(|| f64::from(self.numerator) * 100.0 / f64::from(self.denominator))
     }
 
-    /// Whether the figure meets its target; none when there is nobody to count.
+    /// A rate above 100% is a data problem, not a figure that meets its target.
+    pub fn exceeds_whole(&self) -> bool {
+        self.numerator > self.denominator
+    }
+
+    /// Whether the figure meets its target; none when there is nobody to count, or when the
+    /// figure is above 100% and so cannot be judged.
     pub fn meets_target(&self) -> Option<bool> {
+        if self.indicator.higher_is_better() && self.exceeds_whole() {
+            return None;
+        }
         self.percent().map(|p| {
             if self.indicator.higher_is_better() {
                 p >= self.target
@@ -188,6 +247,7 @@ impl Flow {
             denominator: self.start,
             variant: def.label().to_string(),
             target: targets.of(indicator),
+            warning: None,
         }
     }
 }
@@ -202,12 +262,42 @@ pub struct Cohort {
     pub transferred_out: u32,
     /// Died in between: not a failure to consolidate.
     pub died: u32,
+    /// The cohort's grade-6 graduates of the unit's primary schools (小学毕业).
+    pub primary_graduates: u32,
+    /// The cohort's grade-7 newcomers at the unit's junior schools (初一新生).
+    pub junior_entrants: u32,
 }
 
 impl Cohort {
     /// 巩固率: grade-9 students over the grade-1 entrants eight years earlier, the entrants
     /// adjusted for transfers in and out (and deaths) when `adjusted`.
     pub fn consolidation_rate(&self, adjusted: bool, targets: &Targets) -> Figure {
+        let mut figure = self.rate(adjusted, targets);
+        figure.warning = figure.exceeds_whole().then(|| self.why_over(&figure));
+        figure
+    }
+
+    /// Why grade 9 holds more than the cohort could: the flow that does not balance.
+    fn why_over(&self, figure: &Figure) -> String {
+        let over = figure.numerator - figure.denominator;
+        let mut why = format!(
+            "九年级{}人多于本届入学基数{}人（多{}人），数据不平衡",
+            figure.numerator, figure.denominator, over
+        );
+        if self.junior_entrants > self.primary_graduates {
+            why.push_str(&format!(
+                "：七年级新生{}人多于本届小学毕业生{}人，差额{}人未登记为转入",
+                self.junior_entrants,
+                self.primary_graduates,
+                self.junior_entrants - self.primary_graduates
+            ));
+        } else {
+            why.push_str("：请核对转入登记和一年级入学人数");
+        }
+        why
+    }
+
+    fn rate(&self, adjusted: bool, targets: &Targets) -> Figure {
         let denominator = if adjusted {
             (i64::from(self.grade1_entrants) + i64::from(self.transferred_in)
                 - i64::from(self.transferred_out)
@@ -226,6 +316,7 @@ impl Cohort {
                 "入学人数未调整".to_string()
             },
             target: targets.of(Indicator::Consolidation),
+            warning: None,
         }
     }
 }
@@ -252,6 +343,15 @@ pub struct Census {
     pub disabled_three_enrolled: u32,
 }
 
+/// A graduate who finished grade 9 has finished compulsory education; one who finished only
+/// primary school (grade 6, or no grade recorded but last year in grade 6) has not.
+fn finished_compulsory(child: &Child) -> bool {
+    let last_grade = child
+        .grade
+        .or_else(|| child.previous_year.and_then(|p| p.grade));
+    last_grade.is_none_or(|g| g >= 9)
+}
+
 /// Enrolled for the enrolment rates: holding a 学籍 here or elsewhere.
 fn enrolled(status: Status) -> bool {
     status.counts_as_enrolled() || matches!(status, Status::Suspended | Status::StudyingElsewhere)
@@ -268,21 +368,29 @@ pub struct Counted {
 }
 
 impl Counted {
-    /// How `child` counts on `on`. Children who moved away, died, went abroad or graduated
-    /// are not the unit's; an approved deferral (延缓入学) leaves the count of its year.
-    pub fn of(child: &Child, on: NaiveDate) -> Counted {
-        if !child.status.is_active() || child.status == Status::Graduated {
+    /// How `child` counts on `on`. Children who moved away, died or went abroad are not the
+    /// unit's, nor are those who finished grade 9. A child who finished only grade 6 (the
+    /// 小升初 leak) is still of school age and out of school. Approved deferrals (延缓入学)
+    /// count as the definition says.
+    pub fn of(child: &Child, on: NaiveDate, def: CensusDefinition) -> Counted {
+        let left = match child.status {
+            Status::Graduated => finished_compulsory(child),
+            s => !s.is_active(),
+        };
+        if left {
             return Counted::default();
         }
         let grade = expected_grade(child.birth_date, school_year_of(on));
-        let school_age = (1..=9).contains(&grade) && age_on(child.birth_date, on) < 16;
+        let age = age_on(child.birth_date, on);
+        let school_age = (1..=9).contains(&grade) && age < 16;
         let enrolled = enrolled(child.status);
+        let deferred_out = def.deferred_excluded && child.status == Status::Deferred;
         Counted {
-            primary_age: (1..=6).contains(&grade) && child.status != Status::Deferred,
+            primary_age: (1..=6).contains(&grade) && !deferred_out,
             enrolled,
             junior_age: (7..=9).contains(&grade) && school_age,
             junior_student: enrolled && child.stage() == Some(Stage::Junior),
-            disabled_three: school_age
+            disabled_three: (i64::from(def.disabled_from())..16).contains(&i64::from(age))
                 && matches!(
                     child.disability,
                     Some(
@@ -298,10 +406,14 @@ impl Counted {
 
 impl Census {
     /// Counts `children` on `on` (see [`Counted::of`]).
-    pub fn of<'a>(children: impl IntoIterator<Item = &'a Child>, on: NaiveDate) -> Census {
+    pub fn of<'a>(
+        children: impl IntoIterator<Item = &'a Child>,
+        on: NaiveDate,
+        def: CensusDefinition,
+    ) -> Census {
         let mut c = Census::default();
         for child in children {
-            c.add(Counted::of(child, on));
+            c.add(Counted::of(child, on, def));
         }
         c
     }
@@ -317,33 +429,48 @@ impl Census {
         self.disabled_three_enrolled += n(k.disabled_three && k.enrolled);
     }
 
-    /// The three enrolment rates of this census.
-    pub fn figures(&self, targets: &Targets) -> [Figure; 3] {
-        let figure = |indicator, numerator, denominator, variant: &str| Figure {
-            indicator,
-            numerator,
-            denominator,
-            variant: variant.to_string(),
-            target: targets.of(indicator),
+    /// The three enrolment rates of this census, counted under `def`.
+    pub fn figures(&self, targets: &Targets, def: CensusDefinition) -> [Figure; 3] {
+        let figure = |indicator, numerator: u32, denominator: u32, variant: String| {
+            let warning = (numerator > denominator).then(|| {
+                format!(
+                    "分子{numerator}人多于分母{denominator}人，超过100%：请核对超龄、外地学生和学籍登记"
+                )
+            });
+            Figure {
+                indicator,
+                numerator,
+                denominator,
+                variant,
+                target: targets.of(indicator),
+                warning,
+            }
         };
         [
             figure(
                 Indicator::PrimaryEnrolment,
                 self.primary_age_enrolled,
                 self.primary_age,
-                "小学适龄儿童中在籍（含外出就读、休学）人数",
+                format!(
+                    "小学适龄儿童中在籍（含外出就读、休学）人数；{}",
+                    def.primary_label()
+                ),
             ),
             figure(
                 Indicator::JuniorEnrolment,
                 self.junior_students,
                 self.junior_age,
-                "初中在校生（不论年龄）除以初中适龄人口",
+                "初中在校生（不论年龄）除以初中适龄人口；小学毕业未升入初中者计入适龄人口"
+                    .to_string(),
             ),
             figure(
                 Indicator::DisabledEnrolment,
                 self.disabled_three_enrolled,
                 self.disabled_three,
-                "视力、听力言语、智力残疾适龄儿童；随班就读、特教学校、送教上门均计入",
+                format!(
+                    "{}；随班就读、特教学校、送教上门均计入",
+                    def.disabled_label()
+                ),
             ),
         ]
     }
@@ -379,13 +506,13 @@ pub struct CensusTable {
 }
 
 impl CensusTable {
-    pub fn of(ledger: &crate::ledger::Ledger, on: NaiveDate) -> CensusTable {
+    pub fn of(ledger: &crate::ledger::Ledger, on: NaiveDate, def: CensusDefinition) -> CensusTable {
         use std::collections::HashMap;
         let mut towns: HashMap<&str, Census> = HashMap::new();
         let mut schools: HashMap<uuid::Uuid, Census> = HashMap::new();
         let mut county = Census::default();
         for child in ledger.children() {
-            let k = Counted::of(child, on);
+            let k = Counted::of(child, on, def);
             if k == Counted::default() {
                 continue;
             }
@@ -429,6 +556,7 @@ impl CensusTable {
 pub fn children_behind(
     ledger: &crate::ledger::Ledger,
     on: NaiveDate,
+    def: CensusDefinition,
     shortfall: Shortfall,
     township: Option<&str>,
     school: Option<uuid::Uuid>,
@@ -439,7 +567,7 @@ pub fn children_behind(
         .enumerate()
         .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
         .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
-        .filter(|(_, c)| shortfall.holds(Counted::of(c, on)))
+        .filter(|(_, c)| shortfall.holds(Counted::of(c, on, def)))
         .map(|(i, _)| i as u32)
         .collect()
 }

@@ -89,6 +89,7 @@ fn the_consolidation_rate_with_and_without_the_transfer_adjustment() {
         transferred_in: 20,
         transferred_out: 30,
         died: 2,
+        ..Cohort::default()
     };
     let t = Targets::default();
     let plain = c.consolidation_rate(false, &t);
@@ -142,7 +143,7 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
         child(d(2018, 3, 1), Some(3), Status::InSchool, None), // primary, enrolled
         child(d(2018, 5, 1), None, Status::StudyingElsewhere, None), // primary, enrolled elsewhere
         child(d(2017, 5, 1), Some(4), Status::Dropout, None),  // primary, not enrolled
-        child(d(2019, 10, 1), None, Status::Deferred, None),   // approved deferral: not counted
+        child(d(2019, 10, 1), None, Status::Deferred, None),   // approved deferral: by the setting
         child(d(2012, 10, 1), Some(8), Status::InSchool, None), // junior age and student
         child(d(2010, 6, 1), Some(9), Status::InSchool, None), // 16: a student, not of junior age
         child(d(2013, 1, 1), Some(8), Status::MovedAway, None), // not the unit's any more
@@ -154,26 +155,108 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
         ), // three, enrolled
         child(d(2015, 1, 1), Some(6), Status::RegularClass, Some(Physical)), // not of the three
         child(d(2014, 3, 1), Some(7), Status::Dropout, Some(Hearing)), // three, junior age, out
+        child(d(2020, 5, 1), Some(1), Status::InSchool, Some(Visual)), // 6: three only at 6–15
+        {
+            // 小升初 leak: finished grade 6 last year, "graduated", in no junior school.
+            let mut leak = child(d(2014, 6, 1), Some(6), Status::Graduated, None);
+            leak.previous_year = Some(crate::model::PreviousYear {
+                school_year: 2025,
+                school_id: None,
+                grade: Some(6),
+            });
+            leak
+        },
+        child(d(2011, 10, 1), Some(9), Status::Graduated, None), // finished grade 9: left
     ];
-    let c = Census::of(&children, on);
+    let official = CensusDefinition::default();
+    let c = Census::of(&children, on, official);
     assert_eq!(
         c,
         Census {
-            primary_age: 5,
-            primary_age_enrolled: 4,
-            junior_age: 2,
+            primary_age: 7,
+            primary_age_enrolled: 5,
+            junior_age: 3,
             junior_age_enrolled: 1,
             junior_students: 2,
             disabled_three: 2,
             disabled_three_enrolled: 1,
         }
     );
-    let [primary, junior, disabled] = c.figures(&Targets::default());
-    assert!(close(primary.percent(), 80.0));
+    let [primary, junior, disabled] = c.figures(&Targets::default(), official);
+    assert!(close(primary.percent(), 500.0 / 7.0));
     assert_eq!(primary.meets_target(), Some(false));
-    assert!(close(junior.percent(), 100.0));
+    assert!(primary.variant.contains("含经批准延缓入学"));
+    assert!(
+        close(junior.percent(), 200.0 / 3.0),
+        "the leak child counts"
+    );
+    assert!(junior.variant.contains("小学毕业未升入初中"));
     assert!(close(disabled.percent(), 50.0));
+    assert!(disabled.variant.contains("7–15"));
     assert!(disabled.variant.contains("送教上门"));
+
+    // The other variants: deferrals left out, the 三类残疾 from age 6.
+    let local = CensusDefinition {
+        deferred_excluded: true,
+        disabled_from_age: 6,
+    };
+    let c = Census::of(&children, on, local);
+    assert_eq!((c.primary_age, c.primary_age_enrolled), (6, 5));
+    assert_eq!((c.disabled_three, c.disabled_three_enrolled), (3, 2));
+    assert_eq!((c.junior_age, c.junior_age_enrolled), (3, 1));
+    let [primary, _, disabled] = c.figures(&Targets::default(), local);
+    assert!(primary.variant.contains("不含经批准延缓入学"));
+    assert!(disabled.variant.contains("6–15"));
+    // An age outside the forms' is held to them.
+    let odd = CensusDefinition {
+        disabled_from_age: 200,
+        ..local
+    };
+    assert_eq!(odd.disabled_from(), 7);
+}
+
+#[test]
+fn a_consolidation_rate_above_100_percent_is_a_warning_not_a_met_target() {
+    // 300 entered grade 1; nobody moved; 290 finished grade 6 but 310 started grade 7 and
+    // 305 are in grade 9: 20 newcomers were never registered as transfers in.
+    let c = Cohort {
+        grade1_entrants: 300,
+        grade9_now: 305,
+        primary_graduates: 290,
+        junior_entrants: 310,
+        ..Cohort::default()
+    };
+    let f = c.consolidation_rate(true, &Targets::default());
+    assert!(f.exceeds_whole());
+    assert_eq!(f.meets_target(), None, "above 100% meets no target");
+    let why = f.warning.expect("a warning");
+    assert!(
+        why.contains("九年级305人多于本届入学基数300人（多5人）"),
+        "{why}"
+    );
+    assert!(
+        why.contains("七年级新生310人多于本届小学毕业生290人，差额20人"),
+        "{why}"
+    );
+
+    // At or below 100% there is no warning.
+    let fine = Cohort {
+        grade9_now: 295,
+        ..c
+    };
+    let f = fine.consolidation_rate(true, &Targets::default());
+    assert_eq!(f.warning, None);
+    assert_eq!(f.meets_target(), Some(true));
+
+    // An enrolment rate above 100% is flagged too.
+    let census = Census {
+        primary_age: 10,
+        primary_age_enrolled: 11,
+        ..Census::default()
+    };
+    let [primary, ..] = census.figures(&Targets::default(), CensusDefinition::default());
+    assert_eq!(primary.meets_target(), None);
+    assert!(primary.warning.is_some_and(|w| w.contains("超过100%")));
 }
 
 #[test]
@@ -184,15 +267,25 @@ fn the_census_table_adds_up_and_every_shortfall_has_names_behind_it() {
     p.children = 5_000;
     let c = generate(&p, &table).unwrap();
     let l = crate::ledger::Ledger::new(c.schools, &c.installation.townships, c.children);
-    let t = CensusTable::of(&l, on);
-    assert_eq!(t.county, Census::of(l.children(), on));
+    let t = CensusTable::of(&l, on, CensusDefinition::default());
+    assert_eq!(
+        t.county,
+        Census::of(l.children(), on, CensusDefinition::default())
+    );
     let sum = |f: fn(&Census) -> u32| t.townships.iter().map(|x| f(&x.2)).sum::<u32>();
     assert_eq!(sum(|c| c.primary_age), t.county.primary_age);
     assert_eq!(
         sum(|c| c.disabled_three_enrolled),
         t.county.disabled_three_enrolled
     );
-    let behind = children_behind(&l, on, Shortfall::PrimaryNotEnrolled, None, None);
+    let behind = children_behind(
+        &l,
+        on,
+        CensusDefinition::default(),
+        Shortfall::PrimaryNotEnrolled,
+        None,
+        None,
+    );
     assert_eq!(
         behind.len() as u32,
         t.county.primary_age - t.county.primary_age_enrolled
@@ -201,13 +294,27 @@ fn the_census_table_adds_up_and_every_shortfall_has_names_behind_it() {
         !behind.is_empty(),
         "the demo county has primary-age children out of school"
     );
-    let junior = children_behind(&l, on, Shortfall::JuniorNotEnrolled, None, None);
+    let junior = children_behind(
+        &l,
+        on,
+        CensusDefinition::default(),
+        Shortfall::JuniorNotEnrolled,
+        None,
+        None,
+    );
     assert_eq!(
         junior.len() as u32,
         t.county.junior_age - t.county.junior_age_enrolled
     );
     let (code, _, town) = &t.townships[0];
-    let in_town = children_behind(&l, on, Shortfall::PrimaryNotEnrolled, Some(code), None);
+    let in_town = children_behind(
+        &l,
+        on,
+        CensusDefinition::default(),
+        Shortfall::PrimaryNotEnrolled,
+        Some(code),
+        None,
+    );
     assert_eq!(
         in_town.len() as u32,
         town.primary_age - town.primary_age_enrolled
@@ -286,4 +393,75 @@ fn the_demo_history_balances_but_for_the_planted_month_and_gives_yearly_rates() 
         .unwrap();
     assert_eq!(by_grade[6..].iter().sum::<u32>(), junior.numerator);
     assert_eq!(base[6..].iter().sum::<u32>(), junior.denominator);
+}
+
+#[test]
+fn the_demo_county_counts_its_primary_to_junior_leak_and_its_cohorts_stay_at_or_below_100() {
+    use history::{History, Unit};
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let on = d(2026, 11, 23);
+    let mut p = DemoParams::new(on);
+    p.children = 30_000;
+    let c = generate(&p, &table).unwrap();
+    let h = History::new(crate::demo::history::history(
+        &c.schools,
+        &c.children,
+        on,
+        p.seed,
+    ));
+    let l = crate::ledger::Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        c.children.clone(),
+    );
+
+    // Every 小升初 gap the suspects page lists is behind the junior shortfall, by name.
+    let cw = c.casework.clone();
+    let book = crate::casework::Casebook::new(
+        crate::casework::CaseworkSettings::default(),
+        cw.suspects,
+        cw.cases,
+        cw.transfers,
+        cw.plans,
+        cw.absences,
+    );
+    let gaps = book.primary_to_junior_gaps(&l, on);
+    assert!(!gaps.is_empty());
+    let behind: std::collections::HashSet<uuid::Uuid> = children_behind(
+        &l,
+        on,
+        CensusDefinition::default(),
+        Shortfall::JuniorNotEnrolled,
+        None,
+        None,
+    )
+    .into_iter()
+    .map(|i| l.children()[i as usize].id)
+    .collect();
+    for id in &gaps {
+        assert!(
+            behind.contains(id),
+            "leak child {id} not in the junior shortfall"
+        );
+    }
+
+    // No cohort of the county or of any township reads above 100%.
+    let t = Targets::default();
+    let mut units = vec![Unit::County];
+    units.extend(
+        c.installation
+            .townships
+            .iter()
+            .map(|x| Unit::Township(x.code.clone())),
+    );
+    for unit in &units {
+        for (year, f) in h.consolidation_by_year(unit, true, &t) {
+            assert!(
+                !f.exceeds_whole(),
+                "{unit:?} {year}: {:?} {:?}",
+                f.percent(),
+                f.warning
+            );
+        }
+    }
 }
