@@ -3,6 +3,8 @@
 //  2. adds the version and the service-worker registration to index.html;
 //  3. writes baoxue.html: the whole app in one file (styles, script, wasm and the division
 //     table inlined, gzip-compressed), which opens by double-click from a folder or USB stick.
+// Both pages start with compat.js, which tells a browser too old for the app what to do, and
+// neither uses top-level await (Chromium 86, the engine of 360 Secure Browser 13, lacks it).
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -28,10 +30,13 @@ writeFileSync(join(dir, 'sw.js'), readFileSync(new URL('sw.template.js', import.
   .replace('__VERSION__', version)
   .replace('__ASSETS__', JSON.stringify(assets)));
 
-// 2. index.html: version, registration and the update notice.
+// 2. index.html: version, registration and the update notice; the browser check first in body.
 const boot = readFileSync(new URL('boot.js', import.meta.url), 'utf8');
+const compat = `<script>${readFileSync(new URL('compat.js', import.meta.url), 'utf8')}</script>`;
 let html = read('index.html').toString('utf8');
+if (/\bawait\b/.test(html)) throw new Error('index.html has a top-level await (see pattern_script in Trunk.toml)');
 html = html.replace('</head>', `<meta name="baoxue-version" content="${version}">\n<script>${boot}</script>\n</head>`);
+html = html.replace(/<body>/, `<body>\n${compat}`);
 writeFileSync(join(dir, 'index.html'), html);
 
 // 3. The one-file build.
@@ -66,10 +71,14 @@ const gunzip = async (id) => {
 // The division table is read from this file, not fetched (file:// pages cannot fetch).
 window.baoxueDivisions = async () => (await gunzip('baoxue-divisions-gz')).text();
 ${glue}
-await __wbg_init({ module_or_path: await (await gunzip('baoxue-wasm-gz')).arrayBuffer() });
+if (!window.baoxueUnsupported) {
+  (async () => __wbg_init({ module_or_path: await (await gunzip('baoxue-wasm-gz')).arrayBuffer() }))()
+    .then(() => window.baoxueStarted && window.baoxueStarted(), (e) => (window.baoxueFail ? window.baoxueFail(e) : console.error(e)));
+}
 </script>
 </head>
 <body>
+${compat}
 <noscript>保学需要启用 JavaScript 才能运行。BaoXue needs JavaScript.</noscript>
 </body>
 </html>

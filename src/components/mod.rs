@@ -4,4 +4,5 @@ pub mod download;
 pub mod filter_stat;
 pub mod notice;
 pub mod pager;
+pub mod print_doc;
 pub mod select;

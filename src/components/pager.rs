@@ -18,6 +18,13 @@ pub fn Pager(
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let pages = move || total.get().div_ceil(size.get().max(1)).max(1);
+    // A shorter list or a larger page size never leaves the page past the end.
+    Effect::new(move |_| {
+        let last = pages() - 1;
+        if page.get() > last {
+            page.set(last);
+        }
+    });
     let at_start = move || page.get() == 0;
     let at_end = move || page.get() + 1 >= pages();
     view! {

@@ -84,7 +84,13 @@ pub fn ChildrenPage() -> impl IntoView {
         <div class="list-meta bottom">
             <label>
                 {move || t().per_page} " "
-                <select on:change=move |ev| f.page_size.set(event_target_value(&ev).parse().unwrap_or(50))>
+                <select id="page-size" prop:value=move || f.page_size.get().to_string() on:change=move |ev| {
+                    // The first row on screen stays on screen.
+                    let size = event_target_value(&ev).parse().unwrap_or(50usize).max(1);
+                    let first = f.page.get_untracked() * f.page_size.get_untracked();
+                    f.page_size.set(size);
+                    f.page.set(first / size);
+                }>
                     {[20usize, 50, 100, 200].into_iter().map(|n| view! {
                         <option value=n.to_string() selected=move || f.page_size.get() == n>{n}</option>
                     }).collect_view()}
@@ -215,7 +221,7 @@ fn Filters() -> impl IntoView {
             />
             <label>
                 <span>{move || t().township}</span>
-                <select id="filter-township" on:change=move |ev| {
+                <select id="filter-township" prop:value=move || f.township.get().unwrap_or_default() on:change=move |ev| {
                     let v = event_target_value(&ev);
                     f.township.set(Some(v).filter(|v| !v.is_empty()));
                     f.school.set(None);
@@ -229,7 +235,7 @@ fn Filters() -> impl IntoView {
             </label>
             <label>
                 <span>{move || t().school}</span>
-                <select id="filter-school" on:change=move |ev| f.school.set(uuid::Uuid::parse_str(&event_target_value(&ev)).ok())>
+                <select id="filter-school" prop:value=move || f.school.get().map(|s| s.to_string()).unwrap_or_default() on:change=move |ev| f.school.set(uuid::Uuid::parse_str(&event_target_value(&ev)).ok())>
                     <option value="">{move || t().all}</option>
                     {move || schools().into_iter().map(|(id, name)| view! {
                         <option value=id.to_string() selected=move || f.school.get() == Some(id)>{name}</option>
@@ -238,7 +244,7 @@ fn Filters() -> impl IntoView {
             </label>
             <label>
                 <span>{move || t().grade}</span>
-                <select id="filter-grade" on:change=move |ev| f.grade.set(event_target_value(&ev).parse().ok())>
+                <select id="filter-grade" prop:value=move || f.grade.get().map(|g| g.to_string()).unwrap_or_default() on:change=move |ev| f.grade.set(event_target_value(&ev).parse().ok())>
                     <option value="">{move || t().all}</option>
                     {(1..=9u8).map(|g| view! { <option value=g.to_string() selected=move || f.grade.get() == Some(g)>{g}</option> }).collect_view()}
                 </select>

@@ -63,6 +63,7 @@ pub fn NoticePage(case_id: Uuid, step: usize) -> impl IntoView {
         .as_ref()
         .map(|i| format!("，身份证号{i}"))
         .unwrap_or_default();
+    crate::components::print_doc::mark_print_document();
     let print = move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();

@@ -120,6 +120,7 @@ pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
         .collect();
     let too_many = table.rows.len() > MAX_ROWS;
     let today = super::demo::today();
+    crate::components::print_doc::mark_print_document();
     let print = move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();

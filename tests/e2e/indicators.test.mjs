@@ -159,3 +159,38 @@ test('a school year\'s dropouts drilled down to a township, a school, a grade an
     await b.close();
   }
 });
+
+test('the 小升初 leak: the suspects page\'s check and the junior shortfall name the same children', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=疑似辍学');
+    await p.click('#run-p2j');
+    await p.waitForSelector('#p2j-result strong');
+    const n = Number(await p.textContent('#p2j-result strong'));
+    assert.ok(n > 0, 'the demo county plants a 小升初 leak');
+    const leak = (await p.textContent('#p2j-result p')).split(' — ')[1].split('、').map((x) => x.replace(/（.*$/, ''));
+    assert.equal(leak.length, n);
+
+    await p.click('nav >> text=指标');
+    await p.waitForSelector('#indicator-table tbody tr.total');
+    const junior = await p.textContent('.stat.figure >> nth=1');
+    assert.match(junior, /小学毕业未升入初中者计入适龄人口/, 'the figure names its definition');
+    await p.click('#indicator-table tr.total .shortfall >> nth=1');
+    await p.waitForSelector('#indicator-names tbody tr');
+    const names = [];
+    for (;;) {
+      names.push(...(await p.$$eval('#indicator-names tbody tr td:first-child a', (a) => a.map((x) => x.textContent))));
+      const next = p.locator('#indicator-names .pager button').nth(2);
+      if (await next.isDisabled()) break;
+      await next.click();
+      await p.waitForTimeout(50);
+    }
+    for (const name of leak) assert.ok(names.includes(name), `${name} (小升初) is behind the junior shortfall`);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

@@ -37,14 +37,16 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** A browser with its own new profile; returns { context, page, close }. */
-export async function launch({ width = 1440, height = 900 } = {}) {
+/** A browser with its own new profile (and, when given, another browser's user agent);
+ *  returns { context, page, close }. */
+export async function launch({ width = 1440, height = 900, userAgent } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'baoxue-e2e-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     viewport: { width, height },
     locale: 'zh-CN',
+    ...(userAgent ? { userAgent } : {}),
   });
   const page = context.pages()[0] || (await context.newPage());
   const errors = [];

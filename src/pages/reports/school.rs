@@ -7,6 +7,7 @@ use super::*;
 pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
+    crate::components::print_doc::mark_print_document();
     let month = RwSignal::new(months()[0]);
     let filled_by = RwSignal::new(state.operator());
     // The principal who checked the last report usually checks the next one too.
