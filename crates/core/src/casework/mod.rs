@@ -454,10 +454,16 @@ impl Casebook {
                 AbsenceKind::Excused => continue,
                 AbsenceKind::NotReported => Some(SuspectTrigger::NotReported { date }),
                 AbsenceKind::Unexcused => {
+                    // Absences before a child's return (复学) never count towards a new run.
+                    let returned_on = self
+                        .case_of(a.child_id)
+                        .and_then(|c| c.closure.as_ref())
+                        .map(|c| c.date);
                     let mut days: Vec<NaiveDate> = self
                         .absences_of(a.child_id)
                         .iter()
                         .filter(|x| x.is_unexcused() && x.date != date)
+                        .filter(|x| returned_on.is_none_or(|r| x.date >= r))
                         .map(|x| x.date)
                         .collect();
                     days.push(date);
@@ -1026,7 +1032,8 @@ impl Casebook {
                     let absent = self
                         .absences_of(c.child_id)
                         .iter()
-                        .filter(|a| a.is_unexcused() && a.date > closure.date && a.date <= until)
+                        // The day of the return counts: absent on it is absent in the watch.
+                        .filter(|a| a.is_unexcused() && a.date >= closure.date && a.date <= until)
                         .map(|a| a.date)
                         .max();
                     if let Some(date) = absent {

@@ -738,3 +738,49 @@ fn the_register_refuses_a_holiday_and_the_run_crosses_it() {
         "the holiday week does not break the run"
     );
 }
+
+#[test]
+fn absences_before_a_return_do_not_count_towards_a_new_run_and_the_return_day_is_watched() {
+    let (mut l, mut b, child) = setup();
+    let school = l.child(child).unwrap().school_id.unwrap();
+    let set = b
+        .flag_manual(&l, child, "x", &actor(d(2026, 11, 27)), Uuid::new_v4())
+        .unwrap();
+    let sid = set.suspects[0].id;
+    commit(&mut l, &mut b, set);
+    let set = confirm(&l, &b, sid, d(2026, 11, 27)).unwrap();
+    let case_id = set.cases[0].id;
+    commit(&mut l, &mut b, set);
+    // Out of school on Monday and Tuesday, the register says so.
+    for day in [d(2026, 11, 30), d(2026, 12, 1)] {
+        let s = absent(&l, &b, child, day);
+        commit(&mut l, &mut b, s);
+    }
+    // Back on Wednesday: the case closes as 复学.
+    let wed = d(2026, 12, 2);
+    let closure = Closure {
+        date: wed,
+        outcome: ClosureOutcome::Returned {
+            school_id: school,
+            grade: 8,
+            class_name: "2班".into(),
+            date: wed,
+        },
+        evidence: "学校出具复学证明".into(),
+        by: "县控辍办".into(),
+    };
+    let set = b.close_case(&l, case_id, closure, &actor(wed)).unwrap();
+    commit(&mut l, &mut b, set);
+    // The same day's register again, absent: a watch alert, not a new suspect of three days.
+    let set = absent(&l, &b, child, wed);
+    assert!(
+        set.suspects.is_empty(),
+        "Monday and Tuesday were before the return"
+    );
+    commit(&mut l, &mut b, set);
+    assert!(b.open_suspect_of(child).is_none());
+    assert!(b
+        .todos(&l, wed)
+        .iter()
+        .any(|t| matches!(t, Todo::WatchedAbsent { date, .. } if *date == wed)));
+}
