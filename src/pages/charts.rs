@@ -52,9 +52,19 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 _ => String::new(),
             };
             let title = if en {
-                format!("{unit_name}: new suspects, dropouts and returns by month ({span})")
+                let span = if span.is_empty() {
+                    span
+                } else {
+                    format!(" ({span})")
+                };
+                format!("{unit_name}: new suspects, dropouts and returns by month{span}")
             } else {
-                format!("{unit_name}每月新增疑似辍学、辍学与劝返复学人数（{span}）")
+                let span = if span.is_empty() {
+                    span
+                } else {
+                    format!("（{span}）")
+                };
+                format!("{unit_name}每月新增疑似辍学、辍学与劝返复学人数{span}")
             };
             out.push(Drawn {
                 id: "chart-trend",
@@ -129,9 +139,9 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 .filter_map(|(y, f)| f.percent().map(|p| (y, p)))
                 .collect();
             let title = if en {
-                format!("{unit_name}: consolidation rate by cohort (year of grade 9; entrants adjusted for transfers and deaths)")
+                format!("{unit_name}: consolidation rate by cohort (year of grade 9)")
             } else {
-                format!("{unit_name}九年义务教育巩固率（按九年级学年；入学人数按转入、转出和死亡调整）")
+                format!("{unit_name}九年义务教育巩固率（按九年级学年）")
             };
             out.push(Drawn {
                 id: "chart-consolidation",
@@ -161,15 +171,23 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 .collect();
             let title = if en {
                 format!(
-                    "{}: children of school age not enrolled, by township (primary leavers with no junior place included; deferrals {})",
+                    "{}: not enrolled by township (with 小升初 leavers; deferrals {})",
                     state.unit_short_name(),
-                    if census_def.deferred_excluded { "left out" } else { "included" }
+                    if census_def.deferred_excluded {
+                        "left out"
+                    } else {
+                        "in"
+                    }
                 )
             } else {
                 format!(
-                    "{}各乡镇适龄未在籍儿童人数（今日台账；含小学毕业未升初中者；{}）",
+                    "{}各乡镇适龄未在籍人数（含小升初未衔接{}）",
                     state.unit_short_name(),
-                    census_def.primary_label()
+                    if census_def.deferred_excluded {
+                        "，不含延缓入学"
+                    } else {
+                        "、延缓入学"
+                    }
                 )
             };
             Drawn {

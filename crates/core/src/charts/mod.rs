@@ -93,7 +93,8 @@ pub fn monthly_trend(
                         .map(|(i, _)| i as i32)
                         .collect(),
                 ),
-                0u32..top + top / 8 + 1,
+                // Headroom above the lines for the legend.
+                0u32..top + top / 2 + 1,
             )
             .map_err(err)?;
         let label = |i: &i32| {
@@ -170,7 +171,8 @@ pub fn dropout_rates(
             .flatten()
             .chain([primary_target, junior_target])
             .fold(0.0f64, f64::max)
-            * 1.25;
+            // Headroom above the lines for the legend.
+            * 1.6;
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, TITLE))
             .margin(12)
@@ -336,7 +338,8 @@ pub fn by_township(
     lang: Lang,
 ) -> Result<String, ChartError> {
     svg(|root| {
-        let top = townships.iter().map(|t| t.1).max().unwrap_or(0).max(4);
+        // At least 0–10 so that plotters' steps are whole children.
+        let top = townships.iter().map(|t| t.1).max().unwrap_or(0).max(9);
         let data: Vec<(String, f64, String)> = townships
             .iter()
             .map(|(name, v)| (name.clone(), f64::from(*v), v.to_string()))

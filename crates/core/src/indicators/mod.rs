@@ -495,11 +495,20 @@ impl Shortfall {
     }
 }
 
+/// The row of children whose township is not filled in.
+pub const NO_TOWNSHIP: &str = "未填乡镇";
+
+/// Whether `child` is in the township `code` ("" for children with none).
+fn in_township(ledger: &crate::ledger::Ledger, child: &Child, code: &str) -> bool {
+    ledger.township_of(child).unwrap_or("") == code
+}
+
 /// A census of the county, each township and each school, in one pass over the ledger.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CensusTable {
     pub county: Census,
-    /// Township code, name, census — in the installation's order.
+    /// Township code, name, census — in the installation's order; children with no
+    /// township last, under the code "" and the name 未填乡镇.
     pub townships: Vec<(String, String, Census)>,
     /// School, its township code, census — children with no school are in no school's row.
     pub schools: Vec<(uuid::Uuid, String, String, Census)>,
@@ -511,14 +520,16 @@ impl CensusTable {
         let mut towns: HashMap<&str, Census> = HashMap::new();
         let mut schools: HashMap<uuid::Uuid, Census> = HashMap::new();
         let mut county = Census::default();
+        let mut no_township = Census::default();
         for child in ledger.children() {
             let k = Counted::of(child, on, def);
             if k == Counted::default() {
                 continue;
             }
             county.add(k);
-            if let Some(t) = ledger.township_of(child) {
-                towns.entry(t).or_default().add(k);
+            match ledger.township_of(child).filter(|t| !t.is_empty()) {
+                Some(t) => towns.entry(t).or_default().add(k),
+                None => no_township.add(k),
             }
             if let Some(s) = child.school_id {
                 schools.entry(s).or_default().add(k);
@@ -537,6 +548,10 @@ impl CensusTable {
                         towns.get(c).copied().unwrap_or_default(),
                     )
                 })
+                .chain(
+                    (no_township != Census::default())
+                        .then(|| (String::new(), NO_TOWNSHIP.to_string(), no_township)),
+                )
                 .collect(),
             schools: ledger
                 .schools()
@@ -566,7 +581,7 @@ pub fn children_behind(
         .iter()
         .enumerate()
         .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
-        .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
+        .filter(|(_, c)| township.is_none_or(|t| in_township(ledger, c, t)))
         .filter(|(_, c)| shortfall.holds(Counted::of(c, on, def)))
         .map(|(i, _)| i as u32)
         .collect()
@@ -587,7 +602,7 @@ pub fn dropouts_on_ledger(
         .filter(|(_, c)| c.status == Status::Dropout)
         .filter(|(_, c)| school.is_none_or(|s| c.school_id == Some(s)))
         .filter(|(_, c)| grade.is_none_or(|g| c.grade == Some(g)))
-        .filter(|(_, c)| township.is_none_or(|t| ledger.township_of(c) == Some(t)))
+        .filter(|(_, c)| township.is_none_or(|t| in_township(ledger, c, t)))
         .map(|(i, _)| i as u32)
         .collect()
 }

@@ -465,3 +465,35 @@ fn the_demo_county_counts_its_primary_to_junior_leak_and_its_cohorts_stay_at_or_
         }
     }
 }
+
+#[test]
+fn children_with_no_township_have_their_own_row_and_names() {
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let on = d(2026, 11, 23);
+    let mut p = DemoParams::new(on);
+    p.children = 3_000;
+    let c = generate(&p, &table).unwrap();
+    let mut children = c.children;
+    let l = crate::ledger::Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        children.clone(),
+    );
+    let def = CensusDefinition::default();
+    let out = children_behind(&l, on, def, Shortfall::PrimaryNotEnrolled, None, None)[0];
+    let lost = &mut children[out as usize];
+    lost.school_id = None;
+    lost.residence.township_code = None;
+    lost.hukou.township_code = Some(String::new());
+    let id = lost.id;
+    let l = crate::ledger::Ledger::new(c.schools, &c.installation.townships, children);
+    let t = CensusTable::of(&l, on, def);
+    let (code, name, row) = t.townships.last().unwrap();
+    assert_eq!((code.as_str(), name.as_str()), ("", NO_TOWNSHIP));
+    assert_eq!((row.primary_age, row.primary_age_enrolled), (1, 0));
+    let sum: u32 = t.townships.iter().map(|x| x.2.primary_age).sum();
+    assert_eq!(sum, t.county.primary_age, "every child is in one row");
+    let names = children_behind(&l, on, def, Shortfall::PrimaryNotEnrolled, Some(""), None);
+    assert_eq!(names.len(), 1);
+    assert_eq!(l.children()[names[0] as usize].id, id);
+}
