@@ -31,9 +31,14 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
 }
 
 /// Decrypts if needed and reads a backup bundle.
-fn open_backup(bytes: &[u8], passphrase: &str) -> Result<Backup, BundleError> {
+/// A backup file's payload and when the file was made.
+fn open_backup(
+    bytes: &[u8],
+    passphrase: &str,
+) -> Result<(chrono::NaiveDateTime, Backup), BundleError> {
     let text = bundle_text(bytes, Some(passphrase))?;
-    Ok(read_payload::<Backup>(&text, BACKUP_KIND)?.1)
+    let (envelope, backup) = read_payload::<Backup>(&text, BACKUP_KIND)?;
+    Ok((envelope.created_at, backup))
 }
 
 #[component]
@@ -135,7 +140,7 @@ pub fn RestorePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let busy = RwSignal::new(false);
     let restore_pass = RwSignal::new(String::new());
-    let pending = RwSignal::new(None::<Backup>);
+    let pending = RwSignal::new(None::<(chrono::NaiveDateTime, Backup)>);
     let restore_error = RwSignal::new(None::<String>);
     let check = move |_| {
         restore_error.set(None);
@@ -152,7 +157,7 @@ pub fn RestorePanel() -> impl IntoView {
         });
     };
     let apply = move |_| {
-        let Some(b) = pending.get_untracked() else {
+        let Some((made_at, b)) = pending.get_untracked() else {
             return;
         };
         if state.installation.with_untracked(Option::is_some)
@@ -167,14 +172,14 @@ pub fn RestorePanel() -> impl IntoView {
             let audit = AuditEntry {
                 at: now(),
                 operator: b.installation.operator.clone(),
-                action: AuditAction::Import,
+                action: AuditAction::Restore,
                 subject: "installation".into(),
                 summary: format!("从备份文件恢复：{}", b.summary()),
                 changes: Vec::new(),
             };
             let result = async {
                 let db = state.db().ok_or("数据库未打开")?;
-                store::restore(&db, &b, &audit)
+                store::restore(&db, &b, made_at, &audit)
                     .await
                     .map_err(|e| e.to_string())?;
                 store::load_all(&db).await.map_err(|e| e.to_string())
@@ -202,9 +207,9 @@ pub fn RestorePanel() -> impl IntoView {
                 <div class="field"><span>"\u{a0}"</span><button id="check-backup" on:click=check>{move || text(state.lang.get()).check_file}</button></div>
             </div>
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
-            {move || pending.get().map(|b| view! {
+            {move || pending.get().map(|(made_at, b)| view! {
                 <div class="warning" id="restore-summary">
-                    <p>"备份文件校验通过："{b.summary()}</p>
+                    <p>"备份文件校验通过："{b.summary()}{format!("（备份于{}）", made_at.format("%Y-%m-%d %H:%M"))}</p>
                     <button class="danger" id="apply-restore" disabled=busy on:click=apply>"用此备份替换本机数据"</button>
                 </div>
             })}

@@ -495,15 +495,21 @@ pub async fn save_installation(
     db: &Db,
     inst: &Installation,
     settings: Option<&CaseworkSettings>,
+    school: Option<&School>,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let value = json_value(inst)?;
     let settings = settings.map(json_value).transpose()?;
-    write(db, &[META, AUDIT], |tx| async move {
+    let school = school.map(to_js).transpose()?;
+    write(db, &[META, SCHOOLS, AUDIT], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
         step!(tx, put(&meta, &value, Some(&"installation".into())).await);
         if let Some(s) = &settings {
             step!(tx, put(&meta, s, Some(&"settings".into())).await);
+        }
+        if let Some(s) = &school {
+            let schools = step!(tx, tx.store(SCHOOLS).map_err(write_err));
+            step!(tx, put(&schools, s, None).await);
         }
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
@@ -554,6 +560,7 @@ pub async fn replace_all(
         settings,
         std::slice::from_ref(audit),
         &Mappings::new(),
+        None,
     )
     .await
 }
@@ -569,8 +576,10 @@ async fn replace_all_with_trail(
     settings: &CaseworkSettings,
     trail: &[AuditEntry],
     mappings: &Mappings,
+    last_backup: Option<chrono::NaiveDateTime>,
 ) -> Result<(), StoreError> {
     let inst_value = json_value(inst)?;
+    let backup_value = last_backup.as_ref().map(json_value).transpose()?;
     let mappings_value = json_value(mappings)?;
     let history_value = json_value(&casework.history)?;
     let settings_value = json_value(settings)?;
@@ -595,6 +604,9 @@ async fn replace_all_with_trail(
             tx,
             put(&meta, &inst_value, Some(&"installation".into())).await
         );
+        if let Some(v) = &backup_value {
+            step!(tx, put(&meta, v, Some(&"last_backup".into())).await);
+        }
         step!(
             tx,
             put(&meta, &settings_value, Some(&"settings".into())).await
@@ -658,8 +670,14 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
 }
 
 /// Replaces everything stored with a backup, its audit trail included, plus one entry
-/// saying it was restored: all of it, or nothing.
-pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), StoreError> {
+/// saying it was restored: all of it, or nothing. The backup file made at `made_at` is now
+/// this computer's last backup: its data is in that file.
+pub async fn restore(
+    db: &Db,
+    b: &Backup,
+    made_at: chrono::NaiveDateTime,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
     let ledger = baoxue_core::ledger::Ledger::new(
         b.schools.clone(),
         &b.installation.townships,
@@ -688,6 +706,7 @@ pub async fn restore(db: &Db, b: &Backup, audit: &AuditEntry) -> Result<(), Stor
         &b.settings,
         &trail,
         &b.crosscheck_mappings,
+        Some(made_at),
     )
     .await
 }

@@ -274,7 +274,18 @@ async fn a_backup_restores_into_an_empty_browser_with_every_record() {
     finish(db, a).await;
 
     let db = fresh(b).await;
-    restore(&db, &backup, &audit("恢复")).await.unwrap();
+    let made_at = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(9, 30, 0)
+        .unwrap();
+    restore(&db, &backup, made_at, &audit("恢复"))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_backup(&db).await.unwrap(),
+        Some(made_at),
+        "the restored file is the last backup"
+    );
     let again = read_backup(&db).await.unwrap().unwrap();
     assert_eq!(again.children, backup.children);
     assert_eq!(again.installation, backup.installation);

@@ -91,6 +91,13 @@ test('backup to an encrypted file, restore into an empty browser; bad files chan
     await p.reload();
     await p.waitForSelector('#stat-total');
     assert.equal(await p.textContent('#stat-total .value'), '30,000');
+    // The restored file is this computer's last backup: no reminder, its date in 设置.
+    await p.waitForTimeout(500);
+    assert.equal(await p.$('#backup-reminder'), null, 'no backup reminder right after a restore');
+    await p.click('nav >> text=设置');
+    await p.waitForFunction(() => /\d{4}-\d{2}-\d{2}/.test(document.querySelector('#last-backup')?.textContent || ''));
+    await p.click('nav >> text=工作台');
+    await p.waitForSelector('#stat-total');
 
     // Restoring over data asks first; declining changes nothing.
     await p.click('nav >> text=设置');

@@ -34,6 +34,7 @@ labelled_enum! {
         Import = ("import", "导入", "Imported"),
         Reset = ("reset", "清空", "Reset"),
         Migrate = ("migrate", "数据升级", "Migrated"),
+        Restore = ("restore", "恢复备份", "Restored from a backup"),
     }
 }
 
