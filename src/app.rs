@@ -256,6 +256,21 @@ impl AppState {
     }
 
     /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
+    /// The unit this installation works for, as people name it: for a school its name and
+    /// where it is, else the division's full name.
+    pub fn unit_title(&self) -> Option<String> {
+        let inst = self.installation.get()?;
+        let school = inst.school_id.and_then(|id| {
+            self.ledger_rev.track();
+            self.ledger
+                .with_value(|l| l.school(id).map(|s| s.name.clone()))
+        });
+        Some(match school {
+            Some(name) => format!("{name}（{}）", inst.unit_name()),
+            None => inst.unit_name(),
+        })
+    }
+
     pub fn unit_short_name(&self) -> String {
         self.installation
             .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
@@ -503,10 +518,10 @@ fn Header() -> impl IntoView {
             <div class="brand">
                 <span class="logo">"保学"</span>
                 <span class="unit">
-                    {move || state.installation.with(|i| i.as_ref().map(|i| {
-                        let level = i.level.label(state.lang.get());
-                        format!("{} · {}", i.unit_name(), level)
-                    }))}
+                    {move || {
+                        let level = state.installation.with(|i| i.as_ref().map(|i| i.level.label(state.lang.get())))?;
+                        Some(format!("{} · {}", state.unit_title()?, level))
+                    }}
                 </span>
                 <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
                     <span class="badge demo">{move || t().demo_badge}</span>

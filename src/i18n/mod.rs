@@ -58,6 +58,7 @@ texts! {
     demo_banner: ("这是培训用的演示县，全部人员均为虚构。用完后可一键清空，回到首次使用。", "This is the training demo county; every person is invented. Erase it in one click when done."),
     demo_reset: ("清空演示数据", "Erase the demo data"),
     demo_loaded: ("演示县已载入", "Demo county loaded"),
+    demo_school_loaded: ("演示学校已载入", "Demo school loaded"),
     reset: ("清空本机全部数据", "Erase all data on this computer"),
     reset_confirm: ("确定要清空本机浏览器中的全部数据吗？此操作不可恢复。", "Erase every record in this browser? This cannot be undone."),
     reset_done: ("已清空，回到首次使用", "Erased; back to first start"),

@@ -135,7 +135,12 @@ pub fn DemoPanel() -> impl IntoView {
             };
             match load_demo(state, n, as_school).await {
                 Ok(()) => {
-                    state.info(text(state.lang.get_untracked()).demo_loaded);
+                    let t = text(state.lang.get_untracked());
+                    state.info(if as_school {
+                        t.demo_school_loaded
+                    } else {
+                        t.demo_loaded
+                    });
                     state.navigate(Route::Home);
                 }
                 Err(e) => state.error(e),

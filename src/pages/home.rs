@@ -59,10 +59,13 @@ pub fn HomePage() -> impl IntoView {
         </Show>
         <BackupReminder/>
         <h1>{move || t().home_title}</h1>
-        <p class="muted">
-            {move || state.installation.with(|i| i.as_ref().map(|i| i.unit_name()))} " · "
-            {move || format!("{} {}", schools.get(), t().schools_count)} " · "
-            {move || state.installation.with(|i| i.as_ref().map(|i| i.townships.len())).unwrap_or(0)} " " {move || t().townships_count}
+        <p class="muted" id="unit-line">
+            {move || state.unit_title()}
+            // A school's own dashboard has no schools and townships to count.
+            <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.school_id.is_none()))>
+                " · " {move || format!("{} {}", schools.get(), t().schools_count)} " · "
+                {move || state.installation.with(|i| i.as_ref().map(|i| i.townships.len())).unwrap_or(0)} " " {move || t().townships_count}
+            </Show>
         </p>
         <div class="cards">
             <button class="stat" id="stat-total" on:click=move |_| show_status(None)>

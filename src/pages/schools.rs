@@ -47,6 +47,11 @@ pub fn SchoolsPage() -> impl IntoView {
         })
     });
 
+    let is_school_installation = move || {
+        state
+            .installation
+            .with(|i| i.as_ref().is_some_and(|i| i.school_id.is_some()))
+    };
     // The form: a new school, or the one being edited.
     let editing = RwSignal::new(None::<Uuid>);
     let name = RwSignal::new(String::new());
@@ -81,6 +86,10 @@ pub fn SchoolsPage() -> impl IntoView {
             return;
         }
         let is_new = editing.get_untracked().is_none();
+        if is_new && is_school_installation() {
+            error.set(Some("学校版只登记本校，不能新增其他学校。".into()));
+            return;
+        }
         let audit = AuditEntry {
             at: now(),
             operator: state.operator(),
@@ -151,7 +160,8 @@ pub fn SchoolsPage() -> impl IntoView {
                 </tbody>
             </table>
         </section>
-        <section class="card">
+        <Show when=move || editing.get().is_some() || !is_school_installation()>
+        <section class="card" id="school-form">
             <h2>{move || if editing.get().is_some() { t().edit } else { t().add_school }}</h2>
             <div class="form-grid">
                 <label class="field">
@@ -177,5 +187,6 @@ pub fn SchoolsPage() -> impl IntoView {
                 </Show>
             </div>
         </section>
+        </Show>
     }
 }

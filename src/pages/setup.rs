@@ -178,12 +178,6 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let Some(db) = state.db() else { return };
-            if let Some(s) = &school {
-                if let Err(e) = store::save_school(&db, s, &audit).await {
-                    error.set(Some(e.to_string()));
-                    return;
-                }
-            }
             // The county's own bureau issues notices; a school or township sets it in Settings.
             let county = inst
                 .divisions
@@ -192,7 +186,9 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                 .map(|d| d.name.clone())
                 .unwrap_or_default();
             let settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
-            match store::save_installation(&db, &inst, Some(&settings), &audit).await {
+            match store::save_installation(&db, &inst, Some(&settings), school.as_ref(), &audit)
+                .await
+            {
                 Ok(()) => {
                     state.casebook.update_value(|b| b.settings = settings);
                     state.update_ledger(|l| {

@@ -1,10 +1,10 @@
 // The app in Chromium 86 (the engine of 360 Secure Browser 13 on Windows 7 office PCs), over
 // http and as the one-file baoxue.html from file://: first start, the demo county, the
-// ledger, a 月报 file imported, the charts drawn, a backup made and restored into a new
+// ledger, a 月报 file imported, a police roster cross-checked, the charts drawn, a backup made and restored into a new
 // browser — and what it looks like, in screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,12 @@ test('Chromium 86 runs the app over http: demo county, ledger, 月报 import, ch
   execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'reports', '--out-dir', reports], {
     cwd: repo, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BAOXUE_PASSPHRASE: PASS },
   });
+  const police = join(dir, '公安户籍.csv');
+  const plantedFile = join(dir, 'planted.txt');
+  execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'roster', '--out', police, '--planted', plantedFile], {
+    cwd: repo, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const planted = (await readFile(plantedFile, 'utf8')).split('\n').filter(Boolean);
   const a = await launch86();
   let backup;
   try {
@@ -67,6 +73,18 @@ test('Chromium 86 runs the app over http: demo county, ledger, 月报 import, ch
     await p.click('#apply-import');
     await waitText(p, '.notice', '已导入1份月报', 120_000);
     await p.screenshot({ path: SHOTS + 'c86-reports.png', fullPage: true });
+    // 四查三比对: a GB18030 police roster read and matched.
+    await clickText(p, 'nav a', '四查三比对');
+    await p.waitForSelector('#cc-department');
+    await p.select('#cc-department', 'police');
+    await (await p.$('#cc-file')).uploadFile(police);
+    await p.click('#cc-read');
+    await p.waitForSelector('#cc-mapping', { timeout: 60_000 });
+    await p.click('#cc-run');
+    await p.waitForSelector('#cc-result-summary', { timeout: 60_000 });
+    const notInSchool = await p.$eval('#not-in-school .value', (e) => Number(e.textContent.replace(/\D/g, '')));
+    assert.equal(notInSchool, planted.length, 'the planted out-of-school children are found');
+    await p.screenshot({ path: SHOTS + 'c86-crosscheck.png', fullPage: true });
     // 指标: the charts, drawn by plotters into SVG.
     await clickText(p, 'nav a', '指标');
     await p.waitForSelector('#indicator-charts figure.chart svg', { timeout: 60_000 });
@@ -81,6 +99,7 @@ test('Chromium 86 runs the app over http: demo county, ledger, 月报 import, ch
     await p.type('#backup-pass', PASS);
     await p.type('#backup-pass2', PASS);
     const downloads = join(dir, 'downloads');
+    await mkdir(downloads);
     await p._client.send('Page.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
     await p.click('#make-backup');
     backup = await downloaded(downloads);

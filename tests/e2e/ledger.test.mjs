@@ -175,3 +175,83 @@ test('the demo county loads in one click, filters, pages, switches language and 
     await b.close();
   }
 });
+
+test('清除筛选 resets every dropdown, and a larger page size keeps the first row on screen', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=适龄儿童台账');
+    await p.waitForSelector('#children-table tbody tr');
+    await choose(p, '#filter-township', '武溪镇');
+    await p.selectOption('#filter-status', 'in-school');
+    await p.selectOption('#filter-grade', '3');
+    assert.notEqual(await p.textContent('#result-count'), '30,000 条记录');
+    await p.click('#clear-filters');
+    assert.equal(await p.textContent('#result-count'), '30,000 条记录');
+    for (const id of ['#filter-township', '#filter-school', '#filter-grade', '#filter-status']) {
+      assert.equal(await p.$eval(id, (s) => s.value), '', `${id} reads 全部 again`);
+    }
+
+    // The last page of 600, then 200 a page: page 150 of 150, the same last rows.
+    await p.click('.pager >> nth=0 >> text=末页');
+    assert.match(await p.textContent('.pager .where'), /^600 \/ 600$/);
+    const last = await p.textContent('#children-table tbody tr:last-child td:first-child');
+    await p.selectOption('#page-size', '200');
+    assert.match(await p.textContent('.pager .where'), /^150 \/ 150$/);
+    assert.equal(await p.$$eval('#children-table tbody tr', (r) => r.length), 200);
+    assert.equal(await p.textContent('#children-table tbody tr:last-child td:first-child'), last);
+    await p.click('.pager >> nth=0 >> text=上一页');
+    assert.match(await p.textContent('.pager .where'), /^149 \/ 150$/);
+    assert.equal(await p.$$eval('#children-table tbody tr', (r) => r.length), 200);
+    // Page 3 at 50 a page (rows 101–150) is page 2 at 100 (rows 101–200).
+    await p.selectOption('#page-size', '50');
+    await p.click('.pager >> nth=0 >> text=首页');
+    await p.click('.pager >> nth=0 >> text=下一页');
+    await p.click('.pager >> nth=0 >> text=下一页');
+    const row101 = await p.textContent('#children-table tbody tr:first-child td:first-child');
+    await p.selectOption('#page-size', '100');
+    assert.match(await p.textContent('.pager .where'), /^2 \/ 300$/);
+    assert.equal(await p.textContent('#children-table tbody tr:first-child td:first-child'), row101);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a school set up by hand: named in the header, set-up logged once, adds no other school', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await p.waitForSelector('#setup-level');
+    await p.selectOption('#setup-level', 'school');
+    await choose(p, '#setup-province', '湖南省');
+    await choose(p, '#setup-prefecture', '湘西土家族苗族自治州');
+    await choose(p, '#setup-county', '泸溪县');
+    await choose(p, '#setup-township', '浦市镇');
+    await p.fill('#setup-school-name', '浦市镇第二小学');
+    await p.fill('#setup-school-code', '2143122002');
+    await p.fill('#setup-operator', '李老师');
+    await p.click('#setup-save');
+    await p.waitForSelector('#stat-total');
+    assert.match(await p.textContent('header .unit'), /^浦市镇第二小学（湖南省湘西土家族苗族自治州泸溪县浦市镇）/);
+    const line = await p.textContent('#unit-line');
+    assert.match(line, /浦市镇第二小学/);
+    assert.doesNotMatch(line, /个乡镇|所学校/);
+    const setups = await p.$$eval('table tr', (r) => r.filter((x) => x.textContent.includes('设置本机单位')).length);
+    assert.equal(setups, 1, 'the set-up is one entry in 最近操作');
+    await p.reload();
+    await p.waitForSelector('#stat-total');
+    assert.match(await p.textContent('header .unit'), /浦市镇第二小学/);
+    // Its own school, editable; no form to add another.
+    await p.click('nav >> text=学校');
+    await p.waitForSelector('#schools-table >> text=浦市镇第二小学');
+    assert.equal(await p.$('#school-form'), null, 'no form for a new school');
+    assert.equal(await p.$$eval('#schools-table tbody tr', (r) => r.length), 1);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
