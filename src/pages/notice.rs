@@ -79,7 +79,7 @@ pub fn NoticePage(case_id: Uuid, step: usize) -> impl IntoView {
             <h1 class="doc-title">"限期复学通知书"</h1>
             <div class="serial">{serial.clone()}</div>
             <p class="to">{guardian.clone()}"："</p>
-            <p>"　　您的子女（被监护人）"<u>{child.name.clone()}</u>"，"{child.sex.zh()}"，"{cn_date(child.birth_date)}"出生"{id_text}"，原就读于"<u>{school.clone()}</u>{grade.clone()}"，自"{cn_date(case.left_on)}"起未到校上学。经学校、村（居）民委员会和乡镇人民政府多次劝返（共"{case.attempts.len()}"次），至今仍未返校。"</p>
+            <p>"　　你的子女（被监护人）"<u>{child.name.clone()}</u>"，"{child.sex.zh()}"，"{cn_date(child.birth_date)}"出生"{id_text}"，原就读于"<u>{school.clone()}</u>{grade.clone()}"，自"{cn_date(case.left_on)}"起未到校上学。"{baoxue_core::casework::persuasion_phrase(case.attempts.len())}"，至今仍未返校。"</p>
             <p>"　　《中华人民共和国义务教育法》第五条规定：“适龄儿童、少年的父母或者其他法定监护人应当依法保证其按时入学接受并完成义务教育。”第五十八条规定：“适龄儿童、少年的父母或者其他法定监护人无正当理由未依照本法规定送适龄儿童、少年入学接受义务教育的，由当地乡镇人民政府或者县级人民政府教育行政部门给予批评教育，责令限期改正。”《中华人民共和国未成年人保护法》第十六条规定，父母或者其他监护人应当尊重未成年人受教育的权利，保障适龄未成年人依法接受并完成义务教育。"</p>
             <p>"　　现责令你务必于"<strong class="deadline">{deadline.clone()}</strong>"前，送"<u>{child.name.clone()}</u>"到"<u>{school.clone()}</u>"报到复学。逾期仍不送子女复学的，将依法追究监护人的法律责任。"</p>
             <p>"　　联系人："{contacts}</p>

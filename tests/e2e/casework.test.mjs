@@ -126,7 +126,16 @@ test('from three days of absence to a reopened case, with a printed notice', asy
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
     assert.equal(pages, 1, 'the notice and its receipt fit one A4 page');
     assert.equal(await p.isVisible('header.topbar'), false, 'no app chrome on paper');
+    const [stampBottom, cutTop] = await p.evaluate(() => [
+      document.querySelector('#notice .stamp').getBoundingClientRect().bottom,
+      document.querySelector('#notice .cut').getBoundingClientRect().top,
+    ]);
+    assert.ok(stampBottom <= cutTop, `the seal (bottom ${stampBottom}) stays above the cut line (${cutTop})`);
     await p.emulateMedia({ media: 'screen' });
+    // One way of address, and the attempts counted as they were.
+    assert.doesNotMatch(doc, /您/);
+    assert.doesNotMatch(doc, /多次劝返（共/);
+    assert.match(doc, /先后劝返3次|劝返1次|劝返\d+次/);
 
     // 5. Returned: close the case (销号) with evidence.
     await p.click('.notice-tools a');

@@ -1106,3 +1106,13 @@ pub struct VerificationCounts {
     pub confirmed: usize,
     pub not_real: usize,
 }
+
+/// How a 限期复学通知书 tells the persuasion so far, for any number of attempts.
+pub fn persuasion_phrase(attempts: usize) -> String {
+    let who = "经学校、村（居）民委员会和乡镇人民政府";
+    match attempts {
+        0 => format!("{who}劝返"),
+        1 => format!("{who}劝返1次"),
+        n => format!("{who}先后劝返{n}次"),
+    }
+}

@@ -784,3 +784,17 @@ fn absences_before_a_return_do_not_count_towards_a_new_run_and_the_return_day_is
         .iter()
         .any(|t| matches!(t, Todo::WatchedAbsent { date, .. } if *date == wed)));
 }
+
+#[test]
+fn the_notice_tells_the_persuasion_for_any_number_of_attempts() {
+    assert_eq!(
+        persuasion_phrase(1),
+        "经学校、村（居）民委员会和乡镇人民政府劝返1次"
+    );
+    assert_eq!(
+        persuasion_phrase(3),
+        "经学校、村（居）民委员会和乡镇人民政府先后劝返3次"
+    );
+    assert!(!persuasion_phrase(0).contains('0'));
+    assert!(!persuasion_phrase(1).contains("多次"));
+}
