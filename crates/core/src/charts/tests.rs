@@ -172,3 +172,19 @@ fn charts_of_the_demo_history_have_data() {
     let svg = monthly_trend("趋势", &months, Lang::Zh).unwrap_or_default();
     assert!(polylines(&svg).iter().any(|l| l.len() == months.len()));
 }
+
+#[test]
+fn a_small_unit_gets_whole_child_ticks_on_the_township_chart() {
+    let towns = vec![("甲乡".to_string(), 1), ("乙镇".to_string(), 4)];
+    let svg = by_township("各乡镇", &towns, Lang::Zh).unwrap();
+    let numbers: Vec<String> = texts(&svg)
+        .into_iter()
+        .filter(|t| t.parse::<u32>().is_ok())
+        .collect();
+    for n in &numbers {
+        // Once as a tick, at most once more as a bar's value.
+        let times = numbers.iter().filter(|x| *x == n).count();
+        assert!(times <= 2, "{n} appears {times} times: {numbers:?}");
+    }
+    assert!(numbers.contains(&"3".to_string()), "ticks run 0, 1, 2, 3 …");
+}
