@@ -442,7 +442,6 @@ fn to_csv(args: &[String]) -> Result<(), String> {
 }
 
 fn school_reports(args: &[String]) -> Result<(), String> {
-    use baoxue_core::casework::Casebook;
     use baoxue_core::indicators::history::History;
     use exchange::report::{month_period, parse_month_period, MonthlyReport, MONTHLY_KIND};
     let (p, table) = demo_params(args)?;
@@ -457,16 +456,8 @@ fn school_reports(args: &[String]) -> Result<(), String> {
         &county.installation.townships,
         county.children.clone(),
     );
-    let cw = county.casework;
-    let book = Casebook::new(
-        Default::default(),
-        cw.suspects,
-        cw.cases,
-        cw.transfers,
-        cw.plans,
-        cw.absences,
-    );
-    let history = History::new(cw.history);
+    let book = county.casework.casebook(Default::default());
+    let history = History::new(county.casework.history);
     let me = exchange::UnitRef::of(&county.installation);
     let pass = std::env::var("BAOXUE_PASSPHRASE")
         .ok()

@@ -30,6 +30,23 @@ pub struct DemoCasework {
     pub outbox: crate::exchange::report::Outbox,
 }
 
+impl DemoCasework {
+    /// The casebook these records make, under `settings`.
+    pub fn casebook(
+        &self,
+        settings: crate::casework::CaseworkSettings,
+    ) -> crate::casework::Casebook {
+        crate::casework::Casebook::new(
+            settings,
+            self.suspects.clone(),
+            self.cases.clone(),
+            self.transfers.clone(),
+            self.plans.clone(),
+            self.absences.clone(),
+        )
+    }
+}
+
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];
 
 /// A suspect flagged after `days` school days of absence before `verified_on`, and verified

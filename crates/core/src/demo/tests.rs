@@ -176,22 +176,14 @@ fn batches_give_the_same_county() {
 
 #[test]
 fn the_demo_casework_agrees_with_the_ledger_and_fills_the_to_do_list() {
-    use crate::casework::{CaseState, Casebook, CaseworkSettings, Todo};
+    use crate::casework::{CaseState, CaseworkSettings, Todo};
     let county = generate(&DemoParams::new(today()), &table()).unwrap();
-    let cw = county.casework.clone();
     let ledger = Ledger::new(
         county.schools.clone(),
         &county.installation.townships,
         county.children.clone(),
     );
-    let book = Casebook::new(
-        CaseworkSettings::default(),
-        cw.suspects,
-        cw.cases,
-        cw.transfers,
-        cw.plans,
-        cw.absences,
-    );
+    let book = county.casework.casebook(CaseworkSettings::default());
     for c in ledger.children() {
         match c.status {
             Status::SuspectedDropout => assert!(

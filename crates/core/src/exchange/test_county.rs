@@ -32,14 +32,7 @@ pub fn county(code: &str, children: usize) -> County {
         &c.installation.townships,
         c.children.clone(),
     );
-    let book = Casebook::new(
-        Default::default(),
-        c.casework.suspects.clone(),
-        c.casework.cases.clone(),
-        c.casework.transfers.clone(),
-        c.casework.plans.clone(),
-        c.casework.absences.clone(),
-    );
+    let book = c.casework.casebook(Default::default());
     let history = History::new(c.casework.history.clone());
     County {
         c,

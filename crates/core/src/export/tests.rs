@@ -95,7 +95,7 @@ fn xlsx_keeps_text_as_text_and_dates_as_dates() {
 
 #[test]
 fn ledger_tables_have_a_row_per_record() {
-    use crate::casework::{Casebook, CaseworkSettings};
+    use crate::casework::CaseworkSettings;
     use crate::demo::{generate, DemoParams};
     use crate::divisions::DivisionTable;
     use crate::ledger::{query::ChildQuery, Ledger};
@@ -108,15 +108,7 @@ fn ledger_tables_have_a_row_per_record() {
         &county.installation.townships,
         county.children,
     );
-    let cw = county.casework;
-    let b = Casebook::new(
-        CaseworkSettings::default(),
-        cw.suspects,
-        cw.cases,
-        cw.transfers,
-        cw.plans,
-        cw.absences,
-    );
+    let b = county.casework.casebook(CaseworkSettings::default());
     let hits = l.query(&ChildQuery::default());
     let t = children_table(&l, &hits, "台账");
     assert_eq!(t.rows.len(), 2_000);

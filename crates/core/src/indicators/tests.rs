@@ -416,15 +416,7 @@ fn the_demo_county_counts_its_primary_to_junior_leak_and_its_cohorts_stay_at_or_
     );
 
     // Every 小升初 gap the suspects page lists is behind the junior shortfall, by name.
-    let cw = c.casework.clone();
-    let book = crate::casework::Casebook::new(
-        crate::casework::CaseworkSettings::default(),
-        cw.suspects,
-        cw.cases,
-        cw.transfers,
-        cw.plans,
-        cw.absences,
-    );
+    let book = c.casework.casebook(Default::default());
     let gaps = book.primary_to_junior_gaps(&l, on);
     assert!(!gaps.is_empty());
     let behind: std::collections::HashSet<uuid::Uuid> = children_behind(
