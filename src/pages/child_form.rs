@@ -168,6 +168,7 @@ impl Fields {
             groups,
             note: self.note.get_untracked().trim().to_string(),
             previous_year: base.and_then(|c| c.previous_year),
+            roll: base.and_then(|c| c.roll.clone()),
             revision: base.map(|c| c.revision).unwrap_or(0),
             updated_at: now(),
         })

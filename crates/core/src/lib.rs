@@ -12,3 +12,4 @@ pub mod indicators;
 pub mod ledger;
 pub mod model;
 pub mod rules;
+pub mod student_roll;

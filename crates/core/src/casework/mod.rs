@@ -26,6 +26,8 @@ use crate::rules::school_age::school_year_of;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChangeSet {
     pub children: Vec<Child>,
+    /// Schools added (a 学籍 import naming schools the county did not have).
+    pub schools: Vec<crate::model::School>,
     pub suspects: Vec<Suspect>,
     pub cases: Vec<DropoutCase>,
     pub transfers: Vec<Transfer>,
@@ -41,6 +43,7 @@ pub struct ChangeSet {
 impl ChangeSet {
     pub fn is_empty(&self) -> bool {
         self.children.is_empty()
+            && self.schools.is_empty()
             && self.suspects.is_empty()
             && self.cases.is_empty()
             && self.transfers.is_empty()

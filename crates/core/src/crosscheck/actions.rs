@@ -92,6 +92,7 @@ pub fn flag_registered(
         disability: row.disability,
         note: format!("来源：{source}，{}比对发现", actor.today()),
         previous_year: None,
+        roll: None,
         revision: 0,
         updated_at: actor.now,
     };

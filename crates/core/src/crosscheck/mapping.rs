@@ -149,6 +149,19 @@ pub fn clean_header(header: &str) -> String {
     out
 }
 
+/// What a column of a spreadsheet can hold, for one kind of spreadsheet (a department's
+/// roster, the 学籍 export), recognised from its header.
+pub trait HeaderField: Copy + Eq + 'static {
+    /// The field a header names, if it is one of the usual ones.
+    fn recognise(header: &str) -> Option<Self>;
+}
+
+impl HeaderField for RosterField {
+    fn recognise(header: &str) -> Option<Self> {
+        recognise(header)
+    }
+}
+
 /// The field a header names, from the usual headers; a guardian's or head of household's
 /// ID number is not the child's.
 pub fn recognise(header: &str) -> Option<RosterField> {
@@ -195,30 +208,30 @@ pub fn recognise(header: &str) -> Option<RosterField> {
     None
 }
 
-/// Choices a reviewer made for one department's headers, by cleaned header text; `None`
-/// means "do not import this column".
-pub type RememberedMapping = BTreeMap<String, Option<RosterField>>;
+/// Choices a reviewer made for one kind of spreadsheet's headers, by cleaned header text;
+/// `None` means "do not import this column".
+pub type RememberedMapping<F = RosterField> = BTreeMap<String, Option<F>>;
 
 /// Where the header row is and which column holds which field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ColumnMapping {
+pub struct ColumnMapping<F = RosterField> {
     /// Index in [`RawTable::rows`] of the header row.
     pub header_row: usize,
-    pub columns: Vec<Option<RosterField>>,
+    pub columns: Vec<Option<F>>,
 }
 
-impl ColumnMapping {
+impl<F: HeaderField> ColumnMapping<F> {
     /// Finds the header row (the first of the first 20 rows naming at least two known
     /// fields — rosters often start with a title row) and maps each column, remembered
     /// choices first.
-    pub fn detect(table: &RawTable, remembered: &RememberedMapping) -> ColumnMapping {
-        let map_row = |row: &csv::StringRecord| -> Vec<Option<RosterField>> {
+    pub fn detect(table: &RawTable, remembered: &RememberedMapping<F>) -> ColumnMapping<F> {
+        let map_row = |row: &csv::StringRecord| -> Vec<Option<F>> {
             let mut seen = Vec::new();
             row.iter()
                 .map(|h| {
                     let field = match remembered.get(&clean_header(h)) {
                         Some(choice) => *choice,
-                        None => recognise(h),
+                        None => F::recognise(h),
                     };
                     // One column per field: the first wins (e.g. 户籍地址 before 住址).
                     field.filter(|f| {
@@ -242,12 +255,12 @@ impl ColumnMapping {
         })
     }
 
-    pub fn column_of(&self, field: RosterField) -> Option<usize> {
+    pub fn column_of(&self, field: F) -> Option<usize> {
         self.columns.iter().position(|c| *c == Some(field))
     }
 
     /// Sets one column; another column holding the same field is cleared.
-    pub fn set(&mut self, column: usize, field: Option<RosterField>) {
+    pub fn set(&mut self, column: usize, field: Option<F>) {
         if column >= self.columns.len() {
             self.columns.resize(column + 1, None);
         }
@@ -262,7 +275,7 @@ impl ColumnMapping {
     }
 
     /// What to remember for this department: every header with the choice made for it.
-    pub fn to_remember(&self, table: &RawTable) -> RememberedMapping {
+    pub fn to_remember(&self, table: &RawTable) -> RememberedMapping<F> {
         let Some(headers) = table.rows.get(self.header_row) else {
             return RememberedMapping::new();
         };
@@ -273,7 +286,9 @@ impl ColumnMapping {
             .filter(|(h, _)| !h.is_empty())
             .collect()
     }
+}
 
+impl ColumnMapping<RosterField> {
     /// Whether rows can be matched at all: an ID column, or name and birth date.
     pub fn missing(&self) -> Option<&'static str> {
         let has = |f| self.column_of(f).is_some();

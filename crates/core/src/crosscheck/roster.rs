@@ -66,7 +66,7 @@ pub struct Roster {
     pub department: Department,
     pub rows: Vec<RosterRow>,
     pub rejected: Vec<RejectedRow>,
-    /// Rows with no content at all (spacing, totals lines left empty).
+    /// Rows with no content at all (spacing) and totals lines (合计).
     pub blank_lines: usize,
 }
 
@@ -100,7 +100,7 @@ pub fn build_roster(table: &RawTable, mapping: &ColumnMapping, department: Depar
     };
     for (i, record) in table.rows.iter().enumerate().skip(mapping.header_row + 1) {
         let line = table.first_line + i;
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if record.iter().all(|c| c.trim().is_empty()) || super::table::is_total_row(record) {
             roster.blank_lines += 1;
             continue;
         }
@@ -202,7 +202,7 @@ fn read_row(
 }
 
 /// An ID cell read: the number, or why it cannot be used (nothing when empty).
-fn read_id(written: &str) -> (Option<IdNumber>, Option<String>) {
+pub(crate) fn read_id(written: &str) -> (Option<IdNumber>, Option<String>) {
     if written.is_empty() {
         return (None, None);
     }
@@ -245,7 +245,7 @@ pub fn clean_name(name: &str) -> String {
         .collect()
 }
 
-fn parse_sex(s: &str) -> Option<Sex> {
+pub(crate) fn parse_sex(s: &str) -> Option<Sex> {
     match s.trim() {
         "男" | "男性" | "1" | "M" | "m" | "male" | "Male" => Some(Sex::Male),
         "女" | "女性" | "2" | "F" | "f" | "female" | "Female" => Some(Sex::Female),
@@ -297,7 +297,7 @@ fn parse_group(s: &str) -> Option<SpecialGroup> {
     }
 }
 
-fn parse_disability(s: &str) -> Option<DisabilityCategory> {
+pub(crate) fn parse_disability(s: &str) -> Option<DisabilityCategory> {
     let s = s.trim();
     if s.contains("多重") {
         return Some(DisabilityCategory::Multiple);

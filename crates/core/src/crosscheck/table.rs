@@ -215,3 +215,18 @@ fn guess_delimiter(text: &str) -> u8 {
         .max_by_key(|d| head.bytes().filter(|b| b == d).count())
         .unwrap_or(b',')
 }
+
+/// A totals line under the data (合计, 总计, 小计, "共123人"): no person, not a problem.
+pub fn is_total_row(record: &StringRecord) -> bool {
+    let mut cells = record.iter().map(str::trim).filter(|c| !c.is_empty());
+    let Some(first) = cells.next() else {
+        return false;
+    };
+    let first: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+    let total = ["合计", "总计", "小计", "共计", "总人数"]
+        .iter()
+        .any(|t| first.starts_with(t))
+        || (first.starts_with('共') && first.ends_with('人'));
+    // A totals line holds a label and a few counts, never an ID number or a name column.
+    total && cells.all(|c| c.len() < 15)
+}

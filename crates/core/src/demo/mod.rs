@@ -601,6 +601,7 @@ impl<'a> ChildGen<'a> {
             disability,
             note: String::new(),
             previous_year: None,
+            roll: None,
             revision: 1,
             updated_at: if updated_at.year() < 2000 {
                 self.now

@@ -10,7 +10,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::model::{
-    Address, Child, DisabilityCategory, Guardian, NoIdReason, Sex, SpecialGroup, Status,
+    Address, Child, DisabilityCategory, Guardian, NoIdReason, PreviousYear, Sex, SpecialGroup,
+    Status,
 };
 use crate::rules::id_number::IdNumber;
 
@@ -19,7 +20,8 @@ pub const CHUNK_SIZE: usize = 1000;
 
 /// Version of the chunk encoding written now, the first byte of every chunk.
 /// 1: the first child record. 2: adds `previous_year` (for the 小升初 check).
-pub const CHUNK_FORMAT: u8 = 2;
+/// 3: adds `roll` (what the last 学籍 import said).
+pub const CHUNK_FORMAT: u8 = 3;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChunkError {
@@ -41,6 +43,11 @@ pub fn decode_chunk(bytes: &[u8]) -> Result<Vec<Child>, ChunkError> {
     match bytes.split_first() {
         None => Err(ChunkError::Empty),
         Some((&CHUNK_FORMAT, body)) => postcard::from_bytes(body).map_err(corrupt),
+        Some((2, body)) => Ok(postcard::from_bytes::<Vec<ChildV2>>(body)
+            .map_err(corrupt)?
+            .into_iter()
+            .map(Child::from)
+            .collect()),
         Some((1, body)) => Ok(postcard::from_bytes::<Vec<ChildV1>>(body)
             .map_err(corrupt)?
             .into_iter()
@@ -99,6 +106,64 @@ impl From<ChildV1> for Child {
             disability: c.disability,
             note: c.note,
             previous_year: None,
+            roll: None,
+            revision: c.revision,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// The child record of chunk format 2: format 1 with `previous_year` before `revision`.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+pub struct ChildV2 {
+    pub id: Uuid,
+    pub id_number: Option<IdNumber>,
+    pub no_id_reason: Option<NoIdReason>,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub ethnicity: String,
+    pub hukou: Address,
+    pub residence: Address,
+    pub guardian: Guardian,
+    pub parents_away: bool,
+    pub student_number: Option<String>,
+    pub school_id: Option<Uuid>,
+    pub grade: Option<u8>,
+    pub class_name: String,
+    pub status: Status,
+    pub groups: Vec<SpecialGroup>,
+    pub disability: Option<DisabilityCategory>,
+    pub note: String,
+    pub previous_year: Option<PreviousYear>,
+    pub revision: u32,
+    pub updated_at: NaiveDateTime,
+}
+
+impl From<ChildV2> for Child {
+    fn from(c: ChildV2) -> Self {
+        Child {
+            id: c.id,
+            id_number: c.id_number,
+            no_id_reason: c.no_id_reason,
+            name: c.name,
+            sex: c.sex,
+            birth_date: c.birth_date,
+            ethnicity: c.ethnicity,
+            hukou: c.hukou,
+            residence: c.residence,
+            guardian: c.guardian,
+            parents_away: c.parents_away,
+            student_number: c.student_number,
+            school_id: c.school_id,
+            grade: c.grade,
+            class_name: c.class_name,
+            status: c.status,
+            groups: c.groups,
+            disability: c.disability,
+            note: c.note,
+            previous_year: c.previous_year,
+            roll: None,
             revision: c.revision,
             updated_at: c.updated_at,
         }

@@ -86,6 +86,7 @@ fn chunks_of_format_1_still_decode() {
         assert_eq!(
             Child {
                 previous_year: None,
+                roll: None,
                 ..c.clone()
             },
             *b

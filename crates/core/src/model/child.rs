@@ -271,9 +271,20 @@ pub struct Child {
     /// Where the child was at the end of the previous school year, for the 小升初 check.
     #[serde(default)]
     pub previous_year: Option<PreviousYear>,
+    /// What the last 学籍 import said, to tell a later change by hand from a change in the
+    /// next export.
+    #[serde(default)]
+    pub roll: Option<RollStamp>,
     /// Increases by one with every saved change.
     pub revision: u32,
     pub updated_at: NaiveDateTime,
+}
+
+/// The fingerprints of the fields a 学籍 import set, one per field, as the file had them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RollStamp {
+    pub imported_at: NaiveDateTime,
+    pub fields: Vec<u32>,
 }
 
 /// What is wrong with a child's record as entered. `Warning`s are shown but do not block

@@ -117,6 +117,37 @@ impl School {
     }
 }
 
+/// The township of the county an address or a school's name names, and the text after it:
+/// the longest full name found ("惠城镇"), else a name without its 镇/乡/街道 ending
+/// ("惠城第一小学") of at least two characters.
+pub fn township_in<'a, 't>(
+    text: &'t str,
+    townships: &'a [Division],
+) -> Option<(&'a Division, &'t str)> {
+    let full = townships
+        .iter()
+        .filter_map(|d| {
+            text.find(d.name.as_str())
+                .map(|at| (d, at + d.name.len(), d.name.len()))
+        })
+        .max_by_key(|(_, _, len)| *len);
+    let found = full.or_else(|| {
+        townships
+            .iter()
+            .filter_map(|d| {
+                let stem = ["街道办事处", "街道", "镇", "乡"]
+                    .iter()
+                    .find_map(|end| d.name.strip_suffix(end))
+                    .unwrap_or(&d.name);
+                (stem.chars().count() >= 2)
+                    .then(|| text.find(stem).map(|at| (d, at + stem.len(), stem.len())))
+                    .flatten()
+            })
+            .max_by_key(|(_, _, len)| *len)
+    });
+    found.map(|(d, end, _)| (d, text[end..].trim_start_matches(['，', ',', ' '])))
+}
+
 /// Which unit this browser works for, chosen once at first start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Installation {

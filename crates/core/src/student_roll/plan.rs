@@ -1,0 +1,955 @@
+//! The dry run of a 学籍 import: which children are new, which change (field by field), which
+//! are unchanged, who is in the ledger but not in the export, what cannot be imported, and
+//! where a change made by hand since the last import meets a different value in the file.
+//! Nothing changes until [`RollPlan::change_set`] is committed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+use super::read::{RollFile, RollProblem, RollRow};
+use crate::casework::{ChangeSet, Transfer};
+use crate::ledger::Ledger;
+use crate::model::{
+    labelled_enum, township_in, Address, AuditAction, AuditEntry, Child, Division, FieldChange,
+    Guardian, Labelled, Relation, RollStamp, School, SchoolKind, SpecialGroup, Status,
+};
+
+labelled_enum! {
+    /// What the export says happened to a child, in the field's words.
+    Movement {
+        Entrant = ("entrant", "新生入学", "New entrant"),
+        New = ("new", "新增（转入或补录）", "New (transferred in or added)"),
+        Promoted = ("promoted", "升级", "Moved up a grade"),
+        PrimaryToJunior = ("primary-to-junior", "小升初", "Primary to junior"),
+        Transfer = ("transfer", "县内转学", "Transfer within the county"),
+        Updated = ("updated", "信息更新", "Details updated"),
+    }
+}
+
+labelled_enum! {
+    /// The fields the import sets, compared one by one.
+    ImportField {
+        Name = ("name", "姓名", "Name"),
+        IdNumber = ("id-number", "身份证号", "ID number"),
+        Sex = ("sex", "性别", "Sex"),
+        BirthDate = ("birth-date", "出生日期", "Date of birth"),
+        Ethnicity = ("ethnicity", "民族", "Ethnicity"),
+        StudentNumber = ("student-number", "学籍号", "Student number"),
+        School = ("school", "学校", "School"),
+        Grade = ("grade", "年级", "Grade"),
+        Class = ("class", "班级", "Class"),
+        Hukou = ("hukou", "户籍地", "Registered address"),
+        Residence = ("residence", "现居住地", "Current address"),
+        Guardian = ("guardian", "监护人", "Guardian"),
+        Groups = ("groups", "重点群体", "Special groups"),
+        Disability = ("disability", "残疾类别", "Disability"),
+    }
+}
+
+/// The groups the 学籍 export speaks for; others (poverty, low income…) come from other
+/// departments and are left as they are.
+const ROLL_GROUPS: [SpecialGroup; 4] = [
+    SpecialGroup::LeftBehind,
+    SpecialGroup::Migrant,
+    SpecialGroup::Orphan,
+    SpecialGroup::Disabled,
+];
+
+/// A school of the plan: one the installation has, or one the files bring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchoolRef {
+    Existing(Uuid),
+    New(usize),
+}
+
+/// A school named in the files that the county does not have yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSchool {
+    /// Its id is fixed now; its township is the guess until a person chooses.
+    pub school: School,
+    pub grades: Vec<u8>,
+}
+
+/// One child the import adds or changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollEntry {
+    /// The child as the import leaves it.
+    pub child: Child,
+    pub existing: bool,
+    pub movement: Movement,
+    pub changes: Vec<FieldChange>,
+    pub school: SchoolRef,
+    pub from_school: Option<Uuid>,
+    pub file: String,
+    pub line: usize,
+}
+
+/// A field changed by hand since the last import that the file would set otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    /// Index in [`RollPlan::entries`].
+    pub entry: usize,
+    pub field: ImportField,
+    pub ledger: String,
+    pub file: String,
+}
+
+/// A person's choice for one conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictChoice {
+    KeepLedger,
+    TakeFile,
+}
+
+/// Counts per school, for the preview.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchoolSummary {
+    pub name: String,
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub missing: usize,
+    pub problems: usize,
+}
+
+/// The dry run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RollPlan {
+    pub files: Vec<String>,
+    pub entries: Vec<RollEntry>,
+    pub unchanged: usize,
+    pub new_schools: Vec<NewSchool>,
+    /// Per school, existing ones by id, new ones by index.
+    pub schools: Vec<(SchoolRef, SchoolSummary)>,
+    /// Children at a school of these files, in school by the ledger, not in the export.
+    pub missing: Vec<Uuid>,
+    pub problems: Vec<RollProblem>,
+    pub conflicts: Vec<Conflict>,
+    pub now: NaiveDateTime,
+}
+
+/// Why a plan cannot be applied as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplyError {
+    #[error("请为新学校“{0}”选择所在乡镇")]
+    NoTownship(String),
+    #[error("还有{0}处冲突未选择保留哪个值")]
+    Undecided(usize),
+    #[error("没有可导入的学生")]
+    Nothing,
+}
+
+/// Makes the dry run. `files` pairs each file with the school chosen for it when the file
+/// has no school column (an export of one school).
+pub fn plan(
+    ledger: &Ledger,
+    townships: &[Division],
+    files: &[(&RollFile, Option<Uuid>)],
+    now: NaiveDateTime,
+    new_id: &mut dyn FnMut() -> Uuid,
+) -> RollPlan {
+    let mut out = RollPlan {
+        files: files.iter().map(|(f, _)| f.file.clone()).collect(),
+        entries: Vec::new(),
+        unchanged: 0,
+        new_schools: Vec::new(),
+        schools: Vec::new(),
+        missing: Vec::new(),
+        problems: Vec::new(),
+        conflicts: Vec::new(),
+        now,
+    };
+    let mut summaries: BTreeMap<SchoolKey, SchoolSummary> = BTreeMap::new();
+    let mut schools = SchoolResolver::new(ledger, townships);
+
+    // Resolve each row's school; a row with no school is a problem.
+    let mut rows: Vec<(&RollFile, &RollRow, SchoolRef)> = Vec::new();
+    for (file, chosen) in files {
+        out.problems.extend(file.problems.iter().cloned());
+        for row in &file.rows {
+            match schools.resolve(row, *chosen, new_id) {
+                Some(s) => rows.push((file, row, s)),
+                None => out.problems.push(problem(
+                    file,
+                    row,
+                    "没有学校标识码或学校名称，且未为该文件选择学校",
+                )),
+            }
+        }
+    }
+    // The same child twice: in one school, the later rows are problems; in two schools, all.
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, (_, row, _)) in rows.iter().enumerate() {
+        by_key.entry(row.key()).or_default().push(i);
+    }
+    let mut rejected: HashSet<usize> = HashSet::new();
+    for list in by_key.values().filter(|l| l.len() > 1) {
+        let first = list[0];
+        let (ff, fr, fs) = rows[first];
+        let two_schools = list.iter().any(|i| rows[*i].2 != fs);
+        for &i in list {
+            let (file, row, s) = rows[i];
+            if two_schools {
+                let other = list.iter().find(|j| rows[**j].2 != s).map(|j| rows[*j]);
+                if let Some((of, or, os)) = other {
+                    out.problems.push(problem(
+                        file,
+                        row,
+                        &format!(
+                        "同一名学生同时在“{}”和“{}”的名册中（另见{}第{}行），请核实在哪所学校就读",
+                        schools.name(s), schools.name(os), of.file, or.line
+                    ),
+                    ));
+                }
+                rejected.insert(i);
+            } else if i != first {
+                out.problems.push(problem(
+                    file,
+                    row,
+                    &format!(
+                        "与{}第{}行是同一名学生（{}），重复的一行未导入",
+                        ff.file,
+                        fr.line,
+                        row.key()
+                    ),
+                ));
+                rejected.insert(i);
+            }
+        }
+    }
+
+    let mut seen: HashSet<Uuid> = HashSet::new();
+    for (i, (file, row, school)) in rows.iter().enumerate() {
+        if rejected.contains(&i) {
+            continue;
+        }
+        if let SchoolRef::New(n) = school {
+            let grades = &mut schools.new[*n].grades;
+            if !grades.contains(&row.grade) {
+                grades.push(row.grade);
+            }
+        }
+        let existing = row
+            .id_number
+            .as_ref()
+            .and_then(|n| ledger.child_by_id_number(n))
+            .or_else(|| {
+                row.student_number.as_ref().and_then(|s| {
+                    ledger
+                        .children()
+                        .iter()
+                        .find(|c| c.student_number.as_ref() == Some(s))
+                })
+            });
+        if let Some(c) = existing {
+            seen.insert(c.id);
+            if c.status == Status::Deceased {
+                out.problems.push(problem(
+                    file,
+                    row,
+                    "台账中该儿童已登记为死亡，请核实后在学籍系统中处理",
+                ));
+                continue;
+            }
+        }
+        let school_id = schools.id(*school);
+        let mut proposed = merge(existing, row, school_id, townships, now, new_id);
+        // The stamp holds what the file said, also where the ledger's value is kept.
+        proposed.roll = Some(stamp(&proposed, now));
+        let summary = summaries
+            .entry(SchoolKey(*school))
+            .or_insert_with(|| SchoolSummary {
+                name: schools.name(*school),
+                ..Default::default()
+            });
+        let Some(old) = existing else {
+            summary.new += 1;
+            let movement = if row.grade == 1 {
+                Movement::Entrant
+            } else {
+                Movement::New
+            };
+            out.entries.push(RollEntry {
+                changes: Vec::new(),
+                child: proposed,
+                existing: false,
+                movement,
+                school: *school,
+                from_school: None,
+                file: file.file.clone(),
+                line: row.line,
+            });
+            continue;
+        };
+        // Field by field: the file wins unless the field was changed by hand since the last
+        // import and the file changed it too — then a person chooses.
+        let mut result = proposed;
+        let mut changes = Vec::new();
+        let mut conflicts = Vec::new();
+        for f in ImportField::ALL.iter().copied() {
+            let (l, n) = (field_key(old, f), field_key(&result, f));
+            if l == n {
+                continue;
+            }
+            let stamp = old
+                .roll
+                .as_ref()
+                .and_then(|s| s.fields.get(f as usize))
+                .copied();
+            let hand_changed = stamp.is_some_and(|s| s != hash(&l));
+            let file_changed = stamp.is_none_or(|s| s != hash(&n));
+            if hand_changed && !file_changed {
+                // The file says what it said last time; the hand change is newer.
+                copy_field(old, &mut result, f);
+                continue;
+            }
+            if hand_changed {
+                conflicts.push((
+                    f,
+                    field_text(old, f, &schools),
+                    field_text(&result, f, &schools),
+                ));
+            }
+            changes.push(FieldChange {
+                field: f.zh().to_string(),
+                before: field_text(old, f, &schools),
+                after: field_text(&result, f, &schools),
+            });
+        }
+        if old.status != result.status {
+            changes.push(FieldChange {
+                field: "就学状态".into(),
+                before: old.status.zh().into(),
+                after: result.status.zh().into(),
+            });
+        }
+        if changes.is_empty() {
+            summary.unchanged += 1;
+            out.unchanged += 1;
+            continue;
+        }
+        summary.changed += 1;
+        let old_stage = old.stage();
+        let movement = if old.school_id != school_id && old.school_id.is_some() {
+            if old.grade == Some(6) && row.grade == 7 && old_stage.is_some() {
+                Movement::PrimaryToJunior
+            } else {
+                Movement::Transfer
+            }
+        } else if old.grade.is_some_and(|g| g + 1 == row.grade) {
+            Movement::Promoted
+        } else {
+            Movement::Updated
+        };
+        let entry = out.entries.len();
+        out.conflicts
+            .extend(conflicts.into_iter().map(|(field, ledger, file)| Conflict {
+                entry,
+                field,
+                ledger,
+                file,
+            }));
+        out.entries.push(RollEntry {
+            changes: Vec::new(),
+            child: result,
+            existing: true,
+            movement,
+            school: *school,
+            from_school: old.school_id.filter(|s| Some(*s) != school_id),
+            file: file.file.clone(),
+            line: row.line,
+        });
+        out.entries[entry].changes = changes;
+    }
+
+    // Not in the export: children of these schools, in school by the ledger.
+    let covered: HashSet<Uuid> = rows
+        .iter()
+        .filter_map(|(_, _, s)| match s {
+            SchoolRef::Existing(id) => Some(*id),
+            SchoolRef::New(_) => None,
+        })
+        .collect();
+    for c in ledger.children() {
+        if c.status.needs_school()
+            && c.school_id.is_some_and(|s| covered.contains(&s))
+            && !seen.contains(&c.id)
+        {
+            out.missing.push(c.id);
+            if let Some(s) = c.school_id {
+                summaries
+                    .entry(SchoolKey(SchoolRef::Existing(s)))
+                    .or_insert_with(|| SchoolSummary {
+                        name: schools.name(SchoolRef::Existing(s)),
+                        ..Default::default()
+                    })
+                    .missing += 1;
+            }
+        }
+    }
+    for p in &out.problems {
+        let school = files
+            .iter()
+            .find(|(f, _)| f.file == p.file)
+            .and_then(|(f, chosen)| {
+                f.rows
+                    .iter()
+                    .find(|r| r.line == p.line)
+                    .and_then(|r| schools.lookup(r, *chosen))
+                    .or(chosen.map(SchoolRef::Existing))
+            });
+        if let Some(s) = school {
+            summaries
+                .entry(SchoolKey(s))
+                .or_insert_with(|| SchoolSummary {
+                    name: schools.name(s),
+                    ..Default::default()
+                })
+                .problems += 1;
+        }
+    }
+    out.new_schools = schools.new;
+    for ns in &mut out.new_schools {
+        ns.grades.sort_unstable();
+        ns.school.kind = kind_of(&ns.school.name, &ns.grades);
+    }
+    out.schools = summaries.into_iter().map(|(k, v)| (k.0, v)).collect();
+    out
+}
+
+/// Orders school summaries: existing schools first, in id order, then new ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SchoolKey(SchoolRef);
+
+impl Ord for SchoolKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |s: &SchoolRef| match s {
+            SchoolRef::Existing(id) => (0, *id, 0),
+            SchoolRef::New(n) => (1, Uuid::nil(), *n),
+        };
+        rank(&self.0).cmp(&rank(&other.0))
+    }
+}
+
+impl PartialOrd for SchoolKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+fn problem(file: &RollFile, row: &RollRow, reason: &str) -> RollProblem {
+    RollProblem {
+        file: file.file.clone(),
+        sheet: file.sheet.clone(),
+        line: row.line,
+        name: row.name.clone(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Finds schools by 学校标识码, else by name; names new ones.
+struct SchoolResolver<'a> {
+    ledger: &'a Ledger,
+    townships: &'a [Division],
+    new: Vec<NewSchool>,
+}
+
+impl<'a> SchoolResolver<'a> {
+    fn new(ledger: &'a Ledger, townships: &'a [Division]) -> Self {
+        SchoolResolver {
+            ledger,
+            townships,
+            new: Vec::new(),
+        }
+    }
+
+    fn lookup(&self, row: &RollRow, chosen: Option<Uuid>) -> Option<SchoolRef> {
+        let name = row.school_name.trim();
+        if let Some(code) = &row.school_code {
+            if let Some(s) = self
+                .ledger
+                .schools()
+                .iter()
+                .find(|s| s.code.as_ref() == Some(code))
+            {
+                return Some(SchoolRef::Existing(s.id));
+            }
+            if let Some(i) = self
+                .new
+                .iter()
+                .position(|n| n.school.code.as_ref() == Some(code))
+            {
+                return Some(SchoolRef::New(i));
+            }
+        }
+        if !name.is_empty() {
+            if let Some(s) = self.ledger.schools().iter().find(|s| s.name.trim() == name) {
+                return Some(SchoolRef::Existing(s.id));
+            }
+            if let Some(i) = self.new.iter().position(|n| n.school.name == name) {
+                return Some(SchoolRef::New(i));
+            }
+        }
+        if row.school_code.is_none() && name.is_empty() {
+            return chosen.map(SchoolRef::Existing);
+        }
+        None
+    }
+
+    fn resolve(
+        &mut self,
+        row: &RollRow,
+        chosen: Option<Uuid>,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> Option<SchoolRef> {
+        if let Some(s) = self.lookup(row, chosen) {
+            return Some(s);
+        }
+        let name = row.school_name.trim();
+        if name.is_empty() && row.school_code.is_none() {
+            return None;
+        }
+        let name = if name.is_empty() {
+            format!("学校{}", row.school_code.clone().unwrap_or_default())
+        } else {
+            name.to_string()
+        };
+        let township = township_in(&name, self.townships)
+            .or_else(|| township_in(&row.hukou, self.townships))
+            .map(|(d, _)| d.code.clone())
+            .unwrap_or_default();
+        self.new.push(NewSchool {
+            school: School {
+                id: new_id(),
+                name,
+                code: row.school_code.clone(),
+                kind: SchoolKind::Primary,
+                township_code: township,
+            },
+            grades: Vec::new(),
+        });
+        Some(SchoolRef::New(self.new.len() - 1))
+    }
+
+    fn id(&self, s: SchoolRef) -> Option<Uuid> {
+        match s {
+            SchoolRef::Existing(id) => Some(id),
+            SchoolRef::New(n) => self.new.get(n).map(|n| n.school.id),
+        }
+    }
+
+    fn name(&self, s: SchoolRef) -> String {
+        match s {
+            SchoolRef::Existing(id) => self
+                .ledger
+                .school(id)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            SchoolRef::New(n) => self
+                .new
+                .get(n)
+                .map(|n| n.school.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn name_of_id(&self, id: Option<Uuid>) -> String {
+        let Some(id) = id else { return String::new() };
+        self.ledger
+            .school(id)
+            .map(|s| s.name.clone())
+            .or_else(|| {
+                self.new
+                    .iter()
+                    .find(|n| n.school.id == id)
+                    .map(|n| n.school.name.clone())
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The kind of a school from its name and the grades its pupils are in.
+fn kind_of(name: &str, grades: &[u8]) -> SchoolKind {
+    let (low, high) = (
+        grades.iter().any(|g| *g <= 6),
+        grades.iter().any(|g| *g >= 7),
+    );
+    if name.contains("特殊教育") || name.contains("特教") {
+        SchoolKind::Special
+    } else if name.contains("教学点") {
+        SchoolKind::TeachingPoint
+    } else if low && high || name.contains("九年一贯") {
+        SchoolKind::NineYear
+    } else if high || (!low && (name.contains("中学") || name.contains("初中"))) {
+        SchoolKind::Junior
+    } else {
+        SchoolKind::Primary
+    }
+}
+
+/// The child as the file has it, on top of what the ledger knows that the file does not say.
+fn merge(
+    existing: Option<&Child>,
+    row: &RollRow,
+    school_id: Option<Uuid>,
+    townships: &[Division],
+    now: NaiveDateTime,
+    new_id: &mut dyn FnMut() -> Uuid,
+) -> Child {
+    let mut c = match existing {
+        Some(c) => c.clone(),
+        None => Child {
+            id: new_id(),
+            id_number: None,
+            no_id_reason: None,
+            name: String::new(),
+            sex: row.sex,
+            birth_date: row.birth_date,
+            ethnicity: String::new(),
+            hukou: Address::default(),
+            residence: Address::default(),
+            guardian: Guardian {
+                name: String::new(),
+                relation: Relation::Other,
+                phone: String::new(),
+            },
+            parents_away: false,
+            student_number: None,
+            school_id: None,
+            grade: None,
+            class_name: String::new(),
+            status: Status::InSchool,
+            groups: Vec::new(),
+            disability: None,
+            note: String::new(),
+            previous_year: None,
+            roll: None,
+            revision: 0,
+            updated_at: now,
+        },
+    };
+    c.name = row.name.clone();
+    if row.id_number.is_some() {
+        c.id_number = row.id_number.clone();
+        c.no_id_reason = None;
+    } else if c.id_number.is_none() {
+        c.no_id_reason = row.no_id_reason;
+    }
+    c.sex = row.sex;
+    c.birth_date = row.birth_date;
+    if !row.ethnicity.is_empty() {
+        c.ethnicity = row.ethnicity.clone();
+    }
+    if row.student_number.is_some() {
+        c.student_number = row.student_number.clone();
+    }
+    c.school_id = school_id;
+    c.grade = Some(row.grade);
+    if !row.class_name.is_empty() {
+        c.class_name = row.class_name.clone();
+    }
+    if !row.hukou.is_empty() {
+        c.hukou = address(&row.hukou, townships);
+    }
+    if !row.residence.is_empty() {
+        c.residence = address(&row.residence, townships);
+    }
+    if let Some(g) = &row.guardian {
+        c.guardian = g.clone();
+    }
+    let mut set_group = |g: SpecialGroup, on: Option<bool>| match on {
+        Some(true) if !c.groups.contains(&g) => c.groups.push(g),
+        Some(false) => c.groups.retain(|x| *x != g),
+        _ => {}
+    };
+    set_group(SpecialGroup::LeftBehind, row.left_behind);
+    set_group(SpecialGroup::Migrant, row.migrant);
+    set_group(SpecialGroup::Orphan, row.orphan);
+    if row.disability.is_some() {
+        c.disability = row.disability;
+        set_group(SpecialGroup::Disabled, Some(true));
+    }
+    if let Some(away) = row.left_behind {
+        c.parents_away = away;
+    }
+    c.groups.sort_unstable();
+    let disabled = c.groups.contains(&SpecialGroup::Disabled) && c.disability.is_some();
+    // In the 学籍 of a school of the county: enrolled. Suspects and dropouts keep their
+    // status — the 学籍 often keeps a child who stopped coming; only casework changes it.
+    c.status = match c.status {
+        s if s.is_concern() => s,
+        Status::SpecialSchool | Status::HomeTeaching | Status::Suspended => c.status,
+        _ if row.regular_class == Some(true) && disabled => Status::RegularClass,
+        Status::RegularClass if row.regular_class != Some(false) && disabled => {
+            Status::RegularClass
+        }
+        _ => Status::InSchool,
+    };
+    c
+}
+
+fn address(text: &str, townships: &[Division]) -> Address {
+    match township_in(text, townships) {
+        Some((d, rest)) => Address {
+            township_code: Some(d.code.clone()),
+            detail: rest.to_string(),
+        },
+        None => Address {
+            township_code: None,
+            detail: text.to_string(),
+        },
+    }
+}
+
+/// A field as stable text, for comparing and for the import stamp.
+fn field_key(c: &Child, f: ImportField) -> String {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    let addr = |a: &Address| {
+        format!(
+            "{}|{}",
+            a.township_code.clone().unwrap_or_default(),
+            a.detail
+        )
+    };
+    match f {
+        ImportField::Name => c.name.clone(),
+        ImportField::IdNumber => c
+            .id_number
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        ImportField::Sex => c.sex.key().into(),
+        ImportField::BirthDate => c.birth_date.to_string(),
+        ImportField::Ethnicity => c.ethnicity.clone(),
+        ImportField::StudentNumber => opt(&c.student_number),
+        ImportField::School => c.school_id.map(|s| s.to_string()).unwrap_or_default(),
+        ImportField::Grade => c.grade.map(|g| g.to_string()).unwrap_or_default(),
+        ImportField::Class => c.class_name.clone(),
+        ImportField::Hukou => addr(&c.hukou),
+        ImportField::Residence => addr(&c.residence),
+        ImportField::Guardian => format!(
+            "{}|{}|{}",
+            c.guardian.name,
+            c.guardian.relation.key(),
+            c.guardian.phone
+        ),
+        ImportField::Groups => roll_groups(c),
+        ImportField::Disability => c
+            .disability
+            .map(|d| d.key().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+fn roll_groups(c: &Child) -> String {
+    ROLL_GROUPS
+        .iter()
+        .filter(|g| c.groups.contains(g))
+        .map(|g| g.zh())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// A field as people read it.
+fn field_text(c: &Child, f: ImportField, schools: &SchoolResolver) -> String {
+    let addr = |a: &Address| {
+        let t = a
+            .township_code
+            .as_deref()
+            .and_then(|code| schools.townships.iter().find(|d| d.code == code))
+            .map(|d| d.name.as_str())
+            .unwrap_or("");
+        format!("{t}{}", a.detail)
+    };
+    match f {
+        ImportField::Sex => c.sex.zh().into(),
+        ImportField::School => schools.name_of_id(c.school_id),
+        ImportField::Grade => c.grade.map(|g| format!("{g}年级")).unwrap_or_default(),
+        ImportField::Hukou => addr(&c.hukou),
+        ImportField::Residence => addr(&c.residence),
+        ImportField::Guardian => {
+            if c.guardian.name.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}（{}）{}",
+                    c.guardian.name,
+                    c.guardian.relation.zh(),
+                    c.guardian.phone
+                )
+            }
+        }
+        ImportField::Disability => c.disability.map(|d| d.zh().to_string()).unwrap_or_default(),
+        _ => field_key(c, f),
+    }
+}
+
+/// Puts the ledger's value of one field back.
+fn copy_field(from: &Child, to: &mut Child, f: ImportField) {
+    match f {
+        ImportField::Name => to.name = from.name.clone(),
+        ImportField::IdNumber => {
+            to.id_number = from.id_number.clone();
+            to.no_id_reason = from.no_id_reason;
+        }
+        ImportField::Sex => to.sex = from.sex,
+        ImportField::BirthDate => to.birth_date = from.birth_date,
+        ImportField::Ethnicity => to.ethnicity = from.ethnicity.clone(),
+        ImportField::StudentNumber => to.student_number = from.student_number.clone(),
+        ImportField::School => to.school_id = from.school_id,
+        ImportField::Grade => to.grade = from.grade,
+        ImportField::Class => to.class_name = from.class_name.clone(),
+        ImportField::Hukou => to.hukou = from.hukou.clone(),
+        ImportField::Residence => to.residence = from.residence.clone(),
+        ImportField::Guardian => to.guardian = from.guardian.clone(),
+        ImportField::Groups => {
+            to.groups.retain(|g| !ROLL_GROUPS.contains(g));
+            to.groups
+                .extend(from.groups.iter().filter(|g| ROLL_GROUPS.contains(g)));
+            to.groups.sort_unstable();
+            to.parents_away = from.parents_away;
+        }
+        ImportField::Disability => to.disability = from.disability,
+    }
+}
+
+/// FNV-1a: a short, stable fingerprint of a field's text for the import stamp.
+fn hash(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The stamp of what the file said, to tell a later hand change from a change in the file.
+fn stamp(c: &Child, now: NaiveDateTime) -> RollStamp {
+    RollStamp {
+        imported_at: now,
+        fields: ImportField::ALL
+            .iter()
+            .map(|f| hash(&field_key(c, *f)))
+            .collect(),
+    }
+}
+
+impl RollPlan {
+    /// Children by the file, new and changed.
+    pub fn count(&self, existing: bool) -> usize {
+        self.entries
+            .iter()
+            .filter(|e| e.existing == existing)
+            .count()
+    }
+
+    pub fn count_movement(&self, m: Movement) -> usize {
+        self.entries.iter().filter(|e| e.movement == m).count()
+    }
+
+    /// What applying the plan changes, to be written in one transaction. `townships` gives
+    /// the township chosen for each new school; `choices` one answer per conflict.
+    pub fn change_set(
+        &self,
+        ledger: &Ledger,
+        townships: &[String],
+        choices: &[Option<ConflictChoice>],
+        operator: &str,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> Result<ChangeSet, ApplyError> {
+        let mut set = ChangeSet::default();
+        for (i, ns) in self.new_schools.iter().enumerate() {
+            let code = townships
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| ns.school.township_code.clone());
+            if code.len() != 9 {
+                return Err(ApplyError::NoTownship(ns.school.name.clone()));
+            }
+            let mut s = ns.school.clone();
+            s.township_code = code;
+            set.audit.push(AuditEntry {
+                at: self.now,
+                operator: operator.to_string(),
+                action: AuditAction::Import,
+                subject: s.id.to_string(),
+                summary: format!("据学籍名册新增学校“{}”（{}）", s.name, s.kind.zh()),
+                changes: Vec::new(),
+            });
+            set.schools.push(s);
+        }
+        let undecided = self
+            .conflicts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| choices.get(*i).copied().flatten().is_none())
+            .count();
+        if undecided > 0 {
+            return Err(ApplyError::Undecided(undecided));
+        }
+        if self.entries.is_empty() && set.schools.is_empty() {
+            return Err(ApplyError::Nothing);
+        }
+        for (i, e) in self.entries.iter().enumerate() {
+            let mut c = e.child.clone();
+            let mut changes = e.changes.clone();
+            for (k, conflict) in self
+                .conflicts
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.entry == i)
+            {
+                if choices.get(k).copied().flatten() == Some(ConflictChoice::KeepLedger) {
+                    if let Some(old) = ledger.child(c.id) {
+                        copy_field(old, &mut c, conflict.field);
+                    }
+                    changes.retain(|ch| ch.field != conflict.field.zh());
+                }
+            }
+            let summary = if e.existing {
+                format!(
+                    "据学籍名册“{}”第{}行更新 {}（{}）",
+                    e.file,
+                    e.line,
+                    c.name,
+                    e.movement.zh()
+                )
+            } else {
+                format!(
+                    "据学籍名册“{}”第{}行新增 {}（{}）",
+                    e.file,
+                    e.line,
+                    c.name,
+                    e.movement.zh()
+                )
+            };
+            if e.movement == Movement::Transfer {
+                set.transfers.push(Transfer {
+                    id: new_id(),
+                    child_id: c.id,
+                    date: self.now.date(),
+                    from_school: e.from_school,
+                    to_school: change_after(&changes, ImportField::School.zh()).unwrap_or_default(),
+                    confirmed_on: Some(self.now.date()),
+                    recorded_by: operator.to_string(),
+                });
+            }
+            set.audit.push(AuditEntry {
+                at: self.now,
+                operator: operator.to_string(),
+                action: AuditAction::Import,
+                subject: c.id.to_string(),
+                summary,
+                changes,
+            });
+            set.children.push(c);
+        }
+        Ok(set)
+    }
+}
+
+fn change_after(changes: &[FieldChange], field: &str) -> Option<String> {
+    changes
+        .iter()
+        .find(|c| c.field == field)
+        .map(|c| c.after.clone())
+}

@@ -1,0 +1,639 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use uuid::Uuid;
+
+use super::plan::ApplyError;
+use super::read::{parse_class, parse_grade};
+use super::*;
+use crate::crosscheck::{read_table, ColumnMapping, RememberedMapping};
+use crate::ledger::Ledger;
+use crate::model::{Division, School, SchoolKind, SpecialGroup, Status};
+use crate::rules::id_number::IdNumber;
+
+fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap()
+}
+
+fn townships() -> Vec<Division> {
+    [
+        ("445224100", "惠城镇"),
+        ("445224101", "华湖镇"),
+        ("445224200", "东港街道"),
+    ]
+    .iter()
+    .map(|(c, n)| Division {
+        code: c.to_string(),
+        name: n.to_string(),
+    })
+    .collect()
+}
+
+fn school(name: &str, code: &str, kind: SchoolKind) -> School {
+    School {
+        id: Uuid::from_u128(u128::from(code.parse::<u64>().unwrap())),
+        name: name.into(),
+        code: Some(code.into()),
+        kind,
+        township_code: "445224100".into(),
+    }
+}
+
+fn id(birth: (i32, u32, u32), seq: u16) -> IdNumber {
+    IdNumber::compose(
+        "445224",
+        NaiveDate::from_ymd_opt(birth.0, birth.1, birth.2).unwrap(),
+        seq,
+    )
+    .unwrap()
+}
+
+struct Ids(u128);
+impl Ids {
+    fn next(&mut self) -> Uuid {
+        self.0 += 1;
+        Uuid::from_u128(self.0)
+    }
+}
+
+const HEADER: &str = "姓名,性别,出生日期,民族,身份证件类型,身份证件号,全国学籍号,学校标识码,学校名称,年级,班级,户口所在地,是否留守儿童,成员1姓名,成员1关系,成员1联系电话,成员1身份证件号";
+
+fn row(name: &str, idn: &IdNumber, code: &str, school: &str, grade: &str, class: &str) -> String {
+    format!(
+        "{name},{},{},汉族,居民身份证,{idn},G{idn},{code},{school},{grade},{class},广东省揭阳市惠来县惠城镇南门村,非留守,{name}父,父亲,13800138000,445224198001011234",
+        crate::model::Labelled::zh(idn.sex()),
+        idn.birth_date()
+    )
+}
+
+fn roll(name: &str, csv: &str) -> RollFile {
+    let t = read_table(csv.as_bytes()).unwrap();
+    let m = ColumnMapping::detect(&t, &RememberedMapping::new());
+    read_roll(name, &t, &m, 2026)
+}
+
+fn apply(ledger: &mut Ledger, plan: &RollPlan, ids: &mut Ids) -> crate::casework::ChangeSet {
+    let set = plan
+        .change_set(
+            ledger,
+            &[],
+            &vec![Some(ConflictChoice::TakeFile); plan.conflicts.len()],
+            "测试员",
+            &mut || ids.next(),
+        )
+        .unwrap();
+    let mut schools = ledger.schools().to_vec();
+    schools.extend(set.schools.iter().cloned());
+    ledger.set_schools(schools);
+    let batch = ledger
+        .prepare_batch(set.children.clone(), plan.now)
+        .unwrap();
+    ledger.apply_batch(batch);
+    set
+}
+
+#[test]
+fn every_header_of_the_national_export_and_its_variants_is_recognised() {
+    use RollField::*;
+    let cases: &[(&str, Option<RollField>)] = &[
+        ("姓名", Some(Name)),
+        ("学生姓名", Some(Name)),
+        ("性别", Some(Sex)),
+        ("出生日期", Some(BirthDate)),
+        ("民族", Some(Ethnicity)),
+        ("身份证件类型", Some(IdType)),
+        ("身份证件号", Some(IdNumber)),
+        ("身份证件号码", Some(IdNumber)),
+        ("身份证号", Some(IdNumber)),
+        ("全国学籍号", Some(StudentNumber)),
+        ("学籍号", Some(StudentNumber)),
+        ("学籍辅号", Some(AuxNumber)),
+        ("学校标识码", Some(SchoolCode)),
+        ("学校名称", Some(SchoolName)),
+        ("年级", Some(Grade)),
+        ("班级", Some(Class)),
+        ("班级名称", Some(Class)),
+        ("入学年月", Some(EnteredOn)),
+        ("户口所在地", Some(Hukou)),
+        ("户口所在地区县以下详细地址", Some(Hukou)),
+        ("现住址", Some(Residence)),
+        ("就读方式", Some(Attendance)),
+        ("是否留守儿童", Some(LeftBehind)),
+        ("是否进城务工人员随迁子女", Some(Migrant)),
+        ("是否孤儿", Some(Orphan)),
+        ("随班就读", Some(RegularClass)),
+        ("残疾类型", Some(Disability)),
+        ("成员1姓名", Some(GuardianName)),
+        ("成员1关系", Some(GuardianRelation)),
+        ("成员1联系电话", Some(GuardianPhone)),
+        ("成员1身份证件号", Some(GuardianId)),
+        ("成员2身份证件号", None),
+        ("成员2姓名", None),
+        ("监护人身份证号码", Some(GuardianId)),
+        ("父亲身份证号", Some(GuardianId)),
+        ("*身份证件号（必填）", Some(IdNumber)),
+        ("备注", None),
+    ];
+    for (h, f) in cases {
+        assert_eq!(recognise(h), *f, "{h}");
+    }
+}
+
+#[test]
+fn grades_and_classes_as_schools_write_them() {
+    for (s, g) in [
+        ("一年级", 1),
+        ("1", 1),
+        ("六年级", 6),
+        ("初一", 7),
+        ("初三", 9),
+        ("七年级", 7),
+        ("初中二年级", 8),
+        ("小学三年级", 3),
+        ("2020级", 7),
+        ("2026级", 1),
+    ] {
+        assert_eq!(parse_grade(s, 2026, false), Some(g), "{s}");
+    }
+    assert_eq!(parse_grade("2024级", 2026, true), Some(9));
+    assert_eq!(parse_grade("十年级", 2026, false), None);
+    assert_eq!(parse_grade("高一", 2026, false), None);
+    assert_eq!(parse_grade("2015级", 2026, false), None);
+    for (s, g, c) in [
+        ("1班", 1, "1班"),
+        ("三(2)班", 3, "2班"),
+        ("3（12）班", 3, "12班"),
+        ("301", 3, "1班"),
+        ("一班", 1, "1班"),
+        ("十二班", 5, "12班"),
+        ("(3)班", 2, "3班"),
+        ("火箭班", 4, "火箭班"),
+    ] {
+        assert_eq!(parse_class(s, g), c, "{s}");
+    }
+}
+
+#[test]
+fn title_rows_a_total_line_and_blank_rows_are_not_students() {
+    let a = id((2018, 3, 8), 11);
+    let csv = format!(
+        "惠城镇第一小学学生名册\n{HEADER}\n{}\n,,,\n合计,1人\n",
+        row(
+            "王小明",
+            &a,
+            "2144522401",
+            "惠城镇第一小学",
+            "三年级",
+            "三(2)班"
+        )
+    );
+    let f = roll("一小.csv", &csv);
+    assert_eq!(f.rows.len(), 1);
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert_eq!(f.skipped_lines, 2);
+    let r = &f.rows[0];
+    assert_eq!(r.line, 3);
+    assert_eq!((r.grade, r.class_name.as_str()), (3, "2班"));
+    assert_eq!(
+        r.id_number.as_ref(),
+        Some(&a),
+        "the child's ID, not the guardian's"
+    );
+    assert_eq!(
+        r.guardian.as_ref().map(|g| g.name.as_str()),
+        Some("王小明父")
+    );
+    assert_eq!(r.left_behind, Some(false));
+}
+
+#[test]
+fn each_problem_row_says_where_and_why_in_chinese() {
+    let good = id((2018, 3, 8), 11);
+    let mut bad_check = good.to_string();
+    bad_check.replace_range(17.., if bad_check.ends_with('1') { "2" } else { "1" });
+    let boy = id((2017, 5, 1), 13);
+    let csv = [
+        HEADER.to_string(),
+        row("甲", &good, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+        row("乙", &good, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+        row(
+            "丙",
+            &IdNumber::parse(&good.to_string()).unwrap(),
+            "2144522401",
+            "惠城镇第一小学",
+            "三年级",
+            "1班",
+        )
+        .replace(&good.to_string(), &bad_check),
+        row("丁", &boy, "2144522401", "惠城镇第一小学", "十年级", "1班"),
+        row("戊", &boy, "2144522401", "惠城镇第一小学", "三年级", "1班")
+            .replacen(",男,", ",女,", 1),
+        row("己", &boy, "2144522401", "惠城镇第一小学", "三年级", "1班").replacen(
+            "2017-05-01",
+            "2017-06-01",
+            1,
+        ),
+    ]
+    .join("\n");
+    let f = roll("一小.csv", &csv);
+    let reasons: Vec<String> = f
+        .problems
+        .iter()
+        .map(|p| format!("{}:{}", p.line, p.reason))
+        .collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("4:") && r.contains("校验位")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("5:") && r.contains("年级“十年级”")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("6:") && r.contains("性别")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("7:") && r.contains("出生日期")),
+        "{reasons:?}"
+    );
+    assert_eq!(f.problems[0].place(), "“一小.csv”第4行");
+
+    // The same ID twice in one file; the same child in two schools' files.
+    let ledger = Ledger::new(vec![], &townships(), vec![]);
+    let other = format!(
+        "{HEADER}\n{}",
+        row("甲", &good, "2144522402", "华湖镇中心小学", "三年级", "1班")
+    );
+    let g = roll("华湖.csv", &other);
+    let p = plan(
+        &ledger,
+        &townships(),
+        &[(&f, None), (&g, None)],
+        now(),
+        &mut || Uuid::from_u128(7),
+    );
+    let text: Vec<&str> = p.problems.iter().map(|p| p.reason.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("同时在“惠城镇第一小学”和“华湖镇中心小学”")),
+        "{text:?}"
+    );
+    assert!(
+        p.entries
+            .iter()
+            .all(|e| e.child.id_number.as_ref() != Some(&good)),
+        "neither copy is imported"
+    );
+}
+
+#[test]
+fn a_new_county_gets_its_children_and_schools_and_the_same_file_again_changes_nothing() {
+    let mut ids = Ids(100);
+    let mut ledger = Ledger::new(vec![], &townships(), vec![]);
+    let csv = [
+        HEADER.to_string(),
+        row(
+            "王小明",
+            &id((2018, 3, 8), 11),
+            "2144522401",
+            "惠城镇第一小学",
+            "三年级",
+            "1班",
+        ),
+        row(
+            "李小红",
+            &id((2020, 1, 2), 22),
+            "2144522401",
+            "惠城镇第一小学",
+            "一年级",
+            "2班",
+        ),
+        row(
+            "陈大山",
+            &id((2013, 7, 9), 31),
+            "2144522409",
+            "华湖中学",
+            "初一",
+            "1班",
+        ),
+    ]
+    .join("\n");
+    let f = roll("county.csv", &csv);
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert_eq!(p.count(false), 3);
+    assert_eq!(p.new_schools.len(), 2);
+    let first = &p.new_schools[0].school;
+    assert_eq!(
+        (first.kind, first.township_code.as_str()),
+        (SchoolKind::Primary, "445224100")
+    );
+    let second = &p.new_schools[1].school;
+    assert_eq!(
+        (second.kind, second.township_code.as_str()),
+        (SchoolKind::Junior, "445224101"),
+        "华湖 from the name"
+    );
+    assert_eq!(p.count_movement(Movement::Entrant), 1);
+    let set = apply(&mut ledger, &p, &mut ids);
+    assert_eq!(set.schools.len(), 2);
+    assert_eq!(set.audit.len(), 5, "one per school and one per child");
+    assert!(set.audit.iter().all(|a| a.summary.contains("学籍名册")));
+    let c = ledger.child_by_id_number(&id((2018, 3, 8), 11)).unwrap();
+    assert_eq!(c.hukou.township_code.as_deref(), Some("445224100"));
+    assert_eq!(c.hukou.detail, "南门村");
+    assert_eq!(c.status, Status::InSchool);
+    assert!(c.problems().is_empty(), "{:?}", c.problems());
+
+    let again = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert!(
+        again.entries.is_empty() && again.new_schools.is_empty(),
+        "{:?}",
+        again.entries
+    );
+    assert_eq!(again.unchanged, 3);
+    assert_eq!(
+        again.change_set(&ledger, &[], &[], "测试员", &mut || ids.next()),
+        Err(ApplyError::Nothing)
+    );
+}
+
+#[test]
+fn next_terms_export_promotes_transfers_moves_to_junior_and_lists_who_is_missing() {
+    let mut ids = Ids(100);
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let two = school("惠城镇第二小学", "2144522402", SchoolKind::Primary);
+    let mid = school("惠城镇中学", "2144522403", SchoolKind::Junior);
+    let mut ledger = Ledger::new(
+        vec![one.clone(), two.clone(), mid.clone()],
+        &townships(),
+        vec![],
+    );
+    let (a, b, c, d) = (
+        id((2018, 3, 8), 11),
+        id((2017, 3, 8), 13),
+        id((2014, 3, 8), 15),
+        id((2016, 3, 8), 17),
+    );
+    let term1 = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "二年级", "1班"),
+        row("乙", &b, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+        row("丙", &c, "2144522401", "惠城镇第一小学", "六年级", "1班"),
+        row("丁", &d, "2144522401", "惠城镇第一小学", "四年级", "1班"),
+    ]
+    .join("\n");
+    let f = roll("秋季.csv", &term1);
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    apply(&mut ledger, &p, &mut ids);
+    assert_eq!(ledger.len(), 4);
+
+    let term2 = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "三年级", "2班"),
+        row("乙", &b, "2144522402", "惠城镇第二小学", "三年级", "1班"),
+        row("丙", &c, "2144522403", "惠城镇中学", "七年级", "3班"),
+        row(
+            "戊",
+            &id((2020, 5, 5), 19),
+            "2144522401",
+            "惠城镇第一小学",
+            "一年级",
+            "1班",
+        ),
+    ]
+    .join("\n");
+    let g = roll("春季.csv", &term2);
+    let p = plan(&ledger, &townships(), &[(&g, None)], now(), &mut || {
+        ids.next()
+    });
+    let movement = |n: &IdNumber| {
+        p.entries
+            .iter()
+            .find(|e| e.child.id_number.as_ref() == Some(n))
+            .map(|e| e.movement)
+    };
+    assert_eq!(movement(&a), Some(Movement::Promoted));
+    assert_eq!(movement(&b), Some(Movement::Transfer));
+    assert_eq!(movement(&c), Some(Movement::PrimaryToJunior));
+    assert_eq!(p.count_movement(Movement::Entrant), 1);
+    let missing = ledger.child_by_id_number(&d).unwrap().id;
+    assert_eq!(
+        p.missing,
+        vec![missing],
+        "丁 is in neither file: a person decides"
+    );
+    let grade = p
+        .entries
+        .iter()
+        .find(|e| e.movement == Movement::Promoted)
+        .unwrap();
+    assert!(
+        grade
+            .changes
+            .iter()
+            .any(|c| c.field == "年级" && c.before == "2年级" && c.after == "3年级"),
+        "{:?}",
+        grade.changes
+    );
+    let one_summary = &p
+        .schools
+        .iter()
+        .find(|(s, _)| *s == SchoolRef::Existing(one.id))
+        .unwrap()
+        .1;
+    assert_eq!(
+        (one_summary.new, one_summary.changed, one_summary.missing),
+        (1, 1, 1)
+    );
+
+    let set = apply(&mut ledger, &p, &mut ids);
+    assert_eq!(
+        set.transfers.len(),
+        1,
+        "the transfer is recorded, both ends"
+    );
+    let t = &set.transfers[0];
+    assert_eq!(
+        (
+            t.from_school,
+            t.to_school.as_str(),
+            t.confirmed_on.is_some()
+        ),
+        (Some(one.id), "惠城镇第二小学", true)
+    );
+    assert_eq!(
+        ledger.child_by_id_number(&c).unwrap().school_id,
+        Some(mid.id)
+    );
+    assert_eq!(
+        ledger.child_by_id_number(&d).unwrap().status,
+        Status::InSchool,
+        "nothing is deleted or changed for the missing"
+    );
+}
+
+#[test]
+fn a_change_by_hand_since_the_last_import_is_a_conflict_never_silently_lost() {
+    let mut ids = Ids(100);
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let mut ledger = Ledger::new(vec![one.clone()], &townships(), vec![]);
+    let a = id((2018, 3, 8), 11);
+    let base = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+    ]
+    .join("\n");
+    let f = roll("a.csv", &base);
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    apply(&mut ledger, &p, &mut ids);
+
+    // By hand: the class becomes 3班, the guardian's phone changes.
+    let mut c = ledger.child_by_id_number(&a).unwrap().clone();
+    c.class_name = "3班".into();
+    c.guardian.phone = "13900139000".into();
+    let saved = ledger.prepare_save(c, "测试员", now()).unwrap();
+    ledger.apply(saved);
+
+    // The same file again: the hand changes stand (the file says what it said before).
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert!(
+        p.entries.is_empty() && p.conflicts.is_empty(),
+        "{:?}",
+        p.entries
+    );
+
+    // A new file changes the class too: that is a conflict; the phone is not (the file did not change it).
+    let next = base.replace(",1班,", ",2班,");
+    let g = roll("b.csv", &next);
+    let p = plan(&ledger, &townships(), &[(&g, None)], now(), &mut || {
+        ids.next()
+    });
+    assert_eq!(p.conflicts.len(), 1, "{:?}", p.conflicts);
+    let k = &p.conflicts[0];
+    assert_eq!(
+        (k.field, k.ledger.as_str(), k.file.as_str()),
+        (plan::ImportField::Class, "3班", "2班")
+    );
+    assert_eq!(
+        p.change_set(&ledger, &[], &[None], "测试员", &mut || ids.next())
+            .unwrap_err(),
+        ApplyError::Undecided(1)
+    );
+    let set = p
+        .change_set(
+            &ledger,
+            &[],
+            &[Some(ConflictChoice::KeepLedger)],
+            "测试员",
+            &mut || ids.next(),
+        )
+        .unwrap();
+    let kept = &set.children[0];
+    assert_eq!(
+        (kept.class_name.as_str(), kept.guardian.phone.as_str()),
+        ("3班", "13900139000")
+    );
+}
+
+#[test]
+fn a_school_without_a_school_column_is_the_one_chosen_for_its_file_and_groups_come_from_the_flags()
+{
+    let mut ids = Ids(100);
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let ledger = Ledger::new(vec![one.clone()], &townships(), vec![]);
+    let a = id((2016, 4, 4), 21);
+    let csv = format!(
+        "姓名,身份证件号,年级,班级,是否留守儿童,是否进城务工人员随迁子女,是否孤儿,随班就读,残疾类型\n甲,{a},五年级,501,双亲留守,否,是,智力残疾人随班就读,智力残疾\n"
+    );
+    let f = roll("一小.csv", &csv);
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    let none = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert!(none.problems[0].reason.contains("未为该文件选择学校"));
+    let p = plan(
+        &ledger,
+        &townships(),
+        &[(&f, Some(one.id))],
+        now(),
+        &mut || ids.next(),
+    );
+    let c = &p.entries[0].child;
+    assert_eq!(c.school_id, Some(one.id));
+    assert_eq!(c.class_name, "1班");
+    assert_eq!(
+        c.groups,
+        vec![
+            SpecialGroup::Orphan,
+            SpecialGroup::Disabled,
+            SpecialGroup::LeftBehind
+        ]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+    );
+    assert_eq!(c.status, Status::RegularClass);
+    assert!(c.parents_away);
+}
+
+#[test]
+fn new_schools_need_a_township_before_anything_is_applied() {
+    let mut ids = Ids(100);
+    let ledger = Ledger::new(vec![], &townships(), vec![]);
+    let csv = format!(
+        "{HEADER}\n{}",
+        row(
+            "甲",
+            &id((2018, 3, 8), 11),
+            "2144522499",
+            "县实验学校",
+            "三年级",
+            "1班"
+        )
+        .replace("惠城镇南门村", "某地")
+    );
+    let f = roll("x.csv", &csv);
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert_eq!(
+        p.new_schools[0].school.township_code, "",
+        "nothing to guess from"
+    );
+    assert_eq!(
+        p.change_set(&ledger, &[], &[], "测试员", &mut || ids.next())
+            .unwrap_err(),
+        ApplyError::NoTownship("县实验学校".into())
+    );
+    let set = p
+        .change_set(
+            &ledger,
+            &["445224200".into()],
+            &[],
+            "测试员",
+            &mut || ids.next(),
+        )
+        .unwrap();
+    assert_eq!(set.schools[0].township_code, "445224200");
+}
