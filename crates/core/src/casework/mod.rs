@@ -37,6 +37,8 @@ pub struct ChangeSet {
     pub removed_absences: Vec<String>,
     /// Cross-check decisions (四查三比对).
     pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
+    /// The children a 学籍 import left to decide for, when the operation changes that list.
+    pub roll_follow_up: Option<crate::student_roll::plan::RollFollowUp>,
     pub audit: Vec<AuditEntry>,
 }
 
@@ -51,6 +53,7 @@ impl ChangeSet {
             && self.absences.is_empty()
             && self.removed_absences.is_empty()
             && self.decisions.is_empty()
+            && self.roll_follow_up.is_none()
     }
 }
 

@@ -886,9 +886,10 @@ impl RollPlan {
         if undecided > 0 {
             return Err(ApplyError::Undecided(undecided));
         }
-        if self.entries.is_empty() && set.schools.is_empty() {
+        if self.entries.is_empty() && set.schools.is_empty() && self.missing.is_empty() {
             return Err(ApplyError::Nothing);
         }
+        set.roll_follow_up = Some(RollFollowUp::after(self));
         for (i, e) in self.entries.iter().enumerate() {
             let mut c = e.child.clone();
             let mut changes = e.changes.clone();
@@ -952,4 +953,99 @@ fn change_after(changes: &[FieldChange], field: &str) -> Option<String> {
         .iter()
         .find(|c| c.field == field)
         .map(|c| c.after.clone())
+}
+
+/// Children of the imported schools whom the export did not list: a person decides for each
+/// (转出, 毕业, 疑似辍学, or a mistake of the file); nothing is deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RollFollowUp {
+    pub imported_at: Option<NaiveDateTime>,
+    pub files: Vec<String>,
+    pub missing: Vec<Uuid>,
+}
+
+labelled_enum! {
+    /// What a person decided for a child missing from the export.
+    MissingDecision {
+        TransferredOut = ("transferred-out", "已转出", "Transferred out"),
+        Graduated = ("graduated", "已毕业", "Graduated"),
+        Suspect = ("suspect", "列入疑似辍学", "Suspected dropout"),
+        Mistake = ("mistake", "名册遗漏，仍在校", "Missing from the file by mistake"),
+    }
+}
+
+impl RollFollowUp {
+    /// The list after an import: who is missing now.
+    pub fn after(plan: &RollPlan) -> RollFollowUp {
+        RollFollowUp {
+            imported_at: Some(plan.now),
+            files: plan.files.clone(),
+            missing: plan.missing.clone(),
+        }
+    }
+
+    /// Decides for one missing child: the change it makes, and the list without the child.
+    /// `to_school` is where a transferred child went.
+    pub fn decide(
+        &self,
+        ledger: &Ledger,
+        casebook: &crate::casework::Casebook,
+        child_id: Uuid,
+        decision: MissingDecision,
+        to_school: &str,
+        actor: &crate::casework::Actor,
+        id: Uuid,
+    ) -> Result<ChangeSet, crate::casework::CaseworkError> {
+        let child = ledger.child(child_id).ok_or(crate::casework::CaseworkError::NoChild)?;
+        let files = self.files.join("、");
+        let mut set = match decision {
+            MissingDecision::TransferredOut => {
+                casebook.transfer_out(ledger, child_id, to_school, actor.now.date(), actor, id)?
+            }
+            MissingDecision::Suspect => casebook.flag_manual(
+                ledger,
+                child_id,
+                &format!("不在学籍名册“{files}”中"),
+                actor,
+                id,
+            )?,
+            MissingDecision::Graduated => {
+                let mut c = child.clone();
+                c.status = Status::Graduated;
+                let mut entry = AuditEntry {
+                    at: actor.now,
+                    operator: actor.name.to_string(),
+                    action: AuditAction::Update,
+                    subject: child_id.to_string(),
+                    summary: format!("{} 不在学籍名册“{files}”中：已毕业", c.name),
+                    changes: Vec::new(),
+                };
+                entry.changes.push(FieldChange {
+                    field: "就学状态".into(),
+                    before: child.status.zh().into(),
+                    after: c.status.zh().into(),
+                });
+                ChangeSet {
+                    children: vec![c],
+                    audit: vec![entry],
+                    ..Default::default()
+                }
+            }
+            MissingDecision::Mistake => ChangeSet {
+                audit: vec![AuditEntry {
+                    at: actor.now,
+                    operator: actor.name.to_string(),
+                    action: AuditAction::Update,
+                    subject: child_id.to_string(),
+                    summary: format!("{} 不在学籍名册“{files}”中：核实为名册遗漏，仍在校", child.name),
+                    changes: Vec::new(),
+                }],
+                ..Default::default()
+            },
+        };
+        let mut rest = self.clone();
+        rest.missing.retain(|id| *id != child_id);
+        set.roll_follow_up = Some(rest);
+        Ok(set)
+    }
 }

@@ -637,3 +637,43 @@ fn new_schools_need_a_township_before_anything_is_applied() {
         .unwrap();
     assert_eq!(set.schools[0].township_code, "445224200");
 }
+
+#[test]
+fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework() {
+    use crate::casework::{Actor, Casebook, CaseworkSettings};
+    let mut ids = Ids(100);
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let mut ledger = Ledger::new(vec![one.clone()], &townships(), vec![]);
+    let (a, b, c) = (id((2018, 3, 8), 11), id((2017, 3, 8), 13), id((2016, 3, 8), 15));
+    let all = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+        row("乙", &b, "2144522401", "惠城镇第一小学", "四年级", "1班"),
+        row("丙", &c, "2144522401", "惠城镇第一小学", "五年级", "1班"),
+    ];
+    let f = roll("秋.csv", &all.join("\n"));
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || ids.next());
+    apply(&mut ledger, &p, &mut ids);
+    let g = roll("春.csv", &all[..3].join("\n"));
+    let p = plan(&ledger, &townships(), &[(&g, None)], now(), &mut || ids.next());
+    let set = apply(&mut ledger, &p, &mut ids);
+    let follow = set.roll_follow_up.expect("the list of who is missing comes with the import");
+    let missing = ledger.child_by_id_number(&c).unwrap().id;
+    assert_eq!(follow.missing, vec![missing]);
+
+    let book = Casebook::new(CaseworkSettings::default(), vec![], vec![], vec![], vec![], vec![]);
+    let actor = Actor { name: "测试员", now: now() };
+    let flagged = follow
+        .decide(&ledger, &book, missing, MissingDecision::Suspect, "", &actor, ids.next())
+        .unwrap();
+    assert_eq!(flagged.children[0].status, Status::SuspectedDropout);
+    assert_eq!(flagged.suspects.len(), 1);
+    assert!(flagged.roll_follow_up.as_ref().unwrap().missing.is_empty());
+    let kept = follow
+        .decide(&ledger, &book, missing, MissingDecision::Mistake, "", &actor, ids.next())
+        .unwrap();
+    assert!(kept.children.is_empty() && kept.audit[0].summary.contains("名册遗漏"));
+    let moved = follow
+        .decide(&ledger, &book, missing, MissingDecision::TransferredOut, "", &actor, ids.next());
+    assert!(moved.is_err(), "a transfer names the school it went to");
+}
