@@ -20,6 +20,8 @@ use crate::store::{self, Db};
 pub enum Route {
     Home,
     Children,
+    /// 导入学籍名册.
+    RollImport,
     NewChild,
     Child(Uuid),
     EditChild(Uuid),
@@ -45,6 +47,7 @@ impl Route {
         match parts.as_slice() {
             ["children"] => Route::Children,
             ["children", "new"] => Route::NewChild,
+            ["children", "import"] => Route::RollImport,
             ["child", id] => Uuid::parse_str(id)
                 .map(Route::Child)
                 .unwrap_or(Route::Children),
@@ -79,6 +82,7 @@ impl Route {
             Route::Home => "#/".into(),
             Route::Children => "#/children".into(),
             Route::NewChild => "#/children/new".into(),
+            Route::RollImport => "#/children/import".into(),
             Route::Child(id) => format!("#/child/{id}"),
             Route::EditChild(id) => format!("#/child/{id}/edit"),
             Route::Schools => "#/schools".into(),
@@ -198,6 +202,12 @@ pub struct AppState {
     pub crosscheck_rev: RwSignal<u64>,
     /// Roster column choices per department.
     pub mappings: StoredValue<store::Mappings>,
+    /// Column choices for the 学籍 export.
+    pub roll_mapping: StoredValue<
+        baoxue_core::crosscheck::RememberedMapping<baoxue_core::student_roll::RollField>,
+    >,
+    /// Children the last 学籍 import left to decide for.
+    pub roll_follow_up: RwSignal<baoxue_core::student_roll::RollFollowUp>,
     /// Each school's monthly figures, for the indicators over time.
     pub history: StoredValue<baoxue_core::indicators::history::History>,
     /// Monthly reports received and reviewed (county), sent and reviewed (school).
@@ -237,8 +247,18 @@ impl AppState {
         store::commit_changes(&db, &batch, &set)
             .await
             .map_err(|e| e.to_string())?;
+        if !set.schools.is_empty() {
+            self.ledger.update_value(|l| {
+                let mut all = l.schools().to_vec();
+                all.extend(set.schools.iter().cloned());
+                l.set_schools(all);
+            });
+        }
         self.ledger.update_value(|l| l.apply_batch(batch));
         self.casebook.update_value(|b| b.apply(&set));
+        if let Some(f) = &set.roll_follow_up {
+            self.roll_follow_up.set(f.clone());
+        }
         self.ledger_rev.update(|r| *r += 1);
         Ok(())
     }
@@ -327,6 +347,8 @@ impl AppState {
             .with_decisions(cw.decisions),
         );
         self.mappings.set_value(loaded.mappings);
+        self.roll_mapping.set_value(loaded.roll_mapping);
+        self.roll_follow_up.set(loaded.roll_follow_up);
         // A roster being checked belonged to the data now replaced.
         self.crosscheck.set_value(None);
         self.crosscheck_rev.update(|r| *r += 1);
@@ -376,6 +398,8 @@ pub fn App() -> impl IntoView {
         crosscheck: StoredValue::new(None),
         crosscheck_rev: RwSignal::new(0),
         mappings: StoredValue::new(Default::default()),
+        roll_mapping: StoredValue::new(Default::default()),
+        roll_follow_up: RwSignal::new(Default::default()),
         history: StoredValue::new(Default::default()),
         inbox: StoredValue::new(Default::default()),
         outbox: StoredValue::new(Default::default()),
@@ -432,6 +456,7 @@ pub fn App() -> impl IntoView {
                     Route::Home => view! { <pages::home::HomePage/> }.into_any(),
                     Route::Children => view! { <pages::children::ChildrenPage/> }.into_any(),
                     Route::NewChild => view! { <pages::child_form::ChildForm id=None/> }.into_any(),
+                    Route::RollImport => view! { <pages::roll_import::RollImportPage/> }.into_any(),
                     Route::EditChild(id) => view! { <pages::child_form::ChildForm id=Some(id)/> }.into_any(),
                     Route::Child(id) => view! { <pages::child::ChildPage id=id/> }.into_any(),
                     Route::Schools => view! { <pages::schools::SchoolsPage/> }.into_any(),

@@ -46,6 +46,7 @@ pub fn ChildrenPage() -> impl IntoView {
                     let title = format!("{}适龄儿童台账", state.unit_short_name());
                     hits.with_untracked(|h| state.ledger.with_value(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>
+                <a class="button" id="import-roll" href=Route::RollImport.href()>{move || t().roll_title}</a>
                 <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>
             </div>
         </div>

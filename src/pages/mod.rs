@@ -17,6 +17,7 @@ pub mod notice;
 pub mod print;
 pub mod register;
 pub mod reports;
+pub mod roll_import;
 pub mod schools;
 pub mod settings;
 pub mod setup;

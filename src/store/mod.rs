@@ -21,6 +21,7 @@ use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
 use baoxue_core::model::{AuditEntry, Child, Installation, School};
+use baoxue_core::student_roll::{RollField, RollFollowUp};
 use js_sys::Uint8Array;
 use rexie::{KeyRange, Rexie, Store, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -78,11 +79,17 @@ pub struct Loaded {
     pub casework: DemoCasework,
     /// Roster column choices per department (四查三比对).
     pub mappings: Mappings,
+    /// Column choices for the 学籍 export.
+    pub roll_mapping: RememberedMapping<RollField>,
+    /// Children the last 学籍 import left to decide for.
+    pub roll_follow_up: RollFollowUp,
 }
 
 /// Roster column choices by department key.
 pub type Mappings = BTreeMap<String, RememberedMapping>;
 const MAPPINGS: &str = "crosscheck-mappings";
+const ROLL_MAPPING: &str = "roll-mapping";
+const ROLL_FOLLOW_UP: &str = "roll-follow-up";
 /// Each school's monthly figures: a few thousand small records, read and written whole.
 const HISTORY: &str = "history";
 
@@ -92,6 +99,20 @@ pub async fn save_mappings(db: &Db, mappings: &Mappings) -> Result<(), StoreErro
     write(db, &[META], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
         step!(tx, put(&meta, &value, Some(&MAPPINGS.into())).await);
+        Ok(tx)
+    })
+    .await
+}
+
+/// Remembers the column choices made for the 学籍 export.
+pub async fn save_roll_mapping(
+    db: &Db,
+    mapping: &RememberedMapping<RollField>,
+) -> Result<(), StoreError> {
+    let value = json_value(mapping)?;
+    write(db, &[META], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(tx, put(&meta, &value, Some(&ROLL_MAPPING.into())).await);
         Ok(tx)
     })
     .await
@@ -246,6 +267,14 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         Some(v) if !v.is_undefined() => from_json(v, "名册列对应关系")?,
         _ => Default::default(),
     };
+    let roll_mapping = match meta.get(ROLL_MAPPING.into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => from_json(v, "学籍名册列对应关系")?,
+        _ => Default::default(),
+    };
+    let roll_follow_up = match meta.get(ROLL_FOLLOW_UP.into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => from_json(v, "学籍名册待核实名单")?,
+        _ => Default::default(),
+    };
     let mut casework = DemoCasework::default();
     if let Some(v) = meta.get(HISTORY.into()).await.map_err(read_err)? {
         if !v.is_undefined() {
@@ -307,6 +336,8 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         settings,
         casework,
         mappings,
+        roll_mapping,
+        roll_follow_up,
     })
 }
 
@@ -435,8 +466,8 @@ fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, Store
         .collect()
 }
 
-/// Writes what one casework operation changed — children's chunks, casework records,
-/// absences, audit entries — in one transaction.
+/// Writes what one operation changed — children's chunks, schools added, casework records,
+/// absences, the 学籍 follow-up list, audit entries — in one transaction.
 pub async fn commit_changes(
     db: &Db,
     batch: &PreparedBatch,
@@ -450,10 +481,25 @@ pub async fn commit_changes(
         &set.decisions,
     )?;
     let absences = absence_values(&set.absences)?;
-    write(db, &[CHUNKS, CASEWORK, ABSENCES, AUDIT], |tx| async move {
+    let schools = set
+        .schools
+        .iter()
+        .map(to_js)
+        .collect::<Result<Vec<_>, _>>()?;
+    let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
+    let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
+    write(db, &stores, |tx| async move {
         let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
         for (no, bytes) in &batch.chunks {
             step!(tx, put_chunk(&chunks, *no, bytes).await);
+        }
+        let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
+        for school in &schools {
+            step!(tx, put(&store, school, None).await);
+        }
+        if let Some(v) = &follow_up {
+            let meta = step!(tx, tx.store(META).map_err(write_err));
+            step!(tx, put(&meta, v, Some(&ROLL_FOLLOW_UP.into())).await);
         }
         let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
         for (k, v) in &records {

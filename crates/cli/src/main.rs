@@ -22,6 +22,12 @@ const USAGE: &str = "用法 / usage:
       --planted 写出其中“有户籍、不在任何学校”的身份证号，--ledger-csv 写出学籍台账CSV /
       a department roster of the demo county (CSV in GB18030), the IDs of the planted
       out-of-school children, and the ledger as CSV
+  baoxue rolls [demo options] [--schools all|3] [--format xlsx|csv] [--next-year] --out-dir DIR
+      演示县的学籍系统学生名册（全国中小学生学籍信息管理系统的表头）：--schools 3 取县城两所小学和
+      一所初中，每校一个文件（第一所xlsx，其余GB18030 CSV），另写 next-year.xlsx（下学年：升级、
+      转学、小升初、毕业、新生、缺一人）和 manifest.json；--schools all 写全县一个文件 /
+      the 学籍 export of a synthetic county: three schools' files and next year's, or the
+      whole county in one file
   baoxue reports [demo options] [--month YYYY-MM] --out-dir DIR
       演示县每所学校的月报数据包（设置 BAOXUE_PASSPHRASE 时加密），用于练习与基准测试 /
       one monthly report bundle per school of the demo county (encrypted when
@@ -50,6 +56,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("roster") => roster(&args[1..]),
+        Some("rolls") => rolls(&args[1..]),
         Some("reports") => school_reports(&args[1..]),
         Some("check-id") => check_id(&args[1..]),
         Some("verify") => verify(&args[1..]),
@@ -146,6 +153,96 @@ fn roster(args: &[String]) -> Result<(), String> {
         roster.planted.len()
     );
     Ok(())
+}
+
+fn rolls(args: &[String]) -> Result<(), String> {
+    use baoxue_core::demo::rolls::{export, next_year};
+    use baoxue_core::model::SchoolKind;
+    let (p, table) = demo_params(args)?;
+    let dir = flag(args, "--out-dir").ok_or_else(|| USAGE.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{dir}: {e}"))?;
+    let county = generate(&p, &table).map_err(|e| e.to_string())?;
+    let year = baoxue_core::rules::school_age::school_year_of(p.today);
+    let inst = &county.installation;
+    let write = |name: &str, e: &baoxue_core::demo::rolls::RollExport, xlsx: bool| {
+        let bytes = if xlsx {
+            e.to_xlsx().map_err(|e| e.to_string())?
+        } else {
+            e.to_gb18030_csv()
+        };
+        let path = format!("{dir}/{name}.{}", if xlsx { "xlsx" } else { "csv" });
+        write_file(&path, &bytes)?;
+        eprintln!("{}：{}行 → {path}", e.title, e.rows.len());
+        Ok::<(), String>(())
+    };
+    let xlsx = flag(args, "--format").unwrap_or("xlsx") == "xlsx";
+    if flag(args, "--schools").unwrap_or("3") == "all" {
+        let e = export(inst, &county.schools, &county.children, &[], year);
+        return write("学籍名册", &e, xlsx);
+    }
+    // The first two primary schools, and the junior school of the first one's township.
+    let primaries: Vec<_> = county
+        .schools
+        .iter()
+        .filter(|s| s.kind == SchoolKind::Primary)
+        .take(2)
+        .cloned()
+        .collect();
+    let junior = primaries.first().and_then(|p| {
+        county
+            .schools
+            .iter()
+            .find(|s| s.kind == SchoolKind::Junior && s.township_code == p.township_code)
+    });
+    let picked = match (primaries.as_slice(), junior) {
+        ([a, b], Some(j)) => [a.clone(), b.clone(), j.clone()],
+        _ => return Err("演示县中没有两所小学和一所同乡镇的初中".into()),
+    };
+    for (i, s) in picked.iter().enumerate() {
+        let e = export(inst, &county.schools, &county.children, &[s.id], year);
+        write(&s.name, &e, i == 0)?;
+    }
+    let mut seq = 0u128;
+    let next = next_year(&picked, &county.children, 3, || {
+        seq += 1;
+        uuid::Uuid::from_u128(0xB0_0000_0000 + seq)
+    });
+    let ids: Vec<_> = picked.iter().map(|s| s.id).collect();
+    let e = export(inst, &county.schools, &next.children, &ids, year);
+    write("next-year", &e, true)?;
+    let person = |c: &Option<baoxue_core::model::Child>| {
+        c.as_ref().map(|c| {
+            serde_json::json!({
+                "name": c.name,
+                "id_number": c.id_number.as_ref().map(|n| n.to_string()),
+            })
+        })
+    };
+    let count = |s: &baoxue_core::model::School| {
+        county
+            .children
+            .iter()
+            .filter(|c| c.status.needs_school() && c.school_id == Some(s.id))
+            .count()
+    };
+    let manifest = serde_json::json!({
+        "county": inst.unit_name(),
+        "schools": picked.iter().map(|s| serde_json::json!({
+            "name": s.name,
+            "code": s.code,
+            "kind": s.kind.zh(),
+            "township": inst.township_name(&s.township_code),
+            "children": count(s),
+        })).collect::<Vec<_>>(),
+        "transferred": person(&next.transferred),
+        "missing": person(&next.missing),
+        "to_junior": next.to_junior.len(),
+        "graduated": next.graduated.len(),
+        "entrants": next.entrants.len(),
+        "next_year_rows": e.rows.len(),
+    });
+    let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    write_file(&format!("{dir}/manifest.json"), text.as_bytes())
 }
 
 fn demo(args: &[String]) -> Result<(), String> {

@@ -5,6 +5,7 @@
 mod casework;
 pub mod history;
 mod names;
+pub mod rolls;
 pub mod rosters;
 
 pub use casework::DemoCasework;

@@ -294,36 +294,12 @@ pub fn roster_for(
 impl DemoRoster {
     /// As CSV in GB18030, the way Excel on a Chinese Windows saves "CSV (逗号分隔)".
     pub fn to_gb18030_csv(&self) -> Vec<u8> {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut title = vec![self.title.clone()];
-        title.resize(self.headers.len(), String::new());
-        let _ = w.write_record(&title);
-        let _ = w.write_record(&self.headers);
-        for r in &self.rows {
-            let _ = w.write_record(r);
-        }
-        let utf8 = w.into_inner().unwrap_or_default();
-        let text = String::from_utf8_lossy(&utf8);
-        encoding_rs::GB18030.encode(&text).0.into_owned()
+        gb18030_csv(&self.title, &self.headers, &self.rows)
     }
 
     /// As an xlsx workbook with the title row merged above the headers, IDs as text.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet.set_name("花名册")?;
-        let last = self.headers.len().saturating_sub(1) as u16;
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        sheet.merge_range(0, 0, 0, last, &self.title, &bold)?;
-        for (c, h) in self.headers.iter().enumerate() {
-            sheet.write_string_with_format(1, c as u16, h, &bold)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                sheet.write_string(r as u32 + 2, c as u16, v)?;
-            }
-        }
-        book.save_to_buffer()
+        xlsx("花名册", &self.title, &self.headers, &self.rows)
     }
 
     /// The day the roster was made, for its file name.
@@ -364,4 +340,43 @@ pub fn ledger_csv(schools: &[crate::model::School], children: &[Child]) -> Vec<u
         .encode(&String::from_utf8_lossy(&utf8))
         .0
         .into_owned()
+}
+
+/// A sheet as Excel in China saves "CSV": GB18030, a title line above the headers.
+pub(crate) fn gb18030_csv(title: &str, headers: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut first = vec![title.to_string()];
+    first.resize(headers.len(), String::new());
+    let _ = w.write_record(&first);
+    let _ = w.write_record(headers);
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    let utf8 = w.into_inner().unwrap_or_default();
+    let text = String::from_utf8_lossy(&utf8);
+    encoding_rs::GB18030.encode(&text).0.into_owned()
+}
+
+/// A workbook of one sheet: the title merged above the headers, every cell as text.
+pub(crate) fn xlsx(
+    sheet_name: &str,
+    title: &str,
+    headers: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let last = headers.len().saturating_sub(1) as u16;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    sheet.merge_range(0, 0, 0, last, title, &bold)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(1, c as u16, h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(r as u32 + 2, c as u16, v)?;
+        }
+    }
+    book.save_to_buffer()
 }

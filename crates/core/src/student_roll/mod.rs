@@ -10,8 +10,8 @@ pub mod read;
 mod tests;
 
 pub use plan::{
-    plan, ApplyError, Conflict, ConflictChoice, ImportField, MissingDecision, Movement,
-    NewSchool, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
+    plan, ApplyError, Conflict, ConflictChoice, ImportField, MissingDecision, Movement, NewSchool,
+    RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
 pub use read::{read_roll, RollFile, RollProblem, RollRow};
 

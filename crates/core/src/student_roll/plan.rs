@@ -996,7 +996,9 @@ impl RollFollowUp {
         actor: &crate::casework::Actor,
         id: Uuid,
     ) -> Result<ChangeSet, crate::casework::CaseworkError> {
-        let child = ledger.child(child_id).ok_or(crate::casework::CaseworkError::NoChild)?;
+        let child = ledger
+            .child(child_id)
+            .ok_or(crate::casework::CaseworkError::NoChild)?;
         let files = self.files.join("、");
         let mut set = match decision {
             MissingDecision::TransferredOut => {
@@ -1037,7 +1039,10 @@ impl RollFollowUp {
                     operator: actor.name.to_string(),
                     action: AuditAction::Update,
                     subject: child_id.to_string(),
-                    summary: format!("{} 不在学籍名册“{files}”中：核实为名册遗漏，仍在校", child.name),
+                    summary: format!(
+                        "{} 不在学籍名册“{files}”中：核实为名册遗漏，仍在校",
+                        child.name
+                    ),
                     changes: Vec::new(),
                 }],
                 ..Default::default()

@@ -644,7 +644,11 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
     let mut ids = Ids(100);
     let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
     let mut ledger = Ledger::new(vec![one.clone()], &townships(), vec![]);
-    let (a, b, c) = (id((2018, 3, 8), 11), id((2017, 3, 8), 13), id((2016, 3, 8), 15));
+    let (a, b, c) = (
+        id((2018, 3, 8), 11),
+        id((2017, 3, 8), 13),
+        id((2016, 3, 8), 15),
+    );
     let all = [
         HEADER.to_string(),
         row("甲", &a, "2144522401", "惠城镇第一小学", "三年级", "1班"),
@@ -652,28 +656,203 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
         row("丙", &c, "2144522401", "惠城镇第一小学", "五年级", "1班"),
     ];
     let f = roll("秋.csv", &all.join("\n"));
-    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || ids.next());
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
     apply(&mut ledger, &p, &mut ids);
     let g = roll("春.csv", &all[..3].join("\n"));
-    let p = plan(&ledger, &townships(), &[(&g, None)], now(), &mut || ids.next());
+    let p = plan(&ledger, &townships(), &[(&g, None)], now(), &mut || {
+        ids.next()
+    });
     let set = apply(&mut ledger, &p, &mut ids);
-    let follow = set.roll_follow_up.expect("the list of who is missing comes with the import");
+    let follow = set
+        .roll_follow_up
+        .expect("the list of who is missing comes with the import");
     let missing = ledger.child_by_id_number(&c).unwrap().id;
     assert_eq!(follow.missing, vec![missing]);
 
-    let book = Casebook::new(CaseworkSettings::default(), vec![], vec![], vec![], vec![], vec![]);
-    let actor = Actor { name: "测试员", now: now() };
+    let book = Casebook::new(
+        CaseworkSettings::default(),
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+        vec![],
+    );
+    let actor = Actor {
+        name: "测试员",
+        now: now(),
+    };
     let flagged = follow
-        .decide(&ledger, &book, missing, MissingDecision::Suspect, "", &actor, ids.next())
+        .decide(
+            &ledger,
+            &book,
+            missing,
+            MissingDecision::Suspect,
+            "",
+            &actor,
+            ids.next(),
+        )
         .unwrap();
     assert_eq!(flagged.children[0].status, Status::SuspectedDropout);
     assert_eq!(flagged.suspects.len(), 1);
     assert!(flagged.roll_follow_up.as_ref().unwrap().missing.is_empty());
     let kept = follow
-        .decide(&ledger, &book, missing, MissingDecision::Mistake, "", &actor, ids.next())
+        .decide(
+            &ledger,
+            &book,
+            missing,
+            MissingDecision::Mistake,
+            "",
+            &actor,
+            ids.next(),
+        )
         .unwrap();
     assert!(kept.children.is_empty() && kept.audit[0].summary.contains("名册遗漏"));
-    let moved = follow
-        .decide(&ledger, &book, missing, MissingDecision::TransferredOut, "", &actor, ids.next());
+    let moved = follow.decide(
+        &ledger,
+        &book,
+        missing,
+        MissingDecision::TransferredOut,
+        "",
+        &actor,
+        ids.next(),
+    );
     assert!(moved.is_err(), "a transfer names the school it went to");
+}
+
+#[test]
+fn a_county_export_written_by_a_spreadsheet_writer_lands_whole_and_next_year_moves_as_made() {
+    use crate::demo::rolls::{export, next_year};
+    use crate::demo::{generate, DemoParams};
+    use crate::divisions::DivisionTable;
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(now().date());
+    p.county_code = "445224".into();
+    p.children = 3000;
+    let county = generate(&p, &table).unwrap();
+    let inst = &county.installation;
+    let year = crate::rules::school_age::school_year_of(now().date());
+    let picked: Vec<School> = county
+        .schools
+        .iter()
+        .filter(|s| s.kind == SchoolKind::Primary)
+        .take(2)
+        .cloned()
+        .collect();
+    let mut ids = Ids(1 << 64);
+    let mut ledger = Ledger::new(vec![], &inst.townships, vec![]);
+    let mut files = Vec::new();
+    for (i, s) in picked.iter().enumerate() {
+        let e = export(inst, &county.schools, &county.children, &[s.id], year);
+        let bytes = if i == 0 {
+            e.to_xlsx().unwrap()
+        } else {
+            e.to_gb18030_csv()
+        };
+        let t = read_table(&bytes).unwrap();
+        let m = ColumnMapping::detect(&t, &RememberedMapping::new());
+        assert_eq!(m.header_row, 1, "the title row is skipped");
+        files.push(read_roll(&s.name, &t, &m, year));
+    }
+    let inputs: Vec<(&RollFile, Option<Uuid>)> = files.iter().map(|f| (f, None)).collect();
+    let plan1 = plan(&ledger, &inst.townships, &inputs, now(), &mut || ids.next());
+    let expected: usize = picked
+        .iter()
+        .map(|s| {
+            county
+                .children
+                .iter()
+                .filter(|c| c.status.needs_school() && c.school_id == Some(s.id))
+                .count()
+        })
+        .sum();
+    assert!(
+        plan1.problems.is_empty(),
+        "{:?}",
+        &plan1.problems[..plan1.problems.len().min(3)]
+    );
+    assert_eq!(plan1.count(false), expected);
+    assert_eq!(plan1.new_schools.len(), 2);
+    for ns in &plan1.new_schools {
+        let original = picked.iter().find(|s| s.code == ns.school.code).unwrap();
+        assert_eq!(
+            ns.school.township_code, original.township_code,
+            "{} placed in its township from its name",
+            ns.school.name
+        );
+        assert_eq!(ns.school.kind, SchoolKind::Primary);
+    }
+    apply(&mut ledger, &plan1, &mut ids);
+    let stored: Vec<&crate::model::Child> = ledger.children().iter().collect();
+    let originals: std::collections::HashMap<_, _> = county
+        .children
+        .iter()
+        .filter_map(|c| c.id_number.clone().map(|n| (n, c)))
+        .collect();
+    assert!(
+        stored.iter().any(|c| c.id_number.is_none()),
+        "children without an ID number come by their 学籍号"
+    );
+    for c in stored.iter().filter(|c| c.id_number.is_some()) {
+        let o = originals[c.id_number.as_ref().unwrap()];
+        assert_eq!(
+            (
+                &c.name,
+                c.grade,
+                &c.class_name,
+                c.hukou.township_code.as_ref()
+            ),
+            (
+                &o.name,
+                o.grade,
+                &o.class_name,
+                o.hukou.township_code.as_ref()
+            ),
+            "{}",
+            c.name
+        );
+    }
+
+    // Next year, from one file for the county.
+    let junior = county
+        .schools
+        .iter()
+        .find(|s| s.kind == SchoolKind::Junior && s.township_code == picked[0].township_code)
+        .unwrap()
+        .clone();
+    let mut all = picked.clone();
+    all.push(junior);
+    let mut seq = 0;
+    let next = next_year(&all, &county.children, 3, || {
+        seq += 1;
+        Uuid::from_u128(seq)
+    });
+    let e = export(
+        inst,
+        &county.schools,
+        &next.children,
+        &all.iter().map(|s| s.id).collect::<Vec<_>>(),
+        year,
+    );
+    let t = read_table(&e.to_xlsx().unwrap()).unwrap();
+    let m = ColumnMapping::detect(&t, &RememberedMapping::new());
+    let f = read_roll("next.xlsx", &t, &m, year);
+    let p2 = plan(&ledger, &inst.townships, &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    assert!(p2.problems.is_empty(), "{:?}", p2.problems);
+    assert_eq!(p2.count_movement(Movement::Transfer), 1);
+    assert_eq!(
+        p2.count_movement(Movement::PrimaryToJunior),
+        next.to_junior.len()
+    );
+    assert_eq!(p2.count_movement(Movement::Entrant), next.entrants.len());
+    let missing = next.missing.unwrap();
+    let missing_id = ledger
+        .child_by_id_number(missing.id_number.as_ref().unwrap())
+        .unwrap()
+        .id;
+    assert!(p2.missing.contains(&missing_id));
+    assert_eq!(p2.new_schools.len(), 1, "the junior school is new");
 }

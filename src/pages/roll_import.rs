@@ -1,0 +1,825 @@
+//! 导入学籍名册: the 学籍 system's export read into the children's ledger. Files are read and
+//! previewed in memory; nothing is stored until 导入, which lands in one transaction.
+
+use baoxue_core::casework::Actor;
+use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
+use baoxue_core::model::Labelled;
+use baoxue_core::rules::school_age::school_year_of;
+use baoxue_core::student_roll::{
+    plan, read_roll, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan, SchoolRef,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::common::read_files;
+use super::demo::{format_count, now, today};
+use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::i18n::text;
+use crate::store;
+
+/// One file read, with its columns.
+struct ReadFile {
+    name: String,
+    table: RawTable,
+    mapping: ColumnMapping<RollField>,
+    /// The school chosen for a file with no school column.
+    school: Option<Uuid>,
+}
+
+impl ReadFile {
+    fn names_school(&self) -> bool {
+        self.mapping.column_of(RollField::SchoolCode).is_some()
+            || self.mapping.column_of(RollField::SchoolName).is_some()
+    }
+    /// What must be chosen before a preview.
+    fn missing(&self) -> Option<String> {
+        let has = |f| self.mapping.column_of(f).is_some();
+        if !has(RollField::Name) {
+            return Some(format!("“{}”：请指定“姓名”列", self.name));
+        }
+        if !has(RollField::IdNumber) && !has(RollField::StudentNumber) {
+            return Some(format!(
+                "“{}”：请指定“身份证件号”或“全国学籍号”列",
+                self.name
+            ));
+        }
+        if !has(RollField::Grade) {
+            return Some(format!("“{}”：请指定“年级”列", self.name));
+        }
+        if !self.names_school() && self.school.is_none() {
+            return Some(format!(
+                "“{}”没有学校标识码或学校名称列，请选择这份名册所属的学校",
+                self.name
+            ));
+        }
+        None
+    }
+}
+
+#[derive(Default)]
+struct Session {
+    files: Vec<ReadFile>,
+    plan: Option<RollPlan>,
+    /// The township chosen for each new school of the plan.
+    townships: Vec<String>,
+    choices: Vec<Option<ConflictChoice>>,
+}
+
+async fn yield_frame() {
+    gloo_timers::future::TimeoutFuture::new(16).await;
+}
+
+fn busy(state: AppState, label: &str) {
+    state.progress.set(Some(Progress {
+        label: label.to_string(),
+        done: 1,
+        total: 2,
+    }));
+}
+
+#[component]
+pub fn RollImportPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let session = StoredValue::new(Session::default());
+    let rev = RwSignal::new(0u64);
+    let bump = move || rev.update(|r| *r += 1);
+
+    let read = move |_| {
+        spawn_local(async move {
+            busy(state, text(state.lang.get_untracked()).roll_reading);
+            yield_frame().await;
+            mark("baoxue-roll-read-start");
+            let files = match read_files("roll-files").await {
+                Ok(f) if !f.is_empty() => f,
+                Ok(_) => {
+                    state.progress.set(None);
+                    return state.error("请先选择学籍名册文件（可一次选择多个）");
+                }
+                Err(e) => {
+                    state.progress.set(None);
+                    return state.error(e);
+                }
+            };
+            let remembered = state.roll_mapping.get_value();
+            let mut read = Vec::new();
+            let mut errors = Vec::new();
+            for (name, bytes) in files {
+                match read_table(&bytes) {
+                    Ok(table) => {
+                        let mapping = ColumnMapping::detect(&table, &remembered);
+                        read.push(ReadFile {
+                            name,
+                            table,
+                            mapping,
+                            school: None,
+                        });
+                    }
+                    Err(e) => errors.push(format!("“{name}”无法读取：{e}")),
+                }
+                yield_frame().await;
+            }
+            session.set_value(Session {
+                files: read,
+                ..Default::default()
+            });
+            state.progress.set(None);
+            measure("baoxue-roll-read", "baoxue-roll-read-start");
+            bump();
+            if !errors.is_empty() {
+                state.error(format!("{}。其余文件已读取。", errors.join("；")));
+            }
+        });
+    };
+
+    let has_files = move || {
+        rev.track();
+        session.with_value(|s| !s.files.is_empty())
+    };
+    let has_plan = move || {
+        rev.track();
+        session.with_value(|s| s.plan.is_some())
+    };
+
+    view! {
+        <div class="title-row">
+            <h1>{move || t().roll_title}</h1>
+            <div class="actions">
+                <a class="button" href=Route::Children.href()>{move || t().roll_back}</a>
+            </div>
+        </div>
+        <p class="muted intro">{move || t().roll_intro}</p>
+        <section class="panel">
+            <div class="form-row">
+                <label>{move || t().roll_files}
+                    <input type="file" id="roll-files" multiple accept=".xlsx,.xls,.csv,.txt"/>
+                </label>
+                <button class="primary" id="roll-read" on:click=read>{move || t().roll_read}</button>
+            </div>
+        </section>
+        <Show when=has_files>
+            <FilesPanel session=session rev=rev/>
+        </Show>
+        <Show when=has_plan>
+            <PreviewPanel session=session rev=rev/>
+        </Show>
+        <FollowUpPanel/>
+    }
+}
+
+/// Each file: what was read, the header row, and the field of each column.
+#[component]
+fn FilesPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let count = move || {
+        rev.track();
+        session.with_value(|s| s.files.len())
+    };
+    let missing = move || {
+        rev.track();
+        session.with_value(|s| s.files.iter().find_map(ReadFile::missing))
+    };
+    let preview = move |_| {
+        spawn_local(async move {
+            busy(state, text(state.lang.get_untracked()).roll_planning);
+            yield_frame().await;
+            mark("baoxue-roll-plan-start");
+            let school_year = school_year_of(today());
+            let rolls: Vec<(RollFile, Option<Uuid>)> = session.with_value(|s| {
+                s.files
+                    .iter()
+                    .map(|f| {
+                        (
+                            read_roll(&f.name, &f.table, &f.mapping, school_year),
+                            f.school,
+                        )
+                    })
+                    .collect()
+            });
+            yield_frame().await;
+            let townships = state
+                .installation
+                .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
+                .unwrap_or_default();
+            let inputs: Vec<(&RollFile, Option<Uuid>)> =
+                rolls.iter().map(|(f, s)| (f, *s)).collect();
+            let p = state
+                .ledger
+                .with_value(|l| plan(l, &townships, &inputs, now(), &mut Uuid::new_v4));
+            session.update_value(|s| {
+                s.townships = p
+                    .new_schools
+                    .iter()
+                    .map(|n| n.school.township_code.clone())
+                    .collect();
+                s.choices = vec![None; p.conflicts.len()];
+                s.plan = Some(p);
+            });
+            measure("baoxue-roll-plan", "baoxue-roll-plan-start");
+            state.progress.set(None);
+            rev.update(|r| *r += 1);
+            // Remember the columns chosen, for next term's files.
+            let mut remembered = state.roll_mapping.get_value();
+            session.with_value(|s| {
+                for f in &s.files {
+                    remembered.extend(f.mapping.to_remember(&f.table));
+                }
+            });
+            state.roll_mapping.set_value(remembered.clone());
+            if let Some(db) = state.db() {
+                if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
+                    state.error(e.to_string());
+                }
+            }
+            yield_frame().await;
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("roll-preview"))
+            {
+                el.scroll_into_view();
+            }
+        });
+    };
+    view! {
+        <section class="panel" id="roll-mapping">
+            <h2>{move || t().roll_columns}</h2>
+            {move || (0..count()).map(|i| view! { <FileCard session=session rev=rev index=i/> }).collect_view()}
+            {move || missing().map(|m| view! { <p class="error-text" id="roll-missing-column">{m}</p> })}
+            <button class="primary" id="roll-preview-btn" disabled=move || missing().is_some() on:click=preview>
+                {move || t().roll_preview}
+            </button>
+        </section>
+    }
+}
+
+/// One file's summary, its school (when it names none) and its columns.
+#[component]
+fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let summary = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.files.get(index).map(|f| {
+                let data = f.table.rows.len().saturating_sub(f.mapping.header_row + 1);
+                format!(
+                    "{}：{}{}，表头在第{}行，数据{}行",
+                    f.name,
+                    f.table.format,
+                    f.table
+                        .sheet
+                        .as_ref()
+                        .map(|n| format!("，工作表“{n}”"))
+                        .unwrap_or_default(),
+                    f.table.first_line + f.mapping.header_row,
+                    format_count(data)
+                )
+            })
+        })
+    };
+    let needs_school = move || {
+        rev.track();
+        session.with_value(|s| s.files.get(index).is_some_and(|f| !f.names_school()))
+    };
+    let columns = move || {
+        rev.track();
+        session.with_value(|s| {
+            let Some(f) = s.files.get(index) else {
+                return Vec::new();
+            };
+            let headers = f.table.rows.get(f.mapping.header_row);
+            let width = headers.map(|h| h.len()).unwrap_or(0);
+            (0..width)
+                .map(|c| {
+                    let header = headers.and_then(|h| h.get(c)).unwrap_or("").to_string();
+                    let sample = f
+                        .table
+                        .rows
+                        .iter()
+                        .skip(f.mapping.header_row + 1)
+                        .filter_map(|r| r.get(c))
+                        .find(|v| !v.trim().is_empty())
+                        .unwrap_or("")
+                        .to_string();
+                    (
+                        c,
+                        header,
+                        sample,
+                        f.mapping.columns.get(c).copied().flatten(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let set_field = move |column: usize, value: String| {
+        session.update_value(|s| {
+            if let Some(f) = s.files.get_mut(index) {
+                f.mapping.set(column, RollField::from_key(&value));
+            }
+            s.plan = None;
+        });
+        rev.update(|r| *r += 1);
+    };
+    let set_school = move |value: String| {
+        session.update_value(|s| {
+            if let Some(f) = s.files.get_mut(index) {
+                f.school = Uuid::parse_str(&value).ok();
+            }
+            s.plan = None;
+        });
+        rev.update(|r| *r += 1);
+    };
+    let schools = move || {
+        state.with_ledger(|l| {
+            l.schools()
+                .iter()
+                .map(|s| (s.id, s.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="roll-file" data-index=index.to_string()>
+            <p class="roll-file-summary">{summary}</p>
+            <Show when=needs_school>
+                <label class="roll-file-school-label">{move || t().roll_file_school}
+                    <select class="roll-file-school" on:change=move |ev| set_school(event_target_value(&ev))>
+                        <option value="">{move || t().choose}</option>
+                        {move || schools().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <details class="roll-columns">
+                <summary>{move || t().cc_columns}</summary>
+                <div class="table-wrap">
+                    <table class="grid compact">
+                        <thead><tr><th>{move || t().cc_column}</th><th>{move || t().cc_sample}</th><th>{move || t().cc_field}</th></tr></thead>
+                        <tbody>
+                            {move || columns().into_iter().map(|(c, header, sample, field)| view! {
+                                <tr>
+                                    <td>{header}</td>
+                                    <td class="muted">{sample}</td>
+                                    <td>
+                                        <select class="roll-field" data-column=c.to_string() on:change=move |ev| set_field(c, event_target_value(&ev))>
+                                            <option value="" selected=field.is_none()>{move || t().cc_skip}</option>
+                                            {RollField::all().iter().map(|f| {
+                                                let f = *f;
+                                                view! { <option value=f.key() selected=field == Some(f)>{move || f.label(state.lang.get())}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </div>
+    }
+}
+
+/// Rows of problems and changes shown before a "more" note.
+const SHOWN: usize = 200;
+
+/// The dry run: counts, new schools with their townships, per school, conflicts, problems.
+#[component]
+fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let with_plan = move |f: &dyn Fn(&RollPlan) -> String| {
+        rev.track();
+        session.with_value(|s| s.plan.as_ref().map(f).unwrap_or_default())
+    };
+    let summary = move || {
+        with_plan(&|p| {
+            use baoxue_core::student_roll::Movement::*;
+            if p.entries.is_empty() && p.new_schools.is_empty() && p.missing.is_empty() {
+                return format!(
+                    "与台账一致，导入不会改变任何数据：{}人未变，问题行{}行",
+                    format_count(p.unchanged),
+                    format_count(p.problems.len())
+                );
+            }
+            format!(
+                "新增{}人（其中新生入学{}人），更新{}人（升级{}人、县内转学{}人、小升初{}人、信息更新{}人），未变{}人；新学校{}所；台账中有、本次名册中没有的{}人；问题行{}行（不导入）",
+                format_count(p.count(false)),
+                format_count(p.count_movement(Entrant)),
+                format_count(p.count(true)),
+                format_count(p.count_movement(Promoted)),
+                format_count(p.count_movement(Transfer)),
+                format_count(p.count_movement(PrimaryToJunior)),
+                format_count(p.count_movement(Updated)),
+                format_count(p.unchanged),
+                p.new_schools.len(),
+                format_count(p.missing.len()),
+                format_count(p.problems.len()),
+            )
+        })
+    };
+    let plan_rows = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan
+                .as_ref()
+                .map(|p| {
+                    p.schools
+                        .iter()
+                        .map(|(r, x)| {
+                            let new = matches!(r, SchoolRef::New(_));
+                            (x.clone(), new)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let new_schools = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan
+                .as_ref()
+                .map(|p| {
+                    p.new_schools
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| {
+                            let grades = n
+                                .grades
+                                .iter()
+                                .map(|g| g.to_string())
+                                .collect::<Vec<_>>()
+                                .join("、");
+                            (
+                                i,
+                                n.school.name.clone(),
+                                n.school.code.clone().unwrap_or_default(),
+                                n.school.kind.zh().to_string(),
+                                grades,
+                                s.townships.get(i).cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let townships = move || {
+        state
+            .installation
+            .with(|i| i.as_ref().map(|i| i.townships.clone()))
+            .unwrap_or_default()
+    };
+    let conflicts = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan
+                .as_ref()
+                .map(|p| {
+                    p.conflicts
+                        .iter()
+                        .enumerate()
+                        .map(|(k, c)| {
+                            let e = &p.entries[c.entry];
+                            (
+                                k,
+                                e.child.name.clone(),
+                                c.field.zh().to_string(),
+                                c.ledger.clone(),
+                                c.file.clone(),
+                                s.choices.get(k).copied().flatten(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let problems = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan
+                .as_ref()
+                .map(|p| {
+                    p.problems
+                        .iter()
+                        .take(SHOWN)
+                        .map(|x| (x.place(), x.name.clone(), x.reason.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let problem_count = move || {
+        rev.track();
+        session.with_value(|s| s.plan.as_ref().map(|p| p.problems.len()).unwrap_or(0))
+    };
+    let changes = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan
+                .as_ref()
+                .map(|p| {
+                    p.entries
+                        .iter()
+                        .filter(|e| e.existing)
+                        .take(SHOWN)
+                        .map(|e| {
+                            let what = e
+                                .changes
+                                .iter()
+                                .map(|c| {
+                                    format!(
+                                        "{}：{} → {}",
+                                        c.field,
+                                        if c.before.is_empty() {
+                                            "（空）"
+                                        } else {
+                                            &c.before
+                                        },
+                                        if c.after.is_empty() {
+                                            "（空）"
+                                        } else {
+                                            &c.after
+                                        }
+                                    )
+                                })
+                                .collect::<Vec<_>>()
+                                .join("；");
+                            (e.child.name.clone(), e.movement.zh().to_string(), what)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let set_township = move |i: usize, code: String| {
+        session.update_value(|s| {
+            if let Some(t) = s.townships.get_mut(i) {
+                *t = code;
+            }
+        });
+        rev.update(|r| *r += 1);
+    };
+    let choose = move |k: usize, c: ConflictChoice| {
+        session.update_value(|s| {
+            if let Some(x) = s.choices.get_mut(k) {
+                *x = Some(c);
+            }
+        });
+        rev.update(|r| *r += 1);
+    };
+    let apply = move |_| {
+        spawn_local(async move {
+            busy(state, text(state.lang.get_untracked()).roll_applying);
+            yield_frame().await;
+            mark("baoxue-roll-apply-start");
+            let operator = state.operator();
+            let made = session.with_value(|s| {
+                let p = s.plan.as_ref()?;
+                let set = state.ledger.with_value(|l| {
+                    p.change_set(l, &s.townships, &s.choices, &operator, &mut Uuid::new_v4)
+                });
+                Some((
+                    set,
+                    p.count(false),
+                    p.count(true),
+                    p.new_schools.len(),
+                    p.missing.len(),
+                ))
+            });
+            let Some((set, added, updated, schools, missing)) = made else {
+                state.progress.set(None);
+                return;
+            };
+            let set = match set {
+                Ok(s) => s,
+                Err(e) => {
+                    state.progress.set(None);
+                    return state.error(e.to_string());
+                }
+            };
+            let result = state.commit(set).await;
+            state.progress.set(None);
+            measure("baoxue-roll-apply", "baoxue-roll-apply-start");
+            match result {
+                Ok(()) => {
+                    session.set_value(Session::default());
+                    rev.update(|r| *r += 1);
+                    state.info(format!(
+                        "已导入学籍名册：新增{}人，更新{}人，新学校{}所；台账中有、名册中没有的{}人待核实",
+                        format_count(added),
+                        format_count(updated),
+                        schools,
+                        format_count(missing)
+                    ));
+                }
+                Err(e) => state.error(format!("导入失败，台账未作任何修改：{e}")),
+            }
+        });
+    };
+    let nothing = move || {
+        rev.track();
+        session.with_value(|s| {
+            s.plan.as_ref().is_none_or(|p| {
+                p.entries.is_empty() && p.new_schools.is_empty() && p.missing.is_empty()
+            })
+        })
+    };
+    let apply_label = move || {
+        rev.track();
+        let n = session.with_value(|s| s.plan.as_ref().map(|p| p.entries.len()).unwrap_or(0));
+        format!("{}（{}人）", t().roll_apply, format_count(n))
+    };
+    view! {
+        <section class="panel" id="roll-preview">
+            <h2>{move || t().roll_preview_title}</h2>
+            <p id="roll-summary">{summary}</p>
+            <Show when=move || !new_schools().is_empty()>
+                <h3>{move || t().roll_new_schools}</h3>
+                <table class="grid compact" id="roll-new-schools">
+                    <thead><tr><th>{move || t().school_name}</th><th>{move || t().school_code_short}</th><th>{move || t().school_kind}</th><th>{move || t().grade}</th><th>{move || t().township}</th></tr></thead>
+                    <tbody>
+                        {move || new_schools().into_iter().map(|(i, name, code, kind, grades, chosen)| view! {
+                            <tr>
+                                <td>{name}</td><td>{code}</td><td>{kind}</td><td>{grades}</td>
+                                <td>
+                                    <select class="roll-township" data-index=i.to_string() on:change=move |ev| set_township(i, event_target_value(&ev))>
+                                        <option value="" selected=chosen.is_empty()>{move || t().choose}</option>
+                                        {townships().into_iter().map(|d| {
+                                            let selected = d.code == chosen;
+                                            view! { <option value=d.code.clone() selected=selected>{d.name.clone()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <h3>{move || t().roll_by_school}</h3>
+            <div class="table-wrap">
+                <table class="grid compact" id="roll-schools">
+                    <thead><tr><th>{move || t().school}</th><th>"新增"</th><th>"更新"</th><th>"未变"</th><th>"名册中没有"</th><th>"问题行"</th></tr></thead>
+                    <tbody>
+                        {move || plan_rows().into_iter().map(|(x, new)| view! {
+                            <tr>
+                                <td>{x.name}{new.then_some("（新学校）")}</td>
+                                <td class="num">{format_count(x.new)}</td>
+                                <td class="num">{format_count(x.changed)}</td>
+                                <td class="num">{format_count(x.unchanged)}</td>
+                                <td class="num">{format_count(x.missing)}</td>
+                                <td class="num">{format_count(x.problems)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <Show when=move || !conflicts().is_empty()>
+                <h3>{move || t().roll_conflicts}</h3>
+                <p class="muted">{move || t().roll_conflicts_intro}</p>
+                <table class="grid compact" id="roll-conflicts">
+                    <thead><tr><th>{move || t().col_name}</th><th>"字段"</th><th>"台账中（手工修改）"</th><th>"名册中"</th><th>"保留"</th></tr></thead>
+                    <tbody>
+                        {move || conflicts().into_iter().map(|(k, name, field, ledger, file, chosen)| view! {
+                            <tr data-conflict=k.to_string()>
+                                <td>{name}</td><td>{field}</td><td>{ledger}</td><td>{file}</td>
+                                <td class="choices">
+                                    <label><input type="radio" name=format!("conflict-{k}") value="ledger" prop:checked=chosen == Some(ConflictChoice::KeepLedger) on:change=move |_| choose(k, ConflictChoice::KeepLedger)/>"台账"</label>
+                                    <label><input type="radio" name=format!("conflict-{k}") value="file" prop:checked=chosen == Some(ConflictChoice::TakeFile) on:change=move |_| choose(k, ConflictChoice::TakeFile)/>"名册"</label>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+            <Show when=move || { problem_count() > 0 }>
+                <h3>{move || format!("{}（{}行）", t().cc_problems, format_count(problem_count()))}</h3>
+                <div class="table-wrap">
+                    <table class="grid compact" id="roll-problems">
+                        <thead><tr><th>"位置"</th><th>{move || t().col_name}</th><th>{move || t().cc_detail}</th></tr></thead>
+                        <tbody>
+                            {move || problems().into_iter().map(|(place, name, reason)| view! {
+                                <tr><td>{place}</td><td>{name}</td><td>{reason}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Show when=move || { problem_count() > SHOWN }>
+                    <p class="muted">{move || format!("仅显示前{SHOWN}行")}</p>
+                </Show>
+            </Show>
+            <Show when=move || !changes().is_empty()>
+                <details id="roll-changes">
+                    <summary>{move || t().roll_changes}</summary>
+                    <table class="grid compact">
+                        <thead><tr><th>{move || t().col_name}</th><th>"变动"</th><th>"字段变化"</th></tr></thead>
+                        <tbody>
+                            {move || changes().into_iter().map(|(name, movement, what)| view! {
+                                <tr><td>{name}</td><td>{movement}</td><td>{what}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
+            </Show>
+            <button class="primary" id="roll-apply" disabled=nothing on:click=apply>{apply_label}</button>
+        </section>
+    }
+}
+
+/// Children of the imported schools whom the last export did not list, until decided.
+#[component]
+fn FollowUpPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let rows = move || {
+        let f = state.roll_follow_up.get();
+        state.with_ledger(|l| {
+            f.missing
+                .iter()
+                .filter_map(|id| {
+                    l.child(*id).map(|c| {
+                        (
+                            c.id,
+                            c.name.clone(),
+                            l.names_for(c).school,
+                            c.grade
+                                .map(|g| format!("{g}年级 {}", c.class_name))
+                                .unwrap_or_default(),
+                            c.status.zh().to_string(),
+                        )
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let decide = move |child_id: Uuid, decision: MissingDecision| {
+        spawn_local(async move {
+            let to_school = if decision == MissingDecision::TransferredOut {
+                let to = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&format!("to-{child_id}")))
+                    .and_then(|e| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(e).ok()
+                    })
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                to
+            } else {
+                String::new()
+            };
+            let follow = state.roll_follow_up.get_untracked();
+            let name = state.operator();
+            let actor = Actor {
+                name: &name,
+                now: now(),
+            };
+            let set = state.ledger.with_value(|l| {
+                state.casebook.with_value(|b| {
+                    follow.decide(l, b, child_id, decision, &to_school, &actor, Uuid::new_v4())
+                })
+            });
+            match set {
+                Ok(set) => {
+                    if let Err(e) = state.commit(set).await {
+                        state.error(e);
+                    } else {
+                        state.info(format!("已记录：{}", decision.zh()));
+                    }
+                }
+                Err(e) => state.error(e.to_string()),
+            }
+        });
+    };
+    view! {
+        <Show when=move || !state.roll_follow_up.with(|f| f.missing.is_empty())>
+            <section class="panel" id="roll-follow-up">
+                <h2>{move || t().roll_missing_title}</h2>
+                <p class="muted">{move || {
+                    let f = state.roll_follow_up.get();
+                    format!("以下{}名儿童在台账中为在校，但不在{}导入的学籍名册（{}）中。请逐一核实：", format_count(f.missing.len()), f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), f.files.join("、"))
+                }}</p>
+                <div class="table-wrap">
+                    <table class="grid compact" id="roll-missing">
+                        <thead><tr><th>{move || t().col_name}</th><th>{move || t().school}</th><th>{move || t().grade}</th><th>{move || t().status}</th><th>"核实结果"</th></tr></thead>
+                        <tbody>
+                            {move || rows().into_iter().take(SHOWN).map(|(id, name, school, grade, status)| view! {
+                                <tr data-child=id.to_string()>
+                                    <td><a href=Route::Child(id).href()>{name}</a></td>
+                                    <td>{school}</td><td>{grade}</td><td>{status}</td>
+                                    <td class="actions">
+                                        <input type="text" class="to-school" id=format!("to-{id}") placeholder="转入学校"/>
+                                        <button class="decide-transfer" on:click=move |_| decide(id, MissingDecision::TransferredOut)>{MissingDecision::TransferredOut.zh()}</button>
+                                        <button class="decide-graduated" on:click=move |_| decide(id, MissingDecision::Graduated)>{MissingDecision::Graduated.zh()}</button>
+                                        <button class="decide-suspect" on:click=move |_| decide(id, MissingDecision::Suspect)>{MissingDecision::Suspect.zh()}</button>
+                                        <button class="decide-mistake" on:click=move |_| decide(id, MissingDecision::Mistake)>{MissingDecision::Mistake.zh()}</button>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        </Show>
+    }
+}
