@@ -18,6 +18,8 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)
+# A real .xls writer for the 学籍 import's end-to-end test (Debian's python3).
+dpkg -s python3-xlwt >/dev/null 2>&1 || need_apt+=(python3-xlwt)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing from Debian: ${need_apt[*]}"

@@ -394,10 +394,11 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
     let summary = move || {
         with_plan(&|p| {
             use baoxue_core::student_roll::Movement::*;
-            if p.entries.is_empty() && p.new_schools.is_empty() && p.missing.is_empty() {
+            if p.entries.is_empty() && p.new_schools.is_empty() {
                 return format!(
-                    "与台账一致，导入不会改变任何数据：{}人未变，问题行{}行",
+                    "名册与台账一致，导入不会新增或修改任何儿童：{}人未变；台账中有、本次名册中没有的{}人；问题行{}行",
                     format_count(p.unchanged),
+                    format_count(p.missing.len()),
                     format_count(p.problems.len())
                 );
             }
@@ -776,7 +777,14 @@ fn FollowUpPanel() -> impl IntoView {
             };
             let set = state.ledger.with_value(|l| {
                 state.casebook.with_value(|b| {
-                    follow.decide(l, b, child_id, decision, &to_school, &actor, Uuid::new_v4())
+                    follow.decide(
+                        l,
+                        b,
+                        child_id,
+                        (decision, &to_school),
+                        &actor,
+                        Uuid::new_v4(),
+                    )
                 })
             });
             match set {

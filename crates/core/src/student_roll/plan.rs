@@ -991,8 +991,7 @@ impl RollFollowUp {
         ledger: &Ledger,
         casebook: &crate::casework::Casebook,
         child_id: Uuid,
-        decision: MissingDecision,
-        to_school: &str,
+        (decision, to_school): (MissingDecision, &str),
         actor: &crate::casework::Actor,
         id: Uuid,
     ) -> Result<ChangeSet, crate::casework::CaseworkError> {

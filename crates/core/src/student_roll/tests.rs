@@ -688,8 +688,7 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
             &ledger,
             &book,
             missing,
-            MissingDecision::Suspect,
-            "",
+            (MissingDecision::Suspect, ""),
             &actor,
             ids.next(),
         )
@@ -702,8 +701,7 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
             &ledger,
             &book,
             missing,
-            MissingDecision::Mistake,
-            "",
+            (MissingDecision::Mistake, ""),
             &actor,
             ids.next(),
         )
@@ -713,8 +711,7 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
         &ledger,
         &book,
         missing,
-        MissingDecision::TransferredOut,
-        "",
+        (MissingDecision::TransferredOut, ""),
         &actor,
         ids.next(),
     );
