@@ -39,9 +39,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             };
             let Some(me) = me() else { return };
             let pass = passphrase.get_untracked();
-            let known: std::collections::HashSet<Uuid> = state
-                .ledger
-                .with_value(|l| l.schools().iter().map(|s| s.id).collect());
+            let schools = state.ledger.with_value(|l| l.schools().to_vec());
             // One file at a time, yielding between them: forty USB sticks' worth of reports
             // (or 150) never freezes the page, and the bar shows how far it has got.
             mark("baoxue-import-start");
@@ -61,13 +59,10 @@ pub(super) fn CountyReports() -> impl IntoView {
                     .and_then(|t| read_payload::<MonthlyReport>(&t, MONTHLY_KIND))
                     .map_err(|e| e.to_string())
                     .and_then(|(env, r)| {
-                        let mut plan = state.inbox.with_value(|inbox| inbox.plan(&env, &r, &me))?;
-                        if !known.contains(&r.school.id) {
-                            plan.warnings.push(format!(
-                                "“{}”不在本县学校名单中，请先在“学校”页添加或核实",
-                                r.school.name
-                            ));
-                        }
+                        let ours = schools.iter().find(|s| r.school.is(s));
+                        let plan = state
+                            .inbox
+                            .with_value(|inbox| inbox.plan(&env, &r, &me, ours))?;
                         Ok((plan, env, r))
                     });
                 out.push(Staged { file, result });

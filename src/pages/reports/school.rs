@@ -179,7 +179,11 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 let (_, got) =
                     read_payload::<Review>(&text, REVIEW_KIND).map_err(|e| e.to_string())?;
                 let mut outbox = state.outbox.get_value();
-                if !outbox.receive_review(school_id, got.clone())? {
+                let own = state
+                    .ledger
+                    .with_value(|l| l.school(school_id).cloned())
+                    .ok_or("本校信息缺失，请到“学校”页核实")?;
+                if !outbox.receive_review(&own, got.clone())? {
                     return Ok(false);
                 }
                 let db = state.db().ok_or("数据库未打开")?;

@@ -52,6 +52,15 @@ pub struct ReportSchool {
 }
 
 impl ReportSchool {
+    /// Whether this is the installation's school `s`: the same 学校标识码 when both have one;
+    /// otherwise the same id (a school set up from the county's file) or the same name.
+    pub fn is(&self, s: &crate::model::School) -> bool {
+        match (&self.code, &s.code) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.id == s.id || self.name.trim() == s.name.trim(),
+        }
+    }
+
     /// The school as envelopes name it.
     pub fn unit(&self) -> UnitRef {
         UnitRef::school_of(self.id, self.code.as_deref(), &self.name)
@@ -492,11 +501,15 @@ impl Inbox {
     }
 
     /// The dry run of importing a report addressed to `me` (the county).
+    /// `ours` is the county's own record of the school, found with [`ReportSchool::is`]: the
+    /// report is filed under it, so a school set up by hand with its 学校标识码 is the same
+    /// school as the one on the county's list.
     pub fn plan(
         &self,
         envelope: &Envelope,
         report: &MonthlyReport,
         me: &UnitRef,
+        ours: Option<&crate::model::School>,
     ) -> Result<ImportPlan, String> {
         if envelope.kind != MONTHLY_KIND {
             return Err(format!("这是“{}”数据包，不是学校月报", envelope.kind));
@@ -528,6 +541,31 @@ impl Inbox {
         }
         let rejected = report.problems()?;
         let mut warnings = Vec::new();
+        let mut school = report.school.clone();
+        match ours {
+            Some(s) => {
+                if (school.code.is_none() || s.code.is_none()) && school.id != s.id {
+                    warnings.push(format!(
+                        "按学校名称对应到本县的“{}”（一方没有学校标识码），请核实是同一所学校",
+                        s.name
+                    ));
+                }
+                school.id = s.id;
+            }
+            None => warnings.push(format!(
+                "“{}”{}不在本县学校名单中，请先在“学校”页添加或核实",
+                school.name,
+                school
+                    .code
+                    .as_ref()
+                    .map(|c| format!("（学校标识码{c}）"))
+                    .unwrap_or_default()
+            )),
+        }
+        let report = &MonthlyReport {
+            school: school.clone(),
+            ..report.clone()
+        };
         if let Some(f) = &report.figures {
             for stage in [crate::model::Stage::Primary, crate::model::Stage::Junior] {
                 let flow = f.flow(stage);
@@ -619,6 +657,9 @@ impl Inbox {
         if !plan.changes_anything() {
             return false;
         }
+        // Filed under the county's own record of the school.
+        let mut report = report;
+        report.school.id = plan.school.id;
         if let Some(review) = self
             .reviews
             .iter_mut()
@@ -817,8 +858,14 @@ impl Outbox {
 
     /// Takes a review sent down for one of this school's reports. Returns false when the
     /// same review is already held.
-    pub fn receive_review(&mut self, school: Uuid, review: Review) -> Result<bool, String> {
-        if review.school.id != school {
+    /// `school` is this installation's own school: a county may know it under another id,
+    /// but never under another 学校标识码.
+    pub fn receive_review(
+        &mut self,
+        school: &crate::model::School,
+        review: Review,
+    ) -> Result<bool, String> {
+        if !review.school.is(school) {
             return Err(format!(
                 "此审核结果是给“{}”的，不是本校",
                 review.school.name

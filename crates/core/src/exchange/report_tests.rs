@@ -65,7 +65,7 @@ fn import(
 ) -> Result<ImportPlan, String> {
     let (env, report) =
         read_payload::<MonthlyReport>(text, MONTHLY_KIND).map_err(|e| e.to_string())?;
-    let plan = inbox.plan(&env, &report, me)?;
+    let plan = inbox.plan(&env, &report, me, None)?;
     inbox.apply(
         &plan,
         env,
@@ -112,7 +112,7 @@ fn import_is_a_dry_run_then_an_apply_and_the_same_file_twice_changes_nothing() {
     let file = k.bundle(&r, None);
     let mut inbox = Inbox::default();
     let (env, report) = read_payload::<MonthlyReport>(&file, MONTHLY_KIND).unwrap();
-    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    let plan = inbox.plan(&env, &report, &k.me(), None).unwrap();
     assert_eq!(plan.outcome, ReportOutcome::New);
     assert_eq!(plan.changes.len(), r.entries().count());
     assert!(plan
@@ -187,7 +187,8 @@ fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
         .clone();
     let f2 = k.bundle(&v2, Some(h1));
     let (env, report) = read_payload::<MonthlyReport>(&f2, MONTHLY_KIND).unwrap();
-    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    let ours = k.c.schools.iter().find(|s| s.id == school);
+    let plan = inbox.plan(&env, &report, &k.me(), ours).unwrap();
     assert_eq!(plan.outcome, ReportOutcome::Correction { held: 1 });
     assert_eq!(plan.changes.len(), 1);
     assert!(
@@ -260,14 +261,14 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
     env.from_unit.level = "county".into();
     assert!(inbox
-        .plan(&env, &report, &k.me())
+        .plan(&env, &report, &k.me(), None)
         .unwrap_err()
         .contains("应由学校报送"));
     // An envelope from one school around another school's report.
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
     env.from_unit.code = "9999999999".into();
     assert!(inbox
-        .plan(&env, &report, &k.me())
+        .plan(&env, &report, &k.me(), None)
         .unwrap_err()
         .contains("不一致"));
     // A bad period refuses the whole report; a bad ID number rejects its row, with where.
@@ -284,7 +285,7 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     };
     target.id_number = Some("43312220150101123X".into());
     let plan = inbox
-        .plan(&env_of(&k.bundle(&row, None)), &row, &k.me())
+        .plan(&env_of(&k.bundle(&row, None)), &row, &k.me(), None)
         .unwrap();
     assert_eq!(plan.rejected.len(), 1);
     assert!(
@@ -336,7 +337,7 @@ fn completeness_shows_who_reported_who_sent_a_zero_report_and_who_is_late() {
     let mut r1 = k.report(schools[1].id, d(2020, 3, 1), 1);
     r1.period = period.clone();
     let (env, report) = read_payload::<MonthlyReport>(&k.bundle(&r1, None), MONTHLY_KIND).unwrap();
-    let plan = inbox.plan(&env, &report, &k.me()).unwrap();
+    let plan = inbox.plan(&env, &report, &k.me(), None).unwrap();
     inbox.apply(
         &plan,
         env,
@@ -417,9 +418,10 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     )
     .unwrap();
     let (_, got) = read_payload::<Review>(&down, REVIEW_KIND).unwrap();
-    assert_eq!(outbox.receive_review(school, got.clone()), Ok(true));
+    let own = k.c.schools.iter().find(|s| s.id == school).unwrap().clone();
+    assert_eq!(outbox.receive_review(&own, got.clone()), Ok(true));
     assert_eq!(
-        outbox.receive_review(school, got.clone()),
+        outbox.receive_review(&own, got.clone()),
         Ok(false),
         "the same review twice"
     );
@@ -430,11 +432,17 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     let mut wrong = got.clone();
     wrong.report_sha256 = "0".repeat(64);
     assert!(outbox
-        .receive_review(school, wrong)
+        .receive_review(&own, wrong)
         .unwrap_err()
         .contains("不一致"));
+    let other = crate::model::School {
+        id: Uuid::nil(),
+        code: Some("2143122999".into()),
+        name: "另一所学校".into(),
+        ..own.clone()
+    };
     assert!(outbox
-        .receive_review(Uuid::nil(), got)
+        .receive_review(&other, got)
         .unwrap_err()
         .contains("不是本校"));
 }
@@ -521,4 +529,104 @@ fn the_json_schemas_of_the_report_kinds_in_docs_are_current() {
         &Default::default(),
     );
     check(EVALUATION_KIND, &eval);
+}
+
+#[test]
+fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_the_completeness() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let listed = k.c.schools.iter().find(|s| s.id == school).unwrap().clone();
+    assert!(listed.code.is_some());
+    // The school's own installation: typed by hand, its own id, the same 学校标识码.
+    let by_hand = crate::model::School {
+        id: Uuid::from_u128(42),
+        ..listed.clone()
+    };
+    let mut r = k.report(school, month, 1);
+    r.school.id = by_hand.id;
+    let env = Envelope::new(
+        MONTHLY_KIND,
+        UnitRef::school(&by_hand),
+        Some(k.me()),
+        Some(r.period.clone()),
+        d(2026, 12, 2).and_hms_opt(10, 0, 0).unwrap(),
+        "李老师",
+        None,
+    );
+    let file = write_bundle(env, &r).unwrap();
+    let (env, report) = read_payload::<MonthlyReport>(&file, MONTHLY_KIND).unwrap();
+    let mut inbox = Inbox::default();
+    let ours = k.c.schools.iter().find(|s| report.school.is(s));
+    assert_eq!(ours.map(|s| s.id), Some(listed.id));
+    let plan = inbox.plan(&env, &report, &k.me(), ours).unwrap();
+    assert!(
+        plan.warnings
+            .iter()
+            .all(|w| !w.contains("不在本县学校名单")),
+        "{:?}",
+        plan.warnings
+    );
+    assert_eq!(plan.school.id, listed.id);
+    assert!(inbox.apply(
+        &plan,
+        env,
+        report,
+        d(2026, 12, 3).and_hms_opt(9, 0, 0).unwrap(),
+        "县控辍办",
+        &BTreeMap::new()
+    ));
+    let c = inbox.completeness(
+        std::slice::from_ref(&listed),
+        &r.period,
+        d(2026, 12, 5),
+        d(2026, 12, 3),
+    );
+    assert!(
+        matches!(c[0].state, ReportState::Reported { .. }),
+        "{:?}",
+        c[0].state
+    );
+
+    // Not on the list: said so, by name and code.
+    let plan = inbox
+        .plan(
+            &env_of(&file),
+            &read_payload::<MonthlyReport>(&file, MONTHLY_KIND)
+                .unwrap()
+                .1,
+            &k.me(),
+            None,
+        )
+        .unwrap();
+    assert!(plan
+        .warnings
+        .iter()
+        .any(|w| w.contains("不在本县学校名单") && w.contains(listed.code.as_deref().unwrap())));
+
+    // The review comes back to the school under its own id.
+    let review = Review {
+        school: inbox
+            .current(listed.id, &r.period)
+            .unwrap()
+            .report
+            .school
+            .clone(),
+        period: r.period.clone(),
+        report_version: 1,
+        report_sha256: env_of(&file).content_sha256.clone(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(2026, 12, 10).and_hms_opt(9, 0, 0).unwrap(),
+        entries: Vec::new(),
+        comment: String::new(),
+    };
+    let mut outbox = Outbox::default();
+    outbox.sent.push(SentReport {
+        period: r.period.clone(),
+        version: 1,
+        content_sha256: env_of(&file).content_sha256.clone(),
+        sent_at: env_of(&file).created_at,
+        sent_by: "李老师".into(),
+        report: r.clone(),
+    });
+    assert_eq!(outbox.receive_review(&by_hand, review), Ok(true));
 }
