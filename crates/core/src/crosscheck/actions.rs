@@ -57,6 +57,7 @@ pub fn flag_registered(
     let birth_date = row.birth_date.ok_or(ActionError::NoBirthDate(row.line))?;
     let source = format!("{}名册第{}行", department.zh(), row.line);
     let phone_ok = crate::model::is_phone(row.phone.trim());
+    let townships = ledger.townships();
     let child = Child {
         id: child_id,
         id_number: row.id_number.clone(),
@@ -65,14 +66,8 @@ pub fn flag_registered(
         sex,
         birth_date,
         ethnicity: String::new(),
-        hukou: Address {
-            township_code: None,
-            detail: row.hukou.clone(),
-        },
-        residence: Address {
-            township_code: None,
-            detail: row.residence.clone(),
-        },
+        hukou: Address::in_county(&row.hukou, &townships),
+        residence: Address::in_county(&row.residence, &townships),
         guardian: Guardian {
             name: row.guardian.clone(),
             relation: Relation::Other,

@@ -523,6 +523,19 @@ fn flagging_a_registered_child_adds_them_to_both_ledgers_and_the_next_run_knows(
         .child_by_id_number(row.id_number.as_ref().unwrap())
         .unwrap();
     assert_eq!(child.status, crate::model::Status::SuspectedDropout);
+    // The roster's address names the township: the child is counted there, not under 未填乡镇.
+    let named = c
+        .installation
+        .townships
+        .iter()
+        .find(|t| row.hukou.contains(&t.name))
+        .expect("the demo roster writes whole addresses");
+    assert_eq!(
+        child.hukou.township_code.as_deref(),
+        Some(named.code.as_str()),
+        "{}",
+        row.hukou
+    );
     assert_eq!(
         book.open_suspect_of(child.id).map(|s| s.child_id),
         Some(child.id)

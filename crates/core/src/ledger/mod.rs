@@ -206,6 +206,20 @@ impl Ledger {
         self.township_rank.get(code).copied().unwrap_or(usize::MAX)
     }
 
+    /// The county's townships, in the installation's order.
+    pub fn townships(&self) -> Vec<crate::model::Division> {
+        let mut v: Vec<_> = self
+            .townships
+            .iter()
+            .map(|(code, name)| crate::model::Division {
+                code: code.clone(),
+                name: name.clone(),
+            })
+            .collect();
+        v.sort_by_key(|d| self.township_rank(&d.code));
+        v
+    }
+
     pub fn township_name(&self, code: &str) -> &str {
         self.townships.get(code).map(String::as_str).unwrap_or("")
     }

@@ -233,6 +233,23 @@ pub struct Address {
     pub detail: String,
 }
 
+impl Address {
+    /// An address as written, with the county's township it names (the text after the
+    /// township kept as the detail).
+    pub fn in_county(text: &str, townships: &[super::Division]) -> Address {
+        match super::township_in(text, townships) {
+            Some((d, rest)) => Address {
+                township_code: Some(d.code.clone()),
+                detail: rest.to_string(),
+            },
+            None => Address {
+                township_code: None,
+                detail: text.to_string(),
+            },
+        }
+    }
+}
+
 /// 监护人.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Guardian {

@@ -651,10 +651,10 @@ fn merge(
         c.class_name = row.class_name.clone();
     }
     if !row.hukou.is_empty() {
-        c.hukou = address(&row.hukou, townships);
+        c.hukou = Address::in_county(&row.hukou, townships);
     }
     if !row.residence.is_empty() {
-        c.residence = address(&row.residence, townships);
+        c.residence = Address::in_county(&row.residence, townships);
     }
     if let Some(g) = &row.guardian {
         c.guardian = g.clone();
@@ -688,19 +688,6 @@ fn merge(
         _ => Status::InSchool,
     };
     c
-}
-
-fn address(text: &str, townships: &[Division]) -> Address {
-    match township_in(text, townships) {
-        Some((d, rest)) => Address {
-            township_code: Some(d.code.clone()),
-            detail: rest.to_string(),
-        },
-        None => Address {
-            township_code: None,
-            detail: text.to_string(),
-        },
-    }
 }
 
 /// A field as stable text, for comparing and for the import stamp.
