@@ -7,8 +7,9 @@ use pinyin::ToPinyin;
 
 use crate::model::Sex;
 
-/// Traditional and variant forms seen in names, with the form the ledger uses, sorted by
-/// the first character for binary search.
+/// Variant forms seen in names that a traditional-to-simplified table leaves alone (and a
+/// few traditional ones, harmless twice), with the form the ledger uses, sorted by the first
+/// character for binary search.
 const VARIANTS: &[(char, char)] = &[
     ('偉', '伟'),
     ('傑', '杰'),
@@ -87,9 +88,10 @@ pub fn fold_variant(c: char) -> char {
         .unwrap_or(c)
 }
 
-/// A name with variant characters folded, for indexing.
+/// A name with traditional characters made simplified (the OpenCC-derived table of
+/// `fast2s`) and the variant forms names use folded, for indexing and comparing.
 pub fn fold_name(name: &str) -> String {
-    name.chars().map(fold_variant).collect()
+    fast2s::convert(name).chars().map(fold_variant).collect()
 }
 
 fn sound(c: char) -> Option<&'static str> {
@@ -103,8 +105,8 @@ pub fn name_similarity(a: &str, b: &str) -> u8 {
     if a == b {
         return 100;
     }
-    let fa: Vec<char> = a.chars().map(fold_variant).collect();
-    let fb: Vec<char> = b.chars().map(fold_variant).collect();
+    let fa: Vec<char> = fold_name(a).chars().collect();
+    let fb: Vec<char> = fold_name(b).chars().collect();
     if fa == fb {
         return 95;
     }

@@ -137,10 +137,10 @@ fn person_key(r: &RosterRow) -> String {
     }
 }
 
-/// FNV-1a of a name with variant characters folded.
+/// FNV-1a of a name with traditional and variant characters folded.
 fn name_hash(name: &str) -> u64 {
-    name.chars()
-        .map(matching::fold_variant)
+    matching::fold_name(name)
+        .chars()
         .fold(0xcbf2_9ce4_8422_2325, |h, c| {
             (h ^ u64::from(u32::from(c))).wrapping_mul(0x0100_0000_01b3)
         })

@@ -641,3 +641,23 @@ fn a_birth_date_stored_as_an_excel_date_reads_as_that_day() {
     let (_, _, r) = read(&bytes, Department::Police);
     assert_eq!(r.rows[0].birth_date, Some(d(2015, 3, 8)));
 }
+
+#[test]
+fn traditional_characters_of_any_name_fold_to_the_ledgers_simplified_ones() {
+    for (a, b) in [
+        ("王凱", "王凯"),
+        ("李夢瑤", "李梦瑶"),
+        ("陳悅", "陈悦"),
+        ("張澤軒", "张泽轩"),
+        ("劉詩語", "刘诗语"),
+        ("趙銘陽", "赵铭阳"),
+        ("吳喆", "吴哲"),
+    ] {
+        assert_eq!(fold_name(a), fold_name(b), "{a} / {b}");
+        assert_eq!(name_similarity(a, b), 95, "{a} / {b}");
+    }
+    assert!(
+        name_similarity("王凯", "王楷") < 95,
+        "a different name stays different"
+    );
+}
