@@ -8,6 +8,7 @@ mod backup;
 mod crypto;
 pub mod report;
 pub mod rollup;
+pub mod school_setup;
 #[cfg(test)]
 mod test_county;
 #[cfg(test)]

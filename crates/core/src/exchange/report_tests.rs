@@ -519,6 +519,16 @@ fn the_json_schemas_of_the_report_kinds_in_docs_are_current() {
         comment: String::new(),
     };
     check(REVIEW_KIND, &review);
+    let setup = super::super::school_setup::SchoolSetup::for_school(
+        &k.c.installation,
+        &k.ledger,
+        &k.book.settings,
+        school,
+        true,
+        ("县", d(2026, 12, 4).and_hms_opt(9, 0, 0).unwrap()),
+    )
+    .unwrap();
+    check(super::super::school_setup::SCHOOL_SETUP_KIND, &setup);
     let rollup = RollUp::of_county(k.me(), &r.period, &[&r], 1, Default::default(), vec![]);
     check(ROLLUP_KIND, &rollup);
     let eval = Evaluation::of(
