@@ -18,6 +18,7 @@ pub mod print;
 pub mod register;
 pub mod reports;
 pub mod roll_import;
+pub mod school_setup;
 pub mod schools;
 pub mod settings;
 pub mod setup;

@@ -188,5 +188,8 @@ pub fn SchoolsPage() -> impl IntoView {
             </div>
         </section>
         </Show>
+        <Show when=move || !is_school_installation() && !rows.with(Vec::is_empty)>
+            <super::school_setup::MakeSetupFiles/>
+        </Show>
     }
 }

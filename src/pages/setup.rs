@@ -34,6 +34,7 @@ pub fn SetupPage() -> impl IntoView {
                     Some(Ok(table)) => view! { <SetupForm table=table/> }.into_any(),
                 }}
             </section>
+            <super::school_setup::InstallFromSetupFile/>
             <DemoPanel/>
             <super::backup::RestorePanel/>
         </div>

@@ -563,6 +563,16 @@ pub async fn save_installation(
     .await
 }
 
+/// Writes one audit entry on its own (an action that changes no record, such as making a
+/// file for another unit).
+pub async fn append_audit(db: &Db, audit: &AuditEntry) -> Result<(), StoreError> {
+    write(db, &[AUDIT], |tx| async move {
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
+    .await
+}
+
 /// Adds or updates one school.
 pub async fn save_school(db: &Db, school: &School, audit: &AuditEntry) -> Result<(), StoreError> {
     let value = to_js(school)?;

@@ -1,0 +1,222 @@
+//! 学校安装文件: the county writes one per school (学校 page); a school's first start installs
+//! from it instead of typing (set-up page).
+
+use baoxue_core::exchange::school_setup::{SchoolSetup, SCHOOL_SETUP_KIND};
+use baoxue_core::exchange::{bundle_text, encrypt, read_payload, write_bundle};
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{AuditAction, AuditEntry};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::demo::now;
+use crate::app::{AppState, Route};
+use crate::components::download::save_file;
+use crate::i18n::text;
+use crate::store;
+
+/// The file name a school's set-up file is saved under.
+fn file_name(school: &str, encrypted: bool) -> String {
+    let clean: String = school
+        .chars()
+        .map(|c| if r#"\/:*?"<>|"#.contains(c) { '_' } else { c })
+        .collect();
+    format!(
+        "学校安装文件_{clean}.{}",
+        if encrypted { "baoxue" } else { "json" }
+    )
+}
+
+/// 学校 → 生成学校安装文件, for one school or all of them.
+#[component]
+pub fn MakeSetupFiles() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let chosen = RwSignal::new(String::new());
+    let with_children = RwSignal::new(false);
+    let pass = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let schools = move || {
+        state.with_ledger(|l| {
+            l.schools()
+                .iter()
+                .map(|s| (s.id, s.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let make = move |_| {
+        error.set(None);
+        let ids: Vec<Uuid> = match chosen.get_untracked().as_str() {
+            "" => return error.set(Some("请选择学校（或“全部学校”）".into())),
+            "all" => schools().into_iter().map(|(id, _)| id).collect(),
+            id => Uuid::parse_str(id).into_iter().collect(),
+        };
+        let children = with_children.get_untracked();
+        let pass = pass.get_untracked();
+        if children && pass.chars().count() < 8 {
+            return error.set(Some(
+                "含学生名单的安装文件须加密：请设置至少8位的口令，并另行告知学校".into(),
+            ));
+        }
+        let Some(inst) = state.installation.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let operator = state.operator();
+            let settings = state.casebook.with_value(|b| b.settings.clone());
+            let mut made = Vec::new();
+            for id in &ids {
+                let file = state.ledger.with_value(|l| {
+                    SchoolSetup::for_school(&inst, l, &settings, *id, children, (&operator, now()))
+                });
+                let result = file.map_err(|e| e.to_string()).and_then(|setup| {
+                    let text =
+                        write_bundle(setup.envelope(&inst), &setup).map_err(|e| e.to_string())?;
+                    let encrypted = !pass.is_empty();
+                    let bytes = if encrypted {
+                        encrypt(text.as_bytes(), &pass).map_err(|e| e.to_string())?
+                    } else {
+                        text.into_bytes()
+                    };
+                    let name = file_name(&setup.school.name, encrypted);
+                    save_file(&name, "application/octet-stream", &bytes)?;
+                    Ok(setup.school.name)
+                });
+                match result {
+                    Ok(name) => made.push(name),
+                    Err(e) => return error.set(Some(e)),
+                }
+                // Browsers take several downloads in a row when they are a moment apart.
+                gloo_timers::future::TimeoutFuture::new(300).await;
+            }
+            let audit = AuditEntry {
+                at: now(),
+                operator,
+                action: AuditAction::Update,
+                subject: "installation".into(),
+                summary: format!(
+                    "生成学校安装文件{}份{}：{}",
+                    made.len(),
+                    if children {
+                        "（含学生名单，已加密）"
+                    } else {
+                        ""
+                    },
+                    made.join("、")
+                ),
+                changes: Vec::new(),
+            };
+            if let Some(db) = state.db() {
+                if let Err(e) = store::append_audit(&db, &audit).await {
+                    state.error(e.to_string());
+                }
+            }
+            state.info(format!("已生成{}份学校安装文件", made.len()));
+        });
+    };
+    view! {
+        <section class="card" id="setup-files">
+            <h2>{move || t().setup_files_title}</h2>
+            <p class="muted">{move || t().setup_files_intro}</p>
+            <div class="form-grid">
+                <label class="field"><span>{move || t().school}</span>
+                    <select id="setup-file-school" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">{move || t().choose}</option>
+                        <option value="all">{move || t().all_schools}</option>
+                        {move || schools().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field check"><input type="checkbox" id="setup-with-children" bind:checked=with_children/><span>{move || t().setup_files_children}</span></label>
+                <label class="field"><span>{move || t().passphrase}</span><input type="password" id="setup-file-pass" bind:value=pass autocomplete="new-password"/></label>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" id="setup-file-error">{e}</p> })}
+            <button id="make-setup-file" on:click=make>{move || t().setup_files_make}</button>
+        </section>
+    }
+}
+
+/// First start of a school: install from the county's file.
+#[component]
+pub fn InstallFromSetupFile() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let pass = RwSignal::new(String::new());
+    let operator = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let install = move |_| {
+        error.set(None);
+        let op = operator.get_untracked().trim().to_string();
+        if op.is_empty() {
+            return error.set(Some(
+                text(state.lang.get_untracked()).setup_need_operator.into(),
+            ));
+        }
+        let pass = pass.get_untracked();
+        spawn_local(async move {
+            let result: Result<(), String> = async {
+                let (_, bytes) =
+                    super::common::read_file("setup-file", "请先选择县里发来的学校安装文件")
+                        .await?;
+                let text = bundle_text(&bytes, Some(&pass)).map_err(|e| e.to_string())?;
+                let (_, setup) = read_payload::<SchoolSetup>(&text, SCHOOL_SETUP_KIND)
+                    .map_err(|e| e.to_string())?;
+                let inst = setup.installation(&op, now()).map_err(|e| e.to_string())?;
+                let ledger = Ledger::new(
+                    vec![setup.school.clone()],
+                    &inst.townships,
+                    setup.children.clone(),
+                );
+                let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
+                let audit = AuditEntry {
+                    at: now(),
+                    operator: op.clone(),
+                    action: AuditAction::Setup,
+                    subject: "installation".into(),
+                    summary: format!(
+                        "据学校安装文件设置本机单位：{}（{}制作，学生{}人）",
+                        setup.school.name,
+                        setup.made_by,
+                        setup.children.len()
+                    ),
+                    changes: Vec::new(),
+                };
+                let db = state.db().ok_or("数据库未打开")?;
+                store::replace_all(
+                    &db,
+                    &inst,
+                    std::slice::from_ref(&setup.school),
+                    &chunks,
+                    &Default::default(),
+                    &setup.settings,
+                    &audit,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                let loaded = store::load_all(&db).await.map_err(|e| e.to_string())?;
+                state.install(loaded);
+                Ok(())
+            }
+            .await;
+            match result {
+                Ok(()) => {
+                    state.info("已据学校安装文件完成设置");
+                    state.navigate(Route::Home);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="install-from-file">
+            <h2>{move || t().install_file_title}</h2>
+            <p class="muted">{move || t().install_file_intro}</p>
+            <div class="form-grid">
+                <label class="field"><span>{move || t().install_file}</span><input type="file" id="setup-file" accept=".baoxue,.json"/></label>
+                <label class="field"><span>{move || t().passphrase}</span><input type="password" id="setup-file-pass-in" bind:value=pass/></label>
+                <label class="field"><span>{move || t().operator_name}</span><input id="setup-file-operator" bind:value=operator/></label>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert" id="install-file-error">{e}</p> })}
+            <button class="primary" id="install-from-file-btn" on:click=install>{move || t().install_file_go}</button>
+        </section>
+    }
+}
