@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, launch, SHOTS } from './support.mjs';
+import { serveDist, launch, SHOTS, download } from './support.mjs';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 let server;
@@ -149,8 +149,91 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
     await p.click('nav >> text=适龄儿童台账');
     await p.fill('#search', manifest.transferred.id_number);
     await p.waitForFunction((s) => document.querySelector('#children-table tbody')?.textContent.includes(s), b2.name);
+
+    // 学校 → 生成学校安装文件 for the first school, with its children, encrypted.
+    await p.click('nav >> text=学校');
+    const schoolRow = `#schools-table tr:has-text("${a.name}")`;
+    const pupils = number(await p.textContent(`${schoolRow} td.num`));
+    assert.ok(pupils > 0);
+    await choose(p, '#setup-file-school', a.name);
+    await p.check('#setup-with-children');
+    await p.click('#make-setup-file');
+    assert.match(await p.textContent('#setup-file-error'), /须加密/);
+    await p.fill('#setup-file-pass', '惠来学籍2026');
+    const setupFile = (await download(p, '#make-setup-file', dir)).path;
+    assert.match(setupFile, /学校安装文件_.*\.baoxue$/);
+    assert.doesNotMatch((await readFile(setupFile)).toString('latin1'), new RegExp(manifest.missing.id_number), 'encrypted');
+
+    // A second office: the school installs from the file, and its report counts at the county.
+    const sch = await launch();
+    const hand = await launch();
+    try {
+      const q = sch.page;
+      await q.goto(server.url);
+      await q.waitForSelector('#install-from-file');
+      await q.setInputFiles('#setup-file', setupFile);
+      await q.fill('#setup-file-operator', '陈老师');
+      await q.click('#install-from-file-btn');
+      await q.waitForSelector('#install-file-error');
+      assert.match(await q.textContent('#install-file-error'), /口令/);
+      await q.fill('#setup-file-pass-in', '惠来学籍2026');
+      await q.click('#install-from-file-btn');
+      await q.waitForSelector('#stat-total');
+      assert.match(await q.textContent('header .unit'), new RegExp(`^${a.name}（广东省揭阳市惠来县${a.township}）`));
+      assert.equal(number(await q.textContent('#stat-total .value')), pupils);
+      const sent = await sendZeroReport(q, a.name);
+
+      // A second school typed by hand, with the county's 学校标识码 but its own spelling.
+      const h = hand.page;
+      await h.goto(server.url);
+      await h.waitForSelector('#setup-level');
+      await h.selectOption('#setup-level', 'school');
+      await choose(h, '#setup-province', '广东省');
+      await choose(h, '#setup-prefecture', '揭阳市');
+      await choose(h, '#setup-county', '惠来县');
+      await choose(h, '#setup-township', b2.township);
+      await h.fill('#setup-school-name', `${b2.name}（本部）`);
+      await h.fill('#setup-school-code', b2.code);
+      await h.fill('#setup-operator', '黄老师');
+      await h.click('#setup-save');
+      await h.waitForSelector('#stat-total');
+      const sentByHand = await sendZeroReport(h, b2.name);
+
+      await p.click('nav >> text=月报');
+      await p.setInputFiles('#report-files', [sent, sentByHand]);
+      await p.fill('#import-passphrase', '惠来月报2026');
+      await p.click('#preview-import');
+      await p.waitForFunction(() => document.querySelectorAll('#import-preview tbody tr').length === 2);
+      assert.doesNotMatch(await p.textContent('#import-preview'), /不在本县学校名单/);
+      await p.click('#apply-import');
+      await p.waitForSelector('.notice >> text=已导入2份月报');
+      for (const s of [a, b2]) {
+        assert.match(await p.textContent(`#completeness-table tr:has-text("${s.name}") .state`), /已报第1版/, s.name);
+      }
+      assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/);
+      await p.reload();
+      await p.click('nav >> text=月报');
+      assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/);
+      assert.deepEqual(sch.errors, []);
+      assert.deepEqual(hand.errors, []);
+    } finally {
+      await sch.close();
+      await hand.close();
+    }
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
   }
 });
+
+/** The school sends this month's report; returns the file. */
+async function sendZeroReport(page, name) {
+  await page.click('nav >> text=月报');
+  await page.waitForSelector('#monthly-report');
+  assert.match(await page.textContent('#monthly-report .doc-title'), new RegExp(name.replace(/[()（）]/g, '.')));
+  await page.fill('#report-checked-by', '校长');
+  await page.fill('#report-passphrase', '惠来月报2026');
+  const { path } = await download(page, '#send-report', dir);
+  await page.waitForSelector('#report-sent >> text=第1版');
+  return path;
+}
