@@ -250,7 +250,12 @@ impl AppState {
         if !set.schools.is_empty() {
             self.ledger.update_value(|l| {
                 let mut all = l.schools().to_vec();
-                all.extend(set.schools.iter().cloned());
+                for s in &set.schools {
+                    match all.iter_mut().find(|x| x.id == s.id) {
+                        Some(x) => *x = s.clone(),
+                        None => all.push(s.clone()),
+                    }
+                }
                 l.set_schools(all);
             });
         }

@@ -302,6 +302,8 @@ texts! {
     working: ("处理中", "Working"),
     nav_crosscheck: ("四查三比对", "Cross-check"),
     roll_title: ("导入学籍名册", "Import the 学籍 export"),
+    school_list_title: ("学校名单：导入与导出", "School list: import and export"),
+    school_list_file: ("学校名单文件（学校名称、学校标识码、学校类型、所在乡镇）", "School list (name, code, type, township)"),
     setup_files_title: ("生成学校安装文件", "Set-up files for schools"),
     setup_files_intro: ("为学校生成安装文件：学校在本机首次使用时导入，即按本县的学校信息（学校标识码、所在乡镇）和本县的控辍保学设置完成设置，报送的月报与本县名单自动对应。可附带该校学生名单（须加密）。", "A file a school imports on its first start: it is set up with the county's record of it (school code, township) and the county's settings, so its reports match the county's list. It can carry the school's children (then encrypted)."),
     setup_files_children: ("附带该校学生名单（须加密）", "Include the school's children (encrypted)"),

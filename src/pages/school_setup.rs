@@ -220,3 +220,104 @@ pub fn InstallFromSetupFile() -> impl IntoView {
         </section>
     }
 }
+
+/// 学校 → 导入学校名单 and 导出学校名单.
+#[component]
+pub fn SchoolList() -> impl IntoView {
+    use baoxue_core::student_roll::schools::{read_school_list, SchoolListPlan};
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    let plan = RwSignal::new(None::<SchoolListPlan>);
+    let read = move |_| {
+        spawn_local(async move {
+            let (name, bytes) =
+                match super::common::read_file("school-list-file", "请先选择学校名单文件").await
+                {
+                    Ok(f) => f,
+                    Err(e) => return state.error(e),
+                };
+            match baoxue_core::crosscheck::read_table(&bytes) {
+                Ok(table) => {
+                    let towns = state
+                        .installation
+                        .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
+                        .unwrap_or_default();
+                    let p = state.ledger.with_value(|l| {
+                        read_school_list(&name, &table, l.schools(), &towns, &mut Uuid::new_v4)
+                    });
+                    plan.set(Some(p));
+                }
+                Err(e) => state.error(format!("“{name}”无法读取：{e}")),
+            }
+        });
+    };
+    let apply = move |_| {
+        let Some(p) = plan.get_untracked() else {
+            return;
+        };
+        let operator = state.operator();
+        let mut set = baoxue_core::casework::ChangeSet::default();
+        for s in &p.added {
+            set.audit.push(AuditEntry {
+                at: now(),
+                operator: operator.clone(),
+                action: AuditAction::Import,
+                subject: s.id.to_string(),
+                summary: format!("据学校名单新增学校“{}”", s.name),
+                changes: Vec::new(),
+            });
+            set.schools.push(s.clone());
+        }
+        for (old, new) in &p.changed {
+            set.audit.push(AuditEntry {
+                at: now(),
+                operator: operator.clone(),
+                action: AuditAction::Import,
+                subject: new.id.to_string(),
+                summary: format!("据学校名单更新学校“{}”（原“{}”）", new.name, old.name),
+                changes: Vec::new(),
+            });
+            set.schools.push(new.clone());
+        }
+        if set.schools.is_empty() {
+            return state.info("学校名单与本县学校一致，没有需要导入的内容");
+        }
+        spawn_local(async move {
+            match state.commit(set).await {
+                Ok(()) => {
+                    state.info(format!(
+                        "已导入学校名单：新增{}所，更新{}所",
+                        p.added.len(),
+                        p.changed.len()
+                    ));
+                    plan.set(None);
+                }
+                Err(e) => state.error(format!("导入失败，学校未作任何修改：{e}")),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="school-list">
+            <div class="title-row">
+                <h2>{move || t().school_list_title}</h2>
+                <div class="actions">
+                    <crate::components::download::ExportButtons id="export-schools" table=move || {
+                        let title = format!("{}学校名单", state.unit_short_name());
+                        state.ledger.with_value(|l| baoxue_core::export::schools_table(l, &title))
+                    }/>
+                </div>
+            </div>
+            <div class="form-row">
+                <label>{move || t().school_list_file}<input type="file" id="school-list-file" accept=".xlsx,.xls,.csv,.txt"/></label>
+                <button id="school-list-read" on:click=read>{move || t().roll_preview}</button>
+            </div>
+            {move || plan.get().map(|p| view! {
+                <p id="school-list-summary">{format!("新增{}所，更新{}所，未变{}所，问题行{}行（不导入）", p.added.len(), p.changed.len(), p.unchanged, p.problems.len())}</p>
+                <ul class="problems">
+                    {p.problems.iter().map(|x| view! { <li>{format!("{}：{}", x.place(), x.reason)}</li> }).collect_view()}
+                </ul>
+                <button class="primary" id="school-list-apply" disabled=p.added.is_empty() && p.changed.is_empty() on:click=apply>{t().roll_apply}</button>
+            })}
+        </section>
+    }
+}

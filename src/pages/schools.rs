@@ -188,6 +188,9 @@ pub fn SchoolsPage() -> impl IntoView {
             </div>
         </section>
         </Show>
+        <Show when=move || !is_school_installation()>
+            <super::school_setup::SchoolList/>
+        </Show>
         <Show when=move || !is_school_installation() && !rows.with(Vec::is_empty)>
             <super::school_setup::MakeSetupFiles/>
         </Show>

@@ -5,7 +5,7 @@ mod tables;
 
 pub use tables::{
     cases_table, children_table, crosscheck_table, monthly_report_table, rollup_table,
-    roster_problems_table, suspects_table,
+    roster_problems_table, schools_table, suspects_table,
 };
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};

@@ -444,3 +444,41 @@ pub fn rollup_table(r: &crate::exchange::rollup::RollUp) -> Table {
         rows,
     }
 }
+
+/// The county's schools as a list another office (or next year's set-up) can read back:
+/// the columns [`crate::student_roll::schools::read_school_list`] recognises.
+pub fn schools_table(l: &Ledger, title: &str) -> Table {
+    let mut counts = std::collections::HashMap::new();
+    for c in l.children() {
+        if let Some(s) = c.school_id {
+            *counts.entry(s).or_insert(0usize) += 1;
+        }
+    }
+    let mut schools: Vec<_> = l.schools().iter().collect();
+    schools.sort_by_key(|s| (l.township_rank(&s.township_code), s.kind, s.name.clone()));
+    Table {
+        title: title.to_string(),
+        columns: vec![
+            ("序号", 6.0),
+            ("所在乡镇", 12.0),
+            ("学校名称", 24.0),
+            ("学校标识码", 14.0),
+            ("学校类型", 12.0),
+            ("学生数", 8.0),
+        ],
+        rows: schools
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                vec![
+                    Cell::Number((n + 1) as f64),
+                    l.township_name(&s.township_code).to_string().into(),
+                    s.name.as_str().into(),
+                    s.code.clone().into(),
+                    s.kind.zh().into(),
+                    Cell::Number(counts.get(&s.id).copied().unwrap_or(0) as f64),
+                ]
+            })
+            .collect(),
+    }
+}

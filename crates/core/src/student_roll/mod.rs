@@ -6,6 +6,7 @@
 
 pub mod plan;
 pub mod read;
+pub mod schools;
 #[cfg(test)]
 mod tests;
 
