@@ -58,6 +58,8 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
   const b = await launch();
   const p = b.page;
   try {
+    const t0 = Date.now();
+    const lap = (what) => process.env.LAPS && console.error(`${what}: ${Date.now() - t0} ms`);
     await p.goto(server.url);
     await p.waitForSelector('#setup-level');
     await choose(p, '#setup-province', '广东省');
@@ -71,14 +73,16 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
     await p.click('nav >> text=适龄儿童台账');
     await p.click('#import-roll');
     await p.setInputFiles('#roll-files', [join(dir, `${a.name}.xlsx`), join(dir, `${b2.name}.csv`), join(dir, `${c.name}.xls`)]);
+    lap('set up');
     await p.click('#roll-read');
     await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 3);
+    lap('read');
     const cards = await p.$$eval('.roll-file-summary', (e) => e.map((x) => x.textContent));
     assert.ok(cards.some((t) => /xlsx.*表头在第2行/.test(t)), cards.join('\n'));
     assert.ok(cards.some((t) => /xls，/.test(t)), cards.join('\n'));
     assert.ok(cards.some((t) => /GB18030/.test(t)), cards.join('\n'));
     // The columns are shown, with the child's ID column — not the guardian's.
-    const idColumn = await p.$$eval('.roll-file:first-child select.roll-field', (s) => s.map((x) => x.value));
+    const idColumn = await p.$$eval('.roll-file', (cards) => [...cards[0].querySelectorAll('select.roll-field')].map((x) => x.value));
     assert.equal(idColumn.filter((v) => v === 'id-number').length, 1);
     assert.equal(idColumn.filter((v) => v === 'guardian-id').length, 1);
 
@@ -210,7 +214,7 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       for (const s of [a, b2]) {
         assert.match(await p.textContent(`#completeness-table tr:has-text("${s.name}") .state`), /已报第1版/, s.name);
       }
-      assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/);
+      assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/, await p.textContent('#completeness-table'));
       await p.reload();
       await p.click('nav >> text=月报');
       assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/);

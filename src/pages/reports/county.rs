@@ -93,20 +93,21 @@ pub(super) fn CountyReports() -> impl IntoView {
             ) {
                 continue;
             }
-            if let Some(r) = inbox.current(report.school.id, &report.period) {
+            // Filed under the county's own record of the school (plan.school).
+            if let Some(r) = inbox.current(plan.school.id, &report.period) {
                 match store::exchange_value(r) {
                     Ok(v) => records.push((store::received_key(r), v)),
                     Err(e) => return error.set(Some(e.to_string())),
                 }
             }
-            if let Some(rv) = inbox.review(report.school.id, &report.period) {
+            if let Some(rv) = inbox.review(plan.school.id, &report.period) {
                 if let Ok(v) = store::exchange_value(rv) {
                     records.push((store::review_key(rv), v));
                 }
             }
             audits.push(audit(
                 state,
-                format!("report/{}/{}", report.school.id, report.period),
+                format!("report/{}/{}", plan.school.id, report.period),
                 format!(
                     "导入{}{}月报第{}版（{}）",
                     report.school.name,
