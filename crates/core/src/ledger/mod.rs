@@ -192,6 +192,13 @@ impl Ledger {
     }
 
     /// Position in [`Ledger::children`] of the child with this ID number.
+    /// The child with this 学籍号.
+    pub fn child_by_student_number(&self, number: &str) -> Option<&Child> {
+        self.by_student_number
+            .get(number)
+            .map(|&i| &self.children[i])
+    }
+
     pub fn slot_by_id_number(&self, id_number: &IdNumber) -> Option<usize> {
         self.by_id_number.get(&id_number.key()).copied()
     }
@@ -396,24 +403,30 @@ impl Ledger {
                 }
             }
         }
-        let mut chunk_nos: Vec<u32> = slots.iter().map(|(s, _)| (s / CHUNK_SIZE) as u32).collect();
-        chunk_nos.sort_unstable();
-        chunk_nos.dedup();
-        let mut chunks = Vec::with_capacity(chunk_nos.len());
-        for no in chunk_nos {
+        // Each touched chunk once, with its changed members: linear in the changes, also for
+        // an import of 200,000 new children.
+        let mut by_chunk: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+        for (k, (slot, _)) in slots.iter().enumerate() {
+            by_chunk
+                .entry((slot / CHUNK_SIZE) as u32)
+                .or_default()
+                .push(k);
+        }
+        let mut chunks = Vec::with_capacity(by_chunk.len());
+        for (no, mut changed) in by_chunk {
             let start = no as usize * CHUNK_SIZE;
             let end = (start + CHUNK_SIZE).min(next_new);
             let mut members = self.children
                 [start.min(self.children.len())..end.min(self.children.len())]
                 .to_vec();
-            for (slot, c) in &slots {
-                if (start..end).contains(slot) {
-                    let i = slot - start;
-                    if i < members.len() {
-                        members[i] = c.clone();
-                    } else {
-                        members.push(c.clone());
-                    }
+            changed.sort_by_key(|k| slots[*k].0);
+            for k in changed {
+                let (slot, c) = &slots[k];
+                let i = slot - start;
+                if i < members.len() {
+                    members[i] = c.clone();
+                } else {
+                    members.push(c.clone());
                 }
             }
             chunks.push((no, encode_chunk(&members)?));

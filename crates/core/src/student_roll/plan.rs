@@ -236,12 +236,9 @@ pub fn plan(
             .as_ref()
             .and_then(|n| ledger.child_by_id_number(n))
             .or_else(|| {
-                row.student_number.as_ref().and_then(|s| {
-                    ledger
-                        .children()
-                        .iter()
-                        .find(|c| c.student_number.as_ref() == Some(s))
-                })
+                row.student_number
+                    .as_ref()
+                    .and_then(|s| ledger.child_by_student_number(s))
             });
         if let Some(c) = existing {
             seen.insert(c.id);
@@ -389,17 +386,15 @@ pub fn plan(
             }
         }
     }
+    // Problem rows by school: the school as the row names it, else the file's.
     for p in &out.problems {
-        let school = files
+        let chosen = files
             .iter()
             .find(|(f, _)| f.file == p.file)
-            .and_then(|(f, chosen)| {
-                f.rows
-                    .iter()
-                    .find(|r| r.line == p.line)
-                    .and_then(|r| schools.lookup(r, *chosen))
-                    .or(chosen.map(SchoolRef::Existing))
-            });
+            .and_then(|(_, c)| *c);
+        let school = schools
+            .lookup_text(&p.school)
+            .or(chosen.map(SchoolRef::Existing));
         if let Some(s) = school {
             summaries
                 .entry(SchoolKey(s))
@@ -446,6 +441,10 @@ fn problem(file: &RollFile, row: &RollRow, reason: &str) -> RollProblem {
         line: row.line,
         name: row.name.clone(),
         reason: reason.to_string(),
+        school: row
+            .school_code
+            .clone()
+            .unwrap_or_else(|| row.school_name.clone()),
     }
 }
 
@@ -454,43 +453,46 @@ struct SchoolResolver<'a> {
     ledger: &'a Ledger,
     townships: &'a [Division],
     new: Vec<NewSchool>,
+    /// Every school, known and new, by 学校标识码 and by name.
+    by_code: HashMap<String, SchoolRef>,
+    by_name: HashMap<String, SchoolRef>,
 }
 
 impl<'a> SchoolResolver<'a> {
     fn new(ledger: &'a Ledger, townships: &'a [Division]) -> Self {
-        SchoolResolver {
+        let mut r = SchoolResolver {
             ledger,
             townships,
             new: Vec::new(),
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for s in ledger.schools() {
+            if let Some(c) = &s.code {
+                r.by_code.insert(c.clone(), SchoolRef::Existing(s.id));
+            }
+            r.by_name
+                .insert(s.name.trim().to_string(), SchoolRef::Existing(s.id));
         }
+        r
+    }
+
+    /// A school by its 学校标识码 or its name.
+    fn lookup_text(&self, text: &str) -> Option<SchoolRef> {
+        let text = text.trim();
+        self.by_code
+            .get(text)
+            .or_else(|| self.by_name.get(text))
+            .copied()
     }
 
     fn lookup(&self, row: &RollRow, chosen: Option<Uuid>) -> Option<SchoolRef> {
         let name = row.school_name.trim();
-        if let Some(code) = &row.school_code {
-            if let Some(s) = self
-                .ledger
-                .schools()
-                .iter()
-                .find(|s| s.code.as_ref() == Some(code))
-            {
-                return Some(SchoolRef::Existing(s.id));
-            }
-            if let Some(i) = self
-                .new
-                .iter()
-                .position(|n| n.school.code.as_ref() == Some(code))
-            {
-                return Some(SchoolRef::New(i));
-            }
+        if let Some(s) = row.school_code.as_ref().and_then(|c| self.by_code.get(c)) {
+            return Some(*s);
         }
-        if !name.is_empty() {
-            if let Some(s) = self.ledger.schools().iter().find(|s| s.name.trim() == name) {
-                return Some(SchoolRef::Existing(s.id));
-            }
-            if let Some(i) = self.new.iter().position(|n| n.school.name == name) {
-                return Some(SchoolRef::New(i));
-            }
+        if let Some(s) = self.by_name.get(name) {
+            return Some(*s);
         }
         if row.school_code.is_none() && name.is_empty() {
             return chosen.map(SchoolRef::Existing);
@@ -520,6 +522,11 @@ impl<'a> SchoolResolver<'a> {
             .or_else(|| township_in(&row.hukou, self.townships))
             .map(|(d, _)| d.code.clone())
             .unwrap_or_default();
+        let r = SchoolRef::New(self.new.len());
+        if let Some(c) = &row.school_code {
+            self.by_code.insert(c.clone(), r);
+        }
+        self.by_name.insert(name.clone(), r);
         self.new.push(NewSchool {
             school: School {
                 id: new_id(),
@@ -530,7 +537,7 @@ impl<'a> SchoolResolver<'a> {
             },
             grades: Vec::new(),
         });
-        Some(SchoolRef::New(self.new.len() - 1))
+        Some(r)
     }
 
     fn id(&self, s: SchoolRef) -> Option<Uuid> {

@@ -61,6 +61,9 @@ pub struct RollProblem {
     pub line: usize,
     pub name: String,
     pub reason: String,
+    /// The row's 学校标识码, else its school name, as written (for the count per school).
+    #[serde(default)]
+    pub school: String,
 }
 
 impl RollProblem {
@@ -139,6 +142,10 @@ pub fn read_roll(
                 line,
                 name: clean_name(cell(RollField::Name)),
                 reason,
+                school: match cell(RollField::SchoolCode) {
+                    "" => cell(RollField::SchoolName).to_string(),
+                    code => code.to_string(),
+                },
             }),
         }
     }

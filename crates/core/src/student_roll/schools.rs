@@ -98,6 +98,7 @@ pub fn read_school_list(
             line,
             name: name.clone(),
             reason,
+            school: String::new(),
         };
         if name.is_empty() {
             plan.problems.push(problem("没有学校名称".into()));

@@ -288,6 +288,16 @@ fn each_problem_row_says_where_and_why_in_chinese() {
             .any(|t| t.contains("同时在“惠城镇第一小学”和“华湖镇中心小学”")),
         "{text:?}"
     );
+    let one = p
+        .schools
+        .iter()
+        .find(|(_, x)| x.name == "惠城镇第一小学")
+        .map(|(_, x)| x.clone())
+        .unwrap();
+    assert_eq!(
+        one.problems, 6,
+        "four bad rows, and both copies of the child in two schools' files: {one:?}"
+    );
     assert!(
         p.entries
             .iter()
