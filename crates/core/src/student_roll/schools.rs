@@ -189,10 +189,16 @@ mod tests {
         let csv = "泸溪县学校名单\n序号,所在乡镇,学校名称,学校标识码,学校类型,学生数\n1,武溪镇,武溪镇第一中心小学,2143122001,小学,300\n2,浦市镇,浦市镇中学,2143122002,初级中学,200\n3,,浦市镇第二小学,,,\n4,火星镇,某校,2143122003,小学,1\n5,武溪镇,武溪镇九年制学校,12345,九年一贯制,1\n合计,,,,,501\n";
         let t = read_table(csv.as_bytes()).unwrap();
         let mut n = 10;
-        let plan = read_school_list("学校.csv", &t, &[known.clone()], &towns(), &mut || {
-            n += 1;
-            Uuid::from_u128(n)
-        });
+        let plan = read_school_list(
+            "学校.csv",
+            &t,
+            std::slice::from_ref(&known),
+            &towns(),
+            &mut || {
+                n += 1;
+                Uuid::from_u128(n)
+            },
+        );
         assert_eq!(plan.changed.len(), 1, "same code, new name");
         assert_eq!(plan.changed[0].1.id, known.id);
         let added: Vec<_> = plan
