@@ -799,10 +799,41 @@ fn FollowUpPanel() -> impl IntoView {
             }
         });
     };
+    let graduate_all = move |_| {
+        spawn_local(async move {
+            let follow = state.roll_follow_up.get_untracked();
+            let name = state.operator();
+            let actor = Actor {
+                name: &name,
+                now: now(),
+            };
+            let set = state
+                .ledger
+                .with_value(|l| follow.graduate_grade_nine(l, &actor));
+            let n = set.children.len();
+            match state.commit(set).await {
+                Ok(()) => state.info(format!("已将{n}名九年级学生标为已毕业")),
+                Err(e) => state.error(e),
+            }
+        });
+    };
+    let grade_nine = move || {
+        let f = state.roll_follow_up.get();
+        state.with_ledger(|l| {
+            f.missing
+                .iter()
+                .filter_map(|id| l.child(*id))
+                .filter(|c| c.grade == Some(9))
+                .count()
+        })
+    };
     view! {
         <Show when=move || !state.roll_follow_up.with(|f| f.missing.is_empty())>
             <section class="panel" id="roll-follow-up">
                 <h2>{move || t().roll_missing_title}</h2>
+                <Show when=move || { grade_nine() > 0 }>
+                    <button id="graduate-grade-nine" on:click=graduate_all>{move || format!("九年级{}人全部标为已毕业", grade_nine())}</button>
+                </Show>
                 <p class="muted">{move || {
                     let f = state.roll_follow_up.get();
                     format!("以下{}名儿童在台账中为在校，但不在{}导入的学籍名册（{}）中。请逐一核实：", format_count(f.missing.len()), f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), f.files.join("、"))

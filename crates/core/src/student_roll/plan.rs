@@ -978,6 +978,43 @@ impl RollFollowUp {
         }
     }
 
+    /// Every missing child in grade 9 has finished compulsory education: graduated, in one
+    /// change, each with its audit entry.
+    pub fn graduate_grade_nine(
+        &self,
+        ledger: &Ledger,
+        actor: &crate::casework::Actor,
+    ) -> ChangeSet {
+        let files = self.files.join("、");
+        let mut set = ChangeSet::default();
+        let mut rest = self.clone();
+        for c in self
+            .missing
+            .iter()
+            .filter_map(|id| ledger.child(*id))
+            .filter(|c| c.grade == Some(9) && c.status.needs_school())
+        {
+            let mut g = c.clone();
+            g.status = Status::Graduated;
+            set.audit.push(AuditEntry {
+                at: actor.now,
+                operator: actor.name.to_string(),
+                action: AuditAction::Update,
+                subject: c.id.to_string(),
+                summary: format!("{} 九年级，不在学籍名册“{files}”中：已毕业", c.name),
+                changes: vec![FieldChange {
+                    field: "就学状态".into(),
+                    before: c.status.zh().into(),
+                    after: g.status.zh().into(),
+                }],
+            });
+            rest.missing.retain(|id| *id != c.id);
+            set.children.push(g);
+        }
+        set.roll_follow_up = Some(rest);
+        set
+    }
+
     /// Decides for one missing child: the change it makes, and the list without the child.
     /// `to_school` is where a transferred child went.
     pub fn decide(

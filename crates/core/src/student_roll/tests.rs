@@ -726,6 +726,9 @@ fn a_child_missing_from_the_export_is_decided_by_a_person_through_the_casework()
         ids.next(),
     );
     assert!(moved.is_err(), "a transfer names the school it went to");
+    let none_in_nine = follow.graduate_grade_nine(&ledger, &actor);
+    assert!(none_in_nine.children.is_empty(), "丙 is in grade 5");
+    assert_eq!(none_in_nine.roll_follow_up.unwrap().missing, vec![missing]);
 }
 
 #[test]
@@ -862,4 +865,27 @@ fn a_county_export_written_by_a_spreadsheet_writer_lands_whole_and_next_year_mov
         .id;
     assert!(p2.missing.contains(&missing_id));
     assert_eq!(p2.new_schools.len(), 1, "the junior school is new");
+    let set = apply(&mut ledger, &p2, &mut ids);
+    let follow = set.roll_follow_up.unwrap();
+    let actor = crate::casework::Actor {
+        name: "测试员",
+        now: now(),
+    };
+    let done = follow.graduate_grade_nine(&ledger, &actor);
+    assert_eq!(
+        done.children.len(),
+        next.graduated
+            .iter()
+            .filter(|c| c.school_id.is_some_and(|s| ledger.school(s).is_some()))
+            .count()
+    );
+    assert!(done
+        .children
+        .iter()
+        .all(|c| c.status == Status::Graduated && c.grade == Some(9)));
+    assert_eq!(
+        done.roll_follow_up.unwrap().missing,
+        vec![missing_id],
+        "only the missing child is left to decide"
+    );
 }
