@@ -349,7 +349,7 @@ pub fn plan(
                 file,
             }));
         out.entries.push(RollEntry {
-            changes: Vec::new(),
+            changes,
             child: result,
             existing: true,
             movement,
@@ -358,7 +358,6 @@ pub fn plan(
             file: file.file.clone(),
             line: row.line,
         });
-        out.entries[entry].changes = changes;
     }
 
     // Not in the export: children of these schools, in school by the ledger.
