@@ -103,6 +103,10 @@ pub fn RollImportPage() -> impl IntoView {
                 }
             };
             let remembered = state.roll_mapping.get_value();
+            // A school installation reads only its own pupils.
+            let own = state
+                .installation
+                .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
             let mut read = Vec::new();
             let mut errors = Vec::new();
             for (name, bytes) in files {
@@ -113,7 +117,7 @@ pub fn RollImportPage() -> impl IntoView {
                             name,
                             table,
                             mapping,
-                            school: None,
+                            school: own,
                         });
                     }
                     Err(e) => errors.push(format!("“{name}”无法读取：{e}")),

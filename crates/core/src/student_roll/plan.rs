@@ -141,8 +141,9 @@ pub enum ApplyError {
     Nothing,
 }
 
-/// Makes the dry run. `files` pairs each file with the school chosen for it when the file
-/// has no school column (an export of one school).
+/// Makes the dry run. `files` pairs each file with the school chosen for it: the school of
+/// an export with no school column, or a school installation's own school (then a row of
+/// another school is a problem, not a new school).
 pub fn plan(
     ledger: &Ledger,
     townships: &[Division],
@@ -169,6 +170,25 @@ pub fn plan(
     for (file, chosen) in files {
         out.problems.extend(file.problems.iter().cloned());
         for row in &file.rows {
+            // A file chosen for one school holds only that school's pupils.
+            if let Some(c) =
+                chosen.filter(|_| row.school_code.is_some() || !row.school_name.trim().is_empty())
+            {
+                if schools.lookup(row, None) != Some(SchoolRef::Existing(c)) {
+                    out.problems.push(problem(
+                        file,
+                        row,
+                        &format!(
+                            "不是“{}”的学生（名册中的学校为“{}”），未导入",
+                            schools.name(SchoolRef::Existing(c)),
+                            row.school_code
+                                .clone()
+                                .unwrap_or_else(|| row.school_name.clone())
+                        ),
+                    ));
+                    continue;
+                }
+            }
             match schools.resolve(row, *chosen, new_id) {
                 Some(s) => rows.push((file, row, s)),
                 None => out.problems.push(problem(

@@ -889,3 +889,48 @@ fn a_county_export_written_by_a_spreadsheet_writer_lands_whole_and_next_year_mov
         "only the missing child is left to decide"
     );
 }
+
+#[test]
+fn a_file_for_one_school_takes_only_that_schools_pupils() {
+    let mut ids = Ids(100);
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let ledger = Ledger::new(vec![one.clone()], &townships(), vec![]);
+    let csv = [
+        HEADER.to_string(),
+        row(
+            "甲",
+            &id((2018, 3, 8), 11),
+            "2144522401",
+            "惠城第一小学",
+            "三年级",
+            "1班",
+        ),
+        row(
+            "乙",
+            &id((2017, 3, 8), 13),
+            "2144522402",
+            "华湖镇中心小学",
+            "四年级",
+            "1班",
+        ),
+    ]
+    .join("\n");
+    let f = roll("本校.csv", &csv);
+    let p = plan(
+        &ledger,
+        &townships(),
+        &[(&f, Some(one.id))],
+        now(),
+        &mut || ids.next(),
+    );
+    assert_eq!(p.count(false), 1, "the school's own pupil, by its code");
+    assert!(
+        p.new_schools.is_empty(),
+        "a school installation adds no other school"
+    );
+    assert!(
+        p.problems[0].reason.contains("不是“惠城镇第一小学”的学生"),
+        "{:?}",
+        p.problems
+    );
+}
