@@ -45,7 +45,9 @@ pub fn read_table(bytes: &[u8]) -> Result<RawTable, TableError> {
     if bytes.starts_with(ZIP_MAGIC) {
         let book = calamine::Xlsx::new(Cursor::new(bytes))
             .map_err(|e| TableError::Workbook(e.to_string()))?;
-        read_workbook(book, "xlsx")
+        let mut table = read_workbook(book, "xlsx")?;
+        restore_long_numbers(bytes, &mut table);
+        Ok(table)
     } else if bytes.starts_with(OLE_MAGIC) {
         let book = calamine::Xls::new(Cursor::new(bytes))
             .map_err(|e| TableError::Workbook(e.to_string()))?;
@@ -98,6 +100,138 @@ where
         first_line,
         rows,
     })
+}
+
+/// Puts back the digits of long numbers: calamine reads a number cell as f64, which keeps
+/// 15–16 digits, but a program that wrote an 18-digit ID number into a number cell left all
+/// its digits in the file (Excel itself keeps only 15, and those stay reported as lost).
+fn restore_long_numbers(bytes: &[u8], table: &mut RawTable) {
+    let Some(sheet) = table.sheet.clone() else {
+        return;
+    };
+    let scientific = |c: &str| {
+        c.contains('E')
+            && c.bytes()
+                .all(|b| b.is_ascii_digit() || b"E.+-".contains(&b))
+    };
+    if !table.rows.iter().any(|r| r.iter().any(scientific)) {
+        return;
+    }
+    let Some(found) = long_numbers(bytes, &sheet) else {
+        return;
+    };
+    for ((row, col), digits) in found {
+        let Some(i) = (row + 1).checked_sub(table.first_line) else {
+            continue;
+        };
+        let Some(record) = table.rows.get_mut(i) else {
+            continue;
+        };
+        if record.get(col).is_some_and(scientific) {
+            let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+            cells[col] = digits;
+            *record = StringRecord::from(cells);
+        }
+    }
+}
+
+/// Number cells of 16 digits or more in one sheet of an xlsx file, by 0-based (row, column),
+/// as their text in the sheet's XML.
+fn long_numbers(bytes: &[u8], sheet: &str) -> Option<Vec<((usize, usize), String)>> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let mut text = |name: &str| -> Option<String> {
+        let mut s = String::new();
+        zip.by_name(name).ok()?.read_to_string(&mut s).ok()?;
+        Some(s)
+    };
+    let attr = |e: &quick_xml::events::BytesStart, key: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| {
+                let k: &str = a.key.as_ref();
+                k == key
+            })
+            .map(|a| a.value.into_owned())
+    };
+    fn local(e: &quick_xml::events::BytesStart) -> String {
+        AsRef::<str>::as_ref(&e.local_name()).to_string()
+    }
+    // The sheet's file: workbook.xml names its relationship, the relationships its target.
+    let mut rid = None;
+    let workbook = text("xl/workbook.xml")?;
+    let mut r = quick_xml::Reader::from_str(&workbook);
+    loop {
+        match r.read_event().ok()? {
+            Event::Empty(e) | Event::Start(e) if local(&e) == "sheet" => {
+                if attr(&e, "name").as_deref() == Some(sheet) {
+                    rid = attr(&e, "r:id").or_else(|| attr(&e, "id"));
+                    break;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let rid = rid?;
+    let rels = text("xl/_rels/workbook.xml.rels")?;
+    let mut r = quick_xml::Reader::from_str(&rels);
+    let mut target = None;
+    loop {
+        match r.read_event().ok()? {
+            Event::Empty(e) | Event::Start(e) if local(&e) == "Relationship" => {
+                if attr(&e, "Id").as_deref() == Some(rid.as_str()) {
+                    target = attr(&e, "Target");
+                    break;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let target = target?;
+    let path = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let xml = text(&path)?;
+    let mut r = quick_xml::Reader::from_str(&xml);
+    let mut out = Vec::new();
+    let (mut cell, mut numeric, mut in_v) = (None, false, false);
+    loop {
+        match r.read_event().ok()? {
+            Event::Start(e) if local(&e) == "c" => {
+                cell = attr(&e, "r").and_then(|r| cell_position(&r));
+                numeric = matches!(attr(&e, "t").as_deref(), None | Some("n"));
+            }
+            Event::Start(e) if local(&e) == "v" => in_v = true,
+            Event::End(e) if AsRef::<str>::as_ref(&e.local_name()) == "v" => in_v = false,
+            Event::Text(t) if in_v && numeric => {
+                let v = AsRef::<str>::as_ref(&t).trim().to_string();
+                if v.len() >= 16 && v.bytes().all(|b| b.is_ascii_digit()) {
+                    if let Some(at) = cell {
+                        out.push((at, v));
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Some(out)
+}
+
+/// "F3" as 0-based (row, column): (2, 5).
+fn cell_position(r: &str) -> Option<(usize, usize)> {
+    let split = r.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = r.split_at(split);
+    let col = letters.bytes().try_fold(0usize, |n, b| {
+        b.is_ascii_uppercase()
+            .then(|| n * 26 + usize::from(b - b'A') + 1)
+    })?;
+    let row: usize = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
 }
 
 fn push_cell(record: &mut StringRecord, cell: &Data) {

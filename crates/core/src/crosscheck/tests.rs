@@ -661,3 +661,45 @@ fn traditional_characters_of_any_name_fold_to_the_ledgers_simplified_ones() {
         "a different name stays different"
     );
 }
+
+/// An xlsx as a program (not Excel) writes it: an 18-digit ID number in a number cell, all
+/// its digits in the file.
+fn xlsx_with_number_id(id: &str) -> Vec<u8> {
+    use std::io::Write;
+    let files = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="名册" sheetId="1" r:id="rId7"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/data.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>身份证号</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>王小明</t></is></c><c r="B2"><v>{id}</v></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>李小红</t></is></c><c r="B3"><v>4.30122201503081E+17</v></c></row></sheetData></worksheet>"#)),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in files {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_xlsx_id_in_a_number_cell_with_all_18_digits_is_read_whole_and_one_excel_cut_is_still_reported(
+) {
+    let id = IdNumber::compose("433122", NaiveDate::from_ymd_opt(2015, 3, 8).unwrap(), 123)
+        .unwrap()
+        .to_string();
+    assert!(!id.ends_with('X'));
+    let (_, _, roster) = read(&xlsx_with_number_id(&id), Department::Police);
+    assert_eq!(roster.rows.len(), 1, "{:?}", roster.rejected);
+    assert_eq!(
+        roster.rows[0].id_number.as_ref().map(|n| n.to_string()),
+        Some(id)
+    );
+    assert_eq!(roster.rejected.len(), 1);
+    assert!(
+        roster.rejected[0].reason.contains("科学计数法"),
+        "Excel's own cut stays reported: {:?}",
+        roster.rejected
+    );
+}
