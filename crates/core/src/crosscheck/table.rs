@@ -164,11 +164,11 @@ fn long_numbers(bytes: &[u8], sheet: &str) -> Option<Vec<((usize, usize), String
     let mut r = quick_xml::Reader::from_str(&workbook);
     loop {
         match r.read_event().ok()? {
-            Event::Empty(e) | Event::Start(e) if local(&e) == "sheet" => {
-                if attr(&e, "name").as_deref() == Some(sheet) {
-                    rid = attr(&e, "r:id").or_else(|| attr(&e, "id"));
-                    break;
-                }
+            Event::Empty(e) | Event::Start(e)
+                if local(&e) == "sheet" && attr(&e, "name").as_deref() == Some(sheet) =>
+            {
+                rid = attr(&e, "r:id").or_else(|| attr(&e, "id"));
+                break;
             }
             Event::Eof => break,
             _ => {}
@@ -180,11 +180,12 @@ fn long_numbers(bytes: &[u8], sheet: &str) -> Option<Vec<((usize, usize), String
     let mut target = None;
     loop {
         match r.read_event().ok()? {
-            Event::Empty(e) | Event::Start(e) if local(&e) == "Relationship" => {
-                if attr(&e, "Id").as_deref() == Some(rid.as_str()) {
-                    target = attr(&e, "Target");
-                    break;
-                }
+            Event::Empty(e) | Event::Start(e)
+                if local(&e) == "Relationship"
+                    && attr(&e, "Id").as_deref() == Some(rid.as_str()) =>
+            {
+                target = attr(&e, "Target");
+                break;
             }
             Event::Eof => break,
             _ => {}
