@@ -487,6 +487,7 @@ pub async fn commit_changes(
         .map(to_js)
         .collect::<Result<Vec<_>, _>>()?;
     let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
+    let audit = set.audit.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
     let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
     write(db, &stores, |tx| async move {
         let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
@@ -512,9 +513,16 @@ pub async fn commit_changes(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        for entry in &set.audit {
-            step!(tx, put_audit(&tx, entry).await);
-        }
+        // All requests at once, awaiting the last: a 学籍 import writes an entry per child
+        // (200,000), and one round trip each takes a minute.
+        let store = step!(tx, tx.store(AUDIT).map_err(write_err));
+        step!(
+            tx,
+            store
+                .add_all(audit.into_iter().map(|v| (v, None)))
+                .await
+                .map_err(write_err)
+        );
         Ok(tx)
     })
     .await
