@@ -466,6 +466,9 @@ fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, Store
         .collect()
 }
 
+/// Audit entries written per batch of requests.
+const AUDIT_BATCH: usize = 2_000;
+
 /// Writes what one operation changed — children's chunks, schools added, casework records,
 /// absences, the 学籍 follow-up list, audit entries — in one transaction.
 pub async fn commit_changes(
@@ -513,16 +516,14 @@ pub async fn commit_changes(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        // All requests at once, awaiting the last: a 学籍 import writes an entry per child
-        // (200,000), and one round trip each takes a minute.
+        // Requests in batches, awaiting the last of each: a 学籍 import writes an entry per
+        // child (200,000); one round trip each takes a minute, all at once freezes the page.
         let store = step!(tx, tx.store(AUDIT).map_err(write_err));
-        step!(
-            tx,
-            store
-                .add_all(audit.into_iter().map(|v| (v, None)))
-                .await
-                .map_err(write_err)
-        );
+        let mut audit = audit.into_iter().peekable();
+        while audit.peek().is_some() {
+            let batch = audit.by_ref().take(AUDIT_BATCH).map(|v| (v, None));
+            step!(tx, store.add_all(batch).await.map_err(write_err));
+        }
         Ok(tx)
     })
     .await
