@@ -347,3 +347,55 @@ async fn opens_a_version_1_database_and_finds_every_record() {
     assert_eq!(recent_audit(&db, 10).await.unwrap().len(), 1);
     finish(db, name).await;
 }
+
+#[wasm_bindgen_test]
+async fn a_roll_import_lands_its_children_schools_follow_up_and_every_audit_entry() {
+    use baoxue_core::casework::ChangeSet;
+    use baoxue_core::student_roll::RollFollowUp;
+    let name = "baoxue-test-roll-import";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(4_500);
+    let ledger = Ledger::new(Vec::new(), &inst.townships, Vec::new());
+    replace_all(
+        &db,
+        &inst,
+        &[],
+        &[],
+        &Default::default(),
+        &Default::default(),
+        &audit("设置"),
+    )
+    .await
+    .unwrap();
+    // More audit entries than one batch of requests holds, and a remainder.
+    let set = ChangeSet {
+        audit: children
+            .iter()
+            .map(|c| AuditEntry {
+                subject: c.id.to_string(),
+                ..audit(&format!("据学籍名册新增 {}", c.name))
+            })
+            .collect(),
+        children: children.clone(),
+        schools: schools.clone(),
+        roll_follow_up: Some(RollFollowUp {
+            missing: vec![children[0].id],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let batch = ledger
+        .prepare_batch(set.children.clone(), today().and_hms_opt(9, 0, 0).unwrap())
+        .unwrap();
+    commit_changes(&db, &batch, &set).await.unwrap();
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.children.len(), 4_500);
+    assert_eq!(loaded.schools.len(), schools.len());
+    assert_eq!(loaded.roll_follow_up.missing, vec![children[0].id]);
+    assert_eq!(recent_audit(&db, 10_000).await.unwrap().len(), 4_501);
+    let last = audit_of(&db, &children[4_499].id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(last.len(), 1);
+    finish(db, name).await;
+}
