@@ -45,27 +45,7 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
             let mut out = Vec::new();
             let months = h.monthly(&unit);
             let recent = &months[months.len().saturating_sub(TREND_MONTHS)..];
-            let span = match (recent.first(), recent.last()) {
-                (Some(a), Some(b)) => {
-                    format!("{}—{}", a.month.format("%Y-%m"), b.month.format("%Y-%m"))
-                }
-                _ => String::new(),
-            };
-            let title = if en {
-                let span = if span.is_empty() {
-                    span
-                } else {
-                    format!(" ({span})")
-                };
-                format!("{unit_name}: new suspects, dropouts and returns by month{span}")
-            } else {
-                let span = if span.is_empty() {
-                    span
-                } else {
-                    format!("（{span}）")
-                };
-                format!("{unit_name}每月新增疑似辍学、辍学与劝返复学人数{span}")
-            };
+            let title = charts::trend_title(&unit_name, recent, lang);
             out.push(Drawn {
                 id: "chart-trend",
                 svg: timed("chart-trend", || {

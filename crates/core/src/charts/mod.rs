@@ -65,6 +65,27 @@ fn legend(color: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
     move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
 }
 
+/// The trend chart's title, naming the months shown — and no empty brackets when there
+/// are none yet (a new county).
+pub fn trend_title(unit_name: &str, months: &[MonthTotals], lang: Lang) -> String {
+    let span = match (months.first(), months.last()) {
+        (Some(a), Some(b)) => Some(format!(
+            "{}—{}",
+            a.month.format("%Y-%m"),
+            b.month.format("%Y-%m")
+        )),
+        _ => None,
+    };
+    match (lang, span) {
+        (Lang::En, Some(s)) => {
+            format!("{unit_name}: new suspects, dropouts and returns by month ({s})")
+        }
+        (Lang::En, None) => format!("{unit_name}: new suspects, dropouts and returns by month"),
+        (Lang::Zh, Some(s)) => format!("{unit_name}每月新增疑似辍学、辍学与劝返复学人数（{s}）"),
+        (Lang::Zh, None) => format!("{unit_name}每月新增疑似辍学、辍学与劝返复学人数"),
+    }
+}
+
 /// Monthly trend of new suspects, dropouts and returns.
 pub fn monthly_trend(
     title: &str,

@@ -188,3 +188,72 @@ fn a_small_unit_gets_whole_child_ticks_on_the_township_chart() {
     }
     assert!(numbers.contains(&"3".to_string()), "ticks run 0, 1, 2, 3 …");
 }
+
+/// The y of the <text> element that reads `label`.
+fn text_y(svg: &str, label: &str) -> Option<i32> {
+    svg.split("<text").skip(1).find_map(|t| {
+        let body = &t[t.find('>')? + 1..];
+        if body[..body.find("</text>")?].trim() != label {
+            return None;
+        }
+        let at = t.find(" y=\"")? + 4;
+        t[at..at + t[at..].find('"')?]
+            .parse::<f64>()
+            .ok()
+            .map(|y| y as i32)
+    })
+}
+
+#[test]
+fn the_trend_legend_sits_above_the_lines_even_where_they_peak_under_it() {
+    // The highest month is the first: right under the legend in the upper left corner.
+    let months: Vec<MonthTotals> = (1..=12)
+        .map(|m| MonthTotals {
+            month: month(2026, m),
+            suspected: 40 - m,
+            dropped_out: 30 - m,
+            returned: 20 - m,
+            enrolled: 1000,
+        })
+        .collect();
+    let svg = monthly_trend("趋势", &months, Lang::Zh).unwrap_or_default();
+    let legend_bottom = ["新增疑似辍学", "辍学", "劝返复学"]
+        .iter()
+        .filter_map(|l| text_y(&svg, l))
+        .max()
+        .expect("legend labels drawn");
+    let peak = polylines(&svg)
+        .into_iter()
+        .filter(|l| l.len() == 12)
+        .map(|l| l[0].1)
+        .min()
+        .expect("series drawn");
+    assert!(
+        legend_bottom + 8 < peak,
+        "legend down to y={legend_bottom}, the lines' peak at y={peak}"
+    );
+}
+
+#[test]
+fn a_trend_title_has_no_empty_brackets_when_there_are_no_months() {
+    assert_eq!(
+        trend_title("惠来县", &[], Lang::Zh),
+        "惠来县每月新增疑似辍学、辍学与劝返复学人数"
+    );
+    assert!(!trend_title("Huilai", &[], Lang::En).contains("()"));
+    let months: Vec<MonthTotals> = [month(2025, 9), month(2026, 11)]
+        .iter()
+        .map(|&m| MonthTotals {
+            month: m,
+            suspected: 0,
+            dropped_out: 0,
+            returned: 0,
+            enrolled: 0,
+        })
+        .collect();
+    assert_eq!(
+        trend_title("惠来县", &months, Lang::Zh),
+        "惠来县每月新增疑似辍学、辍学与劝返复学人数（2025-09—2026-11）"
+    );
+    assert!(trend_title("Huilai", &months, Lang::En).ends_with(" (2025-09—2026-11)"));
+}
