@@ -8,6 +8,15 @@ use crate::app::AppState;
 use crate::i18n::text;
 
 /// Offers bytes as a download named `name`.
+/// A file name from a title: characters no file system takes become "_".
+pub fn safe_file_name(stem: &str, ext: &str) -> String {
+    let stem: String = stem
+        .chars()
+        .map(|c| if r#"\/:*?"<>|"#.contains(c) { '_' } else { c })
+        .collect();
+    format!("{stem}.{ext}")
+}
+
 pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     let fail = |e: wasm_bindgen::JsValue| format!("无法保存文件：{e:?}");
     let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());

@@ -1,5 +1,6 @@
 //! Small reusable views.
 
+pub mod column_table;
 pub mod download;
 pub mod filter_stat;
 pub mod notice;

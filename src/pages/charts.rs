@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app::{mark, measure, AppState};
-use crate::components::download::save_file;
+use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
 
 /// How many months the trend shows, and how many school years the dropout chart.
@@ -241,15 +241,6 @@ fn save_png(name: String, svg: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// File name of a saved chart: its title, made safe for a file system.
-fn file_name(title: &str, ext: &str) -> String {
-    let stem: String = title
-        .chars()
-        .map(|c| if r#"\/:*?"<>|"#.contains(c) { '_' } else { c })
-        .collect();
-    format!("{stem}.{ext}")
-}
-
 #[component]
 pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -300,10 +291,10 @@ pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
                                     <div class="svg" inner_html=svg></div>
                                     <figcaption class="no-print">
                                         <button class="secondary save-svg" on:click=move |_| {
-                                            if let Err(e) = save_file(&file_name(&svg_title, "svg"), "image/svg+xml", svg_svg.as_bytes()) { state.error(e) }
+                                            if let Err(e) = save_file(&safe_file_name(&svg_title, "svg"), "image/svg+xml", svg_svg.as_bytes()) { state.error(e) }
                                         }>{move || t().ind_save_svg}</button>
                                         <button class="secondary save-png" on:click=move |_| {
-                                            if let Err(e) = save_png(file_name(&png_title, "png"), &png_svg) { state.error(e) }
+                                            if let Err(e) = save_png(safe_file_name(&png_title, "png"), &png_svg) { state.error(e) }
                                         }>{move || t().ind_save_png}</button>
                                     </figcaption>
                                 }.into_any()

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::common::read_file;
 use super::demo::{format_count, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::components::column_table::{table_summary, ColumnTable};
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
@@ -185,52 +186,15 @@ fn MappingPanel() -> impl IntoView {
     let summary = move || {
         rev.track();
         state.crosscheck.with_value(|s| {
-            s.as_ref().map(|s| {
-                let data_rows = s.table.rows.len().saturating_sub(s.mapping.header_row + 1);
-                format!(
-                    "{}：{}{}，表头在第{}行，数据{}行",
-                    s.file_name,
-                    s.table.format,
-                    s.table
-                        .sheet
-                        .as_ref()
-                        .map(|n| format!("，工作表“{n}”"))
-                        .unwrap_or_default(),
-                    s.table.first_line + s.mapping.header_row,
-                    format_count(data_rows)
-                )
-            })
+            s.as_ref()
+                .map(|s| table_summary(&s.file_name, &s.table, &s.mapping))
         })
     };
     let columns = move || {
         rev.track();
         state.crosscheck.with_value(|s| {
             s.as_ref()
-                .map(|s| {
-                    let headers = s.table.rows.get(s.mapping.header_row);
-                    let width = headers.map(|h| h.len()).unwrap_or(0);
-                    (0..width)
-                        .map(|c| {
-                            let header = headers.and_then(|h| h.get(c)).unwrap_or("").to_string();
-                            let samples: Vec<String> = s
-                                .table
-                                .rows
-                                .iter()
-                                .skip(s.mapping.header_row + 1)
-                                .filter_map(|r| r.get(c))
-                                .filter(|v| !v.trim().is_empty())
-                                .take(2)
-                                .map(str::to_string)
-                                .collect();
-                            (
-                                c,
-                                header,
-                                samples.join("；"),
-                                s.mapping.columns.get(c).copied().flatten(),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
+                .map(|s| s.mapping.preview(&s.table, 2))
                 .unwrap_or_default()
         })
     };
@@ -240,10 +204,10 @@ fn MappingPanel() -> impl IntoView {
             .crosscheck
             .with_value(|s| s.as_ref().and_then(|s| s.mapping.missing()))
     };
-    let set_field = move |column: usize, value: String| {
+    let set_field = move |column: usize, field: Option<RosterField>| {
         state.crosscheck.update_value(|s| {
             if let Some(s) = s.as_mut() {
-                s.mapping.set(column, RosterField::from_key(&value));
+                s.mapping.set(column, field);
                 s.roster = None;
                 s.result = None;
             }
@@ -292,28 +256,7 @@ fn MappingPanel() -> impl IntoView {
             <p class="muted" id="cc-summary">{summary}</p>
             <details id="cc-columns" prop:open=move || { rev.track(); state.crosscheck.with_value(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
             <summary>{move || t().cc_columns}</summary>
-            <div class="table-wrap">
-                <table class="grid compact">
-                    <thead><tr><th>{move || t().cc_column}</th><th>{move || t().cc_sample}</th><th>{move || t().cc_field}</th></tr></thead>
-                    <tbody>
-                        {move || columns().into_iter().map(|(c, header, sample, field)| view! {
-                            <tr>
-                                <td>{header}</td>
-                                <td class="muted">{sample}</td>
-                                <td>
-                                    <select class="cc-field" data-column=c.to_string() on:change=move |ev| set_field(c, event_target_value(&ev))>
-                                        <option value="" selected=field.is_none()>{move || t().cc_skip}</option>
-                                        {RosterField::all().iter().map(|f| {
-                                            let f = *f;
-                                            view! { <option value=f.key() selected=field == Some(f)>{move || f.label(state.lang.get())}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <ColumnTable columns=columns select_class="cc-field" on_change=set_field/>
             </details>
             {move || missing().map(|m| view! { <p class="error-text">{m}</p> })}
             <button class="primary" id="cc-run" disabled=move || missing().is_some() on:click=run>{move || t().cc_run}</button>

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::common::read_files;
 use super::demo::{format_count, now, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::text;
 use crate::store;
 
@@ -266,21 +267,9 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
     let summary = move || {
         rev.track();
         session.with_value(|s| {
-            s.files.get(index).map(|f| {
-                let data = f.table.rows.len().saturating_sub(f.mapping.header_row + 1);
-                format!(
-                    "{}：{}{}，表头在第{}行，数据{}行",
-                    f.name,
-                    f.table.format,
-                    f.table
-                        .sheet
-                        .as_ref()
-                        .map(|n| format!("，工作表“{n}”"))
-                        .unwrap_or_default(),
-                    f.table.first_line + f.mapping.header_row,
-                    format_count(data)
-                )
-            })
+            s.files
+                .get(index)
+                .map(|f| table_summary(&f.name, &f.table, &f.mapping))
         })
     };
     let needs_school = move || {
@@ -290,37 +279,16 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
     let columns = move || {
         rev.track();
         session.with_value(|s| {
-            let Some(f) = s.files.get(index) else {
-                return Vec::new();
-            };
-            let headers = f.table.rows.get(f.mapping.header_row);
-            let width = headers.map(|h| h.len()).unwrap_or(0);
-            (0..width)
-                .map(|c| {
-                    let header = headers.and_then(|h| h.get(c)).unwrap_or("").to_string();
-                    let sample = f
-                        .table
-                        .rows
-                        .iter()
-                        .skip(f.mapping.header_row + 1)
-                        .filter_map(|r| r.get(c))
-                        .find(|v| !v.trim().is_empty())
-                        .unwrap_or("")
-                        .to_string();
-                    (
-                        c,
-                        header,
-                        sample,
-                        f.mapping.columns.get(c).copied().flatten(),
-                    )
-                })
-                .collect::<Vec<_>>()
+            s.files
+                .get(index)
+                .map(|f| f.mapping.preview(&f.table, 1))
+                .unwrap_or_default()
         })
     };
-    let set_field = move |column: usize, value: String| {
+    let set_field = move |column: usize, field: Option<RollField>| {
         session.update_value(|s| {
             if let Some(f) = s.files.get_mut(index) {
-                f.mapping.set(column, RollField::from_key(&value));
+                f.mapping.set(column, field);
             }
             s.plan = None;
         });
@@ -356,31 +324,20 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
             </Show>
             <details class="roll-columns">
                 <summary>{move || t().cc_columns}</summary>
-                <div class="table-wrap">
-                    <table class="grid compact">
-                        <thead><tr><th>{move || t().cc_column}</th><th>{move || t().cc_sample}</th><th>{move || t().cc_field}</th></tr></thead>
-                        <tbody>
-                            {move || columns().into_iter().map(|(c, header, sample, field)| view! {
-                                <tr>
-                                    <td>{header}</td>
-                                    <td class="muted">{sample}</td>
-                                    <td>
-                                        <select class="roll-field" data-column=c.to_string() on:change=move |ev| set_field(c, event_target_value(&ev))>
-                                            <option value="" selected=field.is_none()>{move || t().cc_skip}</option>
-                                            {RollField::all().iter().map(|f| {
-                                                let f = *f;
-                                                view! { <option value=f.key() selected=field == Some(f)>{move || f.label(state.lang.get())}</option> }
-                                            }).collect_view()}
-                                        </select>
-                                    </td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <ColumnTable columns=columns select_class="roll-field" on_change=set_field/>
             </details>
         </div>
     }
+}
+
+/// Reads the session's plan with the choices beside it; reactive on the session.
+fn read_plan<T: Default>(
+    session: StoredValue<Session>,
+    rev: RwSignal<u64>,
+    f: impl FnOnce(&Session, &RollPlan) -> T,
+) -> T {
+    rev.track();
+    session.with_value(|s| s.plan.as_ref().map(|p| f(s, p)).unwrap_or_default())
 }
 
 /// Rows of problems and changes shown before a "more" note.
@@ -391,12 +348,8 @@ const SHOWN: usize = 200;
 fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let with_plan = move |f: &dyn Fn(&RollPlan) -> String| {
-        rev.track();
-        session.with_value(|s| s.plan.as_ref().map(f).unwrap_or_default())
-    };
     let summary = move || {
-        with_plan(&|p| {
+        read_plan(session, rev, |_, p| {
             use baoxue_core::student_roll::Movement::*;
             if p.entries.is_empty() && p.new_schools.is_empty() {
                 return format!(
@@ -423,50 +376,38 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let plan_rows = move || {
-        rev.track();
-        session.with_value(|s| {
-            s.plan
-                .as_ref()
-                .map(|p| {
-                    p.schools
-                        .iter()
-                        .map(|(r, x)| {
-                            let new = matches!(r, SchoolRef::New(_));
-                            (x.clone(), new)
-                        })
-                        .collect::<Vec<_>>()
+        read_plan(session, rev, |_, p| {
+            p.schools
+                .iter()
+                .map(|(r, x)| {
+                    let new = matches!(r, SchoolRef::New(_));
+                    (x.clone(), new)
                 })
-                .unwrap_or_default()
+                .collect::<Vec<_>>()
         })
     };
     let new_schools = move || {
-        rev.track();
-        session.with_value(|s| {
-            s.plan
-                .as_ref()
-                .map(|p| {
-                    p.new_schools
+        read_plan(session, rev, |s, p| {
+            p.new_schools
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let grades = n
+                        .grades
                         .iter()
-                        .enumerate()
-                        .map(|(i, n)| {
-                            let grades = n
-                                .grades
-                                .iter()
-                                .map(|g| g.to_string())
-                                .collect::<Vec<_>>()
-                                .join("、");
-                            (
-                                i,
-                                n.school.name.clone(),
-                                n.school.code.clone().unwrap_or_default(),
-                                n.school.kind.zh().to_string(),
-                                grades,
-                                s.townships.get(i).cloned().unwrap_or_default(),
-                            )
-                        })
+                        .map(|g| g.to_string())
                         .collect::<Vec<_>>()
+                        .join("、");
+                    (
+                        i,
+                        n.school.name.clone(),
+                        n.school.code.clone().unwrap_or_default(),
+                        n.school.kind.zh().to_string(),
+                        grades,
+                        s.townships.get(i).cloned().unwrap_or_default(),
+                    )
                 })
-                .unwrap_or_default()
+                .collect::<Vec<_>>()
         })
     };
     let townships = move || {
@@ -476,86 +417,65 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
             .unwrap_or_default()
     };
     let conflicts = move || {
-        rev.track();
-        session.with_value(|s| {
-            s.plan
-                .as_ref()
-                .map(|p| {
-                    p.conflicts
-                        .iter()
-                        .enumerate()
-                        .map(|(k, c)| {
-                            let e = &p.entries[c.entry];
-                            (
-                                k,
-                                e.child.name.clone(),
-                                c.field.zh().to_string(),
-                                c.ledger.clone(),
-                                c.file.clone(),
-                                s.choices.get(k).copied().flatten(),
-                            )
-                        })
-                        .collect::<Vec<_>>()
+        read_plan(session, rev, |s, p| {
+            p.conflicts
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    let e = &p.entries[c.entry];
+                    (
+                        k,
+                        e.child.name.clone(),
+                        c.field.zh().to_string(),
+                        c.ledger.clone(),
+                        c.file.clone(),
+                        s.choices.get(k).copied().flatten(),
+                    )
                 })
-                .unwrap_or_default()
+                .collect::<Vec<_>>()
         })
     };
     let problems = move || {
-        rev.track();
-        session.with_value(|s| {
-            s.plan
-                .as_ref()
-                .map(|p| {
-                    p.problems
-                        .iter()
-                        .take(SHOWN)
-                        .map(|x| (x.place(), x.name.clone(), x.reason.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        read_plan(session, rev, |_, p| {
+            p.problems
+                .iter()
+                .take(SHOWN)
+                .map(|x| (x.place(), x.name.clone(), x.reason.clone()))
+                .collect::<Vec<_>>()
         })
     };
-    let problem_count = move || {
-        rev.track();
-        session.with_value(|s| s.plan.as_ref().map(|p| p.problems.len()).unwrap_or(0))
-    };
+    let problem_count = move || read_plan(session, rev, |_, p| p.problems.len());
     let changes = move || {
-        rev.track();
-        session.with_value(|s| {
-            s.plan
-                .as_ref()
-                .map(|p| {
-                    p.entries
+        read_plan(session, rev, |_, p| {
+            p.entries
+                .iter()
+                .filter(|e| e.existing)
+                .take(SHOWN)
+                .map(|e| {
+                    let what = e
+                        .changes
                         .iter()
-                        .filter(|e| e.existing)
-                        .take(SHOWN)
-                        .map(|e| {
-                            let what = e
-                                .changes
-                                .iter()
-                                .map(|c| {
-                                    format!(
-                                        "{}：{} → {}",
-                                        c.field,
-                                        if c.before.is_empty() {
-                                            "（空）"
-                                        } else {
-                                            &c.before
-                                        },
-                                        if c.after.is_empty() {
-                                            "（空）"
-                                        } else {
-                                            &c.after
-                                        }
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                                .join("；");
-                            (e.child.name.clone(), e.movement.zh().to_string(), what)
+                        .map(|c| {
+                            format!(
+                                "{}：{} → {}",
+                                c.field,
+                                if c.before.is_empty() {
+                                    "（空）"
+                                } else {
+                                    &c.before
+                                },
+                                if c.after.is_empty() {
+                                    "（空）"
+                                } else {
+                                    &c.after
+                                }
+                            )
                         })
                         .collect::<Vec<_>>()
+                        .join("；");
+                    (e.child.name.clone(), e.movement.zh().to_string(), what)
                 })
-                .unwrap_or_default()
+                .collect::<Vec<_>>()
         })
     };
     let set_township = move |i: usize, code: String| {
@@ -632,8 +552,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let apply_label = move || {
-        rev.track();
-        let n = session.with_value(|s| s.plan.as_ref().map(|p| p.entries.len()).unwrap_or(0));
+        let n = read_plan(session, rev, |_, p| p.entries.len());
         format!("{}（{}人）", t().roll_apply, format_count(n))
     };
     view! {

@@ -11,19 +11,15 @@ use uuid::Uuid;
 
 use super::demo::now;
 use crate::app::{AppState, Route};
-use crate::components::download::save_file;
+use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
 use crate::store;
 
 /// The file name a school's set-up file is saved under.
 fn file_name(school: &str, encrypted: bool) -> String {
-    let clean: String = school
-        .chars()
-        .map(|c| if r#"\/:*?"<>|"#.contains(c) { '_' } else { c })
-        .collect();
-    format!(
-        "学校安装文件_{clean}.{}",
-        if encrypted { "baoxue" } else { "json" }
+    safe_file_name(
+        &format!("学校安装文件_{school}"),
+        if encrypted { "baoxue" } else { "json" },
     )
 }
 

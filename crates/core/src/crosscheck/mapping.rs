@@ -255,6 +255,36 @@ impl<F: HeaderField> ColumnMapping<F> {
         })
     }
 
+    /// Each column of the header row with its header, the first `samples` values under it
+    /// (joined by "；") and its field, for a person to check.
+    pub fn preview(
+        &self,
+        table: &RawTable,
+        samples: usize,
+    ) -> Vec<(usize, String, String, Option<F>)> {
+        let headers = table.rows.get(self.header_row);
+        let width = headers.map(|h| h.len()).unwrap_or(0);
+        (0..width)
+            .map(|c| {
+                let header = headers.and_then(|h| h.get(c)).unwrap_or("").to_string();
+                let sample: Vec<&str> = table
+                    .rows
+                    .iter()
+                    .skip(self.header_row + 1)
+                    .filter_map(|r| r.get(c))
+                    .filter(|v| !v.trim().is_empty())
+                    .take(samples)
+                    .collect();
+                (
+                    c,
+                    header,
+                    sample.join("；"),
+                    self.columns.get(c).copied().flatten(),
+                )
+            })
+            .collect()
+    }
+
     pub fn column_of(&self, field: F) -> Option<usize> {
         self.columns.iter().position(|c| *c == Some(field))
     }

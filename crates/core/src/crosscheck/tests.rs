@@ -703,3 +703,32 @@ fn an_xlsx_id_in_a_number_cell_with_all_18_digits_is_read_whole_and_one_excel_cu
         roster.rejected
     );
 }
+
+#[test]
+fn a_mapping_previews_each_column_with_its_samples_and_field() {
+    let t =
+        read_table("名册\n姓名,身份证号,备注\n王芳,,\n,433122201503080011,x\n李明,,\n".as_bytes())
+            .unwrap();
+    let m = ColumnMapping::detect(&t, &RememberedMapping::new());
+    let p = m.preview(&t, 2);
+    assert_eq!(
+        p[0],
+        (
+            0,
+            "姓名".into(),
+            "王芳；李明".into(),
+            Some(RosterField::Name)
+        )
+    );
+    assert_eq!(
+        p[1],
+        (
+            1,
+            "身份证号".into(),
+            "433122201503080011".into(),
+            Some(RosterField::IdNumber)
+        )
+    );
+    assert_eq!(p[2], (2, "备注".into(), "x".into(), None));
+    assert_eq!(m.preview(&t, 1)[0].2, "王芳");
+}

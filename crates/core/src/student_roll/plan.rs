@@ -322,18 +322,15 @@ pub fn plan(
                 copy_field(old, &mut result, f);
                 continue;
             }
-            if hand_changed {
-                conflicts.push((
-                    f,
-                    field_text(old, f, &schools),
-                    field_text(&result, f, &schools),
-                ));
-            }
-            changes.push(FieldChange {
+            let change = FieldChange {
                 field: f.zh().to_string(),
                 before: field_text(old, f, &schools),
                 after: field_text(&result, f, &schools),
-            });
+            };
+            if hand_changed {
+                conflicts.push((f, change.before.clone(), change.after.clone()));
+            }
+            changes.push(change);
         }
         if old.status != result.status {
             changes.push(FieldChange {

@@ -1,0 +1,70 @@
+//! The columns of a spreadsheet as read — header, a sample, the field each holds — with a
+//! choice per column; shared by the cross-check and the 学籍 import.
+
+use baoxue_core::crosscheck::mapping::{ColumnMapping, HeaderField};
+use baoxue_core::crosscheck::RawTable;
+use baoxue_core::model::Labelled;
+use leptos::prelude::*;
+
+use crate::app::AppState;
+use crate::i18n::text;
+use crate::pages::demo::format_count;
+
+/// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".
+pub fn table_summary<F>(file: &str, table: &RawTable, mapping: &ColumnMapping<F>) -> String {
+    let data_rows = table.rows.len().saturating_sub(mapping.header_row + 1);
+    format!(
+        "{file}：{}{}，表头在第{}行，数据{}行",
+        table.format,
+        table
+            .sheet
+            .as_ref()
+            .map(|n| format!("，工作表“{n}”"))
+            .unwrap_or_default(),
+        table.first_line + mapping.header_row,
+        format_count(data_rows)
+    )
+}
+
+/// The table of columns, each with a select of the fields it can hold.
+#[component]
+pub fn ColumnTable<F, C, S>(
+    /// (column, header, sample, field) for each column, from [`ColumnMapping::preview`].
+    columns: C,
+    /// Class of each select (tests find the columns by it).
+    select_class: &'static str,
+    /// Called with the column and the field chosen (`None`: not imported).
+    on_change: S,
+) -> impl IntoView
+where
+    F: HeaderField + Labelled + Send + Sync,
+    C: Fn() -> Vec<(usize, String, String, Option<F>)> + Send + Sync + 'static,
+    S: Fn(usize, Option<F>) + Copy + Send + Sync + 'static,
+{
+    let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
+    view! {
+        <div class="table-wrap">
+            <table class="grid compact">
+                <thead><tr><th>{move || t().cc_column}</th><th>{move || t().cc_sample}</th><th>{move || t().cc_field}</th></tr></thead>
+                <tbody>
+                    {move || columns().into_iter().map(|(c, header, sample, field)| view! {
+                        <tr>
+                            <td>{header}</td>
+                            <td class="muted">{sample}</td>
+                            <td>
+                                <select class=select_class data-column=c.to_string() on:change=move |ev| on_change(c, F::from_key(&event_target_value(&ev)))>
+                                    <option value="" selected=field.is_none()>{move || t().cc_skip}</option>
+                                    {F::ALL.iter().map(|f| {
+                                        let f = *f;
+                                        view! { <option value=f.key() selected=field == Some(f)>{move || f.label(state.lang.get())}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
