@@ -149,3 +149,46 @@ test('Chromium 86 opens the one-file baoxue.html from file:// and keeps its data
     await c.close();
   }
 });
+
+test('Chromium 86: a county set up from scratch imports its schools’ 学籍 exports', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'baoxue-c86-rolls-'));
+  execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'rolls', '--county', '445224', '--children', '3000', '--out-dir', dir], {
+    cwd: repo, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  const [a, b] = manifest.schools;
+  const c = await launch86();
+  try {
+    const p = c.page;
+    await p.goto(server.url);
+    await p.waitForSelector('#setup-province', { timeout: 60_000 });
+    for (const [sel, code] of [['#setup-province', '44'], ['#setup-prefecture', '4452'], ['#setup-county', '445224']]) {
+      await p.waitForFunction((s, v) => [...(document.querySelector(s)?.options || [])].some((o) => o.value === v), { timeout: 60_000 }, sel, code);
+      await p.select(sel, code);
+    }
+    await p.type('#setup-operator', '林学籍');
+    await p.click('#setup-save');
+    await p.waitForSelector('#stat-total', { timeout: 60_000 });
+    await clickText(p, 'nav a', '适龄儿童台账');
+    await p.click('#import-roll');
+    const input = await p.waitForSelector('#roll-files');
+    await input.uploadFile(join(dir, `${a.name}.xlsx`), join(dir, `${b.name}.csv`));
+    await p.click('#roll-read');
+    await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 2, { timeout: 60_000 });
+    await p.click('#roll-preview-btn');
+    const summary = await waitText(p, '#roll-summary', '新学校2所');
+    assert.match(summary, new RegExp(`新增${(a.children + b.children).toLocaleString('en-US')}人`), summary);
+    await p.screenshot({ path: SHOTS + 'c86-roll-preview.png', fullPage: true });
+    await p.click('#roll-apply');
+    await waitText(p, '[role=alert]', '已导入学籍名册');
+    await p.reload();
+    await clickText(p, 'nav a', '适龄儿童台账');
+    await p.waitForSelector('#children-table tbody tr', { timeout: 60_000 });
+    const count = await p.$eval('#result-count', (e) => Number(e.textContent.replace(/\D/g, '')));
+    assert.equal(count, a.children + b.children);
+    assert.deepEqual(c.errors, []);
+  } finally {
+    await c.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
