@@ -58,6 +58,9 @@ async function run(file, label) {
     console.log(`  dry-run summary: ${summary.slice(0, 80)}…`);
     console.log(`  choose → summary, wall clock   ${ms(toSummary)}   (read ${ms(await measureOf(p, 'baoxue-roll-read'))}, compare ${ms(await measureOf(p, 'baoxue-roll-plan'))})`);
     console.log(`  apply (one transaction)        ${ms(apply)}   (as measured ${ms(await measureOf(p, 'baoxue-roll-apply'))})`);
+    const at = await p.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+    const step = (a, b) => ms(at[b] - at[a]);
+    console.log(`    change set ${step('baoxue-roll-apply-start', 'baoxue-commit-start')}, chunks ${ms(await measureOf(p, 'baoxue-commit-prepare'))}, serialize ${step('baoxue-commit-start', 'baoxue-commit-serialized')} (incl. chunks), IndexedDB ${step('baoxue-commit-serialized', 'baoxue-commit-apply-start')}, in memory ${ms(await measureOf(p, 'baoxue-commit-apply'))}`);
     console.log(`  longest frame gap              ${ms(gapPlan)} reading and comparing, ${ms(gapApply)} applying`);
     if (b.errors.length) console.log('  page errors:', b.errors);
   } finally {

@@ -238,15 +238,18 @@ impl AppState {
     /// memory. Nothing changes in memory if the write fails.
     pub async fn commit(&self, set: ChangeSet) -> Result<(), String> {
         let db = self.db().ok_or_else(|| "数据库未打开".to_string())?;
+        mark("baoxue-commit-start");
         let batch = self
             .ledger
             .with_value(|l| {
                 l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
             })
             .map_err(|e| e.to_string())?;
+        measure("baoxue-commit-prepare", "baoxue-commit-start");
         store::commit_changes(&db, &batch, &set)
             .await
             .map_err(|e| e.to_string())?;
+        mark("baoxue-commit-apply-start");
         if !set.schools.is_empty() {
             self.ledger.update_value(|l| {
                 let mut all = l.schools().to_vec();
@@ -265,6 +268,7 @@ impl AppState {
             self.roll_follow_up.set(f.clone());
         }
         self.ledger_rev.update(|r| *r += 1);
+        measure("baoxue-commit-apply", "baoxue-commit-apply-start");
         Ok(())
     }
 

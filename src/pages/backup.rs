@@ -93,6 +93,7 @@ pub fn BackupPanel() -> impl IntoView {
                     subject: "installation".into(),
                     summary: format!("生成备份文件 {name}（{}）", b.summary()),
                     changes: Vec::new(),
+                    lines: Vec::new(),
                 };
                 store::mark_backup(&db, at, &audit)
                     .await
@@ -176,6 +177,7 @@ pub fn RestorePanel() -> impl IntoView {
                 subject: "installation".into(),
                 summary: format!("从备份文件恢复：{}", b.summary()),
                 changes: Vec::new(),
+                lines: Vec::new(),
             };
             let result = async {
                 let db = state.db().ok_or("数据库未打开")?;

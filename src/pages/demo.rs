@@ -77,6 +77,7 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
             ledger.len()
         ),
         changes: Vec::new(),
+        lines: Vec::new(),
     };
     let result = store::replace_all(
         &db,

@@ -101,6 +101,7 @@ pub fn MakeSetupFiles() -> impl IntoView {
                     made.join("、")
                 ),
                 changes: Vec::new(),
+                lines: Vec::new(),
             };
             if let Some(db) = state.db() {
                 if let Err(e) = store::append_audit(&db, &audit).await {
@@ -175,6 +176,7 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                         setup.children.len()
                     ),
                     changes: Vec::new(),
+                    lines: Vec::new(),
                 };
                 let db = state.db().ok_or("数据库未打开")?;
                 store::replace_all(
@@ -261,6 +263,7 @@ pub fn SchoolList() -> impl IntoView {
                 subject: s.id.to_string(),
                 summary: format!("据学校名单新增学校“{}”", s.name),
                 changes: Vec::new(),
+                lines: Vec::new(),
             });
             set.schools.push(s.clone());
         }
@@ -272,6 +275,7 @@ pub fn SchoolList() -> impl IntoView {
                 subject: new.id.to_string(),
                 summary: format!("据学校名单更新学校“{}”（原“{}”）", new.name, old.name),
                 changes: Vec::new(),
+                lines: Vec::new(),
             });
             set.schools.push(new.clone());
         }

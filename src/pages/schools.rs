@@ -106,6 +106,7 @@ pub fn SchoolsPage() -> impl IntoView {
                 school.kind.zh()
             ),
             changes: Vec::new(),
+            lines: Vec::new(),
         };
         spawn_local(async move {
             let Some(db) = state.db() else { return };

@@ -34,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
                 before: inst.operator.clone(),
                 after: new.clone(),
             }],
+            lines: Vec::new(),
         };
         inst.operator = new;
         spawn_local(async move {
@@ -189,6 +190,7 @@ fn save_changed(
             before: format!("{old:?}"),
             after: format!("{new:?}"),
         }],
+        lines: Vec::new(),
     };
     spawn_local(async move {
         let Some(db) = state.db() else { return };

@@ -175,6 +175,7 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
             subject: "installation".into(),
             summary: format!("设置本机单位：{}（{}）", inst.unit_name(), lv.zh()),
             changes: Vec::new(),
+            lines: Vec::new(),
         };
         error.set(None);
         spawn_local(async move {

@@ -224,13 +224,76 @@ async fn put(store: &Store, value: &JsValue, key: Option<&JsValue>) -> Result<()
     store.put(value, key).await.map(|_| ()).map_err(write_err)
 }
 
+/// An audit entry as stored. An entry about many subjects keeps its lines as one JSON text
+/// (one string to clone, not 2,000 objects; the newest entries are read without them) and
+/// lists its subjects for `by_subjects`.
+fn audit_value(entry: &AuditEntry) -> Result<JsValue, StoreError> {
+    if entry.lines.is_empty() {
+        return to_js(entry);
+    }
+    let head = AuditEntry {
+        operator: entry.operator.clone(),
+        subject: entry.subject.clone(),
+        summary: entry.summary.clone(),
+        changes: entry.changes.clone(),
+        lines: Vec::new(),
+        ..*entry
+    };
+    let value = to_js(&head)?;
+    let lines = serde_json::to_string(&entry.lines).map_err(write_err)?;
+    let subjects: js_sys::Array = entry
+        .lines
+        .iter()
+        .map(|l| JsValue::from_str(&l.subject))
+        .collect();
+    js_sys::Reflect::set(&value, &AUDIT_LINES.into(), &lines.into()).map_err(write_err)?;
+    js_sys::Reflect::set(&value, &schema::AUDIT_SUBJECTS.into(), &subjects).map_err(write_err)?;
+    Ok(value)
+}
+
+const AUDIT_LINES: &str = "lines";
+
+/// Reads a stored audit entry; its lines only when asked for.
+fn audit_from_js(value: JsValue, with_lines: bool) -> Result<AuditEntry, StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt {
+        what: "操作日志".to_string(),
+        detail,
+    };
+    let key = JsValue::from_str(AUDIT_LINES);
+    let lines = js_sys::Reflect::get(&value, &key)
+        .ok()
+        .and_then(|l| l.as_string());
+    if lines.is_some() {
+        if let Some(object) = value.dyn_ref::<js_sys::Object>() {
+            js_sys::Reflect::delete_property(object, &key).map_err(|e| corrupt(describe(e)))?;
+        }
+    }
+    let mut entry: AuditEntry = from_js(value, "操作日志")?;
+    if let (Some(text), true) = (lines, with_lines) {
+        entry.lines = serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))?;
+    }
+    Ok(entry)
+}
+
 async fn put_audit(tx: &rexie::Transaction, entry: &AuditEntry) -> Result<(), StoreError> {
+    put_audit_all(tx, std::slice::from_ref(entry)).await
+}
+
+/// Audit entries written per batch of requests.
+const AUDIT_BATCH: usize = 2_000;
+
+/// Adds audit entries in batches of requests, awaiting the last of each: a backup may hold
+/// 200,000; a round trip each takes a minute, all at once freezes the page.
+async fn put_audit_all(tx: &rexie::Transaction, entries: &[AuditEntry]) -> Result<(), StoreError> {
     let store = tx.store(AUDIT).map_err(write_err)?;
-    store
-        .add(&to_js(entry)?, None)
-        .await
-        .map(|_| ())
-        .map_err(write_err)
+    for batch in entries.chunks(AUDIT_BATCH) {
+        let values = batch
+            .iter()
+            .map(|e| Ok((audit_value(e)?, None)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        store.add_all(values.into_iter()).await.map_err(write_err)?;
+    }
+    Ok(())
 }
 
 async fn put_chunk(store: &Store, no: u32, bytes: &[u8]) -> Result<(), StoreError> {
@@ -466,9 +529,6 @@ fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, Store
         .collect()
 }
 
-/// Audit entries written per batch of requests.
-const AUDIT_BATCH: usize = 2_000;
-
 /// Writes what one operation changed — children's chunks, schools added, casework records,
 /// absences, the 学籍 follow-up list, audit entries — in one transaction.
 pub async fn commit_changes(
@@ -490,7 +550,7 @@ pub async fn commit_changes(
         .map(to_js)
         .collect::<Result<Vec<_>, _>>()?;
     let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
-    let audit = set.audit.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
+    crate::app::mark("baoxue-commit-serialized");
     let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
     write(db, &stores, |tx| async move {
         let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));
@@ -516,14 +576,7 @@ pub async fn commit_changes(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        // Requests in batches, awaiting the last of each: a 学籍 import writes an entry per
-        // child (200,000); one round trip each takes a minute, all at once freezes the page.
-        let store = step!(tx, tx.store(AUDIT).map_err(write_err));
-        let mut audit = audit.into_iter().peekable();
-        while audit.peek().is_some() {
-            let batch = audit.by_ref().take(AUDIT_BATCH).map(|v| (v, None));
-            step!(tx, store.add_all(batch).await.map_err(write_err));
-        }
+        step!(tx, put_audit_all(&tx, &set.audit).await);
         Ok(tx)
     })
     .await
@@ -697,9 +750,7 @@ async fn replace_all_with_trail(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        for entry in trail {
-            step!(tx, put_audit(&tx, entry).await);
-        }
+        step!(tx, put_audit_all(&tx, trail).await);
         Ok(tx)
     })
     .await
@@ -713,7 +764,7 @@ pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
     };
     let tx = db.tx(&[ABSENCES, AUDIT], TransactionMode::ReadOnly)?;
     let absences = get_all(&tx, ABSENCES, None, |v| from_json(v, "缺勤记录")).await?;
-    let audit = get_all(&tx, AUDIT, None, |v| from_js(v, "操作日志")).await?;
+    let audit = get_all(&tx, AUDIT, None, |v| audit_from_js(v, true)).await?;
     let cw = loaded.casework;
     Ok(Some(Backup {
         installation,
@@ -820,20 +871,20 @@ pub async fn clear_all(db: &Db) -> Result<(), StoreError> {
 }
 
 /// The audit trail of one child, school or the installation, oldest first.
+/// Entries about many subjects count with their line about this one.
 pub async fn audit_of(db: &Db, subject: &str) -> Result<Vec<AuditEntry>, StoreError> {
     let tx = db.tx(&[AUDIT], TransactionMode::ReadOnly)?;
-    let index = tx
-        .store(AUDIT)
-        .and_then(|s| s.index(schema::AUDIT_BY_SUBJECT))
-        .map_err(read_err)?;
-    let range = KeyRange::only(&subject.into()).map_err(read_err)?;
-    index
-        .get_all(Some(range), None)
-        .await
-        .map_err(read_err)?
-        .into_iter()
-        .map(|v| from_js(v, "操作日志"))
-        .collect()
+    let store = tx.store(AUDIT).map_err(read_err)?;
+    let mut found = Vec::new();
+    for name in [schema::AUDIT_BY_SUBJECT, schema::AUDIT_BY_SUBJECTS] {
+        let index = store.index(name).map_err(read_err)?;
+        let range = KeyRange::only(&subject.into()).map_err(read_err)?;
+        for v in index.get_all(Some(range), None).await.map_err(read_err)? {
+            found.extend(audit_from_js(v, true)?.about(subject));
+        }
+    }
+    found.sort_by_key(|e| e.at);
+    Ok(found)
 }
 
 /// The newest audit entries, newest first.
@@ -845,6 +896,6 @@ pub async fn recent_audit(db: &Db, limit: u32) -> Result<Vec<AuditEntry>, StoreE
         .await
         .map_err(read_err)?
         .into_iter()
-        .map(|(_, v)| from_js(v, "操作日志"))
+        .map(|(_, v)| audit_from_js(v, false))
         .collect()
 }

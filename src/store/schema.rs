@@ -9,6 +9,8 @@
 //! - Version 3: adds `casework` (suspects, cases, transfers, home-teaching plans: JSON text
 //!   under "kind/id") and `absences` (JSON text under "date/child", so recent ones are one
 //!   key range).
+//! - Version 4: `audit` gains `by_subjects`, a multi-entry index over the subjects of an entry
+//!   about many (a 学籍 import writes one entry per school with a line per child).
 
 use baoxue_core::ledger::chunk::{decode_chunk, encode_chunk, CHUNK_SIZE};
 use baoxue_core::model::{AuditAction, AuditEntry, Child};
@@ -20,12 +22,15 @@ use super::{from_js, put_audit, put_chunk, read_err, step, write, write_err, Db,
 
 /// Unique to the app: every file:// page may share one origin.
 pub const DB_NAME: &str = "baoxue-kongchuobaoxue";
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 pub const META: &str = "meta";
 pub const SCHOOLS: &str = "schools";
 pub const AUDIT: &str = "audit";
 pub const AUDIT_BY_SUBJECT: &str = "by_subject";
+pub const AUDIT_BY_SUBJECTS: &str = "by_subjects";
+/// The property `by_subjects` indexes: written by the store, not part of the entry.
+pub const AUDIT_SUBJECTS: &str = "subjects";
 /// Version 1 layout: one object per child. Kept declared so upgrades can migrate it.
 pub const CHILDREN_V1: &str = "children";
 pub const CHUNKS: &str = "child_chunks";
@@ -43,7 +48,18 @@ pub const ALL: [&str; 7] = [
 ];
 
 /// Stores of version 1, for tests that write a version-1 database.
+#[cfg(test)]
 pub fn builder_v1(name: &str) -> RexieBuilder {
+    stores_v1(name, audit_store())
+}
+
+fn audit_store() -> ObjectStore {
+    ObjectStore::new(AUDIT)
+        .auto_increment(true)
+        .add_index(Index::new(AUDIT_BY_SUBJECT, "subject"))
+}
+
+fn stores_v1(name: &str, audit: ObjectStore) -> RexieBuilder {
     Rexie::builder(name)
         .version(1)
         .add_object_store(ObjectStore::new(META))
@@ -52,17 +68,15 @@ pub fn builder_v1(name: &str) -> RexieBuilder {
                 .key_path("id")
                 .add_index(Index::new("by_code", "code").unique(true)),
         )
-        .add_object_store(
-            ObjectStore::new(AUDIT)
-                .auto_increment(true)
-                .add_index(Index::new(AUDIT_BY_SUBJECT, "subject")),
-        )
+        .add_object_store(audit)
         .add_object_store(ObjectStore::new(CHILDREN_V1).key_path("id"))
 }
 
 /// The current schema: the only place the app builds a database.
 pub fn builder(name: &str) -> RexieBuilder {
-    builder_v1(name)
+    let audit =
+        audit_store().add_index(Index::new(AUDIT_BY_SUBJECTS, AUDIT_SUBJECTS).multi_entry(true));
+    stores_v1(name, audit)
         .version(SCHEMA_VERSION)
         .add_object_store(ObjectStore::new(CHUNKS))
         .add_object_store(ObjectStore::new(CASEWORK))
@@ -115,6 +129,7 @@ pub async fn migrate_data(db: &Db) -> Result<(), StoreError> {
         subject: "installation".into(),
         summary: format!("数据库升级到第{SCHEMA_VERSION}版：{moved}名儿童的记录已转存"),
         changes: Vec::new(),
+        lines: Vec::new(),
     };
     write(db, &[CHILDREN_V1, CHUNKS, AUDIT], |tx| async move {
         let store = step!(tx, tx.store(CHUNKS).map_err(write_err));

@@ -34,6 +34,7 @@ fn audit(summary: &str) -> AuditEntry {
         subject: "installation".into(),
         summary: summary.into(),
         changes: Vec::new(),
+        lines: Vec::new(),
     }
 }
 
@@ -397,5 +398,58 @@ async fn a_roll_import_lands_its_children_schools_follow_up_and_every_audit_entr
         .await
         .unwrap();
     assert_eq!(last.len(), 1);
+
+    // The next import packs its entries one per school: each child still finds its line.
+    let per_child = children
+        .iter()
+        .map(|c| AuditEntry {
+            subject: c.id.to_string(),
+            ..audit(&format!("据学籍名册更新 {}", c.name))
+        })
+        .collect();
+    let school_of = |e: &AuditEntry| {
+        let c = children.iter().find(|c| c.id.to_string() == e.subject);
+        c.and_then(|c| c.school_id)
+            .map(|id| id.to_string())
+            .unwrap_or_default()
+    };
+    let packed = AuditEntry::pack(per_child, school_of, |s, n| format!("{s}：{n}人"));
+    let set = ChangeSet {
+        audit: packed.clone(),
+        ..Default::default()
+    };
+    let batch = ledger
+        .prepare_batch(Vec::new(), today().and_hms_opt(10, 0, 0).unwrap())
+        .unwrap();
+    commit_changes(&db, &batch, &set).await.unwrap();
+    let recent = recent_audit(&db, 10_000).await.unwrap();
+    assert_eq!(recent.len(), 4_501 + packed.len());
+    assert!(
+        recent.iter().all(|a| a.lines.is_empty()),
+        "the newest entries are read without their lines"
+    );
+    let child = &children[4_499];
+    let history = audit_of(&db, &child.id.to_string()).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].summary, format!("据学籍名册更新 {}", child.name));
+    let school = child.school_id.unwrap().to_string();
+    let of_school = audit_of(&db, &school).await.unwrap();
+    assert_eq!(
+        of_school.len(),
+        1,
+        "the school sees the packed entry itself"
+    );
+    assert!(of_school[0].summary.ends_with("人"));
+
+    // A backup keeps the lines, and the restored trail is indexed again.
+    let backup = read_backup(&db).await.unwrap().unwrap();
+    assert!(backup.audit.iter().any(|a| a.lines.len() > 1));
+    let restored = "baoxue-test-roll-import-restored";
+    let db2 = fresh(restored).await;
+    let made = today().and_hms_opt(11, 0, 0).unwrap();
+    restore(&db2, &backup, made, &audit("恢复")).await.unwrap();
+    let history = audit_of(&db2, &child.id.to_string()).await.unwrap();
+    assert_eq!(history.len(), 2);
+    finish(db2, restored).await;
     finish(db, name).await;
 }

@@ -202,6 +202,7 @@ fn audit(state: AppState, subject: String, summary: String) -> AuditEntry {
         subject,
         summary,
         changes: Vec::new(),
+        lines: Vec::new(),
     }
 }
 

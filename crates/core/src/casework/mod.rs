@@ -160,6 +160,7 @@ impl Actor<'_> {
             subject: subject.to_string(),
             summary,
             changes: Vec::new(),
+            lines: Vec::new(),
         }
     }
 }
@@ -493,6 +494,7 @@ impl Casebook {
                 subject: "register".into(),
                 summary: format!("记录{date}考勤：{}人，缺勤{absent}人", marks.len()),
                 changes: Vec::new(),
+                lines: Vec::new(),
             });
         }
         Ok(set)

@@ -334,6 +334,7 @@ impl Ledger {
                 subject: child.id.to_string(),
                 summary: format!("修改 {} 的信息", child.name),
                 changes: old.diff(&child, &|c| self.names_for(c)),
+                lines: Vec::new(),
             },
             None => AuditEntry {
                 at: now,
@@ -351,6 +352,7 @@ impl Ledger {
                         after,
                     })
                     .collect(),
+                lines: Vec::new(),
             },
         };
         Ok(PreparedChildSave {

@@ -22,6 +22,74 @@ pub struct AuditEntry {
     pub subject: String,
     pub summary: String,
     pub changes: Vec<FieldChange>,
+    /// An entry about many subjects at once — a 学籍 import writes one per school with a line
+    /// per child, not 200,000 records — carries one line per subject.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<AuditLine>,
+}
+
+/// One subject's part of an entry about many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AuditLine {
+    pub subject: String,
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+}
+
+impl AuditEntry {
+    /// The entry as it concerns `subject`: itself, or its line about that subject.
+    pub fn about(&self, subject: &str) -> Option<AuditEntry> {
+        if self.subject == subject {
+            return Some(self.clone());
+        }
+        let line = self.lines.iter().find(|l| l.subject == subject)?;
+        Some(AuditEntry {
+            at: self.at,
+            operator: self.operator.clone(),
+            action: self.action,
+            subject: line.subject.clone(),
+            summary: line.summary.clone(),
+            changes: line.changes.clone(),
+            lines: Vec::new(),
+        })
+    }
+
+    /// Entries of one operation packed by `group` (a school's id): each group one entry whose
+    /// lines are its members' entries, summarised by `summary(group, count)`. Entries that are
+    /// about a group itself stay as they are.
+    pub fn pack(
+        entries: Vec<AuditEntry>,
+        group: impl Fn(&AuditEntry) -> String,
+        summary: impl Fn(&str, usize) -> String,
+    ) -> Vec<AuditEntry> {
+        let mut packed: Vec<AuditEntry> = Vec::new();
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for e in entries {
+            let key = group(&e);
+            let i = *at.entry(key.clone()).or_insert_with(|| {
+                packed.push(AuditEntry {
+                    at: e.at,
+                    operator: e.operator.clone(),
+                    action: e.action,
+                    subject: key,
+                    summary: String::new(),
+                    changes: Vec::new(),
+                    lines: Vec::new(),
+                });
+                packed.len() - 1
+            });
+            packed[i].lines.push(AuditLine {
+                subject: e.subject,
+                summary: e.summary,
+                changes: e.changes,
+            });
+        }
+        for p in &mut packed {
+            p.summary = summary(&p.subject, p.lines.len());
+        }
+        packed
+    }
 }
 
 labelled_enum! {

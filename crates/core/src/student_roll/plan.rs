@@ -884,6 +884,7 @@ impl RollPlan {
                 subject: s.id.to_string(),
                 summary: format!("据学籍名册新增学校“{}”（{}）", s.name, s.kind.zh()),
                 changes: Vec::new(),
+                lines: Vec::new(),
             });
             set.schools.push(s);
         }
@@ -951,11 +952,50 @@ impl RollPlan {
                 subject: c.id.to_string(),
                 summary,
                 changes,
+                lines: Vec::new(),
             });
             set.children.push(c);
         }
+        set.audit = pack_by_school(set.audit, &set.children, ledger, &set.schools, |name, n| {
+            format!("据学籍名册“{}”导入{name}学生{}人", self.files.join("、"), n)
+        });
         Ok(set)
     }
+}
+
+/// Children's entries packed one per school (a 学籍 import touches 200,000 children; one
+/// record each takes IndexedDB half a minute); the other entries stay as they are.
+fn pack_by_school(
+    audit: Vec<AuditEntry>,
+    children: &[Child],
+    ledger: &Ledger,
+    new_schools: &[School],
+    summary: impl Fn(&str, usize) -> String,
+) -> Vec<AuditEntry> {
+    let school_of: HashMap<String, Option<Uuid>> = children
+        .iter()
+        .map(|c| (c.id.to_string(), c.school_id))
+        .collect();
+    let (per_child, rest): (Vec<_>, Vec<_>) = audit
+        .into_iter()
+        .partition(|e| school_of.contains_key(&e.subject));
+    let group = |e: &AuditEntry| match school_of.get(&e.subject).copied().flatten() {
+        Some(id) => id.to_string(),
+        None => "installation".to_string(),
+    };
+    let name = |key: &str| {
+        let school = Uuid::parse_str(key).ok().and_then(|id| {
+            ledger
+                .school(id)
+                .or_else(|| new_schools.iter().find(|s| s.id == id))
+        });
+        school.map(|s| format!("“{}”", s.name)).unwrap_or_default()
+    };
+    let mut out = rest;
+    out.extend(AuditEntry::pack(per_child, group, |key, n| {
+        summary(&name(key), n)
+    }));
+    out
 }
 
 fn change_after(changes: &[FieldChange], field: &str) -> Option<String> {
@@ -1023,10 +1063,14 @@ impl RollFollowUp {
                     before: c.status.zh().into(),
                     after: g.status.zh().into(),
                 }],
+                lines: Vec::new(),
             });
             rest.missing.retain(|id| *id != c.id);
             set.children.push(g);
         }
+        set.audit = pack_by_school(set.audit, &set.children, ledger, &[], |name, n| {
+            format!("{name}九年级{n}人不在学籍名册“{files}”中：已毕业")
+        });
         set.roll_follow_up = Some(rest);
         set
     }
@@ -1067,6 +1111,7 @@ impl RollFollowUp {
                     subject: child_id.to_string(),
                     summary: format!("{} 不在学籍名册“{files}”中：已毕业", c.name),
                     changes: Vec::new(),
+                    lines: Vec::new(),
                 };
                 entry.changes.push(FieldChange {
                     field: "就学状态".into(),
@@ -1090,6 +1135,7 @@ impl RollFollowUp {
                         child.name
                     ),
                     changes: Vec::new(),
+                    lines: Vec::new(),
                 }],
                 ..Default::default()
             },

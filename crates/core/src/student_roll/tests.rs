@@ -358,8 +358,35 @@ fn a_new_county_gets_its_children_and_schools_and_the_same_file_again_changes_no
     assert_eq!(p.count_movement(Movement::Entrant), 1);
     let set = apply(&mut ledger, &p, &mut ids);
     assert_eq!(set.schools.len(), 2);
-    assert_eq!(set.audit.len(), 5, "one per school and one per child");
+    assert_eq!(
+        set.audit.len(),
+        4,
+        "one per new school, and the children's entries packed one per school"
+    );
     assert!(set.audit.iter().all(|a| a.summary.contains("学籍名册")));
+    for c in &set.children {
+        let about: Vec<_> = set
+            .audit
+            .iter()
+            .filter_map(|a| a.about(&c.id.to_string()))
+            .collect();
+        assert_eq!(about.len(), 1, "one entry per child");
+        assert!(
+            about[0].summary.starts_with("据学籍名册“county.csv”第")
+                && about[0].summary.contains(&c.name),
+            "{}",
+            about[0].summary
+        );
+        let school = set
+            .audit
+            .iter()
+            .find(|a| a.about(&c.id.to_string()).is_some());
+        assert_eq!(
+            school.map(|a| a.subject.clone()),
+            c.school_id.map(|id| id.to_string()),
+            "packed under the child's school"
+        );
+    }
     let c = ledger.child_by_id_number(&id((2018, 3, 8), 11)).unwrap();
     assert_eq!(c.hukou.township_code.as_deref(), Some("445224100"));
     assert_eq!(c.hukou.detail, "南门村");
