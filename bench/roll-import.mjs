@@ -47,6 +47,7 @@ async function run(file, label) {
     await p.waitForSelector('#roll-summary', { timeout: 600_000 });
     const toSummary = Date.now() - t0;
     const summary = await p.textContent('#roll-summary');
+    const read = await p.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
     const gapPlan = await p.evaluate(() => window.__gap);
     await p.evaluate(() => { window.__gap = 0; });
     const t1 = Date.now();
@@ -57,6 +58,7 @@ async function run(file, label) {
     console.log(`\n${label}`);
     console.log(`  dry-run summary: ${summary.slice(0, 80)}…`);
     console.log(`  choose → summary, wall clock   ${ms(toSummary)}   (read ${ms(await measureOf(p, 'baoxue-roll-read'))}, compare ${ms(await measureOf(p, 'baoxue-roll-plan'))})`);
+    console.log(`    rows from the worker ${ms(read['baoxue-roll-rows'] - read['baoxue-roll-plan-start'])}, then comparing with the ledger ${ms(read['baoxue-roll-plan-start'] + (await measureOf(p, 'baoxue-roll-plan')) - read['baoxue-roll-rows'])}`);
     console.log(`  apply (one transaction)        ${ms(apply)}   (as measured ${ms(await measureOf(p, 'baoxue-roll-apply'))})`);
     const at = await p.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
     const step = (a, b) => ms(at[b] - at[a]);

@@ -13,11 +13,17 @@ pub mod i18n;
 #[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]
+mod roll_worker;
+#[cfg(target_arch = "wasm32")]
 pub mod store;
 
 /// Mounts the app on the page body.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
     console_error_panic_hook::set_once();
+    // The same module runs the page's worker (roll_worker), which has no window to draw in.
+    if web_sys::window().is_none() {
+        return;
+    }
     leptos::mount::mount_to_body(app::App);
 }

@@ -11,8 +11,14 @@ use crate::i18n::text;
 use crate::pages::demo::format_count;
 
 /// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".
-pub fn table_summary<F>(file: &str, table: &RawTable, mapping: &ColumnMapping<F>) -> String {
-    let data_rows = table.rows.len().saturating_sub(mapping.header_row + 1);
+/// `rows`: of the whole table (`table` may be its head).
+pub fn table_summary<F>(
+    file: &str,
+    table: &RawTable,
+    rows: usize,
+    mapping: &ColumnMapping<F>,
+) -> String {
+    let data_rows = rows.saturating_sub(mapping.header_row + 1);
     format!(
         "{file}：{}{}，表头在第{}行，数据{}行",
         table.format,

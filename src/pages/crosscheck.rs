@@ -187,7 +187,7 @@ fn MappingPanel() -> impl IntoView {
         rev.track();
         state.crosscheck.with_value(|s| {
             s.as_ref()
-                .map(|s| table_summary(&s.file_name, &s.table, &s.mapping))
+                .map(|s| table_summary(&s.file_name, &s.table, s.table.rows.len(), &s.mapping))
         })
     };
     let columns = move || {

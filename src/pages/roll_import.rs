@@ -1,9 +1,11 @@
 //! 导入学籍名册: the 学籍 system's export read into the children's ledger. Files are read and
 //! previewed in memory; nothing is stored until 导入, which lands in one transaction.
 
+use std::rc::Rc;
+
 use baoxue_core::casework::Actor;
 use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
-use baoxue_core::model::Labelled;
+use baoxue_core::model::{IdSource, Labelled};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
     plan, read_roll, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan, SchoolRef,
@@ -17,12 +19,54 @@ use super::demo::{format_count, now, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::text;
+use crate::roll_worker::{Asked, RollWorker};
 use crate::store;
+
+/// The page's worker, started on the first read; `None` where none runs.
+type WorkerSlot = StoredValue<Option<Rc<RollWorker>>, LocalStorage>;
+
+/// Reads the files in the worker, each answered by its head; `None` when the worker failed
+/// (then the page reads them itself).
+async fn read_in_worker(
+    worker: &RollWorker,
+    files: &[(String, Vec<u8>)],
+    on_file: impl Fn(usize),
+) -> Option<Vec<Result<(RawTable, usize, Option<usize>), String>>> {
+    worker.clear().await.ok()?;
+    let mut out = Vec::new();
+    let mut held = 0;
+    for (i, (name, bytes)) in files.iter().enumerate() {
+        on_file(i);
+        match worker.read(name, bytes).await {
+            Ok(head) => {
+                mark("baoxue-roll-read-in-worker");
+                out.push(Ok((head.to_table(), head.total_rows, Some(held))));
+                held += 1;
+            }
+            Err(Asked::Refused(e)) => out.push(Err(e)),
+            Err(Asked::Broken) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Ids for an import's many new records, seeded once from the browser's secure source.
+fn fresh_ids() -> IdSource {
+    let mut seed = [0u8; 32];
+    seed[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+    seed[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+    IdSource::from_seed(seed)
+}
 
 /// One file read, with its columns.
 struct ReadFile {
     name: String,
+    /// The whole table, or its head when the worker holds the table.
     table: RawTable,
+    /// Rows of the whole table.
+    rows: usize,
+    /// Where the worker keeps the table.
+    in_worker: Option<usize>,
     mapping: ColumnMapping<RollField>,
     /// The school chosen for a file with no school column.
     school: Option<Uuid>,
@@ -72,10 +116,14 @@ async fn yield_frame() {
 }
 
 fn busy(state: AppState, label: &str) {
+    step(state, label, 1, 2);
+}
+
+fn step(state: AppState, label: &str, done: usize, total: usize) {
     state.progress.set(Some(Progress {
         label: label.to_string(),
-        done: 1,
-        total: 2,
+        done,
+        total,
     }));
 }
 
@@ -84,6 +132,7 @@ pub fn RollImportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let session = StoredValue::new(Session::default());
+    let worker: WorkerSlot = StoredValue::new_local(None);
     let rev = RwSignal::new(0u64);
     let bump = move || rev.update(|r| *r += 1);
 
@@ -108,22 +157,52 @@ pub fn RollImportPage() -> impl IntoView {
             let own = state
                 .installation
                 .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
+            let label = text(state.lang.get_untracked()).roll_reading;
+            let total = files.len();
+            let on_file =
+                |i: usize| step(state, &format!("{label}（{}/{total}）", i + 1), i, total);
+            if worker.with_value(Option::is_none) {
+                worker.set_value(RollWorker::start().map(Rc::new));
+            }
+            let mut tables = match worker.get_value() {
+                Some(w) => read_in_worker(&w, &files, on_file).await,
+                None => None,
+            };
+            if tables.is_none() {
+                // No worker here, or it failed: read on the page, a file per frame.
+                worker.set_value(None);
+                let mut here = Vec::new();
+                for (i, (_, bytes)) in files.iter().enumerate() {
+                    on_file(i);
+                    yield_frame().await;
+                    here.push(
+                        read_table(bytes)
+                            .map(|t| {
+                                let rows = t.rows.len();
+                                (t, rows, None)
+                            })
+                            .map_err(|e| e.to_string()),
+                    );
+                }
+                tables = Some(here);
+            }
             let mut read = Vec::new();
             let mut errors = Vec::new();
-            for (name, bytes) in files {
-                match read_table(&bytes) {
-                    Ok(table) => {
+            for ((name, _), table) in files.into_iter().zip(tables.unwrap_or_default()) {
+                match table {
+                    Ok((table, rows, in_worker)) => {
                         let mapping = ColumnMapping::detect(&table, &remembered);
                         read.push(ReadFile {
                             name,
                             table,
+                            rows,
+                            in_worker,
                             mapping,
                             school: own,
                         });
                     }
                     Err(e) => errors.push(format!("“{name}”无法读取：{e}")),
                 }
-                yield_frame().await;
             }
             session.set_value(Session {
                 files: read,
@@ -164,7 +243,7 @@ pub fn RollImportPage() -> impl IntoView {
             </div>
         </section>
         <Show when=has_files>
-            <FilesPanel session=session rev=rev/>
+            <FilesPanel session=session rev=rev worker=worker/>
         </Show>
         <Show when=has_plan>
             <PreviewPanel session=session rev=rev/>
@@ -175,7 +254,11 @@ pub fn RollImportPage() -> impl IntoView {
 
 /// Each file: what was read, the header row, and the field of each column.
 #[component]
-fn FilesPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoView {
+fn FilesPanel(
+    session: StoredValue<Session>,
+    rev: RwSignal<u64>,
+    worker: WorkerSlot,
+) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let count = move || {
@@ -192,17 +275,50 @@ fn FilesPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoVie
             yield_frame().await;
             mark("baoxue-roll-plan-start");
             let school_year = school_year_of(today());
-            let rolls: Vec<(RollFile, Option<Uuid>)> = session.with_value(|s| {
+            let asks: Vec<_> = session.with_value(|s| {
                 s.files
                     .iter()
-                    .map(|f| {
-                        (
-                            read_roll(&f.name, &f.table, &f.mapping, school_year),
-                            f.school,
-                        )
-                    })
+                    .map(|f| (f.in_worker, f.mapping.clone(), f.school))
                     .collect()
             });
+            let label = text(state.lang.get_untracked()).roll_planning;
+            let total = asks.len() + 1;
+            let mut rolls: Vec<(RollFile, Option<Uuid>)> = Vec::new();
+            for (i, (in_worker, mapping, school)) in asks.into_iter().enumerate() {
+                step(state, label, i, total);
+                let file = match (in_worker, worker.get_value()) {
+                    (Some(ix), Some(w)) => match w.roll(ix, &mapping, school_year).await {
+                        Ok(f) => f,
+                        Err(e) => {
+                            state.progress.set(None);
+                            let why = match e {
+                                Asked::Refused(e) => e,
+                                Asked::Broken => "读取程序出错".to_string(),
+                            };
+                            return state.error(format!("{why}，请重新读取文件"));
+                        }
+                    },
+                    (Some(_), None) => {
+                        state.progress.set(None);
+                        return state.error("读取程序已停止，请重新读取文件");
+                    }
+                    (None, _) => {
+                        yield_frame().await;
+                        let here = session.with_value(|s| {
+                            let f = s.files.get(i)?;
+                            Some(read_roll(&f.name, &f.table, &mapping, school_year))
+                        });
+                        let Some(f) = here else {
+                            state.progress.set(None);
+                            return;
+                        };
+                        f
+                    }
+                };
+                rolls.push((file, school));
+            }
+            mark("baoxue-roll-rows");
+            step(state, label, total - 1, total);
             yield_frame().await;
             let townships = state
                 .installation
@@ -210,9 +326,10 @@ fn FilesPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoVie
                 .unwrap_or_default();
             let inputs: Vec<(&RollFile, Option<Uuid>)> =
                 rolls.iter().map(|(f, s)| (f, *s)).collect();
-            let p = state
-                .ledger
-                .with_value(|l| plan(l, &townships, &inputs, now(), &mut Uuid::new_v4));
+            let p = state.ledger.with_value(|l| {
+                let mut ids = fresh_ids();
+                plan(l, &townships, &inputs, now(), &mut || ids.next_id())
+            });
             session.update_value(|s| {
                 s.townships = p
                     .new_schools
@@ -269,7 +386,7 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
         session.with_value(|s| {
             s.files
                 .get(index)
-                .map(|f| table_summary(&f.name, &f.table, &f.mapping))
+                .map(|f| table_summary(&f.name, &f.table, f.rows, &f.mapping))
         })
     };
     let needs_school = move || {
@@ -503,7 +620,10 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
             let made = session.with_value(|s| {
                 let p = s.plan.as_ref()?;
                 let set = state.ledger.with_value(|l| {
-                    p.change_set(l, &s.townships, &s.choices, &operator, &mut Uuid::new_v4)
+                    let mut ids = fresh_ids();
+                    p.change_set(l, &s.townships, &s.choices, &operator, &mut || {
+                        ids.next_id()
+                    })
                 });
                 Some((
                     set,

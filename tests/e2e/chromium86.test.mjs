@@ -175,6 +175,8 @@ test('Chromium 86: a county set up from scratch imports its schools’ 学籍 ex
     await input.uploadFile(join(dir, `${a.name}.xlsx`), join(dir, `${b.name}.csv`));
     await p.click('#roll-read');
     await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 2, { timeout: 60_000 });
+    // Chromium 86 has module workers: the files are read off the page's thread there too.
+    assert.equal(await p.evaluate(() => performance.getEntriesByName('baoxue-roll-read-in-worker').length), 2);
     await p.click('#roll-preview-btn');
     const summary = await waitText(p, '#roll-summary', '新学校2所');
     assert.match(summary, new RegExp(`新增${(a.children + b.children).toLocaleString('en-US')}人`), summary);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, SHOTS, download } from './support.mjs';
@@ -77,6 +77,8 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
     await p.click('#roll-read');
     await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 3);
     lap('read');
+    // Read off the page's thread, so the page keeps drawing.
+    assert.equal(await p.evaluate(() => performance.getEntriesByName('baoxue-roll-read-in-worker').length), 3);
     const cards = await p.$$eval('.roll-file-summary', (e) => e.map((x) => x.textContent));
     assert.ok(cards.some((t) => /xlsx.*表头在第2行/.test(t)), cards.join('\n'));
     assert.ok(cards.some((t) => /xls，/.test(t)), cards.join('\n'));
@@ -233,6 +235,59 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
     await b.close();
   }
 });
+
+// The page's worker, its absence (the one-file copy has none) and a worker that cannot start
+// all read the same files the same way, and a file that is no spreadsheet is refused by name.
+for (const [mode, module] of [
+  ['in the worker', null],
+  ['with no worker', 'none'],
+  ['when the worker cannot start', { js: 'missing.js', wasm: 'missing.wasm' }],
+]) {
+  test(`学籍 files are read ${mode}; a bad file among them is named and the rest imported`, async () => {
+    const [a] = manifest.schools;
+    const bad = join(dir, '不是名册.xlsx');
+    await writeFile(bad, 'PK\u0003\u0004 truncated zip, not a workbook');
+    const b = await launch();
+    const p = b.page;
+    try {
+      if (module) {
+        await p.addInitScript((m) => {
+          Object.defineProperty(window, 'baoxueModule', { get: () => (m === 'none' ? undefined : m), set() {} });
+        }, module);
+      }
+      await p.goto(server.url);
+      await p.waitForSelector('#setup-level');
+      await choose(p, '#setup-province', '广东省');
+      await choose(p, '#setup-prefecture', '揭阳市');
+      await choose(p, '#setup-county', '惠来县');
+      await p.fill('#setup-operator', '林学籍');
+      await p.click('#setup-save');
+      await p.waitForSelector('#stat-total');
+      await p.click('nav >> text=适龄儿童台账');
+      await p.click('#import-roll');
+      await p.setInputFiles('#roll-files', [bad, join(dir, `${a.name}.xlsx`)]);
+      await p.click('#roll-read');
+      await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 1);
+      await p.waitForFunction(() => /不是名册\.xlsx”无法读取/.test(document.querySelector('[role=alert]')?.textContent || ''));
+      const inWorker = await p.evaluate(() => performance.getEntriesByName('baoxue-roll-read-in-worker').length);
+      assert.equal(inWorker, module ? 0 : 1);
+      assert.match(await p.textContent('.roll-file-summary'), new RegExp(`数据${a.children.toLocaleString('en-US')}行`));
+      await p.click('#roll-preview-btn');
+      await p.waitForSelector('#roll-summary');
+      assert.match(await p.textContent('#roll-summary'), new RegExp(`新增${a.children.toLocaleString('en-US')}人`));
+      await p.click('#roll-apply');
+      await p.waitForFunction(() => /已导入学籍名册/.test(document.querySelector('[role=alert]')?.textContent || ''));
+      await p.reload();
+      await p.click('nav >> text=适龄儿童台账');
+      await p.waitForSelector('#children-table tbody tr');
+      assert.equal(number(await p.textContent('#result-count')), a.children);
+      // A worker that cannot load says so in the console; nothing else may go wrong.
+      assert.deepEqual(b.errors.filter((e) => !/missing\.js|Failed to load|module script/i.test(e)), []);
+    } finally {
+      await b.close();
+    }
+  });
+}
 
 /** The school sends this month's report; returns the file. */
 async function sendZeroReport(page, name) {

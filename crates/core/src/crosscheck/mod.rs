@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 pub use mapping::{ColumnMapping, RememberedMapping, RosterField};
 pub use roster::{build_roster, Department, RejectedRow, Roster, RosterRow};
-pub use table::{read_table, RawTable, TableError};
+pub use table::{read_table, RawTable, TableError, TableHead};
 
 use crate::ledger::Ledger;
 use crate::model::{labelled_enum, Child, Labelled, SpecialGroup};

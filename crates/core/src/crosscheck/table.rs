@@ -18,6 +18,53 @@ pub struct RawTable {
     pub rows: Vec<StringRecord>,
 }
 
+/// The first rows of a table and how many it has: enough to choose its columns while the
+/// whole table stays with whoever read it (the page's worker).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableHead {
+    pub format: String,
+    pub sheet: Option<String>,
+    pub first_line: usize,
+    pub rows: Vec<Vec<String>>,
+    pub total_rows: usize,
+}
+
+/// Rows a head keeps: the header is looked for in the first 20, samples come after it.
+pub const HEAD_ROWS: usize = 40;
+
+impl RawTable {
+    pub fn head(&self) -> TableHead {
+        TableHead {
+            format: self.format.clone(),
+            sheet: self.sheet.clone(),
+            first_line: self.first_line,
+            rows: self
+                .rows
+                .iter()
+                .take(HEAD_ROWS)
+                .map(|r| r.iter().map(str::to_string).collect())
+                .collect(),
+            total_rows: self.rows.len(),
+        }
+    }
+}
+
+impl TableHead {
+    /// The head as a table of its rows, for choosing columns.
+    pub fn to_table(&self) -> RawTable {
+        RawTable {
+            format: self.format.clone(),
+            sheet: self.sheet.clone(),
+            first_line: self.first_line,
+            rows: self
+                .rows
+                .iter()
+                .map(|r| StringRecord::from(r.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Why a file cannot be read as a table.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TableError {

@@ -732,3 +732,29 @@ fn a_mapping_previews_each_column_with_its_samples_and_field() {
     assert_eq!(p[2], (2, "备注".into(), "x".into(), None));
     assert_eq!(m.preview(&t, 1)[0].2, "王芳");
 }
+
+#[test]
+fn a_table_head_chooses_the_same_columns_as_the_whole_table_and_knows_its_size() {
+    let mut csv = String::from("某县2026年户籍人口名册\n姓名,身份证号,户籍地址\n");
+    for i in 0..500 {
+        csv.push_str(&format!("张{i},44522420180308{i:04},南门村\n"));
+    }
+    let table = read_table(csv.as_bytes()).unwrap();
+    let head = table.head();
+    assert_eq!(head.total_rows, 502);
+    assert!(head.rows.len() < 100);
+    let small = head.to_table();
+    let remembered = RememberedMapping::new();
+    assert_eq!(
+        ColumnMapping::<RosterField>::detect(&small, &remembered),
+        ColumnMapping::<RosterField>::detect(&table, &remembered)
+    );
+    assert_eq!(
+        ColumnMapping::<RosterField>::detect(&small, &remembered).preview(&small, 3),
+        ColumnMapping::<RosterField>::detect(&table, &remembered).preview(&table, 3)
+    );
+    assert_eq!(
+        (small.format, small.first_line),
+        (table.format, table.first_line)
+    );
+}

@@ -14,7 +14,7 @@ pub use plan::{
     plan, ApplyError, Conflict, ConflictChoice, ImportField, MissingDecision, Movement, NewSchool,
     RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
-pub use read::{read_roll, RollFile, RollProblem, RollRow};
+pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
 
 use crate::crosscheck::mapping::{clean_header, HeaderField};
 use crate::model::{labelled_enum, Labelled};

@@ -88,6 +88,15 @@ pub struct RollFile {
     pub skipped_lines: usize,
 }
 
+/// Rows in a compact binary form, to hand from one thread to another (the page's worker).
+pub fn rows_to_bytes(rows: &[RollRow]) -> Vec<u8> {
+    postcard::to_allocvec(rows).unwrap_or_default()
+}
+
+pub fn rows_from_bytes(bytes: &[u8]) -> Result<Vec<RollRow>, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("名册行无法读取：{e}"))
+}
+
 struct Columns(Vec<Option<usize>>);
 
 impl Columns {

@@ -961,3 +961,38 @@ fn a_file_for_one_school_takes_only_that_schools_pupils() {
         p.problems
     );
 }
+
+#[test]
+fn rows_handed_between_threads_arrive_as_read_and_a_cut_batch_is_refused() {
+    let mut csv = format!("{HEADER}\n");
+    for seq in 0..30 {
+        let idn = id((2015, 3, 1 + seq % 28), 100 + u16::try_from(seq).unwrap());
+        csv += &row(
+            &format!("学生{seq}"),
+            &idn,
+            "2144522401",
+            "惠城镇第一小学",
+            "三年级",
+            "2班",
+        );
+        csv += "\n";
+    }
+    // Text that looks like a formula or markup travels as text.
+    let idn = id((2015, 6, 1), 900);
+    csv += &row(
+        "=cmd|'/C calc'!A0<script>",
+        &idn,
+        "2144522401",
+        "惠城镇第一小学",
+        "三年级",
+        "2班",
+    );
+    csv += "\n";
+    let file = roll("一小.csv", &csv);
+    assert_eq!(file.rows.len(), 31);
+    let bytes = rows_to_bytes(&file.rows);
+    assert_eq!(rows_from_bytes(&bytes).unwrap(), file.rows);
+    let cut = &bytes[..bytes.len() / 2];
+    let err = rows_from_bytes(cut).unwrap_err();
+    assert!(err.contains("名册行无法读取"), "{err}");
+}

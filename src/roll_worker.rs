@@ -1,0 +1,237 @@
+//! Reading spreadsheets off the page's thread: a 200,000-row xlsx takes seconds to parse, and
+//! the page must keep drawing meanwhile. The worker runs this same wasm module (its `start`
+//! does nothing without a window), keeps the tables it read, and sends back only what the page
+//! needs: each table's head, then a file's rows as the 学籍 reader makes them, in batches the
+//! page decodes between frames.
+//!
+//! Where no worker can run (the one-file copy opened from disk, a browser without module
+//! workers) [`RollWorker::start`] or its first answer fails and the page reads on its own.
+
+use std::cell::RefCell;
+
+use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable, TableHead};
+use baoxue_core::student_roll::{read_roll, rows_from_bytes, rows_to_bytes, RollField, RollFile};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Rows per batch sent back: each decodes in a few milliseconds.
+const ROWS_PER_BATCH: usize = 5_000;
+
+thread_local! {
+    /// The worker's tables, in the order the page sent the files.
+    static TABLES: RefCell<Vec<(String, RawTable)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn get(msg: &JsValue, key: &str) -> JsValue {
+    Reflect::get(msg, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn answer(pairs: &[(&str, JsValue)]) -> JsValue {
+    let out = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&out, &JsValue::from_str(k), v);
+    }
+    out.into()
+}
+
+fn refuse(message: impl Into<String>) -> JsValue {
+    answer(&[("error", JsValue::from_str(&message.into()))])
+}
+
+/// The worker's side: one answer per message. `{op: "read", name, bytes}` reads a file and
+/// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows.
+#[wasm_bindgen]
+pub fn roll_worker(msg: JsValue) -> JsValue {
+    match get(&msg, "op").as_string().as_deref() {
+        Some("clear") => {
+            TABLES.with(|t| t.borrow_mut().clear());
+            answer(&[])
+        }
+        Some("read") => {
+            let name = get(&msg, "name").as_string().unwrap_or_default();
+            let Ok(bytes) = get(&msg, "bytes").dyn_into::<Uint8Array>() else {
+                return refuse("没有收到文件内容");
+            };
+            match read_table(&bytes.to_vec()) {
+                Ok(table) => {
+                    let head = serde_json::to_string(&table.head()).unwrap_or_default();
+                    TABLES.with(|t| t.borrow_mut().push((name, table)));
+                    answer(&[("head", head.into())])
+                }
+                Err(e) => refuse(e.to_string()),
+            }
+        }
+        Some("roll") => {
+            let index = get(&msg, "index").as_f64().unwrap_or(-1.0);
+            let school_year = get(&msg, "school_year").as_f64().unwrap_or(0.0) as i32;
+            let mapping: Option<ColumnMapping<RollField>> = get(&msg, "mapping")
+                .as_string()
+                .and_then(|m| serde_json::from_str(&m).ok());
+            let Some(mapping) = mapping else {
+                return refuse("列的对应关系无法读取");
+            };
+            let file = TABLES.with(|t| {
+                let t = t.borrow();
+                let (name, table) = t.get(index as usize)?;
+                Some(read_roll(name, table, &mapping, school_year))
+            });
+            match file {
+                Some(file) => send_roll(file),
+                None => refuse("这份文件已不在读取程序中，请重新读取"),
+            }
+        }
+        _ => refuse("未知的请求"),
+    }
+}
+
+fn send_roll(mut file: RollFile) -> JsValue {
+    let rows = std::mem::take(&mut file.rows);
+    let batches = Array::new();
+    let transfer = Array::new();
+    for batch in rows.chunks(ROWS_PER_BATCH) {
+        let bytes = rows_to_bytes(batch);
+        let array = Uint8Array::from(bytes.as_slice());
+        transfer.push(&array.buffer());
+        batches.push(&array);
+    }
+    let meta = serde_json::to_string(&file).unwrap_or_default();
+    answer(&[
+        ("meta", meta.into()),
+        ("rows", batches.into()),
+        ("transfer", transfer.into()),
+    ])
+}
+
+/// The worker's module script: it loads this app's own JS and wasm, then answers messages.
+fn script(js: &str, wasm: &str) -> String {
+    format!(
+        "import init, {{ roll_worker }} from {js:?};\n\
+         const ready = init({{ module_or_path: {wasm:?} }});\n\
+         self.onmessage = (e) => ready.then(() => {{\n\
+           const out = roll_worker(e.data);\n\
+           self.postMessage(out, out.transfer || []);\n\
+         }}).catch((err) => self.postMessage({{ error: String((err && err.message) || err) }}));\n"
+    )
+}
+
+/// Why the worker gave no answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Asked {
+    /// It answered with a message in Chinese: the file is bad, not the worker.
+    Refused(String),
+    /// It could not answer (could not start, or failed): read on the page instead.
+    Broken,
+}
+
+/// The page's side: one worker, one question at a time.
+pub struct RollWorker {
+    worker: web_sys::Worker,
+    url: String,
+}
+
+impl RollWorker {
+    /// A worker over the app's module, named by the page's loader (see Trunk.toml); `None`
+    /// where none can start.
+    pub fn start() -> Option<RollWorker> {
+        let window = web_sys::window()?;
+        let module = Reflect::get(&window, &"baoxueModule".into()).ok()?;
+        let js = get(&module, "js").as_string()?;
+        let wasm = get(&module, "wasm").as_string()?;
+        let parts = Array::of1(&JsValue::from_str(&script(&js, &wasm)));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let opts = web_sys::WorkerOptions::new();
+        opts.set_type(web_sys::WorkerType::Module);
+        match web_sys::Worker::new_with_options(&url, &opts) {
+            Ok(worker) => Some(RollWorker { worker, url }),
+            Err(_) => {
+                let _ = web_sys::Url::revoke_object_url(&url);
+                None
+            }
+        }
+    }
+
+    async fn ask(&self, msg: JsValue, transfer: &Array) -> Result<JsValue, Asked> {
+        let worker = self.worker.clone();
+        let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            let on_message = Closure::once_into_js(move |e: web_sys::MessageEvent| {
+                let _ = resolve.call1(&JsValue::NULL, &e.data());
+            });
+            let on_error = Closure::once_into_js(move |e: JsValue| {
+                let _ = reject.call1(&JsValue::NULL, &e);
+            });
+            worker.set_onmessage(Some(on_message.unchecked_ref()));
+            worker.set_onerror(Some(on_error.unchecked_ref()));
+        });
+        self.worker
+            .post_message_with_transfer(&msg, transfer)
+            .map_err(|_| Asked::Broken)?;
+        let out = wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|_| Asked::Broken)?;
+        match get(&out, "error").as_string() {
+            Some(e) => Err(Asked::Refused(e)),
+            None => Ok(out),
+        }
+    }
+
+    /// Forgets the tables read before.
+    pub async fn clear(&self) -> Result<(), Asked> {
+        let msg = answer(&[("op", "clear".into())]);
+        self.ask(msg, &Array::new()).await.map(|_| ())
+    }
+
+    /// Reads one file in the worker: its head, or why it cannot be read.
+    pub async fn read(&self, name: &str, bytes: &[u8]) -> Result<TableHead, Asked> {
+        let array = Uint8Array::from(bytes);
+        let msg = answer(&[
+            ("op", "read".into()),
+            ("name", name.into()),
+            ("bytes", array.clone().into()),
+        ]);
+        let out = self.ask(msg, &Array::of1(&array.buffer())).await?;
+        let head = get(&out, "head").as_string().unwrap_or_default();
+        serde_json::from_str(&head).map_err(|_| Asked::Broken)
+    }
+
+    /// The rows of the table read `index`th, as the 学籍 reader makes them; rows are decoded
+    /// a batch per frame.
+    pub async fn roll(
+        &self,
+        index: usize,
+        mapping: &ColumnMapping<RollField>,
+        school_year: i32,
+    ) -> Result<RollFile, Asked> {
+        let mapping = serde_json::to_string(mapping).map_err(|_| Asked::Broken)?;
+        let msg = answer(&[
+            ("op", "roll".into()),
+            ("index", JsValue::from(index as f64)),
+            ("mapping", mapping.into()),
+            ("school_year", JsValue::from(school_year)),
+        ]);
+        let out = self.ask(msg, &Array::new()).await?;
+        let meta = get(&out, "meta").as_string().unwrap_or_default();
+        let mut file: RollFile = serde_json::from_str(&meta).map_err(|_| Asked::Broken)?;
+        let batches: Array = get(&out, "rows").dyn_into().map_err(|_| Asked::Broken)?;
+        for batch in batches.iter() {
+            let bytes = batch
+                .dyn_into::<Uint8Array>()
+                .map_err(|_| Asked::Broken)?
+                .to_vec();
+            file.rows
+                .extend(rows_from_bytes(&bytes).map_err(|_| Asked::Broken)?);
+            gloo_timers::future::TimeoutFuture::new(0).await;
+        }
+        Ok(file)
+    }
+}
+
+impl Drop for RollWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self.url);
+    }
+}
