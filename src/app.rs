@@ -363,6 +363,12 @@ impl AppState {
         self.crosscheck_rev.update(|r| *r += 1);
         self.installation.set(loaded.installation);
         self.ledger_rev.update(|r| *r += 1);
+        if !loaded.repaired.is_empty() {
+            self.error(format!(
+                "本机设置中有不合理的值，已改回默认值，请到“设置”核对后保存：{}",
+                loaded.repaired.join("；")
+            ));
+        }
     }
 }
 
@@ -416,6 +422,11 @@ pub fn App() -> impl IntoView {
     };
     provide_context(state);
     let loaded = RwSignal::new(false);
+    // Data that cannot be opened shows the recovery page, never the first-start set-up
+    // (which would look like an empty installation).
+    let failure = pages::recovery::OpenFailure(RwSignal::new(None));
+    provide_context(failure);
+    let recovery_mode = current_hash() == pages::recovery::RECOVERY_HASH;
 
     handle_hash_changes(state);
     spawn_local(async move {
@@ -423,12 +434,18 @@ pub fn App() -> impl IntoView {
         match store::open().await {
             Ok(db) => {
                 state.db.set_value(Some(db.clone()));
-                match store::load_all(&db).await {
-                    Ok(l) => state.install(l),
-                    Err(e) => state.error(e.to_string()),
+                if recovery_mode {
+                    failure
+                        .0
+                        .set(Some("已在恢复模式中打开：未读取本机数据。".to_string()));
+                } else {
+                    match store::load_all(&db).await {
+                        Ok(l) => state.install(l),
+                        Err(e) => failure.0.set(Some(format!("读取本机数据时出错：{e}"))),
+                    }
                 }
             }
-            Err(e) => state.error(e.to_string()),
+            Err(e) => failure.0.set(Some(format!("浏览器的数据库无法打开：{e}"))),
         }
         loaded.set(true);
         mark("baoxue-loaded");
@@ -457,6 +474,9 @@ pub fn App() -> impl IntoView {
             {move || {
                 if !loaded.get() {
                     return view! { <p class="muted">{text(state.lang.get()).loading}</p> }.into_any();
+                }
+                if let Some(why) = failure.0.get() {
+                    return view! { <pages::recovery::RecoveryPage why=why/> }.into_any();
                 }
                 if state.installation.with(Option::is_none) {
                     return view! { <pages::setup::SetupPage/> }.into_any();

@@ -20,7 +20,10 @@ pub mod store;
 /// Mounts the app on the page body.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        pages::recovery::show_stopped(&info.to_string());
+    }));
     // The same module runs the page's worker (roll_worker), which has no window to draw in.
     if web_sys::window().is_none() {
         return;

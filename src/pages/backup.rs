@@ -32,12 +32,19 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
 
 /// Decrypts if needed and reads a backup bundle.
 /// A backup file's payload and when the file was made.
-fn open_backup(
-    bytes: &[u8],
-    passphrase: &str,
-) -> Result<(chrono::NaiveDateTime, Backup), BundleError> {
-    let text = bundle_text(bytes, Some(passphrase))?;
-    let (envelope, backup) = read_payload::<Backup>(&text, BACKUP_KIND)?;
+/// Checked whole: a backup replaces everything, so one that could not be used is refused
+/// before anything is touched.
+fn open_backup(bytes: &[u8], passphrase: &str) -> Result<(chrono::NaiveDateTime, Backup), String> {
+    let text = bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string())?;
+    let (envelope, backup) =
+        read_payload::<Backup>(&text, BACKUP_KIND).map_err(|e: BundleError| e.to_string())?;
+    let problems = backup.problems();
+    if !problems.is_empty() {
+        return Err(format!(
+            "备份文件中有不能恢复的内容，本机数据未改动：{}",
+            problems.join("；")
+        ));
+    }
     Ok((envelope.created_at, backup))
 }
 
@@ -143,6 +150,8 @@ pub fn RestorePanel() -> impl IntoView {
     let restore_pass = RwSignal::new(String::new());
     let pending = RwSignal::new(None::<(chrono::NaiveDateTime, Backup)>);
     let restore_error = RwSignal::new(None::<String>);
+    // Taken here: handlers run outside the component, where there is no context to ask.
+    let failure = use_context::<super::recovery::OpenFailure>();
     let check = move |_| {
         restore_error.set(None);
         pending.set(None);
@@ -151,7 +160,7 @@ pub fn RestorePanel() -> impl IntoView {
             match super::common::read_file("restore-file", "请先选择备份文件").await {
                 Ok((_, bytes)) => match open_backup(&bytes, &pass) {
                     Ok(b) => pending.set(Some(b)),
-                    Err(e) => restore_error.set(Some(e.to_string())),
+                    Err(e) => restore_error.set(Some(e)),
                 },
                 Err(e) => restore_error.set(Some(e)),
             }
@@ -161,7 +170,8 @@ pub fn RestorePanel() -> impl IntoView {
         let Some((made_at, b)) = pending.get_untracked() else {
             return;
         };
-        if state.installation.with_untracked(Option::is_some)
+        let failed = failure.is_some_and(|f| f.0.with_untracked(Option::is_some));
+        if (failed || state.installation.with_untracked(Option::is_some))
             && !confirm(
                 "恢复将用备份文件替换本机浏览器中的全部数据（当前数据不会保留）。确定继续吗？",
             )
@@ -191,6 +201,9 @@ pub fn RestorePanel() -> impl IntoView {
             match result {
                 Ok(loaded) => {
                     state.install(loaded);
+                    if let Some(f) = failure {
+                        f.0.set(None);
+                    }
                     pending.set(None);
                     state.info(format!("已恢复：{}", b.summary()));
                     state.navigate(Route::Home);

@@ -15,6 +15,7 @@ pub mod home;
 pub mod indicators;
 pub mod notice;
 pub mod print;
+pub mod recovery;
 pub mod register;
 pub mod reports;
 pub mod roll_import;

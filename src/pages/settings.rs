@@ -178,6 +178,12 @@ fn save_changed(
     summary: &'static str,
     error: RwSignal<Option<String>>,
 ) {
+    // The core's ranges are the last word (the same are checked on restore and on load).
+    let problems = new.problems();
+    if !problems.is_empty() {
+        error.set(Some(problems.join("；")));
+        return;
+    }
     let old = state.casebook.with_value(|b| b.settings.clone());
     let audit = AuditEntry {
         at: now(),

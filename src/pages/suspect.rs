@@ -107,7 +107,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         ),
     ]);
     let deadline = RwSignal::new(
-        (today() + chrono::Duration::days(i64::from(settings.case_deadline_days))).to_string(),
+        baoxue_core::casework::days_after(today(), settings.case_deadline_days).to_string(),
     );
     let support = RwSignal::new(Vec::<SupportMeasure>::new());
     let error = RwSignal::new(None::<String>);

@@ -83,6 +83,8 @@ pub struct Loaded {
     pub roll_mapping: RememberedMapping<RollField>,
     /// Children the last 学籍 import left to decide for.
     pub roll_follow_up: RollFollowUp,
+    /// Settings out of any sane range, put back to their defaults on loading.
+    pub repaired: Vec<String>,
 }
 
 /// Roster column choices by department key.
@@ -216,7 +218,7 @@ fn from_json<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, StoreErro
     })?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt {
         what: what.to_string(),
-        detail: e.to_string(),
+        detail: baoxue_core::exchange::explain(&e),
     })
 }
 
@@ -326,6 +328,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         Some(v) if !v.is_undefined() => from_json(v, "控辍保学设置")?,
         _ => CaseworkSettings::default(),
     };
+    let (settings, repaired) = settings.sanitized();
     let mappings = match meta.get(MAPPINGS.into()).await.map_err(read_err)? {
         Some(v) if !v.is_undefined() => from_json(v, "名册列对应关系")?,
         _ => Default::default(),
@@ -401,6 +404,7 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         mappings,
         roll_mapping,
         roll_follow_up,
+        repaired,
     })
 }
 
@@ -898,4 +902,37 @@ pub async fn recent_audit(db: &Db, limit: u32) -> Result<Vec<AuditEntry>, StoreE
         .into_iter()
         .map(|(_, v)| audit_from_js(v, false))
         .collect()
+}
+
+/// Every record of every store as stored, decoded as little as possible: the way out when
+/// the data cannot be opened (a bug, a damaged record), for someone to recover it by hand.
+/// JSON text: `{store: [[key, value], …]}`; binary chunks become arrays of bytes.
+pub async fn dump_raw(db: &Db) -> Result<String, StoreError> {
+    let names = db.0.store_names();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let tx = db.tx(&refs, TransactionMode::ReadOnly)?;
+    let out = js_sys::Object::new();
+    for name in &names {
+        let rows = js_sys::Array::new();
+        let scanned = tx
+            .store(name)
+            .map_err(read_err)?
+            .scan(None, None, None, None)
+            .await
+            .map_err(read_err)?;
+        for (k, v) in scanned {
+            let v = match v.dyn_ref::<Uint8Array>() {
+                Some(bytes) => js_sys::Array::from(bytes).into(),
+                None => v,
+            };
+            rows.push(&js_sys::Array::of2(&k, &v));
+        }
+        let _ = js_sys::Reflect::set(&out, &name.into(), &rows);
+    }
+    js_sys::JSON::stringify(&out)
+        .map(String::from)
+        .map_err(|e| StoreError::Corrupt {
+            what: "原始数据".into(),
+            detail: format!("{e:?}"),
+        })
 }

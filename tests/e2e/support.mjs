@@ -92,3 +92,31 @@ export function measureOf(page, name) {
 
 /** Where screenshots go, for people to look at. */
 export const SHOTS = new URL('../../test-results/', import.meta.url).pathname;
+
+/** A SHA-256 over every record of every object store of the app's database, in key order:
+ * equal before and after means nothing was changed. */
+export function fingerprint(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('baoxue-kongchuobaoxue');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const names = [...db.objectStoreNames].sort();
+    const tx = db.transaction(names, 'readonly');
+    const parts = [];
+    for (const name of names) {
+      const store = tx.objectStore(name);
+      const [keys, values] = await Promise.all(['getAllKeys', 'getAll'].map((m) => new Promise((ok, fail) => {
+        const r = store[m]();
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      })));
+      const plain = (v) => (v instanceof Uint8Array || v instanceof ArrayBuffer ? [...new Uint8Array(v)] : v);
+      parts.push(JSON.stringify([name, keys, values.map(plain)]));
+    }
+    db.close();
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\n')));
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  });
+}

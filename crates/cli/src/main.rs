@@ -414,10 +414,18 @@ fn merge(args: &[String]) -> Result<(), String> {
         let (_, text) = open_bundle(&[path.to_string()])?;
         let (env, r) = exchange::read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
             .map_err(|e| format!("{path}：{e}"))?;
-        if let Ok(p) = r.problems() {
-            for p in p {
-                eprintln!("{path}：{}：{}", p.place, p.reason);
-            }
+        // The same checks as the county's import: a report it would refuse is not merged.
+        if env.from_unit.level != "school" {
+            return Err(format!(
+                "{path}：月报应由学校报送，此文件来自“{}”（{}）",
+                env.from_unit.name, env.from_unit.level
+            ));
+        }
+        if env.period.as_deref() != Some(r.period.as_str()) {
+            return Err(format!("{path}：信封上的期间与月报内容不一致"));
+        }
+        for p in r.problems().map_err(|e| format!("{path}：{e}"))? {
+            eprintln!("{path}：{}：{}", p.place, p.reason);
         }
         if latest
             .get(&r.school.id)

@@ -147,7 +147,7 @@ fn completeness_table(
                         held.map_or(Cell::Empty, |h| {
                             h.received_at.format("%Y-%m-%d %H:%M").to_string().into()
                         }),
-                        held.map_or(Cell::Empty, |h| Cell::Number(f64::from(h.report.total()))),
+                        held.map_or(Cell::Empty, |h| Cell::Number(h.report.total() as f64)),
                         held.map_or(Cell::Empty, |h| {
                             Cell::Number(h.report.entries().count() as f64)
                         }),

@@ -714,9 +714,10 @@ impl Casebook {
         }
         if step.kind == LegalStepKind::ReturnNotice {
             step.serial = Some(self.next_notice_serial(step.date));
-            step.deadline = Some(
-                step.date + chrono::Duration::days(i64::from(self.settings.notice_deadline_days)),
-            );
+            step.deadline = Some(model::days_after(
+                step.date,
+                self.settings.notice_deadline_days,
+            ));
         }
         let summary = match &step.serial {
             Some(serial) => format!("{}（{serial}），{}", step.kind.zh(), step.date),

@@ -428,7 +428,7 @@ impl HomeTeachingPlan {
             .map(|v| v.date)
             .max()
             .unwrap_or(self.started_on);
-        last + chrono::Duration::days(i64::from(self.interval_days))
+        days_after(last, self.interval_days)
     }
 }
 
@@ -499,6 +499,135 @@ impl CaseworkSettings {
             ..Self::default()
         }
     }
+
+    /// Each number setting: its name, the range a county can mean, and where it is.
+    fn numbers(&mut self) -> [(&'static str, std::ops::RangeInclusive<u32>, &mut u32); 7] {
+        [
+            (
+                "连续缺勤认定疑似辍学的天数",
+                1..=30,
+                &mut self.absence_threshold,
+            ),
+            ("转出待确认的天数", 1..=365, &mut self.transfer_confirm_days),
+            ("复学观察期天数", 1..=730, &mut self.watch_days),
+            (
+                "限期复学通知书的期限天数",
+                1..=90,
+                &mut self.notice_deadline_days,
+            ),
+            ("劝返时限天数", 1..=365, &mut self.case_deadline_days),
+            ("备份提醒天数", 1..=365, &mut self.backup_reminder_days),
+            ("月报截止日", 1..=28, &mut self.report_deadline_day),
+        ]
+    }
+
+    /// What is out of range, each said in Chinese; empty when every setting is sane.
+    pub fn problems(&self) -> Vec<String> {
+        let mut copy = self.clone();
+        let mut out: Vec<String> = copy
+            .numbers()
+            .into_iter()
+            .filter(|(_, range, v)| !range.contains(v))
+            .map(|(name, range, v)| {
+                format!("“{name}”为{v}，应在{}到{}之间", range.start(), range.end())
+            })
+            .collect();
+        for (name, text) in [
+            ("通知书发文单位", &self.notice_issuer),
+            ("通知书文号前缀", &self.notice_prefix),
+        ] {
+            if text.chars().count() > MAX_SETTING_TEXT {
+                out.push(format!(
+                    "“{name}”有{}个字，最多{MAX_SETTING_TEXT}个",
+                    text.chars().count()
+                ));
+            }
+        }
+        let c = &self.calendar;
+        if c.closed.len() + c.make_up.len() > MAX_CALENDAR_LINES {
+            out.push(format!(
+                "校历有{}条，最多{MAX_CALENDAR_LINES}条",
+                c.closed.len() + c.make_up.len()
+            ));
+        }
+        if let Some((a, b)) = c
+            .closed
+            .iter()
+            .find(|(a, b)| a > b || (*b - *a).num_days() > 366)
+        {
+            out.push(format!(
+                "校历中的停课日期段{a}至{b}不合理（起止颠倒或超过一年）"
+            ));
+        }
+        let t = &self.targets;
+        for (name, v) in [
+            ("小学入学率目标", t.primary_enrolment),
+            ("初中入学率目标", t.junior_enrolment),
+            ("小学辍学率目标", t.primary_dropout),
+            ("初中辍学率目标", t.junior_dropout),
+            ("巩固率目标", t.consolidation),
+            ("残疾儿童入学率目标", t.disabled_enrolment),
+        ] {
+            if !(0.0..=100.0).contains(&v) {
+                out.push(format!("“{name}”为{v}%，应在0到100之间"));
+            }
+        }
+        out
+    }
+
+    /// The settings with every out-of-range value put back to its default, and what was
+    /// changed: data saved by an earlier version may hold a value no county means, and the
+    /// installation must still open.
+    pub fn sanitized(mut self) -> (CaseworkSettings, Vec<String>) {
+        let said = self.problems();
+        if said.is_empty() {
+            return (self, said);
+        }
+        let mut defaults = CaseworkSettings::default();
+        for ((_, range, v), (_, _, d)) in self.numbers().into_iter().zip(defaults.numbers()) {
+            if !range.contains(v) {
+                *v = *d;
+            }
+        }
+        for text in [&mut self.notice_issuer, &mut self.notice_prefix] {
+            if text.chars().count() > MAX_SETTING_TEXT {
+                *text = text.chars().take(MAX_SETTING_TEXT).collect();
+            }
+        }
+        let c = &mut self.calendar;
+        c.closed
+            .retain(|(a, b)| a <= b && (*b - *a).num_days() <= 366);
+        c.closed.truncate(MAX_CALENDAR_LINES);
+        c.make_up
+            .truncate(MAX_CALENDAR_LINES.saturating_sub(c.closed.len()));
+        let t = &mut self.targets;
+        let d = crate::indicators::Targets::default();
+        for (v, d) in [
+            (&mut t.primary_enrolment, d.primary_enrolment),
+            (&mut t.junior_enrolment, d.junior_enrolment),
+            (&mut t.primary_dropout, d.primary_dropout),
+            (&mut t.junior_dropout, d.junior_dropout),
+            (&mut t.consolidation, d.consolidation),
+            (&mut t.disabled_enrolment, d.disabled_enrolment),
+        ] {
+            if !(0.0..=100.0).contains(v) {
+                *v = d;
+            }
+        }
+        (self, said)
+    }
+}
+
+/// Longest text setting, in characters.
+const MAX_SETTING_TEXT: usize = 60;
+/// Most lines a school calendar holds (a year has ~30 holiday and make-up lines).
+const MAX_CALENDAR_LINES: usize = 1_000;
+
+/// `days` after `date`, never past the last date the calendar can hold (no panic on a
+/// setting or file that says 4,294,967,295 days).
+pub fn days_after(date: NaiveDate, days: u32) -> NaiveDate {
+    date.checked_add_days(chrono::Days::new(u64::from(days)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// A thing the operator must do, for the to-do list.
@@ -554,5 +683,5 @@ impl Todo {
 
 /// When a closed case's child is watched until.
 pub fn watch_until(closure: &Closure, watch_days: u32) -> NaiveDate {
-    closure.date + chrono::Duration::days(i64::from(watch_days))
+    days_after(closure.date, watch_days)
 }

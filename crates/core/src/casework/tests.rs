@@ -798,3 +798,57 @@ fn the_notice_tells_the_persuasion_for_any_number_of_attempts() {
     assert!(!persuasion_phrase(0).contains('0'));
     assert!(!persuasion_phrase(1).contains("多次"));
 }
+
+#[test]
+fn settings_no_county_means_are_named_and_put_back_and_dates_never_overflow() {
+    let mut s = CaseworkSettings::default();
+    assert!(s.problems().is_empty());
+    s.watch_days = u32::MAX;
+    s.absence_threshold = 0;
+    s.report_deadline_day = 100_000_000;
+    s.targets.primary_enrolment = f64::NAN;
+    s.calendar.closed.push((d(2026, 10, 7), d(2026, 10, 1)));
+    s.notice_prefix = "字".repeat(500);
+    let problems = s.problems();
+    assert_eq!(problems.len(), 6, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("“复学观察期天数”为4294967295，应在1到730之间")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("2026-10-07至2026-10-01")),
+        "{problems:?}"
+    );
+    // Opening an installation saved with these still works: they go back to the defaults.
+    let (fixed, said) = s.clone().sanitized();
+    assert_eq!(said, problems);
+    assert!(fixed.problems().is_empty(), "{:?}", fixed.problems());
+    assert_eq!(fixed.watch_days, 90);
+    assert_eq!(fixed.absence_threshold, 3);
+    assert_eq!(fixed.notice_prefix.chars().count(), 60);
+    assert!(fixed.calendar.closed.is_empty());
+    // The arithmetic behind the to-do list saturates instead of panicking (this was the
+    // panic that kept a restored installation from ever opening again).
+    assert_eq!(days_after(d(2026, 12, 1), u32::MAX), NaiveDate::MAX);
+    let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(d(2026, 11, 23));
+    p.children = 3000;
+    let c = generate(&p, &table).unwrap();
+    assert!(
+        c.casework.cases.iter().any(|k| k.closure.is_some()),
+        "the demo has closed cases in their watch"
+    );
+    let ledger = Ledger::new(c.schools, &c.installation.townships, c.children);
+    let hostile = CaseworkSettings {
+        watch_days: u32::MAX,
+        notice_deadline_days: u32::MAX,
+        ..Default::default()
+    };
+    let book = c.casework.casebook(hostile);
+    let todos = book.todos(&ledger, d(2026, 12, 1));
+    assert!(!todos.is_empty());
+}

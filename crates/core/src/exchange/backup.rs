@@ -42,7 +42,110 @@ pub struct Backup {
     pub outbox: super::report::Outbox,
 }
 
+/// Most problems a refused restore lists (the rest are counted).
+const SHOWN_PROBLEMS: usize = 10;
+/// Longest name of a child or guardian, in characters.
+const MAX_NAME: usize = 50;
+/// Longest other text (an address, a note, a school's name), in characters.
+const MAX_TEXT: usize = 500;
+
 impl Backup {
+    /// Everything that keeps this backup from being restored as it is, each in Chinese with
+    /// where it is; empty when it may replace the installation's data. A restore replaces
+    /// everything, so it is checked whole before anything is touched.
+    pub fn problems(&self) -> Vec<String> {
+        use std::collections::{HashMap, HashSet};
+        let mut out: Vec<String> = self
+            .settings
+            .problems()
+            .into_iter()
+            .map(|p| format!("设置：{p}"))
+            .collect();
+        let long = |t: &str, max: usize| t.chars().count() > max;
+        let mut school_ids = HashSet::new();
+        let mut codes: HashMap<&str, &str> = HashMap::new();
+        for (i, s) in self.schools.iter().enumerate() {
+            let at = format!("第{}所学校“{}”", i + 1, clip(&s.name));
+            if !school_ids.insert(s.id) {
+                out.push(format!("{at}：编号{}重复", s.id));
+            }
+            if s.name.trim().is_empty() || long(&s.name, MAX_TEXT) {
+                out.push(format!("{at}：校名为空或超过{MAX_TEXT}字"));
+            }
+            if let Some(code) = &s.code {
+                if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                    out.push(format!("{at}：学校标识码“{}”不是10位数字", clip(code)));
+                } else if let Some(other) = codes.insert(code, &s.name) {
+                    out.push(format!("{at}：学校标识码{code}与“{}”重复", clip(other)));
+                }
+            }
+        }
+        let mut child_ids = HashSet::new();
+        let mut id_numbers: HashMap<u64, usize> = HashMap::new();
+        for (i, c) in self.children.iter().enumerate() {
+            let at = format!("第{}名儿童“{}”", i + 1, clip(&c.name));
+            if !child_ids.insert(c.id) {
+                out.push(format!("{at}：编号{}重复", c.id));
+            }
+            if let Some(n) = &c.id_number {
+                if let Some(first) = id_numbers.insert(n.key(), i) {
+                    out.push(format!(
+                        "{at}：身份证件号与第{}名儿童相同（{}），同一儿童不能登记两次",
+                        first + 1,
+                        n.as_str()
+                    ));
+                }
+            }
+            if c.name.trim().is_empty()
+                || long(&c.name, MAX_NAME)
+                || long(&c.guardian.name, MAX_NAME)
+            {
+                out.push(format!(
+                    "{at}：姓名为空，或儿童、监护人姓名超过{MAX_NAME}字"
+                ));
+            }
+            let texts = [
+                &c.ethnicity,
+                &c.hukou.detail,
+                &c.residence.detail,
+                &c.guardian.phone,
+                &c.class_name,
+                &c.note,
+            ];
+            if texts.iter().any(|t| long(t, MAX_TEXT)) {
+                out.push(format!("{at}：有超过{MAX_TEXT}字的内容"));
+            }
+            if c.grade.is_some_and(|g| !(1..=9).contains(&g)) {
+                out.push(format!(
+                    "{at}：年级{}不在1到9之间",
+                    c.grade.unwrap_or_default()
+                ));
+            }
+            if c.school_id.is_some_and(|s| !school_ids.contains(&s)) {
+                out.push(format!("{at}：所在学校不在备份的学校名单中"));
+            }
+            if !(1990..=2100).contains(&chrono::Datelike::year(&c.birth_date)) {
+                out.push(format!("{at}：出生日期{}不合理", c.birth_date));
+            }
+        }
+        let unknown = |child: &uuid::Uuid| !child_ids.contains(child);
+        let orphans = self
+            .suspects
+            .iter()
+            .filter(|s| unknown(&s.child_id))
+            .count()
+            + self.cases.iter().filter(|c| unknown(&c.child_id)).count();
+        if orphans > 0 {
+            out.push(format!("{orphans}条疑似辍学或辍学案件记录的儿童不在备份中"));
+        }
+        if out.len() > SHOWN_PROBLEMS {
+            let more = out.len() - SHOWN_PROBLEMS;
+            out.truncate(SHOWN_PROBLEMS);
+            out.push(format!("另有{more}处问题"));
+        }
+        out
+    }
+
     /// Counts to show before a restore.
     pub fn summary(&self) -> String {
         format!(
@@ -56,4 +159,13 @@ impl Backup {
             self.audit.len()
         )
     }
+}
+
+/// A text cut short for a message: a hostile file's names can be megabytes long.
+fn clip(text: &str) -> String {
+    let mut t: String = text.chars().take(20).collect();
+    if text.chars().count() > 20 {
+        t.push('…');
+    }
+    t
 }

@@ -15,7 +15,10 @@ mod test_county;
 mod tests;
 
 pub use backup::{Backup, BACKUP_KIND};
-pub use crypto::{decrypt, encrypt, encrypt_report, is_encrypted, REPORT_WORK_FACTOR};
+pub use crypto::{
+    check_header, decrypt, encrypt, encrypt_report, is_encrypted, BACKUP_WORK_FACTOR,
+    MAX_WORK_FACTOR, REPORT_WORK_FACTOR,
+};
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -26,6 +29,8 @@ use sha2::{Digest, Sha256};
 pub const FORMAT: &str = "baoxue-bundle";
 /// Highest bundle format version this program reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 1;
+/// Lowest version read: no BaoXue ever wrote a version 0.
+pub const MIN_FORMAT_VERSION: u32 = 1;
 
 /// A unit as named in an envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -145,6 +150,8 @@ pub enum BundleError {
     NotABundle(String),
     #[error("数据包格式版本{0}高于本程序支持的版本{FORMAT_VERSION}，请升级保学")]
     NewerFormat(u32),
+    #[error("数据包格式版本{0}不是保学写过的版本（本程序读第{MIN_FORMAT_VERSION}到第{FORMAT_VERSION}版），文件可能被改动")]
+    UnknownFormat(String),
     #[error("数据包校验失败：内容的SHA-256应为{expected}，实际为{actual}，文件可能被改动或损坏")]
     Checksum { expected: String, actual: String },
     #[error("这是“{found}”数据包，此处需要“{expected}”")]
@@ -159,18 +166,74 @@ pub enum BundleError {
     NeedsPassphrase,
     #[error("口令至少需要8个字符")]
     WeakPassphrase,
+    #[error("加密强度为2^{found}，超过保学写入的上限2^{max}：文件不是保学写的或已被改动，为免电脑长时间卡住，未解密")]
+    ExcessiveWork { found: u8, max: u8 },
 }
 
 fn json_error(e: serde_json::Error) -> BundleError {
     if e.is_eof() {
-        BundleError::Truncated(e.to_string())
+        BundleError::Truncated(explain(&e))
     } else {
         BundleError::Json {
             line: e.line(),
             column: e.column(),
-            message: e.to_string(),
+            message: explain(&e),
         }
     }
+}
+
+/// A JSON reader's error said in Chinese, its English text kept only as the detail.
+pub fn explain(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let raw = text.split(" at line ").next().unwrap_or(&text);
+    let field = |prefix: &str| {
+        raw.strip_prefix(prefix)
+            .and_then(|r| r.split('`').next())
+            .map(clip)
+    };
+    let what = if let Some(f) = field("missing field `") {
+        format!("缺少字段“{f}”")
+    } else if let Some(f) = field("duplicate field `") {
+        format!("字段“{f}”出现了两次")
+    } else if let Some(f) = field("unknown field `") {
+        format!("有不认识的字段“{f}”")
+    } else if let Some(v) = field("unknown variant `") {
+        format!("取值“{v}”不认识")
+    } else {
+        let known = [
+            ("invalid type", "某个字段的类型不对"),
+            ("invalid value", "某个字段的取值无效"),
+            ("invalid length", "列表的长度不对"),
+            ("recursion limit", "嵌套层数过深"),
+            ("number out of range", "数字超出范围"),
+            ("trailing", "末尾有多余的内容"),
+            ("EOF", "文件不完整"),
+            ("control character", "文本中有控制字符"),
+            ("invalid escape", "文本中的转义字符有误"),
+            ("invalid unicode", "文本中的字符编码有误"),
+            ("lone leading surrogate", "文本中的字符编码有误"),
+            ("premature end", "日期或数字写法不对"),
+            ("input contains invalid characters", "日期或数字写法不对"),
+            ("input is out of range", "日期不存在或超出范围"),
+            ("expected", "JSON格式有误"),
+            ("key must be a string", "JSON格式有误"),
+        ];
+        known
+            .iter()
+            .find(|(k, _)| raw.contains(k))
+            .map_or("内容不符合数据包格式", |(_, v)| v)
+            .to_string()
+    };
+    format!("{what}（详情：{}）", clip(raw))
+}
+
+/// A text cut short for a message: a hostile file's fields can be megabytes long.
+fn clip(text: &str) -> String {
+    let mut t: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        t.push('…');
+    }
+    t
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -225,15 +288,29 @@ pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
     if format != FORMAT {
         return Err(BundleError::NotABundle(format.to_string()));
     }
-    let version = probe
-        .get("format_version")
-        .and_then(|v| v.as_u64())
-        .unwrap_or(0) as u32;
-    if version > FORMAT_VERSION {
-        return Err(BundleError::NewerFormat(version));
+    let version = probe.get("format_version").and_then(|v| v.as_u64());
+    match version {
+        Some(v) if v > u64::from(FORMAT_VERSION) => {
+            return Err(BundleError::NewerFormat(
+                u32::try_from(v).unwrap_or(u32::MAX),
+            ))
+        }
+        Some(v) if v >= u64::from(MIN_FORMAT_VERSION) => {}
+        _ => {
+            let found = probe
+                .get("format_version")
+                .map_or_else(|| "（缺少）".to_string(), |v| v.to_string());
+            return Err(BundleError::UnknownFormat(found));
+        }
     }
-    let envelope: Envelope = serde_json::from_str(raw.envelope.get())
-        .map_err(|e| BundleError::Payload(format!("envelope: {e}")))?;
+    let envelope: Envelope = serde_json::from_str(raw.envelope.get()).map_err(|e| {
+        BundleError::Payload(format!(
+            "信封（envelope）第{}行第{}列：{}",
+            e.line(),
+            e.column(),
+            explain(&e)
+        ))
+    })?;
     let actual = sha256_hex(raw.payload.get().as_bytes());
     if actual != envelope.content_sha256 {
         return Err(BundleError::Checksum {
@@ -255,7 +332,12 @@ pub fn bundle_text(bytes: &[u8], passphrase: Option<&str>) -> Result<String, Bun
     } else {
         bytes.to_vec()
     };
-    String::from_utf8(plain).map_err(|e| BundleError::Payload(format!("不是UTF-8文本：{e}")))
+    String::from_utf8(plain).map_err(|e| {
+        BundleError::Payload(format!(
+            "不是UTF-8文本：第{}个字节起无法读取",
+            e.utf8_error().valid_up_to() + 1
+        ))
+    })
 }
 
 /// Checks the chain of reports among some bundles: within each sender, kind and receiver,
@@ -296,7 +378,20 @@ pub fn read_payload<P: for<'de> Deserialize<'de>>(
             found: envelope.kind,
         });
     }
-    let p = serde_json::from_str(payload)
-        .map_err(|e| BundleError::Payload(format!("第{}行第{}列：{e}", e.line(), e.column())))?;
+    let p = serde_json::from_str(payload).map_err(|e| {
+        // Read again, only on failure, to name the field: payload.children[3].birth_date.
+        let mut reader = serde_json::Deserializer::from_str(payload);
+        let path = serde_path_to_error::deserialize::<_, P>(&mut reader)
+            .err()
+            .map(|p| p.path().to_string())
+            .filter(|p| p != ".")
+            .map_or_else(String::new, |p| format!("字段payload.{}，", clip(&p)));
+        BundleError::Payload(format!(
+            "{path}第{}行第{}列：{}",
+            e.line(),
+            e.column(),
+            explain(&e)
+        ))
+    })?;
     Ok((envelope, p))
 }

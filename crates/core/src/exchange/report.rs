@@ -29,10 +29,35 @@ pub fn month_period(month: NaiveDate) -> String {
 /// The first day of a "YYYY-MM" period.
 pub fn parse_month_period(period: &str) -> Option<NaiveDate> {
     let (y, m) = period.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(y, 4) || !digits(m, 2) {
         return None;
     }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+    let year: i32 = y.parse().ok()?;
+    if !(2000..=2100).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, m.parse().ok()?, 1)
+}
+
+/// Most pupils of one grade, sex and status a school's report may count (the largest
+/// schools have ≈2,000 pupils a grade).
+pub const MAX_PUPILS_PER_ROW: u32 = 5_000;
+/// Most pupils of one school.
+pub const MAX_PUPILS: u32 = 30_000;
+/// Most children a month's report may list.
+pub const MAX_LISTED: usize = 2_000;
+/// How far a version may run ahead of the one held (or of 1, when none is): a correction is
+/// the next version, a few may have been lost on the way.
+pub const MAX_VERSION_STEP: u32 = 5;
+
+/// A text cut short for a message: a hostile file's fields can be megabytes long.
+pub(crate) fn clip(text: &str) -> String {
+    let mut t: String = text.chars().take(30).collect();
+    if text.chars().count() > 30 {
+        t.push('…');
+    }
+    t
 }
 
 /// The day a month's report is due: `day` of the following month.
@@ -258,18 +283,79 @@ impl MonthlyReport {
             .chain(self.closures.iter().map(|e| (EntryList::Closures, e)))
     }
 
-    /// Children counted, in all.
-    pub fn total(&self) -> u32 {
-        self.counts.iter().map(|c| c.count).sum()
+    /// Children counted, in all (never wrapping, whatever a file says).
+    pub fn total(&self) -> u64 {
+        self.counts.iter().map(|c| u64::from(c.count)).sum()
+    }
+
+    /// Figures no school can have, each with where it is: the whole report is refused.
+    fn implausible(&self) -> Option<String> {
+        for (i, c) in self.counts.iter().enumerate() {
+            if c.count > MAX_PUPILS_PER_ROW {
+                return Some(format!(
+                    "payload.counts[{i}].count为{}：一所学校一个年级、性别、状态不可能有这么多学生（最多{MAX_PUPILS_PER_ROW}人）",
+                    c.count
+                ));
+            }
+            if !(1..=9).contains(&c.grade) {
+                return Some(format!(
+                    "payload.counts[{i}].grade为{}：年级应在1到9之间",
+                    c.grade
+                ));
+            }
+        }
+        if self.total() > u64::from(MAX_PUPILS) {
+            return Some(format!(
+                "payload.counts合计{}人：一所学校不可能有这么多学生（最多{MAX_PUPILS}人）",
+                self.total()
+            ));
+        }
+        if let Some(f) = &self.figures {
+            let rows = [
+                ("start", &f.start),
+                ("entered", &f.entered),
+                ("transferred_in", &f.transferred_in),
+                ("transferred_out", &f.transferred_out),
+                ("graduated", &f.graduated),
+                ("died", &f.died),
+                ("dropped_out", &f.dropped_out),
+                ("returned", &f.returned),
+                ("suspended", &f.suspended),
+                ("suspected", &f.suspected),
+                ("end", &f.end),
+            ];
+            for (name, by_grade) in rows {
+                if let Some(g) = by_grade.iter().position(|n| *n > MAX_PUPILS_PER_ROW) {
+                    return Some(format!(
+                        "payload.figures.{name}[{g}]为{}：一所学校一个年级不可能有这么多学生（最多{MAX_PUPILS_PER_ROW}人）",
+                        by_grade[g]
+                    ));
+                }
+            }
+        }
+        let listed = self.entries().count();
+        if listed > MAX_LISTED {
+            return Some(format!(
+                "名单共{listed}人：一所学校一个月不可能有这么多（最多{MAX_LISTED}人）"
+            ));
+        }
+        None
     }
 
     /// What is wrong with the report's rows, each with where it is; an empty list when all
     /// is well. The report as a whole is refused when its period or version is unusable.
     pub fn problems(&self) -> Result<Vec<Rejected>, String> {
-        let month = parse_month_period(&self.period)
-            .ok_or_else(|| format!("月报的期间“{}”不是“年-月”（如 2026-11）", self.period))?;
+        let month = parse_month_period(&self.period).ok_or_else(|| {
+            format!(
+                "月报的期间“{}”不是“年-月”（如 2026-11，年份在2000到2100之间）",
+                clip(&self.period)
+            )
+        })?;
         if self.version == 0 {
             return Err("月报的版本号应从1开始".into());
+        }
+        if let Some(why) = self.implausible() {
+            return Err(format!("月报中的数字不合理，未导入：{why}"));
         }
         let mut out = Vec::new();
         for (list, key) in [
@@ -552,15 +638,17 @@ impl Inbox {
                 }
                 school.id = s.id;
             }
-            None => warnings.push(format!(
-                "“{}”{}不在本县学校名单中，请先在“学校”页添加或核实",
-                school.name,
-                school
-                    .code
-                    .as_ref()
-                    .map(|c| format!("（学校标识码{c}）"))
-                    .unwrap_or_default()
-            )),
+            None => {
+                return Err(format!(
+                    "“{}”{}不在本县学校名单中，未导入：请先在“学校”页添加该校或核实其学校标识码，再导入此月报",
+                    clip(&school.name),
+                    school
+                        .code
+                        .as_ref()
+                        .map(|c| format!("（学校标识码{}）", clip(c)))
+                        .unwrap_or_default()
+                ))
+            }
         }
         let report = &MonthlyReport {
             school: school.clone(),
@@ -589,6 +677,22 @@ impl Inbox {
             }
         }
         let held = self.current(report.school.id, &report.period);
+        let base = held.map_or(1, |h| h.report.version);
+        if report.version > base.saturating_add(MAX_VERSION_STEP) {
+            return Err(match held {
+                Some(h) => format!(
+                    "月报版本号{}不合理：已收到第{}版，更正应为第{}版（最多跳过{MAX_VERSION_STEP}版），未导入",
+                    report.version,
+                    h.report.version,
+                    h.report.version.saturating_add(1)
+                ),
+                None => format!(
+                    "月报版本号{}不合理：尚未收到该校该月的月报，应为第1版（最多到第{}版），未导入",
+                    report.version,
+                    1 + MAX_VERSION_STEP
+                ),
+            });
+        }
         let same_file = self
             .versions(report.school.id, &report.period)
             .into_iter()

@@ -57,15 +57,21 @@ impl County {
     }
 }
 
+/// The county's record of the school a report is from.
+fn ours<'a>(k: &'a County, report: &MonthlyReport) -> Option<&'a crate::model::School> {
+    k.ledger.schools().iter().find(|s| report.school.is(s))
+}
+
+/// `k`: the county importing.
 fn import(
     inbox: &mut Inbox,
-    me: &UnitRef,
+    k: &County,
     text: &str,
     keep: &BTreeMap<Uuid, bool>,
 ) -> Result<ImportPlan, String> {
     let (env, report) =
         read_payload::<MonthlyReport>(text, MONTHLY_KIND).map_err(|e| e.to_string())?;
-    let plan = inbox.plan(&env, &report, me, None)?;
+    let plan = inbox.plan(&env, &report, &k.me(), ours(k, &report))?;
     inbox.apply(
         &plan,
         env,
@@ -112,7 +118,9 @@ fn import_is_a_dry_run_then_an_apply_and_the_same_file_twice_changes_nothing() {
     let file = k.bundle(&r, None);
     let mut inbox = Inbox::default();
     let (env, report) = read_payload::<MonthlyReport>(&file, MONTHLY_KIND).unwrap();
-    let plan = inbox.plan(&env, &report, &k.me(), None).unwrap();
+    let plan = inbox
+        .plan(&env, &report, &k.me(), ours(&k, &report))
+        .unwrap();
     assert_eq!(plan.outcome, ReportOutcome::New);
     assert_eq!(plan.changes.len(), r.entries().count());
     assert!(plan
@@ -129,7 +137,7 @@ fn import_is_a_dry_run_then_an_apply_and_the_same_file_twice_changes_nothing() {
         &BTreeMap::new()
     ));
     let held = inbox.clone();
-    let again = import(&mut inbox, &k.me(), &file, &BTreeMap::new()).unwrap();
+    let again = import(&mut inbox, &k, &file, &BTreeMap::new()).unwrap();
     assert_eq!(again.outcome, ReportOutcome::AlreadyImported);
     assert!(!again.changes_anything());
     assert_eq!(
@@ -145,7 +153,7 @@ fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
     let v1 = k.report(school, month, 1);
     let f1 = k.bundle(&v1, None);
     let mut inbox = Inbox::default();
-    import(&mut inbox, &k.me(), &f1, &BTreeMap::new()).unwrap();
+    import(&mut inbox, &k, &f1, &BTreeMap::new()).unwrap();
 
     // The county reviews the first entry; the school then corrects that very entry.
     let (list, first) = v1.entries().next().map(|(l, e)| (l, e.clone())).unwrap();
@@ -214,13 +222,7 @@ fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
     let mut stale = v1.clone();
     stale.filled_by = "别人".into();
     let held = inbox.clone();
-    let plan = import(
-        &mut inbox,
-        &k.me(),
-        &k.bundle(&stale, None),
-        &BTreeMap::new(),
-    )
-    .unwrap();
+    let plan = import(&mut inbox, &k, &k.bundle(&stale, None), &BTreeMap::new()).unwrap();
     assert_eq!(plan.outcome, ReportOutcome::Older { held: 2 });
     assert_eq!(inbox, held);
 }
@@ -255,26 +257,26 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     ));
     // Addressed to another county, or sent up by a county instead of a school.
     let other = county("433101");
-    assert!(import(&mut inbox, &other.me(), &good, &BTreeMap::new())
+    assert!(import(&mut inbox, &other, &good, &BTreeMap::new())
         .unwrap_err()
         .contains("不是本单位"));
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
     env.from_unit.level = "county".into();
     assert!(inbox
-        .plan(&env, &report, &k.me(), None)
+        .plan(&env, &report, &k.me(), ours(&k, &report))
         .unwrap_err()
         .contains("应由学校报送"));
     // An envelope from one school around another school's report.
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
     env.from_unit.code = "9999999999".into();
     assert!(inbox
-        .plan(&env, &report, &k.me(), None)
+        .plan(&env, &report, &k.me(), ours(&k, &report))
         .unwrap_err()
         .contains("不一致"));
     // A bad period refuses the whole report; a bad ID number rejects its row, with where.
     let mut bad = r.clone();
     bad.period = "2026年11月".into();
-    assert!(import(&mut inbox, &k.me(), &k.bundle(&bad, None), &BTreeMap::new()).is_err());
+    assert!(import(&mut inbox, &k, &k.bundle(&bad, None), &BTreeMap::new()).is_err());
     let mut row = r.clone();
     let (list, _) = row.entries().next().map(|(l, e)| (l, e.clone())).unwrap();
     let target = match list {
@@ -285,7 +287,12 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     };
     target.id_number = Some("43312220150101123X".into());
     let plan = inbox
-        .plan(&env_of(&k.bundle(&row, None)), &row, &k.me(), None)
+        .plan(
+            &env_of(&k.bundle(&row, None)),
+            &row,
+            &k.me(),
+            ours(&k, &row),
+        )
         .unwrap();
     assert_eq!(plan.rejected.len(), 1);
     assert!(
@@ -333,11 +340,13 @@ fn completeness_shows_who_reported_who_sent_a_zero_report_and_who_is_late() {
     let mut inbox = Inbox::default();
     // School 0 reports on time; school 1 sends a zero report late; school 2 is silent.
     let r0 = k.report(schools[0].id, month, 1);
-    import(&mut inbox, &k.me(), &k.bundle(&r0, None), &BTreeMap::new()).unwrap();
+    import(&mut inbox, &k, &k.bundle(&r0, None), &BTreeMap::new()).unwrap();
     let mut r1 = k.report(schools[1].id, d(2020, 3, 1), 1);
     r1.period = period.clone();
     let (env, report) = read_payload::<MonthlyReport>(&k.bundle(&r1, None), MONTHLY_KIND).unwrap();
-    let plan = inbox.plan(&env, &report, &k.me(), None).unwrap();
+    let plan = inbox
+        .plan(&env, &report, &k.me(), ours(&k, &report))
+        .unwrap();
     inbox.apply(
         &plan,
         env,
@@ -597,8 +606,8 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
         c[0].state
     );
 
-    // Not on the list: said so, by name and code.
-    let plan = inbox
+    // Not on the list: refused until a person adds or matches the school, by name and code.
+    let refused = inbox
         .plan(
             &env_of(&file),
             &read_payload::<MonthlyReport>(&file, MONTHLY_KIND)
@@ -607,11 +616,12 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
             &k.me(),
             None,
         )
-        .unwrap();
-    assert!(plan
-        .warnings
-        .iter()
-        .any(|w| w.contains("不在本县学校名单") && w.contains(listed.code.as_deref().unwrap())));
+        .unwrap_err();
+    assert!(
+        refused.contains("不在本县学校名单中，未导入")
+            && refused.contains(listed.code.as_deref().unwrap()),
+        "{refused}"
+    );
 
     // The review comes back to the school under its own id.
     let review = Review {
@@ -639,4 +649,92 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
         report: r.clone(),
     });
     assert_eq!(outbox.receive_review(&by_hand, review), Ok(true));
+}
+
+#[test]
+fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let refused = |r: &MonthlyReport, inbox: &mut Inbox| {
+        let before = inbox.clone();
+        let e = import(inbox, &k, &k.bundle(r, None), &BTreeMap::new()).unwrap_err();
+        assert_eq!(*inbox, before, "nothing changed");
+        e
+    };
+    let mut inbox = Inbox::default();
+    // One file must not silence a school for good: a version far ahead is refused.
+    let e = refused(&k.report(school, month, u32::MAX), &mut inbox);
+    assert!(
+        e.contains("月报版本号4294967295不合理：尚未收到该校该月的月报，应为第1版"),
+        "{e}"
+    );
+    import(
+        &mut inbox,
+        &k,
+        &k.bundle(&k.report(school, month, 1), None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    let e = refused(&k.report(school, month, 4_294_967_295), &mut inbox);
+    assert!(e.contains("已收到第1版，更正应为第2版"), "{e}");
+    let plan = import(
+        &mut inbox,
+        &k,
+        &k.bundle(&k.report(school, month, 2), None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(plan.outcome, ReportOutcome::Correction { held: 1 });
+
+    // Counts beyond any school, and counts that wrap a u32 when added up.
+    let mut inbox = Inbox::default();
+    let mut huge = k.report(school, month, 1);
+    huge.counts[0].count = 209_715_200;
+    let e = refused(&huge, &mut inbox);
+    assert!(e.contains("payload.counts[0].count为209715200"), "{e}");
+    let mut wrapping = k.report(school, month, 1);
+    for c in &mut wrapping.counts {
+        c.count = 4_999;
+    }
+    wrapping.counts = std::iter::repeat_n(wrapping.counts[0].clone(), 900_000).collect();
+    assert!(wrapping.total() > u64::from(u32::MAX));
+    let e = refused(&wrapping, &mut inbox);
+    assert!(e.contains("合计4499100000人"), "{e}");
+    let mut figures = k.report(school, month, 1);
+    figures.figures = Some(crate::indicators::history::SchoolMonth {
+        school_id: school,
+        township_code: String::new(),
+        month,
+        start: [0; 9],
+        entered: [0; 9],
+        transferred_in: [0; 9],
+        transferred_out: [0; 9],
+        graduated: [0; 9],
+        died: [0; 9],
+        dropped_out: [0; 9],
+        returned: [0; 9],
+        suspended: [0; 9],
+        suspected: [0; 9],
+        end: [0, 0, 0, u32::MAX, 0, 0, 0, 0, 0],
+    });
+    let e = refused(&figures, &mut inbox);
+    assert!(e.contains("payload.figures.end[3]为4294967295"), "{e}");
+
+    // Periods that are no month of a school year.
+    for period in [
+        "2026-13",
+        "26-12",
+        "<script>alert(1)</script>",
+        "+999-01",
+        "9999-12",
+        "2026-1",
+    ] {
+        let mut r = k.report(school, month, 1);
+        r.period = period.into();
+        let e = refused(&r, &mut inbox);
+        assert!(
+            e.contains("不是“年-月”") || e.contains("期间"),
+            "{period}: {e}"
+        );
+    }
 }

@@ -94,24 +94,26 @@ pub struct UnitFigures {
 impl UnitFigures {
     /// Adds another unit's figures (a school's, or a county's into a prefecture).
     pub fn add(&mut self, o: &UnitFigures) {
-        self.schools_expected += o.schools_expected;
-        self.schools_reported += o.schools_reported;
-        self.zero_reports += o.zero_reports;
-        self.children += o.children;
-        self.enrolled += o.enrolled;
-        self.suspected += o.suspected;
-        self.dropouts += o.dropouts;
-        self.new_suspects += o.new_suspects;
-        self.confirmed_dropouts += o.confirmed_dropouts;
-        self.returns += o.returns;
+        // Saturating: figures come from files, and a sum must never wrap or panic.
+        let add = |a: &mut u32, b: u32| *a = a.saturating_add(b);
+        add(&mut self.schools_expected, o.schools_expected);
+        add(&mut self.schools_reported, o.schools_reported);
+        add(&mut self.zero_reports, o.zero_reports);
+        add(&mut self.children, o.children);
+        add(&mut self.enrolled, o.enrolled);
+        add(&mut self.suspected, o.suspected);
+        add(&mut self.dropouts, o.dropouts);
+        add(&mut self.new_suspects, o.new_suspects);
+        add(&mut self.confirmed_dropouts, o.confirmed_dropouts);
+        add(&mut self.returns, o.returns);
         let (a, b) = (&mut self.census, &o.census);
-        a.primary_age += b.primary_age;
-        a.primary_age_enrolled += b.primary_age_enrolled;
-        a.junior_age += b.junior_age;
-        a.junior_age_enrolled += b.junior_age_enrolled;
-        a.junior_students += b.junior_students;
-        a.disabled_three += b.disabled_three;
-        a.disabled_three_enrolled += b.disabled_three_enrolled;
+        add(&mut a.primary_age, b.primary_age);
+        add(&mut a.primary_age_enrolled, b.primary_age_enrolled);
+        add(&mut a.junior_age, b.junior_age);
+        add(&mut a.junior_age_enrolled, b.junior_age_enrolled);
+        add(&mut a.junior_students, b.junior_students);
+        add(&mut a.disabled_three, b.disabled_three);
+        add(&mut a.disabled_three_enrolled, b.disabled_three_enrolled);
     }
 
     /// A school's figures from its monthly report.
@@ -120,15 +122,14 @@ impl UnitFigures {
             r.counts
                 .iter()
                 .filter(|c| f(c.status))
-                .map(|c| c.count)
-                .sum()
+                .fold(0u32, |s, c| s.saturating_add(c.count))
         };
         UnitFigures {
             unit: Some(unit),
             schools_expected: 1,
             schools_reported: 1,
             zero_reports: u32::from(r.zero_report),
-            children: r.total(),
+            children: u32::try_from(r.total()).unwrap_or(u32::MAX),
             enrolled: count(&|s| s.counts_as_enrolled()),
             suspected: count(&|s| s == Status::SuspectedDropout),
             dropouts: count(&|s| s == Status::Dropout),

@@ -60,7 +60,7 @@ fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::C
         );
         let text = write_bundle(env, &r).unwrap();
         let (env, r) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND).unwrap();
-        let plan = inbox.plan(&env, &r, &me, None).unwrap();
+        let plan = inbox.plan(&env, &r, &me, Some(school)).unwrap();
         assert!(inbox.apply(
             &plan,
             env,

@@ -6,9 +6,13 @@ use crate::demo::{generate, DemoParams};
 use crate::divisions::DivisionTable;
 
 fn backup() -> Backup {
+    backup_of(400)
+}
+
+fn backup_of(children: usize) -> Backup {
     let table = DivisionTable::parse(include_str!("../../../../public/divisions.tsv")).unwrap();
     let mut p = DemoParams::new(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
-    p.children = 400;
+    p.children = children;
     let c = generate(&p, &table).unwrap();
     Backup {
         installation: c.installation,
@@ -102,6 +106,26 @@ fn a_changed_byte_a_cut_file_a_wrong_kind_and_a_newer_version_are_refused() {
         read_bundle(&newer),
         Err(BundleError::NewerFormat(7))
     ));
+    // Version 0 (never written), a missing, negative, fractional or textual version — also
+    // with the hash made right again, the payload untouched.
+    for v in ["0", "-1", "1.5", "\"1\"", "null", "18446744073709551616"] {
+        let odd = text.replacen(
+            "\"format_version\":1",
+            &format!("\"format_version\":{v}"),
+            1,
+        );
+        match read_bundle(&odd) {
+            Err(e @ BundleError::UnknownFormat(_)) => {
+                assert!(e.to_string().contains("不是保学写过的版本"), "{e}")
+            }
+            other => panic!("{v}: {other:?}"),
+        }
+    }
+    let gone = text.replacen("\"format_version\":1,", "", 1);
+    assert!(matches!(
+        read_bundle(&gone),
+        Err(BundleError::UnknownFormat(_))
+    ));
     let other = text.replacen(FORMAT, "something-else", 1);
     assert!(matches!(
         read_bundle(&other),
@@ -133,6 +157,72 @@ fn encryption_round_trips_and_a_wrong_passphrase_or_changed_byte_is_refused() {
     ));
 }
 
+/// A sealed file's header with its stanza line replaced.
+fn with_stanza(sealed: &[u8], stanza: &str) -> Vec<u8> {
+    let text = sealed.to_vec();
+    let start = text.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let end = start + text[start..].iter().position(|b| *b == b'\n').unwrap();
+    [&text[..start], stanza.as_bytes(), &text[end..]].concat()
+}
+
+#[test]
+fn an_age_header_is_checked_before_any_key_is_derived() {
+    let plain = b"{}".to_vec();
+    let report = encrypt_report(&plain, "泸溪县控辍办2026").unwrap();
+    assert_eq!(check_header(&report).unwrap(), REPORT_WORK_FACTOR);
+    let backup = encrypt(&plain, "泸溪县控辍办2026").unwrap();
+    assert_eq!(check_header(&backup).unwrap(), BACKUP_WORK_FACTOR);
+    let stanza = String::from_utf8_lossy(&report)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let salt = stanza.split(' ').nth(2).unwrap();
+    // Work factors no BaoXue file has: refused at once (2^21 would take minutes; 63, 64 and
+    // 255 made the age crate panic).
+    for n in ["19", "21", "30", "63", "64", "255"] {
+        let file = with_stanza(&report, &format!("-> scrypt {salt} {n}"));
+        match decrypt(&file, "泸溪县控辍办2026") {
+            Err(e @ BundleError::ExcessiveWork { .. }) if n.len() <= 2 => {
+                assert!(e.to_string().contains("超过保学写入的上限2^18"), "{e}")
+            }
+            Err(BundleError::Corrupt(m)) => assert!(m.contains("加密文件头无效"), "{n}: {m}"),
+            other => panic!("{n}: {other:?}"),
+        }
+    }
+    for (stanza, why) in [
+        (format!("-> scrypt {salt} 014"), "工作因子"),
+        (format!("-> scrypt {salt} "), "工作因子"),
+        (format!("-> scrypt {salt}"), "scrypt"),
+        (format!("-> X25519 {salt}"), "scrypt"),
+        (format!("-> scrypt {}== 14", &salt[..20]), "盐值"),
+        (format!("-> scrypt {}.. 14", &salt[..20]), "盐值"),
+        (format!("-> scrypt {salt} 14 extra"), "scrypt"),
+        // A 64 KB stanza kept the CLI busy past 20 s.
+        (
+            format!("-> scrypt {salt} 14 {}", "A".repeat(65_536)),
+            "过长",
+        ),
+    ] {
+        let file = with_stanza(&report, &stanza);
+        match decrypt(&file, "泸溪县控辍办2026") {
+            Err(BundleError::Corrupt(m)) => assert!(m.contains(why), "{stanza:.40}: {m}"),
+            other => panic!("{stanza:.40}: {other:?}"),
+        }
+    }
+    // A second stanza after the first, or a cut header.
+    let two = with_stanza(&report, &format!("{stanza}\n-> scrypt {salt} 14"));
+    assert!(matches!(
+        decrypt(&two, "泸溪县控辍办2026"),
+        Err(BundleError::Corrupt(_))
+    ));
+    let cut = &report[..60];
+    assert!(matches!(
+        decrypt(cut, "泸溪县控辍办2026"),
+        Err(BundleError::Truncated(_))
+    ));
+}
+
 #[test]
 fn the_json_schema_in_docs_is_the_one_the_types_make() {
     let schema = schema_of::<Backup>("BaoXue bundle: backup");
@@ -160,6 +250,112 @@ fn the_json_schema_in_docs_is_the_one_the_types_make() {
         assert!(
             defs["Child"]["properties"].get(key).is_some(),
             "child.{key} missing in the schema"
+        );
+    }
+}
+
+#[test]
+fn a_backup_is_checked_whole_before_it_may_replace_anything() {
+    // The demo county as a training session loads it restores as it is.
+    assert_eq!(backup_of(30_000).problems(), Vec::<String>::new());
+    let good = backup();
+    assert_eq!(good.problems(), Vec::<String>::new());
+    let mut bad = good.clone();
+    bad.settings.watch_days = u32::MAX;
+    let code = bad.schools[0].code.clone();
+    bad.schools[1].code = code.clone();
+    bad.children[1].id_number = bad.children[0].id_number.clone();
+    bad.children[2].name = "<script>".repeat(200_000);
+    bad.children[3].grade = Some(200);
+    let problems = bad.problems();
+    let all = problems.join("\n");
+    assert!(all.contains("设置：“复学观察期天数”为4294967295"), "{all}");
+    assert!(
+        all.contains(&format!("学校标识码{}与", code.unwrap())),
+        "{all}"
+    );
+    assert!(
+        all.contains("第2名儿童") && all.contains("身份证件号与第1名儿童相同"),
+        "{all}"
+    );
+    assert!(
+        all.contains("第3名儿童“<script><script><scr…”：姓名为空，或儿童、监护人姓名超过50字"),
+        "{all}"
+    );
+    assert!(all.contains("年级200不在1到9之间"), "{all}");
+    // A message stays short whatever the file holds.
+    assert!(all.chars().count() < 2_000);
+    let mut many = good.clone();
+    for c in &mut many.children {
+        c.grade = Some(0);
+    }
+    let listed = many.problems();
+    assert_eq!(listed.len(), 11);
+    assert!(listed[10].starts_with("另有"), "{listed:?}");
+}
+
+#[test]
+fn a_payload_that_does_not_fit_says_which_field_and_why_in_chinese() {
+    let text = write_bundle(envelope(), &backup()).unwrap();
+    let (env, payload) = read_bundle(&text).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(payload).unwrap();
+    value["children"][3]["birth_date"] = "2015-02-30".into();
+    value["schools"][0]["kind"] = "university".into();
+    let broken = |v: &serde_json::Value| {
+        let p = serde_json::to_string(v).unwrap();
+        let mut e = env.clone();
+        e.content_sha256 = sha256_hex(p.as_bytes());
+        format!(
+            "{{\"envelope\":{},\"payload\":{p}}}",
+            serde_json::to_string(&e).unwrap()
+        )
+    };
+    let err = read_payload::<Backup>(&broken(&value), BACKUP_KIND)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("数据包内容有误：字段payload.children[3].birth_date，第1行第"),
+        "{err}"
+    );
+    assert!(
+        err.contains("日期不存在或超出范围（详情：input is out of range"),
+        "{err}"
+    );
+    value["children"][3]["birth_date"] = "2015-02-01".into();
+    let err = read_payload::<Backup>(&broken(&value), BACKUP_KIND)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("字段payload.schools[0].kind"), "{err}");
+    assert!(
+        err.contains("取值“university”不认识（详情：unknown variant"),
+        "{err}"
+    );
+    value["schools"][0]["kind"] = serde_json::to_value(backup().schools[0].kind).unwrap();
+    let mut missing = value.clone();
+    missing.as_object_mut().unwrap().remove("settings");
+    let err = read_payload::<Backup>(&broken(&missing), BACKUP_KIND)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("缺少字段“settings”"), "{err}");
+    // Every message is Chinese first; the reader's English text only follows as the detail.
+    for bad in [
+        "{\"envelope\": 1}",
+        "[1,2",
+        "{\"envelope\":{},\"payload\":{}} x",
+        "\u{0}",
+    ] {
+        let e = read_bundle(bad).unwrap_err().to_string();
+        let first = e.chars().next().unwrap();
+        assert!(('\u{4e00}'..='\u{9fff}').contains(&first), "{e}");
+        // Before the detail, only quoted names (“payload”) and the word JSON are Latin.
+        let said = e.split("（详情").next().unwrap().replace("JSON", "");
+        let unquoted: String = said
+            .split('“')
+            .map(|p| p.split_once('”').map_or(p, |(_, r)| r))
+            .collect();
+        assert!(
+            !unquoted.chars().any(|c| c.is_ascii_lowercase()),
+            "English before the detail: {e}"
         );
     }
 }

@@ -64,10 +64,18 @@ pub enum ExportError {
 }
 
 /// Would a spreadsheet read this text as a formula (or a DDE command)?
+/// Spreadsheets skip leading blanks (also full-width and zero-width ones) before looking,
+/// and some read the full-width signs as the ASCII ones.
 pub fn looks_like_formula(s: &str) -> bool {
+    if matches!(s.chars().next(), Some('\t' | '\r' | '\n')) {
+        return true;
+    }
+    let rest = s.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00A0}' | '\0')
+    });
     matches!(
-        s.chars().next(),
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\u{FF1D}')
+        rest.chars().next(),
+        Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FF20}')
     )
 }
 

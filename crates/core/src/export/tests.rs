@@ -132,3 +132,22 @@ fn ledger_tables_have_a_row_per_record() {
     let mut wb: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(wb.worksheet_range("台账").unwrap().height(), 2_003);
 }
+
+#[test]
+fn formulas_hidden_behind_blanks_or_full_width_signs_are_defused_too() {
+    for s in [
+        " =1+1",
+        "\u{3000}=cmd|'/C calc'!A0",
+        "\u{200B}@SUM(A1)",
+        "＋1",
+        "－1",
+        "＠A1",
+        "\n=1",
+        "\u{FEFF}=1",
+    ] {
+        assert!(looks_like_formula(s), "{s:?}");
+    }
+    for s in ["田小花", "1+1", "a=b", "<script>alert(1)</script>", "(=)"] {
+        assert!(!looks_like_formula(s), "{s:?}");
+    }
+}

@@ -41,8 +41,9 @@ pub struct SchoolMonth {
     pub end: ByGrade,
 }
 
+/// Saturating: figures a file brought in are checked at import, but a sum must never wrap.
 fn sum(a: &ByGrade, grades: std::ops::RangeInclusive<u8>) -> u32 {
-    grades.map(|g| a[usize::from(g - 1)]).sum()
+    grades.fold(0u32, |s, g| s.saturating_add(a[usize::from(g - 1)]))
 }
 
 fn grades_of(stage: Stage) -> std::ops::RangeInclusive<u8> {

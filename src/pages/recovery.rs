@@ -1,0 +1,120 @@
+//! 数据无法打开: what the page shows instead of hanging when this browser's data cannot be
+//! loaded (or the app stopped on an internal error and was reopened in recovery mode). The
+//! data stays where it is; the clerk can restore a backup over it, or save it whole,
+//! encrypted, for someone to recover by hand.
+
+use baoxue_core::exchange::encrypt;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::backup::RestorePanel;
+use super::demo::now;
+use crate::app::AppState;
+use crate::components::download::save_file;
+use crate::store;
+
+/// Why the data could not be opened; `None` once it is (a restore clears it).
+#[derive(Clone, Copy)]
+pub struct OpenFailure(pub RwSignal<Option<String>>);
+
+/// The hash that opens the app without reading its data (linked from the internal-error
+/// message, for an installation that stops every time it opens).
+pub const RECOVERY_HASH: &str = "#/recovery";
+
+#[component]
+pub fn RecoveryPage(why: String) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let pass = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let export = move |_| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = async {
+                let db = state.db().ok_or("浏览器的数据库无法打开，无法导出")?;
+                let raw = store::dump_raw(&db).await.map_err(|e| e.to_string())?;
+                let sealed =
+                    encrypt(raw.as_bytes(), &pass.get_untracked()).map_err(|e| e.to_string())?;
+                let name = format!("保学原始数据_{}.baoxue", now().format("%Y%m%d_%H%M"));
+                save_file(&name, "application/octet-stream", &sealed)?;
+                Ok::<_, String>(name)
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(name) => state.info(format!(
+                    "已导出本机原始数据：{name}（已加密）。请交技术人员恢复，并妥善保管口令。"
+                )),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" id="recovery">
+            <h2>"本机数据无法打开"</h2>
+            <div class="errors" role="alert" id="recovery-why">{why}</div>
+            <p>"数据仍保存在本浏览器中，没有被删除。请不要清除浏览器数据。可以："</p>
+            <ol>
+                <li>"用最近的备份文件恢复（将替换本机数据）；"</li>
+                <li>"或导出本机原始数据（加密），交技术人员恢复。"</li>
+            </ol>
+        </section>
+        <RestorePanel/>
+        <section class="card" id="raw-export">
+            <h2>"导出本机原始数据"</h2>
+            <div class="form-grid">
+                <label class="field"><span>"加密口令（至少8个字符）"</span><input type="password" id="raw-pass" bind:value=pass autocomplete="new-password"/></label>
+                <div class="field"><span>"\u{a0}"</span><button id="raw-export-btn" disabled=busy on:click=export>"导出"</button></div>
+            </div>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert" id="raw-export-error">{e}</div> })}
+        </section>
+    }
+}
+
+/// Replaces the page with a message when the app stops on an internal error: the wasm
+/// module cannot run after a panic, so this is plain DOM, and offers to reopen in recovery
+/// mode (which reads nothing) in case the error comes back on every start.
+pub fn show_stopped(message: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = doc.body() else { return };
+    if doc.get_element_by_id("app-stopped").is_some() {
+        return;
+    }
+    let Ok(panel) = doc.create_element("div") else {
+        return;
+    };
+    panel.set_id("app-stopped");
+    let _ = panel.set_attribute("role", "alert");
+    let _ = panel.set_attribute("class", "stopped");
+    let title = doc.create_element("h2").ok();
+    let text = doc.create_element("p").ok();
+    let detail = doc.create_element("pre").ok();
+    let again = doc.create_element("button").ok();
+    let recover = doc.create_element("button").ok();
+    if let (Some(title), Some(text), Some(detail), Some(again), Some(recover)) =
+        (title, text, detail, again, recover)
+    {
+        title.set_text_content(Some("保学遇到内部错误，已停止"));
+        text.set_text_content(Some(
+            "本机数据没有被删除。请重新打开；如果每次打开都出现此错误，请选择“恢复模式”：不读取本机数据，可以用备份文件恢复或导出原始数据。请不要清除浏览器数据。",
+        ));
+        // As text, never as markup: a message may quote a child's name.
+        detail.set_text_content(Some(message));
+        again.set_text_content(Some("重新打开"));
+        let _ = again.set_attribute("id", "stopped-reload");
+        let _ = again.set_attribute("onclick", "location.reload()");
+        recover.set_text_content(Some("恢复模式"));
+        let _ = recover.set_attribute("id", "stopped-recovery");
+        let _ = recover.set_attribute(
+            "onclick",
+            &format!("location.hash='{RECOVERY_HASH}';location.reload()"),
+        );
+        for child in [&title, &text, &detail, &again, &recover] {
+            let _ = panel.append_child(child);
+        }
+    }
+    let _ = body.insert_before(&panel, body.first_child().as_ref());
+}
