@@ -172,3 +172,131 @@ test('stored settings no county means are put back on opening; data that cannot 
     await b.close();
   }
 });
+
+test('hostile monthly reports are each refused by name in the county’s preview, and nothing lands', async () => {
+  const plainDir = join(dir, 'reports-plain');
+  const sealedDir = join(dir, 'reports-sealed');
+  for (const [out, env] of [[plainDir, {}], [sealedDir, { BAOXUE_PASSPHRASE: PASS }]]) {
+    execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'reports', '--out-dir', out], {
+      cwd: REPO, env: { ...process.env, BAOXUE_PASSPHRASE: '', ...env }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  const { readdir } = await import('node:fs/promises');
+  const plainFile = join(plainDir, (await readdir(plainDir)).sort()[0]);
+  const sealedFile = join(sealedDir, (await readdir(sealedDir)).sort()[0]);
+  const good = JSON.parse(await readFile(plainFile, 'utf8'));
+  const cases = [
+    ['version-max', rehashed(good, (x) => { x.version = 4294967295; }), /月报版本号4294967295不合理/],
+    ['version-0', rehashed(good, () => {}, (e) => { e.format_version = 0; }), /数据包格式版本0不是保学写过的版本/],
+    ['huge-count', rehashed(good, (x) => { x.counts[0].count = 209715200; }), /payload\.counts\[0\]\.count为209715200/],
+    ['period-13', rehashed(good, (x) => { x.period = '2026-13'; }, (e) => { e.period = '2026-13'; }), /不是“年-月”/],
+    ['unknown-school', rehashed(good, (x) => {
+      x.school.code = '4331229999'; x.school.name = '不存在的学校';
+    }, (e) => { e.from_unit.code = '4331229999'; e.from_unit.name = '不存在的学校'; }), /“不存在的学校”（学校标识码4331229999）不在本县学校名单中，未导入/],
+    ['from-county', rehashed(good, () => {}, (e) => { e.from_unit.level = 'county'; }), /月报应由学校报送/],
+    ['cut', JSON.stringify(good).slice(0, 300), /文件不完整/],
+    ['png', '\x89PNG\r\n\x1a\n', /不是保学数据包/],
+  ];
+  const files = [];
+  for (const [name, text, expected] of cases) {
+    const file = join(dir, `report-${name}.baoxue`);
+    await writeFile(file, text);
+    files.push([file, expected]);
+  }
+  const sealed = await readFile(sealedFile);
+  const header = sealed.subarray(0, 200).toString('latin1');
+  const stanza = header.split('\n')[1];
+  const heavy = join(dir, 'report-work-factor-21.baoxue');
+  await writeFile(heavy, Buffer.concat([Buffer.from(header.replace(stanza, stanza.replace(/ \d+$/, ' 21')), 'latin1'), sealed.subarray(200)]));
+  files.push([heavy, /加密强度为2\^21，超过保学写入的上限2\^18/]);
+
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=月报');
+    const before = await fingerprint(p);
+    await p.setInputFiles('#report-files', files.map(([f]) => f));
+    await p.fill('#import-passphrase', PASS);
+    const t0 = Date.now();
+    await p.click('#preview-import');
+    await p.waitForFunction((n) => document.querySelectorAll('#import-preview tbody tr').length === n, files.length, { timeout: 30_000 });
+    assert.ok(Date.now() - t0 < 15_000, 'no file keeps the page busy');
+    const rows = await p.$$eval('#import-preview tbody tr', (r) => r.map((x) => [x.className, x.textContent]));
+    for (const [file, expected] of files) {
+      const name = file.split('/').pop();
+      const row = rows.find(([, t]) => t.includes(name));
+      assert.ok(row, `${name} listed`);
+      assert.match(row[0], /bad/, `${name} refused`);
+      assert.match(row[1], expected, name);
+    }
+    if (await p.isEnabled('#apply-import')) await p.click('#apply-import');
+    await p.waitForTimeout(500);
+    assert.equal(await fingerprint(p), before, 'every object store as it was');
+    await p.screenshot({ path: new URL('../../test-results/hostile-reports.png', import.meta.url).pathname, fullPage: true });
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a browser closed in the middle of a restore opens with the data exactly as before or as after', async () => {
+  // The backup: the demo county with one mark that tells it apart.
+  const a = await launch();
+  const backupFile = join(dir, 'marked.baoxue');
+  try {
+    const p = a.page;
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=设置');
+    await p.fill('#set-prefix', '恢复标记');
+    await p.click('#save-settings');
+    await p.waitForFunction(() => !document.querySelector('.errors'));
+    await p.fill('#backup-pass', PASS);
+    await p.fill('#backup-pass2', PASS);
+    const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#make-backup')]);
+    await dl.saveAs(backupFile);
+  } finally {
+    await a.close();
+  }
+  const outcomes = [];
+  for (const wait of [50, 300, 900, 2000]) {
+    const profile = await mkdtemp(join(tmpdir(), 'baoxue-killed-'));
+    try {
+      let b = await launch({ profile });
+      let p = b.page;
+      await p.goto(server.url);
+      await loadDemo(p);
+      const before = await fingerprint(p);
+      await p.click('nav >> text=设置');
+      await p.setInputFiles('#restore-file', backupFile);
+      await p.fill('#restore-pass', PASS);
+      await p.click('#check-backup');
+      await p.waitForSelector('#restore-summary', { timeout: 60_000 });
+      await p.click('#apply-restore');
+      await p.waitForTimeout(wait);
+      await b.context.close();
+      // The same PC, opened again.
+      b = await launch({ profile });
+      p = b.page;
+      await p.goto(server.url);
+      await p.waitForSelector('#stat-total', { timeout: 60_000 });
+      assert.equal(await p.textContent('#stat-total .value'), '30,000', `closed after ${wait} ms: every child there`);
+      const now = await fingerprint(p);
+      await p.click('nav >> text=设置');
+      const prefix = await p.inputValue('#set-prefix');
+      if (now === before) {
+        outcomes.push('before');
+      } else {
+        assert.equal(prefix, '恢复标记', `closed after ${wait} ms: changed, so it must be the backup whole`);
+        outcomes.push('after');
+      }
+      assert.deepEqual(b.errors, []);
+      await b.close();
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+  console.error(`closed mid-restore: ${outcomes.join(', ')}`);
+});

@@ -39,8 +39,9 @@ export const CHROMIUM_ARGS = [
 
 /** A browser with its own new profile (and, when given, another browser's user agent);
  *  returns { context, page, close }. */
-export async function launch({ width = 1440, height = 900, userAgent } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'baoxue-e2e-'));
+export async function launch({ width = 1440, height = 900, userAgent, profile } = {}) {
+  // `profile`: a folder to keep (the same office PC opened again); the caller removes it.
+  const dir = profile || (await mkdtemp(join(tmpdir(), 'baoxue-e2e-')));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
@@ -55,7 +56,7 @@ export async function launch({ width = 1440, height = 900, userAgent } = {}) {
   page.on('dialog', (d) => d.accept());
   return {
     context, page, errors,
-    close: async () => { await context.close(); await rm(dir, { recursive: true, force: true }); },
+    close: async () => { await context.close(); if (!profile) await rm(dir, { recursive: true, force: true }); },
   };
 }
 

@@ -279,6 +279,16 @@ struct RawBundle<'a> {
     payload: &'a RawValue,
 }
 
+/// The largest file of a kind: a school's month is a few KB, a roll-up a few hundred; only a
+/// backup holds a whole county.
+fn max_bytes(kind: &str) -> Option<usize> {
+    match kind {
+        report::MONTHLY_KIND | report::REVIEW_KIND => Some(8 << 20),
+        rollup::ROLLUP_KIND | rollup::EVALUATION_KIND => Some(32 << 20),
+        _ => None,
+    }
+}
+
 /// Reads a bundle's envelope and checks format, version and hash; the payload is returned
 /// still as JSON text so each kind parses its own.
 pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
@@ -311,6 +321,21 @@ pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
             explain(&e)
         ))
     })?;
+    let year = chrono::Datelike::year(&envelope.created_at);
+    if !(2000..=2100).contains(&year) {
+        return Err(BundleError::Payload(format!(
+            "数据包的生成时间{}不合理（年份应在2000到2100之间）",
+            envelope.created_at
+        )));
+    }
+    if let Some(max) = max_bytes(&envelope.kind).filter(|m| text.len() > *m) {
+        return Err(BundleError::Payload(format!(
+            "“{}”数据包有{:.1}MB，超过此类文件可能的大小（{}MB），未读取",
+            clip(&envelope.kind),
+            text.len() as f64 / 1_048_576.0,
+            max >> 20
+        )));
+    }
     let actual = sha256_hex(raw.payload.get().as_bytes());
     if actual != envelope.content_sha256 {
         return Err(BundleError::Checksum {

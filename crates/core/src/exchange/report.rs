@@ -47,6 +47,8 @@ pub const MAX_PUPILS_PER_ROW: u32 = 5_000;
 pub const MAX_PUPILS: u32 = 30_000;
 /// Most children a month's report may list.
 pub const MAX_LISTED: usize = 2_000;
+/// The highest version a month's report may have.
+pub const MAX_VERSION: u32 = 99;
 /// How far a version may run ahead of the one held (or of 1, when none is): a correction is
 /// the next version, a few may have been lost on the way.
 pub const MAX_VERSION_STEP: u32 = 5;
@@ -353,6 +355,12 @@ impl MonthlyReport {
         })?;
         if self.version == 0 {
             return Err("月报的版本号应从1开始".into());
+        }
+        if self.version > MAX_VERSION {
+            return Err(format!(
+                "月报版本号{}不合理：一个月的月报不会更正到第{}版以上，未导入",
+                self.version, MAX_VERSION
+            ));
         }
         if let Some(why) = self.implausible() {
             return Err(format!("月报中的数字不合理，未导入：{why}"));

@@ -665,7 +665,12 @@ fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
     // One file must not silence a school for good: a version far ahead is refused.
     let e = refused(&k.report(school, month, u32::MAX), &mut inbox);
     assert!(
-        e.contains("月报版本号4294967295不合理：尚未收到该校该月的月报，应为第1版"),
+        e.contains("月报版本号4294967295不合理：一个月的月报不会更正到第99版以上"),
+        "{e}"
+    );
+    let e = refused(&k.report(school, month, 7), &mut inbox);
+    assert!(
+        e.contains("月报版本号7不合理：尚未收到该校该月的月报，应为第1版"),
         "{e}"
     );
     import(
@@ -675,7 +680,7 @@ fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
         &BTreeMap::new(),
     )
     .unwrap();
-    let e = refused(&k.report(school, month, 4_294_967_295), &mut inbox);
+    let e = refused(&k.report(school, month, 50), &mut inbox);
     assert!(e.contains("已收到第1版，更正应为第2版"), "{e}");
     let plan = import(
         &mut inbox,
@@ -698,8 +703,11 @@ fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
     }
     wrapping.counts = std::iter::repeat_n(wrapping.counts[0].clone(), 900_000).collect();
     assert!(wrapping.total() > u64::from(u32::MAX));
-    let e = refused(&wrapping, &mut inbox);
+    let e = wrapping.problems().unwrap_err();
     assert!(e.contains("合计4499100000人"), "{e}");
+    // As a file it is refused before its rows are even read: no school's month is 50 MB.
+    let e = refused(&wrapping, &mut inbox);
+    assert!(e.contains("超过此类文件可能的大小"), "{e}");
     let mut figures = k.report(school, month, 1);
     figures.figures = Some(crate::indicators::history::SchoolMonth {
         school_id: school,
