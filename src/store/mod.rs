@@ -521,6 +521,29 @@ pub async fn save_exchange(
     .await
 }
 
+/// Removes a received report (withdrawn by a person) with its audit entry, in one
+/// transaction.
+pub async fn withdraw_received(
+    db: &Db,
+    report: &ReceivedReport,
+    audit: &AuditEntry,
+) -> Result<(), StoreError> {
+    let key = received_key(report);
+    write(db, &[CASEWORK, AUDIT], |tx| async move {
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        step!(
+            tx,
+            store
+                .delete(JsValue::from(key.as_str()))
+                .await
+                .map_err(write_err)
+        );
+        step!(tx, put_audit(&tx, audit).await);
+        Ok(tx)
+    })
+    .await
+}
+
 /// The JSON value of a record, for `save_exchange`.
 pub fn exchange_value<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
     json_value(v)

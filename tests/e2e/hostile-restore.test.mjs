@@ -300,3 +300,57 @@ test('a browser closed in the middle of a restore opens with the data exactly as
   }
   console.error(`closed mid-restore: ${outcomes.join(', ')}`);
 });
+
+test('a report taken by mistake is withdrawn by a person, and the school’s real one lands again', async () => {
+  const out = join(dir, 'reports-withdraw');
+  execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'reports', '--out-dir', out], {
+    cwd: REPO, env: { ...process.env, BAOXUE_PASSPHRASE: '' }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const { readdir } = await import('node:fs/promises');
+  const real = join(out, (await readdir(out)).sort()[0]);
+  const good = JSON.parse(await readFile(real, 'utf8'));
+  const wrong = join(dir, 'version-6.baoxue');
+  await writeFile(wrong, rehashed(good, (x) => { x.version = 6; x.filled_by = '冒名者'; }));
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=月报');
+    await p.setInputFiles('#report-files', wrong);
+    await p.click('#preview-import');
+    await p.waitForSelector('#apply-import');
+    await p.click('#apply-import');
+    await p.waitForSelector('.notice >> text=已导入1份月报');
+    const row = `#completeness-table tr:has-text("${good.payload.school.name}")`;
+    assert.match(await p.textContent(`${row} .state`), /已报第6版/);
+    // The real first version is now "older" and ignored — until a person withdraws the wrong one.
+    await p.setInputFiles('#report-files', real);
+    await p.click('#preview-import');
+    await p.waitForSelector('#import-preview .outcome >> text=/旧/');
+    await p.click(`${row} .open-review`);
+    await p.waitForSelector('#withdraw-report');
+    let asked = '';
+    p.removeAllListeners('dialog');
+    p.once('dialog', (d) => { asked = d.message(); d.accept(); });
+    await p.click('#withdraw-report');
+    await p.waitForSelector('.notice >> text=已撤回');
+    assert.match(asked, /撤回.*第6版/);
+    assert.match(await p.textContent(`${row} .state`), /未报/);
+    await p.reload();
+    await p.waitForSelector(row);
+    assert.match(await p.textContent(`${row} .state`), /未报/, 'withdrawn for good');
+    await p.setInputFiles('#report-files', real);
+    await p.click('#preview-import');
+    await p.waitForSelector('#apply-import');
+    await p.click('#apply-import');
+    await p.waitForSelector('.notice >> text=已导入1份月报');
+    assert.match(await p.textContent(`${row} .state`), /已报第1版/);
+    // 最近操作 names it.
+    await p.click('nav >> text=工作台');
+    await p.waitForSelector('text=/撤回.*月报第6版/');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});

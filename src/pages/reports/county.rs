@@ -362,6 +362,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
     let Some(held) = held else {
         return view! { <p class="empty">{move || t().rp_not_reported}</p> }.into_any();
     };
+    let withdrawn = held.clone();
     let earlier = state
         .inbox
         .with_value(|i| i.review(school_id, &period).cloned());
@@ -486,10 +487,50 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
             }
         });
     };
+    let withdraw = move |_| {
+        let r = &withdrawn.report;
+        if !super::super::demo::confirm(&format!(
+            "撤回{}{}月报第{}版？撤回后此版从本县的记录中删除（操作日志留有记录），学校可以重新报送。",
+            r.school.name, r.period, r.version
+        )) {
+            return;
+        }
+        let held = withdrawn.clone();
+        spawn_local(async move {
+            let Some(db) = state.db() else { return };
+            let r = &held.report;
+            let mut a = audit(
+                state,
+                format!("report/{}/{}", r.school.id, r.period),
+                format!(
+                    "撤回{}{}月报第{}版（{}收到）",
+                    r.school.name,
+                    r.period,
+                    r.version,
+                    held.received_at.format("%Y-%m-%d %H:%M")
+                ),
+            );
+            a.action = AuditAction::Delete;
+            match store::withdraw_received(&db, &held, &a).await {
+                Ok(()) => {
+                    state
+                        .inbox
+                        .update_value(|i| drop(i.withdraw(r.school.id, &r.period, r.version)));
+                    rev.update(|n| *n += 1);
+                    state.info(format!(
+                        "已撤回{}{}月报第{}版",
+                        r.school.name, r.period, r.version
+                    ));
+                }
+                Err(e) => error.set(Some(format!("撤回失败，未作任何更改：{e}"))),
+            }
+        });
+    };
     let r = held.report.clone();
     view! {
         <section class="panel" id="review-panel">
             <h2>{format!("{} {}月报（第{}版）", r.school.name, r.period, r.version)}</h2>
+            <p><button id="withdraw-report" class="danger" on:click=withdraw>"撤回此版（导入有误时）"</button></p>
             <p class="muted">{format!("收到：{}　学生{}人　填报人：{}　审核人：{}", held.received_at.format("%Y-%m-%d %H:%M"), r.total(), r.filled_by, r.checked_by)}</p>
             {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
             {count_table(&r)}

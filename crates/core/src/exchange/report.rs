@@ -577,6 +577,16 @@ impl Inbox {
             .max_by_key(|r| r.report.version)
     }
 
+    /// Withdraws one received version (撤回): a file imported by mistake, or one that should
+    /// never have been taken. The version before it, if any, is the current one again; the
+    /// school may send the next one as usual.
+    pub fn withdraw(&mut self, school: Uuid, period: &str, version: u32) -> Option<ReceivedReport> {
+        let at = self.reports.iter().position(|r| {
+            r.report.school.id == school && r.report.period == period && r.report.version == version
+        })?;
+        Some(self.reports.remove(at))
+    }
+
     /// Every version held of a school's report for a period, oldest first.
     pub fn versions(&self, school: Uuid, period: &str) -> Vec<&ReceivedReport> {
         let mut v: Vec<_> = self

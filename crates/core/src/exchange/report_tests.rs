@@ -746,3 +746,43 @@ fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
         );
     }
 }
+
+#[test]
+fn a_wrongly_imported_version_is_withdrawn_and_the_school_reports_again() {
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let mut inbox = Inbox::default();
+    let period = month_period(month);
+    import(
+        &mut inbox,
+        &k,
+        &k.bundle(&k.report(school, month, 1), None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    // A version 6 taken by mistake (allowed: five may have been lost on the way).
+    let wrong = k.report(school, month, 6);
+    import(&mut inbox, &k, &k.bundle(&wrong, None), &BTreeMap::new()).unwrap();
+    assert_eq!(inbox.current(school, &period).unwrap().report.version, 6);
+    let e = import(
+        &mut inbox,
+        &k,
+        &k.bundle(&k.report(school, month, 2), None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(e.outcome, ReportOutcome::Older { held: 6 });
+    let gone = inbox.withdraw(school, &period, 6).unwrap();
+    assert_eq!(gone.report.version, 6);
+    assert_eq!(inbox.current(school, &period).unwrap().report.version, 1);
+    assert!(inbox.withdraw(school, &period, 6).is_none());
+    // The school's real correction lands now.
+    let plan = import(
+        &mut inbox,
+        &k,
+        &k.bundle(&k.report(school, month, 2), None),
+        &BTreeMap::new(),
+    )
+    .unwrap();
+    assert_eq!(plan.outcome, ReportOutcome::Correction { held: 1 });
+}
