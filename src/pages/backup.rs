@@ -30,10 +30,9 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
     )
 }
 
-/// Decrypts if needed and reads a backup bundle.
-/// A backup file's payload and when the file was made.
-/// Checked whole: a backup replaces everything, so one that could not be used is refused
-/// before anything is touched.
+/// A backup file's payload and when the file was made, decrypted if needed and checked
+/// whole: a backup replaces everything, so one that could not be used is refused before
+/// anything is touched.
 fn open_backup(bytes: &[u8], passphrase: &str) -> Result<(chrono::NaiveDateTime, Backup), String> {
     let text = bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string())?;
     let (envelope, backup) =
