@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 
 use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable, TableHead};
+use baoxue_core::exchange::{bundle_text, check_header, decrypt, is_encrypted};
 use baoxue_core::student_roll::{read_roll, rows_from_bytes, rows_to_bytes, RollField, RollFile};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -81,6 +82,22 @@ pub fn roll_worker(msg: JsValue) -> JsValue {
                 None => refuse("这份文件已不在读取程序中，请重新读取"),
             }
         }
+        Some("decrypt") => {
+            let pass = get(&msg, "passphrase").as_string().unwrap_or_default();
+            let Ok(bytes) = get(&msg, "bytes").dyn_into::<Uint8Array>() else {
+                return refuse("没有收到文件内容");
+            };
+            match decrypt(&bytes.to_vec(), &pass) {
+                Ok(plain) => {
+                    let out = Uint8Array::from(plain.as_slice());
+                    answer(&[
+                        ("plain", out.clone().into()),
+                        ("transfer", Array::of1(&out.buffer()).into()),
+                    ])
+                }
+                Err(e) => refuse(e.to_string()),
+            }
+        }
         _ => refuse("未知的请求"),
     }
 }
@@ -122,12 +139,20 @@ pub enum Asked {
     Refused(String),
     /// It could not answer (could not start, or failed): read on the page instead.
     Broken,
+    /// The person cancelled; the worker is gone.
+    Cancelled,
 }
+
+/// The page's worker, started on first use; `None` where none runs.
+pub type WorkerSlot =
+    leptos::prelude::StoredValue<Option<std::rc::Rc<RollWorker>>, leptos::prelude::LocalStorage>;
 
 /// The page's side: one worker, one question at a time.
 pub struct RollWorker {
     worker: web_sys::Worker,
     url: String,
+    /// Ends the question being asked, for [`RollWorker::cancel`].
+    pending: RefCell<Option<js_sys::Function>>,
 }
 
 impl RollWorker {
@@ -146,7 +171,11 @@ impl RollWorker {
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Module);
         match web_sys::Worker::new_with_options(&url, &opts) {
-            Ok(worker) => Some(RollWorker { worker, url }),
+            Ok(worker) => Some(RollWorker {
+                worker,
+                url,
+                pending: RefCell::new(None),
+            }),
             Err(_) => {
                 let _ = web_sys::Url::revoke_object_url(&url);
                 None
@@ -156,7 +185,9 @@ impl RollWorker {
 
     async fn ask(&self, msg: JsValue, transfer: &Array) -> Result<JsValue, Asked> {
         let worker = self.worker.clone();
+        let pending = &self.pending;
         let promise = js_sys::Promise::new(&mut |resolve, reject| {
+            *pending.borrow_mut() = Some(reject.clone());
             let on_message = Closure::once_into_js(move |e: web_sys::MessageEvent| {
                 let _ = resolve.call1(&JsValue::NULL, &e.data());
             });
@@ -169,13 +200,41 @@ impl RollWorker {
         self.worker
             .post_message_with_transfer(&msg, transfer)
             .map_err(|_| Asked::Broken)?;
-        let out = wasm_bindgen_futures::JsFuture::from(promise)
-            .await
-            .map_err(|_| Asked::Broken)?;
+        let out = wasm_bindgen_futures::JsFuture::from(promise).await;
+        self.pending.borrow_mut().take();
+        let out = out.map_err(|e| {
+            if e.as_string().as_deref() == Some(CANCELLED) {
+                Asked::Cancelled
+            } else {
+                Asked::Broken
+            }
+        })?;
         match get(&out, "error").as_string() {
             Some(e) => Err(Asked::Refused(e)),
             None => Ok(out),
         }
+    }
+
+    /// Stops the worker mid-question (a file that takes too long); the question being asked
+    /// ends with [`Asked::Cancelled`]. The worker cannot be used again.
+    pub fn cancel(&self) {
+        self.worker.terminate();
+        if let Some(reject) = self.pending.borrow_mut().take() {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(CANCELLED));
+        }
+    }
+
+    /// An age file decrypted off the page's thread.
+    pub async fn decrypt(&self, bytes: &[u8], passphrase: &str) -> Result<Vec<u8>, Asked> {
+        let array = Uint8Array::from(bytes);
+        let msg = answer(&[
+            ("op", "decrypt".into()),
+            ("passphrase", passphrase.into()),
+            ("bytes", array.clone().into()),
+        ]);
+        let out = self.ask(msg, &Array::of1(&array.buffer())).await?;
+        let plain: Uint8Array = get(&out, "plain").dyn_into().map_err(|_| Asked::Broken)?;
+        Ok(plain.to_vec())
     }
 
     /// Forgets the tables read before.
@@ -234,4 +293,48 @@ impl Drop for RollWorker {
         self.worker.terminate();
         let _ = web_sys::Url::revoke_object_url(&self.url);
     }
+}
+
+const CANCELLED: &str = "baoxue-cancelled";
+
+/// A bundle file's text: an encrypted one is checked on the page (its header, at once) and
+/// decrypted in the page's worker, so a slow file never freezes the page and can be
+/// cancelled; where no worker runs, on the page.
+pub async fn unseal(slot: WorkerSlot, bytes: &[u8], passphrase: &str) -> Result<String, String> {
+    use leptos::prelude::{GetValue, SetValue, WithValue};
+    if !is_encrypted(bytes) || passphrase.is_empty() {
+        return bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string());
+    }
+    check_header(bytes).map_err(|e| e.to_string())?;
+    if slot.with_value(Option::is_none) {
+        slot.set_value(RollWorker::start().map(std::rc::Rc::new));
+    }
+    let plain = match slot.get_value() {
+        Some(w) => match w.decrypt(bytes, passphrase).await {
+            Ok(p) => Some(p),
+            Err(Asked::Refused(e)) => return Err(e),
+            Err(Asked::Cancelled) => {
+                slot.set_value(None);
+                return Err("已取消，未作任何更改".into());
+            }
+            Err(Asked::Broken) => {
+                slot.set_value(None);
+                None
+            }
+        },
+        None => None,
+    };
+    match plain {
+        Some(p) => String::from_utf8(p).map_err(|_| "解密后的内容不是UTF-8文本".to_string()),
+        None => bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string()),
+    }
+}
+
+/// Cancels what the page's worker is doing, if anything.
+pub fn cancel(slot: WorkerSlot) {
+    use leptos::prelude::{GetValue, SetValue};
+    if let Some(w) = slot.get_value() {
+        w.cancel();
+    }
+    slot.set_value(None);
 }

@@ -3,8 +3,7 @@
 //! is used.
 
 use baoxue_core::exchange::{
-    bundle_text, encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef,
-    BACKUP_KIND,
+    encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef, BACKUP_KIND,
 };
 use baoxue_core::model::{AuditAction, AuditEntry};
 use leptos::prelude::*;
@@ -16,6 +15,7 @@ use super::demo::{confirm, now};
 use crate::app::{AppState, Route};
 use crate::components::download::save_file;
 use crate::i18n::text;
+use crate::roll_worker::{unseal, WorkerSlot};
 use crate::store;
 
 fn envelope_for(b: &Backup, by: &str) -> Envelope {
@@ -33,8 +33,12 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
 /// A backup file's payload and when the file was made, decrypted if needed and checked
 /// whole: a backup replaces everything, so one that could not be used is refused before
 /// anything is touched.
-fn open_backup(bytes: &[u8], passphrase: &str) -> Result<(chrono::NaiveDateTime, Backup), String> {
-    let text = bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string())?;
+async fn open_backup(
+    worker: WorkerSlot,
+    bytes: &[u8],
+    passphrase: &str,
+) -> Result<(chrono::NaiveDateTime, Backup), String> {
+    let text = unseal(worker, bytes, passphrase).await?;
     let (envelope, backup) =
         read_payload::<Backup>(&text, BACKUP_KIND).map_err(|e: BundleError| e.to_string())?;
     let problems = backup.problems();
@@ -151,19 +155,39 @@ pub fn RestorePanel() -> impl IntoView {
     let restore_error = RwSignal::new(None::<String>);
     // Taken here: handlers run outside the component, where there is no context to ask.
     let failure = use_context::<super::recovery::OpenFailure>();
+    let worker: WorkerSlot = StoredValue::new_local(None);
+    let checking = RwSignal::new(false);
+    let stop = RwSignal::new(false);
     let check = move |_| {
         restore_error.set(None);
         pending.set(None);
         let pass = restore_pass.get_untracked();
+        checking.set(true);
+        stop.set(false);
         spawn_local(async move {
-            match super::common::read_file("restore-file", "请先选择备份文件").await {
-                Ok((_, bytes)) => match open_backup(&bytes, &pass) {
-                    Ok(b) => pending.set(Some(b)),
-                    Err(e) => restore_error.set(Some(e)),
-                },
+            let opened = match super::common::read_file("restore-file", "请先选择备份文件").await
+            {
+                Ok((_, bytes)) => open_backup(worker, &bytes, &pass).await,
+                Err(e) => Err(e),
+            };
+            checking.set(false);
+            // Cancelled before the worker had the file, or while it decrypted.
+            let opened = opened.and_then(|b| {
+                if stop.get_untracked() {
+                    Err("已取消，未作任何更改".to_string())
+                } else {
+                    Ok(b)
+                }
+            });
+            match opened {
+                Ok(b) => pending.set(Some(b)),
                 Err(e) => restore_error.set(Some(e)),
             }
         });
+    };
+    let cancel_check = move |_| {
+        stop.set(true);
+        crate::roll_worker::cancel(worker);
     };
     let apply = move |_| {
         let Some((made_at, b)) = pending.get_untracked() else {
@@ -218,8 +242,11 @@ pub fn RestorePanel() -> impl IntoView {
             <div class="form-grid">
                 <label class="field"><span>"备份文件"</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
                 <label class="field"><span>"口令"</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
-                <div class="field"><span>"\u{a0}"</span><button id="check-backup" on:click=check>{move || text(state.lang.get()).check_file}</button></div>
+                <div class="field"><span>"\u{a0}"</span><button id="check-backup" disabled=checking on:click=check>{move || text(state.lang.get()).check_file}</button></div>
             </div>
+            <Show when=move || checking.get()>
+                <p class="muted" id="checking-backup">"正在解密并校验备份文件……" <button id="cancel-check" on:click=cancel_check>"取消"</button></p>
+            </Show>
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
             {move || pending.get().map(|(made_at, b)| view! {
                 <div class="warning" id="restore-summary">

@@ -19,11 +19,8 @@ use super::demo::{format_count, now, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::text;
-use crate::roll_worker::{Asked, RollWorker};
+use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
 use crate::store;
-
-/// The page's worker, started on the first read; `None` where none runs.
-type WorkerSlot = StoredValue<Option<Rc<RollWorker>>, LocalStorage>;
 
 /// Reads the files in the worker, each answered by its head; `None` when the worker failed
 /// (then the page reads them itself).
@@ -44,7 +41,7 @@ async fn read_in_worker(
                 held += 1;
             }
             Err(Asked::Refused(e)) => out.push(Err(e)),
-            Err(Asked::Broken) => return None,
+            Err(Asked::Broken | Asked::Cancelled) => return None,
         }
     }
     Some(out)
@@ -293,7 +290,7 @@ fn FilesPanel(
                             state.progress.set(None);
                             let why = match e {
                                 Asked::Refused(e) => e,
-                                Asked::Broken => "读取程序出错".to_string(),
+                                Asked::Broken | Asked::Cancelled => "读取程序出错".to_string(),
                             };
                             return state.error(format!("{why}，请重新读取文件"));
                         }

@@ -88,6 +88,20 @@ test('hostile backups are refused whole, with where and why in Chinese, and chan
     const t0 = Date.now();
     assert.match(await tryRestore(p, heavyFile, PASS), /加密强度为2\^21，超过保学写入的上限2\^18/);
     assert.ok(Date.now() - t0 < 5000, 'refused without deriving a key');
+    // Decryption runs off the page and can be cancelled midway: nothing offered, nothing changed.
+    await p.setInputFiles('#restore-file', sealed);
+    await p.fill('#restore-pass', PASS);
+    await p.evaluate(async () => {
+      document.querySelector('#check-backup').click();
+      await new Promise((ok) => setTimeout(ok, 30));
+      document.querySelector('#cancel-check').click();
+    });
+    await p.waitForSelector('#restore-error');
+    assert.match(await p.textContent('#restore-error'), /已取消，未作任何更改/);
+    assert.equal(await p.$('#restore-summary'), null);
+    // And the same file, not cancelled, is read (by a new worker).
+    await p.click('#check-backup');
+    await p.waitForSelector('#restore-summary', { timeout: 60_000 });
     assert.equal(await fingerprint(p), before, 'every object store as it was');
     await p.goto(server.url);
     await p.waitForSelector('#stat-total');
@@ -217,6 +231,16 @@ test('hostile monthly reports are each refused by name in the county’s preview
     await loadDemo(p);
     await p.click('nav >> text=月报');
     const before = await fingerprint(p);
+    // An encrypted report is opened in the page's worker; 取消 stops the whole preview.
+    await p.setInputFiles('#report-files', [sealedFile, ...files.map(([f]) => f)]);
+    await p.fill('#import-passphrase', PASS);
+    await p.evaluate(async () => {
+      document.querySelector('#preview-import').click();
+      await new Promise((ok) => setTimeout(ok, 30));
+      document.querySelector('#cancel-import').click();
+    });
+    await p.waitForSelector('#report-import .errors >> text=已取消预览，未作任何更改');
+    assert.equal(await p.$('#import-preview'), null);
     await p.setInputFiles('#report-files', files.map(([f]) => f));
     await p.fill('#import-passphrase', PASS);
     const t0 = Date.now();

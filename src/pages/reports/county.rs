@@ -1,6 +1,7 @@
 //! 月报 at a county: import the schools' reports, completeness, review, and the roll-up.
 
 use super::*;
+use crate::roll_worker::{unseal, WorkerSlot};
 
 /// One chosen file and what importing it would do (or why it cannot be read).
 #[derive(Clone)]
@@ -21,6 +22,14 @@ pub(super) fn CountyReports() -> impl IntoView {
     let rev = RwSignal::new(0u32);
     let open = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<String>);
+    // Encrypted files are opened in the page's worker; 取消 stops it mid-file.
+    let worker: WorkerSlot = StoredValue::new_local(None);
+    let busy = RwSignal::new(false);
+    let stop = RwSignal::new(false);
+    let cancel = move |_| {
+        stop.set(true);
+        crate::roll_worker::cancel(worker);
+    };
 
     let me = move || {
         state
@@ -39,6 +48,8 @@ pub(super) fn CountyReports() -> impl IntoView {
             };
             let Some(me) = me() else { return };
             let pass = passphrase.get_untracked();
+            stop.set(false);
+            busy.set(true);
             let schools = state.ledger.with_value(|l| l.schools().to_vec());
             // One file at a time, yielding between them: forty USB sticks' worth of reports
             // (or 150) never freezes the page, and the bar shows how far it has got.
@@ -55,9 +66,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                     }));
                     pace.breathe().await;
                 }
-                let result = bundle_text(&bytes, Some(&pass))
-                    .and_then(|t| read_payload::<MonthlyReport>(&t, MONTHLY_KIND))
-                    .map_err(|e| e.to_string())
+                let text = unseal(worker, &bytes, &pass).await;
+                if stop.get_untracked() {
+                    break;
+                }
+                let result = text
+                    .and_then(|t| {
+                        read_payload::<MonthlyReport>(&t, MONTHLY_KIND).map_err(|e| e.to_string())
+                    })
                     .and_then(|(env, r)| {
                         let ours = schools.iter().find(|s| r.school.is(s));
                         let plan = state
@@ -68,8 +84,13 @@ pub(super) fn CountyReports() -> impl IntoView {
                 out.push(Staged { file, result });
             }
             state.progress.set(None);
+            busy.set(false);
             measure("baoxue-import", "baoxue-import-start");
             keep.set(BTreeMap::new());
+            if stop.get_untracked() {
+                staged.set(Vec::new());
+                return error.set(Some("已取消预览，未作任何更改".into()));
+            }
             staged.set(out);
         });
     };
@@ -144,7 +165,10 @@ pub(super) fn CountyReports() -> impl IntoView {
             <div class="form-row">
                 <label class="grow">{move || t().rp_report_files}<input id="report-files" type="file" multiple accept=".baoxue,.json"/></label>
                 <label>{move || t().rp_passphrase}<input id="import-passphrase" type="password" bind:value=passphrase/></label>
-                <button id="preview-import" class="secondary" on:click=dry_run>{move || t().rp_preview}</button>
+                <button id="preview-import" class="secondary" disabled=busy on:click=dry_run>{move || t().rp_preview}</button>
+                <Show when=move || busy.get()>
+                    <button id="cancel-import" on:click=cancel>"取消"</button>
+                </Show>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <Show when=move || !staged.with(Vec::is_empty)>
