@@ -1,11 +1,12 @@
-//! Reading spreadsheets off the page's thread: a 200,000-row xlsx takes seconds to parse, and
-//! the page must keep drawing meanwhile. The worker runs this same wasm module (its `start`
-//! does nothing without a window), keeps the tables it read, and sends back only what the page
-//! needs: each table's head, then a file's rows as the 学籍 reader makes them, in batches the
-//! page decodes between frames.
+//! The page's worker, for work that takes seconds while the page must keep drawing: reading
+//! a 200,000-row xlsx, and decrypting a backup or a school's report (scrypt), which a person
+//! may cancel. The worker runs this same wasm module (its `start` does nothing without a
+//! window), keeps the tables it read, and sends back only what the page needs: each table's
+//! head, then a file's rows as the 学籍 reader makes them, in batches the page decodes between
+//! frames; or a file's decrypted bytes.
 //!
 //! Where no worker can run (the one-file copy opened from disk, a browser without module
-//! workers) [`RollWorker::start`] or its first answer fails and the page reads on its own.
+//! workers) [`RollWorker::start`] or its first answer fails and the page does the work itself.
 
 use std::cell::RefCell;
 
@@ -41,7 +42,8 @@ fn refuse(message: impl Into<String>) -> JsValue {
 }
 
 /// The worker's side: one answer per message. `{op: "read", name, bytes}` reads a file and
-/// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows.
+/// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows;
+/// `{op: "decrypt", bytes, passphrase}` answers the plain bytes.
 #[wasm_bindgen]
 pub fn roll_worker(msg: JsValue) -> JsValue {
     match get(&msg, "op").as_string().as_deref() {

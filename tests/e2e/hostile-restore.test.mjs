@@ -34,6 +34,17 @@ function rehashed(bundle, change, envelopeChange = () => {}) {
   return `{"envelope":${JSON.stringify(envelope)},"payload":${text}}`;
 }
 
+/** 设置 → 生成备份文件 with PASS, saved as `name` in the test's folder; returns its path. */
+async function makeBackup(p, name) {
+  await p.click('nav >> text=设置');
+  await p.fill('#backup-pass', PASS);
+  await p.fill('#backup-pass2', PASS);
+  const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#make-backup')]);
+  const file = join(dir, name);
+  await dl.saveAs(file);
+  return file;
+}
+
 async function tryRestore(p, file, pass = '') {
   await p.setInputFiles('#restore-file', file);
   await p.fill('#restore-pass', pass);
@@ -48,12 +59,7 @@ test('hostile backups are refused whole, with where and why in Chinese, and chan
   try {
     await p.goto(server.url);
     await loadDemo(p);
-    await p.click('nav >> text=设置');
-    await p.fill('#backup-pass', PASS);
-    await p.fill('#backup-pass2', PASS);
-    const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#make-backup')]);
-    const sealed = join(dir, 'good.baoxue');
-    await dl.saveAs(sealed);
+    const sealed = await makeBackup(p, 'good.baoxue');
     const plain = join(dir, 'good.json');
     execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'decrypt', sealed, '--out', plain], {
       cwd: REPO, env: { ...process.env, BAOXUE_PASSPHRASE: PASS }, stdio: ['ignore', 'ignore', 'inherit'],
@@ -118,12 +124,7 @@ test('stored settings no county means are put back on opening; data that cannot 
   try {
     await p.goto(server.url);
     await loadDemo(p);
-    await p.click('nav >> text=设置');
-    await p.fill('#backup-pass', PASS);
-    await p.fill('#backup-pass2', PASS);
-    const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#make-backup')]);
-    const sealed = join(dir, 'second.baoxue');
-    await dl.saveAs(sealed);
+    const sealed = await makeBackup(p, 'second.baoxue');
     await p.click('nav >> text=工作台');
     await p.waitForSelector('#stat-total');
 
@@ -277,10 +278,7 @@ test('a browser closed in the middle of a restore opens with the data exactly as
     await p.fill('#set-prefix', '恢复标记');
     await p.click('#save-settings');
     await p.waitForFunction(() => !document.querySelector('.errors'));
-    await p.fill('#backup-pass', PASS);
-    await p.fill('#backup-pass2', PASS);
-    const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 60_000 }), p.click('#make-backup')]);
-    await dl.saveAs(backupFile);
+    await makeBackup(p, 'marked.baoxue');
   } finally {
     await a.close();
   }

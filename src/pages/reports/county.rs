@@ -554,9 +554,9 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
     view! {
         <section class="panel" id="review-panel">
             <h2>{format!("{} {}月报（第{}版）", r.school.name, r.period, r.version)}</h2>
-            <p><button id="withdraw-report" class="danger" on:click=withdraw>"撤回此版（导入有误时）"</button></p>
             <p class="muted">{format!("收到：{}　学生{}人　填报人：{}　审核人：{}", held.received_at.format("%Y-%m-%d %H:%M"), r.total(), r.filled_by, r.checked_by)}</p>
             {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
+            <p><button id="withdraw-report" class="danger" on:click=withdraw>"撤回此版（导入有误时）"</button></p>
             {count_table(&r)}
             {if r.zero_report {
                 view! { <p class="zero-report">{move || t().rp_zero}</p> }.into_any()

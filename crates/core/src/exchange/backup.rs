@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::clip;
 use crate::casework::{
     Absence, CaseworkSettings, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
@@ -65,7 +66,7 @@ impl Backup {
         let mut school_ids = HashSet::new();
         let mut codes: HashMap<&str, &str> = HashMap::new();
         for (i, s) in self.schools.iter().enumerate() {
-            let at = format!("第{}所学校“{}”", i + 1, clip(&s.name));
+            let at = format!("第{}所学校“{}”", i + 1, clip(&s.name, 20));
             if !school_ids.insert(s.id) {
                 out.push(format!("{at}：编号{}重复", s.id));
             }
@@ -74,16 +75,16 @@ impl Backup {
             }
             if let Some(code) = &s.code {
                 if code.len() != 10 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                    out.push(format!("{at}：学校标识码“{}”不是10位数字", clip(code)));
+                    out.push(format!("{at}：学校标识码“{}”不是10位数字", clip(code, 20)));
                 } else if let Some(other) = codes.insert(code, &s.name) {
-                    out.push(format!("{at}：学校标识码{code}与“{}”重复", clip(other)));
+                    out.push(format!("{at}：学校标识码{code}与“{}”重复", clip(other, 20)));
                 }
             }
         }
         let mut child_ids = HashSet::new();
         let mut id_numbers: HashMap<u64, usize> = HashMap::new();
         for (i, c) in self.children.iter().enumerate() {
-            let at = format!("第{}名儿童“{}”", i + 1, clip(&c.name));
+            let at = format!("第{}名儿童“{}”", i + 1, clip(&c.name, 20));
             if !child_ids.insert(c.id) {
                 out.push(format!("{at}：编号{}重复", c.id));
             }
@@ -159,13 +160,4 @@ impl Backup {
             self.audit.len()
         )
     }
-}
-
-/// A text cut short for a message: a hostile file's names can be megabytes long.
-fn clip(text: &str) -> String {
-    let mut t: String = text.chars().take(20).collect();
-    if text.chars().count() > 20 {
-        t.push('…');
-    }
-    t
 }

@@ -189,7 +189,7 @@ pub fn explain(e: &serde_json::Error) -> String {
     let field = |prefix: &str| {
         raw.strip_prefix(prefix)
             .and_then(|r| r.split('`').next())
-            .map(clip)
+            .map(|f| clip(f, 80))
     };
     let what = if let Some(f) = field("missing field `") {
         format!("缺少字段“{f}”")
@@ -224,13 +224,14 @@ pub fn explain(e: &serde_json::Error) -> String {
             .map_or("内容不符合数据包格式", |(_, v)| v)
             .to_string()
     };
-    format!("{what}（详情：{}）", clip(raw))
+    format!("{what}（详情：{}）", clip(raw, 80))
 }
 
-/// A text cut short for a message: a hostile file's fields can be megabytes long.
-fn clip(text: &str) -> String {
-    let mut t: String = text.chars().take(80).collect();
-    if text.chars().count() > 80 {
+/// A text cut to `max` characters for a message: a hostile file's fields can be megabytes
+/// long.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let mut t: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
         t.push('…');
     }
     t
@@ -331,7 +332,7 @@ pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
     if let Some(max) = max_bytes(&envelope.kind).filter(|m| text.len() > *m) {
         return Err(BundleError::Payload(format!(
             "“{}”数据包有{:.1}MB，超过此类文件可能的大小（{}MB），未读取",
-            clip(&envelope.kind),
+            clip(&envelope.kind, 80),
             text.len() as f64 / 1_048_576.0,
             max >> 20
         )));
@@ -410,7 +411,7 @@ pub fn read_payload<P: for<'de> Deserialize<'de>>(
             .err()
             .map(|p| p.path().to_string())
             .filter(|p| p != ".")
-            .map_or_else(String::new, |p| format!("字段payload.{}，", clip(&p)));
+            .map_or_else(String::new, |p| format!("字段payload.{}，", clip(&p, 80)));
         BundleError::Payload(format!(
             "{path}第{}行第{}列：{}",
             e.line(),

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Envelope, UnitRef};
+use super::{clip, Envelope, UnitRef};
 use crate::casework::{Casebook, ClosureOutcome, Verdict};
 use crate::indicators::history::{History, SchoolMonth};
 use crate::ledger::Ledger;
@@ -52,15 +52,6 @@ pub const MAX_VERSION: u32 = 99;
 /// How far a version may run ahead of the one held (or of 1, when none is): a correction is
 /// the next version, a few may have been lost on the way.
 pub const MAX_VERSION_STEP: u32 = 5;
-
-/// A text cut short for a message: a hostile file's fields can be megabytes long.
-pub(crate) fn clip(text: &str) -> String {
-    let mut t: String = text.chars().take(30).collect();
-    if text.chars().count() > 30 {
-        t.push('…');
-    }
-    t
-}
 
 /// The day a month's report is due: `day` of the following month.
 pub fn deadline_of(month: NaiveDate, day: u32) -> NaiveDate {
@@ -350,7 +341,7 @@ impl MonthlyReport {
         let month = parse_month_period(&self.period).ok_or_else(|| {
             format!(
                 "月报的期间“{}”不是“年-月”（如 2026-11，年份在2000到2100之间）",
-                clip(&self.period)
+                clip(&self.period, 30)
             )
         })?;
         if self.version == 0 {
@@ -659,11 +650,11 @@ impl Inbox {
             None => {
                 return Err(format!(
                     "“{}”{}不在本县学校名单中，未导入：请先在“学校”页添加该校或核实其学校标识码，再导入此月报",
-                    clip(&school.name),
+                    clip(&school.name, 30),
                     school
                         .code
                         .as_ref()
-                        .map(|c| format!("（学校标识码{}）", clip(c)))
+                        .map(|c| format!("（学校标识码{}）", clip(c, 30)))
                         .unwrap_or_default()
                 ))
             }
