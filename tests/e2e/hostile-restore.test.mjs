@@ -6,10 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, launch, loadDemo, fingerprint } from './support.mjs';
+import { rehashed, withStanza, hostileSamples, saysInChinese } from './hostile-files.mjs';
 
 const REPO = new URL('../../', import.meta.url).pathname;
 const PASS = '泸溪控辍办2026';
@@ -23,16 +23,6 @@ after(async () => {
   if (server) await server.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** A bundle with its payload changed and its hash made right again, as an attacker would. */
-function rehashed(bundle, change, envelopeChange = () => {}) {
-  const payload = structuredClone(bundle.payload);
-  change(payload);
-  const text = JSON.stringify(payload);
-  const envelope = { ...bundle.envelope, content_sha256: createHash('sha256').update(text).digest('hex') };
-  envelopeChange(envelope);
-  return `{"envelope":${JSON.stringify(envelope)},"payload":${text}}`;
-}
 
 /** 设置 → 生成备份文件 with PASS, saved as `name` in the test's folder; returns its path. */
 async function makeBackup(p, name) {
@@ -86,14 +76,25 @@ test('hostile backups are refused whole, with where and why in Chinese, and chan
     }
     // An age file asking for 2^21 scrypt work: refused at once, nothing derived.
     const bytes = await readFile(sealed);
-    const header = bytes.subarray(0, 200).toString('latin1');
-    const stanza = header.split('\n')[1];
-    const heavy = Buffer.from(header.replace(stanza, stanza.replace(/ \d+$/, ' 21')), 'latin1');
     const heavyFile = join(dir, 'work-factor-21.baoxue');
-    await writeFile(heavyFile, Buffer.concat([heavy, bytes.subarray(200)]));
+    await writeFile(heavyFile, withStanza(bytes, (salt) => `-> scrypt ${salt} 21`));
     const t0 = Date.now();
     assert.match(await tryRestore(p, heavyFile, PASS), /加密强度为2\^21，超过保学写入的上限2\^18/);
     assert.ok(Date.now() - t0 < 5000, 'refused without deriving a key');
+    // A sample of each category of the CLI's hostile corpus.
+    const samples = hostileSamples(await readFile(plain, 'utf8'), bytes);
+    const slow = [];
+    for (const [category, name, content] of samples) {
+      const file = join(dir, `${name}.baoxue`);
+      await writeFile(file, content);
+      const t = Date.now();
+      const message = await tryRestore(p, file, category === 'age' || name.endsWith('sealed') ? PASS : '');
+      slow.push([name, Date.now() - t]);
+      assert.ok(saysInChinese(message), `${name}: refused in Chinese (${message})`);
+      assert.equal(await p.$('#restore-summary'), null, `${name}: nothing offered to restore`);
+    }
+    console.error(`hostile backups: ${slow.map(([n, ms]) => `${n} ${ms} ms`).join(', ')}`);
+    for (const [name, ms] of slow) assert.ok(ms < 5000, `${name}: refused within 5 s`);
     // Decryption runs off the page and can be cancelled midway: nothing offered, nothing changed.
     await p.setInputFiles('#restore-file', sealed);
     await p.fill('#restore-pass', PASS);
@@ -218,11 +219,14 @@ test('hostile monthly reports are each refused by name in the county’s preview
     await writeFile(file, text);
     files.push([file, expected]);
   }
+  for (const [, name, content] of hostileSamples(await readFile(plainFile, 'utf8'), await readFile(sealedFile))) {
+    const file = join(dir, `report-${name}.baoxue`);
+    await writeFile(file, content);
+    files.push([file, /[\u4e00-\u9fff]{4}/]);
+  }
   const sealed = await readFile(sealedFile);
-  const header = sealed.subarray(0, 200).toString('latin1');
-  const stanza = header.split('\n')[1];
   const heavy = join(dir, 'report-work-factor-21.baoxue');
-  await writeFile(heavy, Buffer.concat([Buffer.from(header.replace(stanza, stanza.replace(/ \d+$/, ' 21')), 'latin1'), sealed.subarray(200)]));
+  await writeFile(heavy, withStanza(sealed, (salt) => `-> scrypt ${salt} 21`));
   files.push([heavy, /加密强度为2\^21，超过保学写入的上限2\^18/]);
 
   const b = await launch();
@@ -237,7 +241,10 @@ test('hostile monthly reports are each refused by name in the county’s preview
     await p.fill('#import-passphrase', PASS);
     await p.evaluate(async () => {
       document.querySelector('#preview-import').click();
-      await new Promise((ok) => setTimeout(ok, 30));
+      // 取消 shows once the files are read and the first one is being decrypted.
+      for (let i = 0; i < 500 && !document.querySelector('#cancel-import'); i += 1) {
+        await new Promise((ok) => setTimeout(ok, 10));
+      }
       document.querySelector('#cancel-import').click();
     });
     await p.waitForSelector('#report-import .errors >> text=已取消预览，未作任何更改');
@@ -375,4 +382,63 @@ test('a report taken by mistake is withdrawn by a person, and the school’s rea
   } finally {
     await b.close();
   }
+});
+
+test('a browser closed in the middle of importing 150 reports opens with all of them or none', async () => {
+  // 150 reports of the demo county's 32 schools over five months, made by `baoxue reports`.
+  const { readdir } = await import('node:fs/promises');
+  const files = [];
+  for (const month of ['2026-07', '2026-08', '2026-09', '2026-10', '2026-11']) {
+    const out = join(dir, `reports-150-${month}`);
+    execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'reports', '--month', month, '--out-dir', out], {
+      cwd: REPO, env: { ...process.env, BAOXUE_PASSPHRASE: '' }, stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    files.push(...(await readdir(out)).sort().map((f) => join(out, f)));
+  }
+  files.length = 150;
+  const received = (p) => p.evaluate(async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open('baoxue-kongchuobaoxue'); r.onsuccess = () => ok(r.result); });
+    const keys = await new Promise((ok) => { const r = db.transaction('casework').objectStore('casework').getAllKeys(); r.onsuccess = () => ok(r.result); });
+    db.close();
+    return keys.filter((k) => String(k).startsWith('report-in/')).length;
+  });
+  const outcomes = [];
+  for (const wait of [0, 40, 150, 600]) {
+    const profile = await mkdtemp(join(tmpdir(), 'baoxue-killed-import-'));
+    try {
+      let b = await launch({ profile });
+      let p = b.page;
+      await p.goto(server.url);
+      await loadDemo(p);
+      await p.click('nav >> text=月报');
+      const before = await fingerprint(p);
+      await p.setInputFiles('#report-files', files);
+      await p.click('#preview-import');
+      await p.waitForFunction(() => document.querySelectorAll('#import-preview tbody tr').length === 150, null, { timeout: 120_000 });
+      await p.waitForSelector('#apply-import:enabled');
+      await p.click('#apply-import');
+      await p.waitForTimeout(wait);
+      await b.context.close();
+      b = await launch({ profile });
+      p = b.page;
+      await p.goto(server.url);
+      await p.waitForSelector('#stat-total', { timeout: 60_000 });
+      assert.equal(await p.textContent('#stat-total .value'), '30,000', `closed after ${wait} ms: every child there`);
+      const n = await received(p);
+      if (n === 0) {
+        assert.equal(await fingerprint(p), before, `closed after ${wait} ms: nothing landed, so nothing changed`);
+        outcomes.push('before');
+      } else {
+        assert.equal(n, 150, `closed after ${wait} ms: the import landed whole`);
+        await p.click('nav >> text=月报');
+        await p.waitForSelector('#completeness-table');
+        outcomes.push('after');
+      }
+      assert.deepEqual(b.errors, []);
+      await b.close();
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+  console.error(`closed mid-import of 150 reports: ${outcomes.join(', ')}`);
 });

@@ -434,6 +434,16 @@ fn corpus() -> Vec<Case> {
             ),
             Refused,
         ));
+        // In a field of the payload nobody reads ("school" is the payload's alone).
+        out.push(case(
+            format!("deep-unread-{depth}"),
+            replace_rehashed(
+                report,
+                "\"school\":",
+                &format!("\"deep\":{deep},\"school\":"),
+            ),
+            Refused,
+        ));
     }
     for (i, t) in [
         "{}",

@@ -290,9 +290,46 @@ fn max_bytes(kind: &str) -> Option<usize> {
     }
 }
 
+/// No BaoXue file nests arrays and objects nearly this deep. serde_json limits the depth of the
+/// fields it reads, not of unknown ones it skips, so a file could carry 100,000 levels unseen.
+const MAX_NESTING: usize = 32;
+
+/// Where (in characters) the text first nests deeper than `MAX_NESTING`, if it does.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(text[..i].chars().count() + 1);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Reads a bundle's envelope and checks format, version and hash; the payload is returned
 /// still as JSON text so each kind parses its own.
 pub fn read_bundle(text: &str) -> Result<(Envelope, &str), BundleError> {
+    if let Some(at) = too_deep(text) {
+        return Err(BundleError::Payload(format!(
+            "第{at}个字符处数组或对象嵌套超过{MAX_NESTING}层，保学写的文件不会这样，未读取"
+        )));
+    }
     let raw: RawBundle = serde_json::from_str(text).map_err(json_error)?;
     let probe: serde_json::Value = serde_json::from_str(raw.envelope.get()).map_err(json_error)?;
     let format = probe.get("format").and_then(|f| f.as_str()).unwrap_or("");

@@ -134,6 +134,32 @@ fn a_changed_byte_a_cut_file_a_wrong_kind_and_a_newer_version_are_refused() {
 }
 
 #[test]
+fn nesting_no_file_of_ours_has_is_refused_even_in_a_field_nobody_reads() {
+    let text = write_bundle(envelope(), &backup()).unwrap();
+    // serde_json skips an unknown field without counting its depth: the hash made right, a
+    // 100,000-deep array in the payload would be taken in silently.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let at = text.find(",\"payload\":{").unwrap() + 12;
+    let payload = format!("{{\"deep\":{deep},{}", &text[at..text.len() - 1]);
+    let env = text[..at - 12].replace(
+        &serde_json::from_str::<serde_json::Value>(&text).unwrap()["envelope"]["content_sha256"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+        &sha256_hex(payload.as_bytes()),
+    );
+    let hostile = format!("{env},\"payload\":{payload}}}");
+    match read_bundle(&hostile) {
+        Err(e @ BundleError::Payload(_)) => assert!(e.to_string().contains("嵌套超过32层"), "{e}"),
+        other => panic!("{:?}", other.map(|(e, _)| e)),
+    }
+    // Brackets inside text are text, and what BaoXue writes passes.
+    let named = text.replacen("\"name\":\"", &format!("\"name\":\"{}", "[{".repeat(40)), 1);
+    assert!(too_deep(&named).is_none());
+    assert!(read_bundle(&text).is_ok());
+}
+
+#[test]
 fn encryption_round_trips_and_a_wrong_passphrase_or_changed_byte_is_refused() {
     let plain = b"{\"envelope\":{},\"payload\":{}}".to_vec();
     assert!(matches!(
