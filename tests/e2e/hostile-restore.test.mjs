@@ -35,6 +35,38 @@ async function makeBackup(p, name) {
   return file;
 }
 
+/** For each wait: a new profile with the demo county, `act(page)` up to a click that writes,
+ * the browser closed `wait` ms later and the same profile opened again; `judge(page, before,
+ * wait)` checks what it finds against the fingerprint from before and says 'before' or 'after'. */
+async function closedMidway(waits, act, judge) {
+  const outcomes = [];
+  for (const wait of waits) {
+    const profile = await mkdtemp(join(tmpdir(), 'baoxue-killed-'));
+    try {
+      let b = await launch({ profile });
+      let p = b.page;
+      await p.goto(server.url);
+      await loadDemo(p);
+      const before = await fingerprint(p);
+      await act(p);
+      await p.waitForTimeout(wait);
+      await b.context.close();
+      // The same PC, opened again.
+      b = await launch({ profile });
+      p = b.page;
+      await p.goto(server.url);
+      await p.waitForSelector('#stat-total', { timeout: 60_000 });
+      assert.equal(await p.textContent('#stat-total .value'), '30,000', `closed after ${wait} ms: every child there`);
+      outcomes.push(await judge(p, before, wait));
+      assert.deepEqual(b.errors, []);
+      await b.close();
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+  }
+  return outcomes;
+}
+
 async function tryRestore(p, file, pass = '') {
   await p.setInputFiles('#restore-file', file);
   await p.fill('#restore-pass', pass);
@@ -289,44 +321,20 @@ test('a browser closed in the middle of a restore opens with the data exactly as
   } finally {
     await a.close();
   }
-  const outcomes = [];
-  for (const wait of [50, 300, 900, 2000]) {
-    const profile = await mkdtemp(join(tmpdir(), 'baoxue-killed-'));
-    try {
-      let b = await launch({ profile });
-      let p = b.page;
-      await p.goto(server.url);
-      await loadDemo(p);
-      const before = await fingerprint(p);
-      await p.click('nav >> text=设置');
-      await p.setInputFiles('#restore-file', backupFile);
-      await p.fill('#restore-pass', PASS);
-      await p.click('#check-backup');
-      await p.waitForSelector('#restore-summary', { timeout: 60_000 });
-      await p.click('#apply-restore');
-      await p.waitForTimeout(wait);
-      await b.context.close();
-      // The same PC, opened again.
-      b = await launch({ profile });
-      p = b.page;
-      await p.goto(server.url);
-      await p.waitForSelector('#stat-total', { timeout: 60_000 });
-      assert.equal(await p.textContent('#stat-total .value'), '30,000', `closed after ${wait} ms: every child there`);
-      const now = await fingerprint(p);
-      await p.click('nav >> text=设置');
-      const prefix = await p.inputValue('#set-prefix');
-      if (now === before) {
-        outcomes.push('before');
-      } else {
-        assert.equal(prefix, '恢复标记', `closed after ${wait} ms: changed, so it must be the backup whole`);
-        outcomes.push('after');
-      }
-      assert.deepEqual(b.errors, []);
-      await b.close();
-    } finally {
-      await rm(profile, { recursive: true, force: true });
-    }
-  }
+  const outcomes = await closedMidway([50, 300, 900, 2000], async (p) => {
+    await p.click('nav >> text=设置');
+    await p.setInputFiles('#restore-file', backupFile);
+    await p.fill('#restore-pass', PASS);
+    await p.click('#check-backup');
+    await p.waitForSelector('#restore-summary', { timeout: 60_000 });
+    await p.click('#apply-restore');
+  }, async (p, before, wait) => {
+    const now = await fingerprint(p);
+    await p.click('nav >> text=设置');
+    if (now === before) return 'before';
+    assert.equal(await p.inputValue('#set-prefix'), '恢复标记', `closed after ${wait} ms: changed, so it must be the backup whole`);
+    return 'after';
+  });
   console.error(`closed mid-restore: ${outcomes.join(', ')}`);
 });
 
@@ -402,43 +410,23 @@ test('a browser closed in the middle of importing 150 reports opens with all of 
     db.close();
     return keys.filter((k) => String(k).startsWith('report-in/')).length;
   });
-  const outcomes = [];
-  for (const wait of [0, 40, 150, 600]) {
-    const profile = await mkdtemp(join(tmpdir(), 'baoxue-killed-import-'));
-    try {
-      let b = await launch({ profile });
-      let p = b.page;
-      await p.goto(server.url);
-      await loadDemo(p);
-      await p.click('nav >> text=月报');
-      const before = await fingerprint(p);
-      await p.setInputFiles('#report-files', files);
-      await p.click('#preview-import');
-      await p.waitForFunction(() => document.querySelectorAll('#import-preview tbody tr').length === 150, null, { timeout: 120_000 });
-      await p.waitForSelector('#apply-import:enabled');
-      await p.click('#apply-import');
-      await p.waitForTimeout(wait);
-      await b.context.close();
-      b = await launch({ profile });
-      p = b.page;
-      await p.goto(server.url);
-      await p.waitForSelector('#stat-total', { timeout: 60_000 });
-      assert.equal(await p.textContent('#stat-total .value'), '30,000', `closed after ${wait} ms: every child there`);
-      const n = await received(p);
-      if (n === 0) {
-        assert.equal(await fingerprint(p), before, `closed after ${wait} ms: nothing landed, so nothing changed`);
-        outcomes.push('before');
-      } else {
-        assert.equal(n, 150, `closed after ${wait} ms: the import landed whole`);
-        await p.click('nav >> text=月报');
-        await p.waitForSelector('#completeness-table');
-        outcomes.push('after');
-      }
-      assert.deepEqual(b.errors, []);
-      await b.close();
-    } finally {
-      await rm(profile, { recursive: true, force: true });
+  const outcomes = await closedMidway([0, 40, 150, 600], async (p) => {
+    await p.click('nav >> text=月报');
+    await p.setInputFiles('#report-files', files);
+    await p.click('#preview-import');
+    await p.waitForFunction(() => document.querySelectorAll('#import-preview tbody tr').length === 150, null, { timeout: 120_000 });
+    await p.waitForSelector('#apply-import:enabled');
+    await p.click('#apply-import');
+  }, async (p, before, wait) => {
+    const n = await received(p);
+    if (n === 0) {
+      assert.equal(await fingerprint(p), before, `closed after ${wait} ms: nothing landed, so nothing changed`);
+      return 'before';
     }
-  }
+    assert.equal(n, 150, `closed after ${wait} ms: the import landed whole`);
+    await p.click('nav >> text=月报');
+    await p.waitForSelector('#completeness-table');
+    return 'after';
+  });
   console.error(`closed mid-import of 150 reports: ${outcomes.join(', ')}`);
 });
