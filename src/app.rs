@@ -331,14 +331,26 @@ impl AppState {
     }
 
     /// Replaces the in-memory state with what a store load returned.
-    pub fn install(&self, loaded: store::Loaded) {
+    pub fn install(&self, mut loaded: store::Loaded) {
         let townships = loaded
             .installation
             .as_ref()
             .map(|i| i.townships.clone())
             .unwrap_or_default();
-        self.ledger
-            .set_value(Ledger::new(loaded.schools, &townships, loaded.children));
+        let ledger = Ledger::new(
+            std::mem::take(&mut loaded.schools),
+            &townships,
+            std::mem::take(&mut loaded.children),
+        );
+        self.install_with(ledger, loaded);
+    }
+
+    /// Replaces everything held in memory with an installation just stored or loaded, its
+    /// ledger already built: the one path for start, set-up, demo, restore and erase, so
+    /// nothing the previous data left behind (a roster being checked, its columns, filters)
+    /// survives into the new. `loaded`'s schools and children are not read.
+    pub fn install_with(&self, ledger: Ledger, loaded: store::Loaded) {
+        self.ledger.set_value(ledger);
         let cw = loaded.casework;
         self.inbox.set_value(cw.inbox);
         self.outbox.set_value(cw.outbox);
@@ -361,6 +373,7 @@ impl AppState {
         // A roster being checked belonged to the data now replaced.
         self.crosscheck.set_value(None);
         self.crosscheck_rev.update(|r| *r += 1);
+        self.filters.reset();
         self.installation.set(loaded.installation);
         self.ledger_rev.update(|r| *r += 1);
         if !loaded.repaired.is_empty() {

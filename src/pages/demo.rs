@@ -92,26 +92,15 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
     measure("baoxue-store", "baoxue-store-start");
     state.progress.set(None);
     result.map_err(|e| e.to_string())?;
-    state.ledger.set_value(ledger);
-    state
-        .history
-        .set_value(baoxue_core::indicators::history::History::new(
-            casework.history.clone(),
-        ));
-    state
-        .casebook
-        .set_value(baoxue_core::casework::Casebook::new(
+    state.install_with(
+        ledger,
+        store::Loaded {
+            installation: Some(installation),
             settings,
-            casework.suspects,
-            casework.cases,
-            casework.transfers,
-            casework.plans,
-            casework.absences,
-        ));
-    state.inbox.set_value(Default::default());
-    state.outbox.set_value(Default::default());
-    state.installation.set(Some(installation));
-    state.ledger_rev.update(|r| *r += 1);
+            casework,
+            ..Default::default()
+        },
+    );
     Ok(())
 }
 
@@ -199,7 +188,6 @@ pub fn erase_all(state: AppState) {
         match store::clear_all(&db).await {
             Ok(()) => {
                 state.install(store::Loaded::default());
-                state.filters.reset();
                 state.info(text(state.lang.get_untracked()).reset_done);
                 state.navigate(Route::Home);
             }

@@ -192,15 +192,12 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                 .await
             {
                 Ok(()) => {
-                    state.casebook.update_value(|b| b.settings = settings);
-                    state.update_ledger(|l| {
-                        *l = baoxue_core::ledger::Ledger::new(
-                            school.into_iter().collect(),
-                            &inst.townships,
-                            Vec::new(),
-                        )
+                    state.install(store::Loaded {
+                        installation: Some(inst),
+                        schools: school.into_iter().collect(),
+                        settings,
+                        ..Default::default()
                     });
-                    state.installation.set(Some(inst));
                     state.navigate(Route::Home);
                 }
                 Err(e) => error.set(Some(e.to_string())),

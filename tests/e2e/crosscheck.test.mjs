@@ -140,3 +140,38 @@ test('the demo 残联 roster, downloaded as xlsx from the app, adds the missing 
     await b.close();
   }
 });
+
+test('loading the demo again leaves nothing of the roster read before, nor the ledger\'s filters', async () => {
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=适龄儿童台账');
+    await p.waitForSelector('#filter-township option:nth-child(2)', { state: 'attached' });
+    const town = await p.$eval('#filter-township option:nth-child(2)', (o) => o.value);
+    await p.selectOption('#filter-township', town);
+    await p.click('nav >> text=四查三比对');
+    const xlsx = (await download(p, '#cc-demo-disabled', dir)).path;
+    await p.selectOption('#cc-department', 'disabled');
+    await p.setInputFiles('#cc-file', xlsx);
+    await p.click('#cc-read');
+    await p.waitForSelector('#cc-mapping');
+    await p.click('#cc-run');
+    await p.waitForSelector('#cc-result-summary');
+
+    await p.click('nav >> text=设置');
+    await loadDemo(p);
+    await p.click('nav >> text=四查三比对');
+    await p.waitForSelector('#cc-file');
+    assert.equal(await p.$$eval('#cc-mapping, #cc-result-summary, #cc-table', (e) => e.length), 0,
+      'the roster read before the new data is gone');
+    await p.click('nav >> text=适龄儿童台账');
+    await p.waitForSelector('#children-table tbody tr');
+    assert.equal(await p.$eval('#filter-township', (s) => s.value), '');
+    assert.match(await p.textContent('#result-count'), /^30,000/);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
