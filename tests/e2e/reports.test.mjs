@@ -137,18 +137,61 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
   }
 });
 
-/** A county's roll-up for the prefecture, as `baoxue merge` makes it from its schools' reports. */
+const REPO = new URL('../../', import.meta.url).pathname;
+const cli = (args, env = {}) => execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', ...args], {
+  cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env },
+});
+
+/** A county's roll-up for the prefecture, as `baoxue merge` makes it from the county's backup
+ * and its schools' reports. */
 function countyRollup(county) {
-  const repo = new URL('../../', import.meta.url).pathname;
   const dir = join(stick, `reports-${county}`);
-  const cli = (args) => execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', ...args], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  const backup = join(stick, `backup-${county}.json`);
+  cli(['demo', '--children', '3000', '--county', county, '--out', backup]);
   cli(['reports', '--children', '3000', '--county', county, '--out-dir', dir]);
   return readdir(dir).then((files) => {
     const out = join(stick, `rollup-${county}.json`);
-    cli(['merge', ...files.map((f) => join(dir, f)), '--key', join(stick, `${county}.key`), '--out', out]);
+    cli(['merge', '--backup', backup, ...files.map((f) => join(dir, f)), '--key', join(stick, `${county}.key`), '--out', out]);
     return out;
   });
 }
+
+test('the county\'s 报市州汇总 from the app and `baoxue merge` of its backup are the same file', async () => {
+  const reports = join(stick, 'reports-rollup');
+  cli(['reports', '--out-dir', reports]);
+  const b = await launch();
+  const p = b.page;
+  try {
+    await p.goto(server.url);
+    await loadDemo(p);
+    await p.click('nav >> text=月报');
+    await p.setInputFiles('#report-files', (await readdir(reports)).map((f) => join(reports, f)));
+    await p.click('#preview-import');
+    await p.waitForSelector('#apply-import');
+    await p.click('#apply-import');
+    await p.waitForSelector('.notice >> text=/已导入\\d+份月报/');
+    const web = JSON.parse((await download(p, '#export-rollup', stick)).bytes.toString('utf8'));
+    assert.ok(web.payload.totals.schools_reported > 0 && web.payload.dropouts.length > 0, JSON.stringify(web.payload.totals));
+
+    // The backup holds the ledger, the reports received and the pseudonym key just made.
+    await p.click('nav >> text=设置');
+    await p.fill('#backup-pass', '泸溪控辍办2026');
+    await p.fill('#backup-pass2', '泸溪控辍办2026');
+    const backup = await download(p, '#make-backup', stick);
+    const out = join(stick, 'rollup-cli.json');
+    cli(['merge', '--backup', backup.path, '--period', web.envelope.period, '--out', out],
+      { BAOXUE_BACKUP_PASSPHRASE: '泸溪控辍办2026' });
+    const merged = JSON.parse(await readFile(out, 'utf8'));
+    assert.deepEqual(merged.payload, web.payload);
+    assert.equal(merged.envelope.content_sha256, web.envelope.content_sha256, 'byte for byte the same payload');
+    assert.deepEqual([merged.envelope.from_unit, merged.envelope.to_unit, merged.envelope.period],
+      [web.envelope.from_unit, web.envelope.to_unit, web.envelope.period]);
+    assert.equal(web.envelope.to_unit.name, '湘西土家族苗族自治州');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
 
 test('a prefecture imports its counties\' roll-ups, sees who has not reported, and rolls up for the province', async () => {
   const a = await countyRollup('433122');

@@ -1,7 +1,5 @@
 //! `baoxue`: the command line over the BaoXue core, for IT staff.
 
-use std::io::Write;
-
 use chrono::{Datelike, Timelike};
 use std::process::ExitCode;
 
@@ -15,7 +13,8 @@ use baoxue_core::rules::id_number::IdNumber;
 
 const USAGE: &str = "用法 / usage:
   baoxue demo [--children N] [--seed S] [--county CODE] [--today YYYY-MM-DD] [--divisions FILE] --out FILE
-      生成演示县（JSON：installation, schools, children） / write a demo county as JSON
+      生成演示县的县级备份数据包（可在保学中从备份恢复，也是 merge 的 --backup） / write a demo
+      county as a county installation's backup bundle (restorable in the app; merge's --backup)
   baoxue roster [--department police|disabled] [--format csv|xlsx] [--older N] [--planted FILE]
                [--ledger-csv FILE] [demo options] --out FILE
       演示县的部门名册（公安户籍或残联，CSV为GB18030），用于四查三比对演示与基准测试；
@@ -40,11 +39,14 @@ const USAGE: &str = "用法 / usage:
   baoxue inspect FILE      数据包摘要 / summary of a bundle
   baoxue decrypt FILE --out FILE
                            解密为JSON / decrypt to JSON
-  baoxue merge FILE... --key KEYFILE [--expected N] --out FILE
-                           把各校月报（每校取最高版本）汇总为报市州的县级汇总数据包：只有人数与
-                           指标，辍学学生以化名列出；化名密钥 KEYFILE 不存在时新建，只有持有者
-                           能还原 / merge school monthly reports into the county's roll-up
-                           (no names; dropouts under pseudonyms only the key's holder resolves)
+  baoxue merge --backup COUNTY [FILE...] [--period YYYY-MM] [--key KEYFILE] --out FILE
+                           县的报市州汇总，与保学网页“报市州汇总”为同一算法、同一文件：读取县的备份
+                           （台账、已收月报、化名密钥），先按县里导入月报的规则收下 FILE 中的各校月报，
+                           再汇总：只有人数与指标，辍学学生以化名列出。备份中没有化名密钥时用
+                           KEYFILE（不存在时新建）；加密的备份从 BAOXUE_BACKUP_PASSPHRASE 读取口令 /
+                           the county's roll-up for the prefecture, the same function and file as
+                           the app's: the county's backup, the school reports given taken in as the
+                           county's import takes them, then counts only, dropouts under pseudonyms
   baoxue to-csv FILE --out FILE
                            月报名单、汇总表或备份中的儿童台账转为CSV（UTF-8 BOM，公式已防护）/
                            a report's lists, a roll-up or a backup's children as CSV
@@ -249,20 +251,22 @@ fn demo(args: &[String]) -> Result<(), String> {
     let (p, table) = demo_params(args)?;
     let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
     let county = generate(&p, &table).map_err(|e| e.to_string())?;
-    let json = serde_json::json!({
-        "installation": county.installation,
-        "schools": county.schools,
-        "children": county.children,
-    });
-    let mut file =
-        std::io::BufWriter::new(std::fs::File::create(out).map_err(|e| format!("{out}: {e}"))?);
-    serde_json::to_writer(&mut file, &json).map_err(|e| format!("{out}: {e}"))?;
-    file.flush().map_err(|e| format!("{out}: {e}"))?;
+    let (schools, children) = (county.schools.len(), county.children.len());
+    let backup = county.into_backup(p.today, now());
+    let env = exchange::Envelope::new(
+        exchange::BACKUP_KIND,
+        exchange::UnitRef::of(&backup.installation),
+        None,
+        None,
+        now(),
+        "baoxue demo",
+        None,
+    );
+    let text = exchange::write_bundle(env, &backup).map_err(|e| e.to_string())?;
+    write_file(out, text.as_bytes())?;
     eprintln!(
-        "{}：{} 所学校，{} 名儿童 → {out}",
-        county.installation.unit_name(),
-        county.schools.len(),
-        county.children.len()
+        "{}：{schools} 所学校，{children} 名儿童 → {out}",
+        backup.installation.unit_name()
     );
     Ok(())
 }
@@ -344,6 +348,20 @@ fn files(args: &[String]) -> Vec<&str> {
         .collect()
 }
 
+/// The arguments that are neither a flag nor a flag's value, wherever they stand.
+fn operands(args: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a.starts_with("--") {
+            it.next();
+        } else {
+            out.push(a.as_str());
+        }
+    }
+    out
+}
+
 fn verify(args: &[String]) -> Result<(), String> {
     let paths = files(args);
     if paths.is_empty() {
@@ -389,123 +407,101 @@ fn verify(args: &[String]) -> Result<(), String> {
 
 fn merge(args: &[String]) -> Result<(), String> {
     use exchange::report::{MonthlyReport, MONTHLY_KIND};
-    use exchange::rollup::{PseudonymKey, PseudonymousDropout, RollUp, ROLLUP_KIND};
+    use exchange::rollup::{CountyRecords, PseudonymKey};
     let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
-    let key_path = flag(args, "--key").ok_or_else(|| USAGE.to_string())?;
-    let paths = files(args);
-    if paths.is_empty() {
-        return Err(USAGE.to_string());
+    let backup_path = flag(args, "--backup").ok_or(
+        "merge 需要县的备份文件（--backup）：汇总的应报学校、人口与辍学名单来自县的台账，\
+         与保学网页“报市州汇总”生成的文件相同 / merge needs the county's backup (--backup)",
+    )?;
+    let bytes = std::fs::read(backup_path).map_err(|e| format!("{backup_path}：{e}"))?;
+    let pass = std::env::var("BAOXUE_BACKUP_PASSPHRASE").ok();
+    let text = exchange::bundle_text(&bytes, pass.as_deref())
+        .map_err(|e| format!("{backup_path}：{e}"))?;
+    let (_, backup) = exchange::read_payload::<exchange::Backup>(&text, exchange::BACKUP_KIND)
+        .map_err(|e| format!("{backup_path}：{e}"))?;
+    if let Some(p) = backup.problems().first() {
+        return Err(format!("{backup_path}：备份有误，不能汇总：{p}"));
     }
-    let key = match std::fs::read_to_string(key_path) {
-        Ok(k) => PseudonymKey(k.trim().to_string()),
-        Err(_) => {
-            let mut bytes = [0u8; 32];
-            getrandom::fill(&mut bytes).map_err(|e| format!("无法生成密钥：{e}"))?;
-            let k = PseudonymKey::from_bytes(bytes);
-            std::fs::write(key_path, &k.0).map_err(|e| format!("{key_path}：{e}"))?;
-            eprintln!("已新建化名密钥 {key_path}：请妥善保管，只有持有者能还原化名");
-            k
-        }
-    };
-    // The highest version of each school's report.
-    let mut latest: std::collections::BTreeMap<uuid::Uuid, (exchange::Envelope, MonthlyReport)> =
-        std::collections::BTreeMap::new();
-    for path in &paths {
+    let me = exchange::UnitRef::of(&backup.installation);
+    if me.level != "county" {
+        return Err(format!(
+            "{backup_path}：这是“{}”的备份，报市州汇总由县级单位生成",
+            me.name
+        ));
+    }
+    let ledger = baoxue_core::ledger::Ledger::new(
+        backup.schools,
+        &backup.installation.townships,
+        backup.children,
+    );
+    let mut inbox = backup.inbox;
+    // The reports given are taken in as the county's import takes them: what it would
+    // refuse stops the merge.
+    let mut periods = std::collections::BTreeSet::new();
+    for path in operands(args) {
         let (_, text) = open_bundle(&[path.to_string()])?;
         let (env, r) = exchange::read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
             .map_err(|e| format!("{path}：{e}"))?;
-        // The same checks as the county's import: a report it would refuse is not merged.
-        if env.from_unit.level != "school" {
-            return Err(format!(
-                "{path}：月报应由学校报送，此文件来自“{}”（{}）",
-                env.from_unit.name, env.from_unit.level
-            ));
-        }
-        if env.period.as_deref() != Some(r.period.as_str()) {
-            return Err(format!("{path}：信封上的期间与月报内容不一致"));
-        }
-        for p in r.problems().map_err(|e| format!("{path}：{e}"))? {
+        let ours = ledger.schools().iter().find(|s| r.school.is(s));
+        let plan = inbox
+            .plan(&env, &r, &me, ours)
+            .map_err(|e| format!("{path}：{e}"))?;
+        for p in &plan.rejected {
             eprintln!("{path}：{}：{}", p.place, p.reason);
         }
-        if latest
-            .get(&r.school.id)
-            .is_none_or(|(_, held)| held.version < r.version)
-        {
-            latest.insert(r.school.id, (env, r));
+        for w in &plan.warnings {
+            eprintln!("{path}：{w}");
         }
+        periods.insert(r.period.clone());
+        inbox.apply(&plan, env, r, now(), "baoxue merge", &Default::default());
     }
-    let Some((first, _)) = latest.values().next() else {
-        return Err(USAGE.to_string());
-    };
-    let county = first.to_unit.clone().ok_or("月报没有写明报送单位")?;
-    let period = first.period.clone().unwrap_or_default();
-    for (env, r) in latest.values() {
-        if env.to_unit.as_ref() != Some(&county) || r.period != period {
+    let period = match (flag(args, "--period"), periods.len()) {
+        (Some(p), _) => exchange::report::parse_month_period(p)
+            .map(exchange::report::month_period)
+            .ok_or_else(|| format!("--period 应为 YYYY-MM：{p}"))?,
+        (None, 1) => periods.pop_first().unwrap_or_default(),
+        (None, 0) => return Err("请用 --period YYYY-MM 指明汇总哪个月".into()),
+        (None, _) => {
             return Err(format!(
-                "{}的月报是{}报给{}的，与第一份（{}报给{}）不同，不能汇总在一起",
-                r.school.name,
-                r.period,
-                env.to_unit.as_ref().map_or("—", |u| u.name.as_str()),
-                period,
-                county.name
-            ));
+                "所给月报属于不同月份（{}），不能汇总在一起：请用 --period 指明",
+                periods.into_iter().collect::<Vec<_>>().join("、")
+            ))
         }
-    }
-    let mut reports: Vec<&MonthlyReport> = latest.values().map(|(_, r)| r).collect();
-    reports.sort_by(|a, b| {
-        a.school
-            .code
-            .cmp(&b.school.code)
-            .then(a.school.name.cmp(&b.school.name))
-    });
-    // This month's confirmed dropouts, under pseudonyms.
-    let dropouts: Vec<PseudonymousDropout> = reports
-        .iter()
-        .flat_map(|r| {
-            r.confirmed_dropouts.iter().map(|e| PseudonymousDropout {
-                pseudonym: key.pseudonym(&county.code, e.child_id),
-                sex: e.sex,
-                birth_year: chrono::Datelike::year(&e.birth_date),
-                grade: e.grade,
-                township_code: r.school.township_code.clone(),
-            })
-        })
-        .collect();
-    let expected = flag(args, "--expected")
-        .map(|n| {
-            n.parse::<u32>()
-                .map_err(|_| format!("--expected 应为整数：{n}"))
-        })
-        .transpose()?
-        .unwrap_or(reports.len() as u32);
-    let rollup = RollUp::of_county(
-        county.clone(),
-        &period,
-        &reports,
-        expected,
-        Default::default(),
-        dropouts,
-    );
-    let prefecture = exchange::UnitRef {
-        level: "prefecture".into(),
-        code: county.code.chars().take(4).collect(),
-        name: String::new(),
     };
-    let env = exchange::Envelope::new(
-        ROLLUP_KIND,
-        county,
-        Some(prefecture),
-        Some(period.clone()),
-        now(),
-        "baoxue merge",
-        None,
-    );
+    let key = match inbox.pseudonym_key.clone() {
+        Some(k) => k,
+        None => {
+            let key_path = flag(args, "--key").ok_or(
+                "备份中还没有化名密钥：请在保学中生成一次报市州汇总后重新备份，或用 --key 指定密钥文件",
+            )?;
+            match std::fs::read_to_string(key_path) {
+                Ok(k) => PseudonymKey(k.trim().to_string()),
+                Err(_) => {
+                    let mut bytes = [0u8; 32];
+                    getrandom::fill(&mut bytes).map_err(|e| format!("无法生成密钥：{e}"))?;
+                    let k = PseudonymKey::from_bytes(bytes);
+                    std::fs::write(key_path, &k.0).map_err(|e| format!("{key_path}：{e}"))?;
+                    eprintln!("已新建化名密钥 {key_path}：请妥善保管，只有持有者能还原化名");
+                    k
+                }
+            }
+        }
+    };
+    let records = CountyRecords {
+        installation: &backup.installation,
+        ledger: &ledger,
+        inbox: &inbox,
+        census_definition: backup.settings.census_definition,
+    };
+    let rollup = records.rollup(&period, &key, chrono::Local::now().date_naive());
+    let env = records.envelope(&rollup, now(), "baoxue merge");
     let text = exchange::write_bundle(env, &rollup).map_err(|e| e.to_string())?;
     write_file(out, text.as_bytes())?;
     eprintln!(
-        "已汇总{}所学校{}月报：学生{}人，疑似辍学{}人，辍学{}人 → {out}",
-        reports.len(),
-        period,
+        "已汇总{}：{}/{}所学校已报{period}月报，学生{}人，疑似辍学{}人，辍学{}人 → {out}",
+        me.name,
+        rollup.totals.schools_reported,
+        rollup.totals.schools_expected,
         rollup.totals.children,
         rollup.totals.suspected,
         rollup.totals.dropouts

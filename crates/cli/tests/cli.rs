@@ -46,8 +46,12 @@ fn demo_writes_a_county_and_refuses_bad_arguments() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    assert_eq!(json["children"].as_array().unwrap().len(), 120);
-    assert_eq!(json["installation"]["divisions"][2]["name"], "泸溪县");
+    assert_eq!(json["envelope"]["kind"], "backup");
+    assert_eq!(json["payload"]["children"].as_array().unwrap().len(), 120);
+    assert_eq!(
+        json["payload"]["installation"]["divisions"][2]["name"],
+        "泸溪县"
+    );
     std::fs::remove_file(path).ok();
 
     let out = baoxue(&["demo", "--children", "many", "--out", "x.json"]);
@@ -76,23 +80,14 @@ fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
     .status
     .success());
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&demo).unwrap()).unwrap();
-    let backup = Backup {
-        installation: serde_json::from_value(v["installation"].clone()).unwrap(),
-        settings: Default::default(),
-        schools: serde_json::from_value(v["schools"].clone()).unwrap(),
-        children: serde_json::from_value(v["children"].clone()).unwrap(),
-        suspects: vec![],
-        cases: vec![],
-        transfers: vec![],
-        plans: vec![],
-        absences: vec![],
-        audit: vec![],
-        crosscheck_decisions: vec![],
-        history: vec![],
-        crosscheck_mappings: Default::default(),
-        inbox: Default::default(),
-        outbox: Default::default(),
-    };
+    // The demo is a county's backup, restorable as it is.
+    assert_eq!(v["envelope"]["kind"], BACKUP_KIND);
+    let backup: Backup = serde_json::from_value(v["payload"].clone()).unwrap();
+    assert!(backup.problems().is_empty(), "{:?}", backup.problems());
+    assert!(
+        !backup.history.is_empty(),
+        "the schools' monthly figures come along"
+    );
     let env = Envelope {
         format: String::new(),
         format_version: 0,
@@ -256,15 +251,36 @@ fn school_reports_verify_merge_into_a_county_rollup_and_convert_to_csv() {
         files.len()
     );
 
+    // The county's backup: the same demo county the reports come from.
+    let county = dir.join("county-backup.json");
+    let out = baoxue(&[
+        "demo",
+        "--children",
+        "1500",
+        "--today",
+        "2026-11-23",
+        "--out",
+        county.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let schools = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&county).unwrap())
+        .unwrap()["payload"]["schools"]
+        .as_array()
+        .unwrap()
+        .len();
     let key = dir.join("key.txt");
     let rollup = dir.join("rollup.json");
+    // Without the county's backup there is nothing to count the county's children from.
+    let out = run(args("merge", &["--out", rollup.to_str().unwrap()]));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--backup"));
     let out = run(args(
         "merge",
         &[
+            "--backup",
+            county.to_str().unwrap(),
             "--key",
             key.to_str().unwrap(),
-            "--expected",
-            "40",
             "--out",
             rollup.to_str().unwrap(),
         ],
@@ -277,8 +293,9 @@ fn school_reports_verify_merge_into_a_county_rollup_and_convert_to_csv() {
     assert!(key.exists(), "a pseudonym key was made");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&rollup).unwrap()).unwrap();
     assert_eq!(v["envelope"]["kind"], "rollup");
+    assert_eq!(v["envelope"]["to_unit"]["name"], "湘西土家族苗族自治州");
     assert_eq!(v["payload"]["parts"].as_array().unwrap().len(), files.len());
-    assert_eq!(v["payload"]["totals"]["schools_expected"], 40);
+    assert_eq!(v["payload"]["totals"]["schools_expected"], schools);
     let children: u64 = v["payload"]["parts"]
         .as_array()
         .unwrap()
@@ -289,6 +306,14 @@ fn school_reports_verify_merge_into_a_county_rollup_and_convert_to_csv() {
         v["payload"]["totals"]["children"].as_u64().unwrap(),
         children
     );
+    // The county's census and its dropouts come from its ledger, as the app's roll-up has them.
+    assert!(
+        v["payload"]["totals"]["census"]["primary_age"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(!v["payload"]["dropouts"].as_array().unwrap().is_empty());
 
     let csv = dir.join("rollup.csv");
     let out = baoxue(&[
@@ -318,6 +343,8 @@ fn school_reports_verify_merge_into_a_county_rollup_and_convert_to_csv() {
         "merge",
         &files[0],
         rollup.to_str().unwrap(),
+        "--backup",
+        county.to_str().unwrap(),
         "--key",
         key.to_str().unwrap(),
         "--out",

@@ -640,6 +640,20 @@ fn every_hostile_file_is_refused_in_chinese_or_taken_as_the_rules_say_never_a_pa
     let cases = corpus();
     assert!(cases.len() >= 300, "{} files", cases.len());
     let d = dir();
+    // The county the reports are addressed to, as merge reads it.
+    let county = d.join("county-backup.json");
+    let made = run(&[
+        "demo",
+        "--children",
+        "1500",
+        "--today",
+        "2026-11-23",
+        "--divisions",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/divisions.tsv"),
+        "--out",
+        county.to_str().unwrap(),
+    ]);
+    assert_eq!(made.code, Some(0), "{}", made.text);
     let mut failures = Vec::new();
     for (i, c) in cases.iter().enumerate() {
         let path = d.join(format!(
@@ -665,6 +679,8 @@ fn every_hostile_file_is_refused_in_chinese_or_taken_as_the_rules_say_never_a_pa
                 vec![
                     "merge",
                     p,
+                    "--backup",
+                    county.to_str().unwrap(),
                     "--key",
                     key.to_str().unwrap(),
                     "--out",

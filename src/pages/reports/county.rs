@@ -293,28 +293,19 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     let t = move || text(state.lang.get());
     let error = RwSignal::new(None::<String>);
     let lookup = RwSignal::new(String::new());
-    let build = move |key: &PseudonymKey| -> Option<RollUp> {
+    let build = move |key: &PseudonymKey| -> Option<(Envelope, RollUp)> {
         let inst = state.installation.get_untracked()?;
-        let me = UnitRef::of(&inst);
-        let p = period.get_untracked();
-        let b_census = state.casebook.with_value(|b| b.settings.census_definition);
-        state.ledger.with_value(|l| {
+        let census_definition = state.casebook.with_value(|b| b.settings.census_definition);
+        state.ledger.with_value(|ledger| {
             state.inbox.with_value(|inbox| {
-                let reports: Vec<&MonthlyReport> = l
-                    .schools()
-                    .iter()
-                    .filter_map(|s| inbox.current(s.id, &p).map(|r| &r.report))
-                    .collect();
-                let census = CensusTable::of(l, today(), b_census).county;
-                let dropouts = pseudonymous_dropouts(key, &me.code, l);
-                Some(RollUp::of_county(
-                    me.clone(),
-                    &p,
-                    &reports,
-                    l.schools().len() as u32,
-                    census,
-                    dropouts,
-                ))
+                let records = CountyRecords {
+                    installation: &inst,
+                    ledger,
+                    inbox,
+                    census_definition,
+                };
+                let rollup = records.rollup(&period.get_untracked(), key, today());
+                Some((records.envelope(&rollup, now(), &state.operator()), rollup))
             })
         })
     };
@@ -323,14 +314,8 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
         spawn_local(async move {
             let result: Result<String, String> = async {
                 let key = pseudonym_key(state).await?;
-                let rollup = build(&key).ok_or("本机单位未设置")?;
+                let (env, rollup) = build(&key).ok_or("本机单位未设置")?;
                 let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
-                let up = inst.divisions.iter().rev().nth(1).map(|d| UnitRef {
-                    level: "prefecture".into(),
-                    code: d.code.clone(),
-                    name: d.name.clone(),
-                });
-                let env = Envelope::new(ROLLUP_KIND, rollup.unit.clone(), up, Some(rollup.period.clone()), now(), &state.operator(), None);
                 let text = write_bundle(env, &rollup).map_err(|e| e.to_string())?;
                 let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), rollup.period);
                 save_file(&name, "application/json", text.as_bytes())?;

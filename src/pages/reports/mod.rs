@@ -10,12 +10,11 @@ use baoxue_core::exchange::report::{
     MONTHLY_KIND, REVIEW_KIND,
 };
 use baoxue_core::exchange::rollup::{
-    pseudonymous_dropouts, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
+    CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
 };
 use baoxue_core::exchange::{
     bundle_text, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
 };
-use baoxue_core::indicators::CensusTable;
 use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Level};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;

@@ -75,6 +75,48 @@ pub struct DemoCounty {
     pub casework: DemoCasework,
 }
 
+impl DemoCounty {
+    /// The demo county as a county installation's backup holds it: its settings as the app
+    /// makes them for the demo (the demo's school calendar), everything else as generated.
+    pub fn into_backup(self, today: NaiveDate, made_at: NaiveDateTime) -> crate::exchange::Backup {
+        let mut settings =
+            crate::casework::CaseworkSettings::for_unit(self.installation.short_name());
+        settings.calendar = demo_calendar(today);
+        let audit = crate::model::AuditEntry {
+            at: made_at,
+            operator: self.installation.operator.clone(),
+            action: crate::model::AuditAction::Import,
+            subject: "installation".into(),
+            summary: format!(
+                "载入演示数据：{}，{}所学校，{}名儿童",
+                self.installation.unit_name(),
+                self.schools.len(),
+                self.children.len()
+            ),
+            changes: Vec::new(),
+            lines: Vec::new(),
+        };
+        let cw = self.casework;
+        crate::exchange::Backup {
+            installation: self.installation,
+            settings,
+            schools: self.schools,
+            children: self.children,
+            suspects: cw.suspects,
+            cases: cw.cases,
+            transfers: cw.transfers,
+            plans: cw.plans,
+            absences: cw.absences,
+            audit: vec![audit],
+            crosscheck_decisions: cw.decisions,
+            crosscheck_mappings: Default::default(),
+            history: cw.history,
+            inbox: cw.inbox,
+            outbox: cw.outbox,
+        }
+    }
+}
+
 /// Births in China by year (millions, National Bureau of Statistics), to shape cohort sizes.
 const BIRTHS: [(i32, f64); 12] = [
     (2009, 15.9),

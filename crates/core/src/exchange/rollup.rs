@@ -243,6 +243,78 @@ pub fn pseudonymous_dropouts(
         .collect()
 }
 
+/// A county's records as its roll-up reads them.
+pub struct CountyRecords<'a> {
+    pub installation: &'a crate::model::Installation,
+    pub ledger: &'a crate::ledger::Ledger,
+    pub inbox: &'a super::report::Inbox,
+    pub census_definition: crate::indicators::CensusDefinition,
+}
+
+impl CountyRecords<'_> {
+    /// 报市州汇总 for a month: the latest report held of each of the county's schools, its
+    /// census on `today`, and every dropout child of its ledger under a pseudonym. The web
+    /// app's 报市州汇总 and `baoxue merge` both write this, so one county's month is one file.
+    pub fn rollup(&self, period: &str, key: &PseudonymKey, today: NaiveDate) -> RollUp {
+        let me = UnitRef::of(self.installation);
+        let schools = self.ledger.schools();
+        // In one order whatever order the records were stored in: the same county's month
+        // is the same file, made in the browser or from its backup.
+        let mut reports: Vec<&MonthlyReport> = schools
+            .iter()
+            .filter_map(|s| self.inbox.current(s.id, period).map(|r| &r.report))
+            .collect();
+        reports.sort_by(|a, b| {
+            (&a.school.code, &a.school.name, a.school.id).cmp(&(
+                &b.school.code,
+                &b.school.name,
+                b.school.id,
+            ))
+        });
+        let census =
+            crate::indicators::CensusTable::of(self.ledger, today, self.census_definition).county;
+        let mut dropouts = pseudonymous_dropouts(key, &me.code, self.ledger);
+        dropouts.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
+        RollUp::of_county(
+            me,
+            period,
+            &reports,
+            u32::try_from(schools.len()).unwrap_or(u32::MAX),
+            census,
+            dropouts,
+        )
+    }
+
+    /// The envelope the roll-up travels in, addressed to the county's prefecture.
+    pub fn envelope(
+        &self,
+        rollup: &RollUp,
+        made_at: chrono::NaiveDateTime,
+        made_by: &str,
+    ) -> super::Envelope {
+        let up = self
+            .installation
+            .divisions
+            .iter()
+            .rev()
+            .nth(1)
+            .map(|d| UnitRef {
+                level: "prefecture".into(),
+                code: d.code.clone(),
+                name: d.name.clone(),
+            });
+        super::Envelope::new(
+            ROLLUP_KIND,
+            rollup.unit.clone(),
+            up,
+            Some(rollup.period.clone()),
+            made_at,
+            made_by,
+            None,
+        )
+    }
+}
+
 /// One indicator of a unit in the evaluation: the figure, the target, and whether it is met.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Assessed {

@@ -70,26 +70,46 @@ fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::C
             &BTreeMap::new()
         ));
     }
-    let reports: Vec<&MonthlyReport> = c.schools[..3]
-        .iter()
-        .filter_map(|s| inbox.current(s.id, "2026-11").map(|r| &r.report))
-        .collect();
-    assert_eq!(reports.len(), 3);
+    let records = CountyRecords {
+        installation: &c.installation,
+        ledger: &ledger,
+        inbox: &inbox,
+        census_definition: crate::indicators::CensusDefinition::default(),
+    };
+    let rollup = records.rollup("2026-11", key, d(2026, 11, 23));
+    // Every school of the county is expected; the census and the dropouts are the ledger's.
+    assert_eq!(rollup.totals.schools_expected as usize, c.schools.len());
+    assert_eq!(rollup.parts.len(), 3);
     let census = CensusTable::of(
         &ledger,
         d(2026, 11, 23),
         crate::indicators::CensusDefinition::default(),
     )
     .county;
-    let dropouts = pseudonymous_dropouts(key, code, &ledger);
-    let rollup = RollUp::of_county(
-        me,
-        "2026-11",
-        &reports,
-        c.schools.len() as u32,
-        census,
-        dropouts,
-    );
+    assert_eq!(rollup.totals.census, census);
+    let dropouts = ledger
+        .children()
+        .iter()
+        .filter(|c| c.status == Status::Dropout)
+        .count();
+    assert_eq!(rollup.dropouts.len(), dropouts);
+    // Whatever order the records come in (the browser's, a backup's): the same roll-up.
+    let mut schools = c.schools.clone();
+    schools.reverse();
+    let mut children = c.children.clone();
+    children.reverse();
+    let reordered = crate::ledger::Ledger::new(schools, &c.installation.townships, children);
+    let again = CountyRecords {
+        ledger: &reordered,
+        ..records
+    };
+    assert_eq!(rollup, again.rollup("2026-11", key, d(2026, 11, 23)));
+    // Addressed to the county's prefecture, named from the division table.
+    let env = records.envelope(&rollup, at(d(2026, 12, 5)), "县控辍办");
+    let up = env.to_unit.unwrap();
+    assert_eq!((up.level.as_str(), up.code.len()), ("prefecture", 4));
+    assert!(!up.name.is_empty());
+    assert_eq!(env.period.as_deref(), Some("2026-11"));
     (rollup, c.children)
 }
 
