@@ -584,12 +584,18 @@ fn Header() -> impl IntoView {
         <header class="topbar">
             <div class="brand">
                 <span class="logo">"保学"</span>
-                <span class="unit">
-                    {move || {
-                        let level = state.installation.with(|i| i.as_ref().map(|i| i.level.label(state.lang.get())))?;
-                        Some(format!("{} · {}", state.unit_title()?, level))
-                    }}
-                </span>
+                {move || {
+                    // The short name leaves the menu room; the full one is the tooltip.
+                    let (level, short) = state.installation.with(|i| {
+                        i.as_ref().map(|i| (i.level.label(state.lang.get()), i.short_name().to_string()))
+                    })?;
+                    let school = state.installation.with(|i| i.as_ref().and_then(|i| i.school_id)).and_then(|id| {
+                        state.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
+                    });
+                    let title = format!("{} · {}", state.unit_title()?, level);
+                    let shown = format!("{} · {}", school.unwrap_or(short), level);
+                    Some(view! { <span class="unit" title=title>{shown}</span> })
+                }}
                 <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
                     <span class="badge demo">{move || t().demo_badge}</span>
                 </Show>

@@ -114,6 +114,12 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
     let said = RwSignal::new(String::new());
     let result = RwSignal::new(Some(AttemptResult::Considering));
     let error = RwSignal::new(None::<String>);
+    // A 家访 before any legal step is offered as the ladder's first step too.
+    let as_step = RwSignal::new(true);
+    let offers = move || {
+        way.get() == Some(AttemptWay::HomeVisit)
+            && state.with_cases(|_, b| b.offers_home_visit_step(case_id))
+    };
     let save = move |_| {
         let Some(d) = parse_date(&date.get_untracked()) else {
             return;
@@ -127,9 +133,14 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
             recorded_by: state.operator(),
         };
         spawn_local(async move {
+            let step = as_step.get_untracked();
             match run(state, |_, b, a| {
-                b.add_attempt(case_id, attempt, a)
-                    .map_err(|e| e.to_string())
+                if step {
+                    b.add_home_visit_as_step(case_id, attempt, a)
+                } else {
+                    b.add_attempt(case_id, attempt, a)
+                }
+                .map_err(|e| e.to_string())
             })
             .await
             {
@@ -151,6 +162,9 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
             <label class="field"><span>{move || t().result}</span><EnumSelect value=result id="a-result".to_string()/></label>
             <label class="field wide"><span>{move || t().guardian_said}</span><input id="a-said" bind:value=said/></label>
         </div>
+        <Show when=offers>
+            <label class="check"><input type="checkbox" id="a-as-step" bind:checked=as_step/>{move || t().attempt_as_step}</label>
+        </Show>
         {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
         <button id="add-attempt" on:click=save>{move || t().add_attempt}</button>
     }

@@ -17,6 +17,14 @@ use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::store;
 
+/// The 户籍地/现居住地 choice for a place outside the county.
+const OUTSIDE: &str = "outside";
+
+/// How the form's township choice shows a stored place: its township, else 县外.
+fn place_value(a: &Address) -> String {
+    a.township_code.clone().unwrap_or_else(|| OUTSIDE.into())
+}
+
 /// Every editable field as a signal.
 #[derive(Clone, Copy)]
 struct Fields {
@@ -61,13 +69,9 @@ impl Fields {
             ethnicity: s(c
                 .map(|c| c.ethnicity.clone())
                 .unwrap_or_else(|| "汉族".into())),
-            hukou_township: s(c
-                .and_then(|c| c.hukou.township_code.clone())
-                .unwrap_or_default()),
+            hukou_township: s(c.map_or(String::new(), |c| place_value(&c.hukou))),
             hukou_detail: s(c.map(|c| c.hukou.detail.clone()).unwrap_or_default()),
-            residence_township: s(c
-                .and_then(|c| c.residence.township_code.clone())
-                .unwrap_or_default()),
+            residence_township: s(c.map_or(String::new(), |c| place_value(&c.residence))),
             residence_detail: s(c.map(|c| c.residence.detail.clone()).unwrap_or_default()),
             guardian_name: s(c.map(|c| c.guardian.name.clone()).unwrap_or_default()),
             guardian_relation: RwSignal::new(Some(
@@ -122,6 +126,15 @@ impl Fields {
         }
         let grade = self.grade.get_untracked().parse::<u8>().ok();
         let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let hukou_township = self.hukou_township.get_untracked();
+        if hukou_township.is_empty() {
+            errors.push("请选择户籍地所在乡镇（户籍不在本县的选“县外”）".into());
+        }
+        let town = |v: String| opt(v).filter(|v| v != OUTSIDE);
+        // The residence left on 同户籍地 is where the household is registered.
+        let residence_township = Some(self.residence_township.get_untracked())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| hukou_township.clone());
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -139,11 +152,11 @@ impl Fields {
             birth_date: birth.unwrap_or_default(),
             ethnicity: self.ethnicity.get_untracked(),
             hukou: Address {
-                township_code: opt(self.hukou_township.get_untracked()),
+                township_code: town(hukou_township),
                 detail: self.hukou_detail.get_untracked().trim().to_string(),
             },
             residence: Address {
-                township_code: opt(self.residence_township.get_untracked()),
+                township_code: town(residence_township),
                 detail: self.residence_detail.get_untracked().trim().to_string(),
             },
             guardian: Guardian {
@@ -185,6 +198,27 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     }
     let f = Fields::from(base.as_ref());
+    if base.is_none() {
+        // A school's or a township's own children are mostly registered where it is.
+        let home = state.installation.with_untracked(|i| {
+            let i = i.as_ref()?;
+            i.school_id
+                .and_then(|id| {
+                    state
+                        .ledger
+                        .with_value(|l| l.school(id).map(|s| s.township_code.clone()))
+                })
+                .or_else(|| {
+                    i.divisions
+                        .last()
+                        .filter(|d| d.code.len() == 9)
+                        .map(|d| d.code.clone())
+                })
+        });
+        if let Some(home) = home.filter(|h| !h.is_empty()) {
+            f.hukou_township.set(home);
+        }
+    }
     let errors = RwSignal::new(Vec::<String>::new());
     let saving = RwSignal::new(false);
 
@@ -321,14 +355,23 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
             .installation
             .with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
     };
-    let township_select = move |value: RwSignal<String>, id: &'static str| {
+    // Nothing chosen is a question for 户籍地 and "the same" for 现居住地; 县外 is said outright.
+    let township_select = move |value: RwSignal<String>, id: &'static str, hukou: bool| {
+        let unset = move || {
+            if hukou {
+                t().choose_township
+            } else {
+                t().same_as_hukou
+            }
+        };
         view! {
             <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
-                <option value="">{move || t().outside_county}</option>
+                <option value="" selected=move || value.get().is_empty()>{unset}</option>
                 {move || townships().into_iter().map(|d| {
                     let code = d.code.clone();
                     view! { <option value=d.code selected=move || value.get() == code>{d.name}</option> }
                 }).collect_view()}
+                <option value=OUTSIDE selected=move || value.get() == OUTSIDE>{move || t().outside_county}</option>
             </select>
         }
     };
@@ -399,9 +442,9 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
             <fieldset>
                 <legend>{move || t().section_family}</legend>
                 <div class="form-grid">
-                    <label class="field"><span>{move || t().hukou}</span>{township_select(f.hukou_township, "f-hukou-township")}</label>
+                    <label class="field"><span>{move || t().hukou}</span>{township_select(f.hukou_township, "f-hukou-township", true)}</label>
                     <label class="field"><span>{move || t().address_detail}</span><input id="f-hukou-detail" bind:value=f.hukou_detail/></label>
-                    <label class="field"><span>{move || t().residence}</span>{township_select(f.residence_township, "f-residence-township")}</label>
+                    <label class="field"><span>{move || t().residence}</span>{township_select(f.residence_township, "f-residence-township", false)}</label>
                     <label class="field"><span>{move || t().address_detail}</span><input id="f-residence-detail" bind:value=f.residence_detail/></label>
                     <label class="field"><span>{move || t().guardian_name}</span><input id="f-guardian" bind:value=f.guardian_name/></label>
                     <label class="field"><span>{move || t().guardian_relation}</span><EnumSelect value=f.guardian_relation id="f-relation".to_string()/></label>

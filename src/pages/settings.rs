@@ -5,7 +5,7 @@ use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::demo::{now, DemoPanel};
+use super::demo::{confirm, now, today, DemoPanel};
 use crate::app::{save_lang, AppState};
 use crate::i18n::text;
 use crate::store;
@@ -114,6 +114,15 @@ fn CaseworkSettingsForm() -> impl IntoView {
     let closed = RwSignal::new(closed_text);
     let make_up = RwSignal::new(make_up_text);
     let error = RwSignal::new(None::<String>);
+    // The school year in course: its usual closed days, to start from.
+    let year = baoxue_core::rules::school_age::school_year_of(today());
+    let usual = move |_| {
+        let has = !closed.get_untracked().trim().is_empty();
+        if !has || confirm("用常用的节假日和寒暑假替换上面已填的放假日期？")
+        {
+            closed.set(SchoolCalendar::usual(year).to_text().0);
+        }
+    };
     let save = move |_| {
         let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
             sig.get_untracked()
@@ -165,6 +174,11 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field wide"><span>"校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）"</span><textarea id="set-closed" rows="4" bind:value=closed></textarea></label>
                 <label class="field"><span>"调休上课的周末（每行一个日期）"</span><textarea id="set-make-up" rows="4" bind:value=make_up></textarea></label>
             </div>
+            <p class="muted small">
+                <button class="secondary small" id="usual-calendar" on:click=usual>{move || format!("填入{year}—{}学年常用的节假日和寒暑假", year + 1)}</button>
+                " 按国务院放假通知和本地校历调整后保存；调休上课日每年另行填写。"
+                {(!SchoolCalendar::knows_lunar_holidays(year)).then_some("本学年的春节、清明、端午、中秋日期未内置，请自行填写。")}
+            </p>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-settings" on:click=save>{move || t().save}</button>
         </section>

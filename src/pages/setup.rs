@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::{now, DemoPanel};
+use super::demo::{now, today, DemoPanel};
 use crate::app::{AppState, Route};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
@@ -187,7 +187,11 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                 .find(|d| d.code.len() == 6)
                 .map(|d| d.name.clone())
                 .unwrap_or_default();
-            let settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
+            let mut settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
+            // A calendar to adjust, not an empty one that counts every holiday as absence.
+            settings.calendar = baoxue_core::casework::attendance::SchoolCalendar::usual(
+                baoxue_core::rules::school_age::school_year_of(today()),
+            );
             match store::save_installation(&db, &inst, Some(&settings), school.as_ref(), &audit)
                 .await
             {

@@ -94,9 +94,14 @@ test('from three days of absence to a reopened case, with a printed notice', asy
       await p.fill('#a-persons', '王建军、张丽华');
       await p.fill('#a-said', ['孩子说跟不上，不想读了', '家长说再考虑几天', '同意下周送孩子回校'][i]);
       await p.selectOption('#a-result', results[i]);
+      // The first 家访 is offered as the legal step 家访劝返 too, once, and not for a call.
+      const offer = await p.$('#a-as-step');
+      assert.equal(offer && (await offer.isChecked()), i === 1 ? true : null, `attempt ${i + 1}`);
       await p.click('#add-attempt');
       await p.waitForFunction((n) => document.querySelectorAll('.attempts tbody tr').length === n, i + 1);
+      if (i === 1) await p.waitForSelector(`#legal-steps >> text=家访劝返`);
     }
+    assert.match(await p.textContent('#legal-steps tbody tr'), new RegExp(`${S[4]}.*家访劝返.*王建军、张丽华`));
 
     // 4. The legal ladder, in order, and the notice to return to school.
     await p.selectOption('#l-kind', 'notice');
@@ -104,7 +109,7 @@ test('from three days of absence to a reopened case, with a printed notice', asy
     await p.fill('#l-issuer', '武溪镇人民政府');
     await p.click('#add-step');
     assert.match(await p.textContent('#legal-error'), /须依次进行/);
-    for (const [kind, day] of [['home-visit', S[3]], ['order', S[4]], ['notice', S[5]]]) {
+    for (const [kind, day] of [['order', S[4]], ['notice', S[5]]]) {
       await p.selectOption('#l-kind', kind);
       await p.fill('#l-date', day);
       await p.fill('#l-issuer', '武溪镇人民政府');

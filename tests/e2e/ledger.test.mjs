@@ -40,7 +40,9 @@ test('a county sets itself up, adds a child that survives a reload, with history
     await p.click('#setup-save');
     await p.waitForSelector('#stat-total');
     const header = await p.textContent('header');
-    assert.match(header, /湖南省湘西土家族苗族自治州泸溪县/);
+    // The short name in the bar leaves the menu room; the full one is its tooltip.
+    assert.match(header, /泸溪县 · 县\/区/);
+    assert.match(await p.getAttribute('header .unit', 'title'), /湖南省湘西土家族苗族自治州泸溪县/);
     assert.match(header, /张晓明/);
 
     // A school under a township, from the county's real townships.
@@ -65,6 +67,12 @@ test('a county sets itself up, adds a child that survives a reload, with history
     assert.equal(await p.inputValue('#f-birth'), '2015-03-08');
     assert.equal(await p.$eval('#f-sex', (s) => s.options[s.selectedIndex].textContent), '男');
     await p.fill('#f-name', '<b>田</b>=SUM(A1)');
+    // 户籍地 is asked, not taken as 县外; 现居住地 left alone is the same place.
+    const shown = (sel) => p.$eval(sel, (s) => s.options[s.selectedIndex].textContent);
+    assert.equal(await shown('#f-hukou-township'), '请选择乡镇');
+    assert.equal(await shown('#f-residence-township'), '同户籍地');
+    await p.click('#save-child');
+    assert.match(await p.textContent('#form-errors'), /户籍地所在乡镇.*县外/);
     await choose(p, '#f-hukou-township', '浦市镇');
     await p.fill('#f-hukou-detail', '岩门村3组');
     await p.fill('#f-guardian', '田建国');
@@ -85,6 +93,8 @@ test('a county sets itself up, adds a child that survives a reload, with history
 
     // Edit: the birth date disagrees with the ID number — shown, and recorded in history.
     await p.click('#edit-child');
+    await p.waitForSelector('#f-class');
+    assert.deepEqual([await shown('#f-hukou-township'), await shown('#f-residence-township')], ['浦市镇', '浦市镇']);
     await p.fill('#f-class', '3班');
     await p.fill('#f-birth', '2015-03-09');
     assert.match(await p.textContent('#id-disagreement'), /不一致/);
@@ -162,7 +172,12 @@ test('the demo county loads in one click, filters, pages, switches language and 
     await p.reload();
     await p.waitForSelector('nav');
     assert.match(await p.textContent('nav'), /Dashboard/);
+    // On a 1440 px office screen (the default here) the menu is one row, in English too.
+    const rows = () => p.$$eval('.topbar nav a', (a) => new Set(a.map((x) => Math.round(x.getBoundingClientRect().top))).size);
+    assert.equal(await rows(), 1, 'the English menu on one row');
     await p.click('#lang-switch');
+    await p.waitForSelector('nav >> text=工作台');
+    assert.equal(await rows(), 1, 'the Chinese menu on one row');
 
     // Reset goes back to first start, and stays there after a reload.
     await p.click('nav >> text=设置');
@@ -236,7 +251,8 @@ test('a school set up by hand: named in the header, set-up logged once, adds no 
     await p.fill('#setup-operator', '李老师');
     await p.click('#setup-save');
     await p.waitForSelector('#stat-total');
-    assert.match(await p.textContent('header .unit'), /^浦市镇第二小学（湖南省湘西土家族苗族自治州泸溪县浦市镇）/);
+    assert.match(await p.textContent('header .unit'), /^浦市镇第二小学 · 学校/);
+    assert.match(await p.getAttribute('header .unit', 'title'), /^浦市镇第二小学（湖南省湘西土家族苗族自治州泸溪县浦市镇）/);
     const line = await p.textContent('#unit-line');
     assert.match(line, /浦市镇第二小学/);
     assert.doesNotMatch(line, /个乡镇|所学校/);

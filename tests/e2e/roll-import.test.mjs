@@ -189,7 +189,8 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await q.fill('#setup-file-pass-in', '惠来学籍2026');
       await q.click('#install-from-file-btn');
       await q.waitForSelector('#stat-total');
-      assert.match(await q.textContent('header .unit'), new RegExp(`^${a.name}（广东省揭阳市惠来县${a.township}）`));
+      assert.match(await q.getAttribute('header .unit', 'title'), new RegExp(`^${a.name}（广东省揭阳市惠来县${a.township}）`));
+      assert.match(await q.textContent('header .unit'), new RegExp(`^${a.name} · `));
       assert.equal(number(await q.textContent('#stat-total .value')), pupils);
       const sent = await sendZeroReport(q, a.name);
 

@@ -13,6 +13,18 @@ pub struct SchoolCalendar {
     pub make_up: Vec<NaiveDate>,
 }
 
+/// Per school year: 中秋 (month, day) of its first year; then, of the second year, 春节
+/// (month, day), the April day of 清明 and 端午 (month, day). From the published lunar calendar.
+const LUNAR: [(i32, (u32, u32), (u32, u32), u32, (u32, u32)); 7] = [
+    (2024, (9, 17), (1, 29), 4, (5, 31)),
+    (2025, (10, 6), (2, 17), 5, (6, 19)),
+    (2026, (9, 25), (2, 6), 5, (6, 9)),
+    (2027, (9, 15), (1, 26), 4, (5, 28)),
+    (2028, (10, 3), (2, 13), 4, (6, 16)),
+    (2029, (9, 22), (2, 3), 5, (6, 5)),
+    (2030, (9, 12), (1, 23), 5, (6, 24)),
+];
+
 /// A line of the calendar settings that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("第{line}行“{text}”不是日期或日期段（例：2026-10-01 至 2026-10-07）")]
@@ -64,6 +76,50 @@ impl SchoolCalendar {
             d = self.previous_school_day(d);
         }
         (days, first)
+    }
+
+    /// The usual closed days of school year `year` (September `year` to August `year`+1), to
+    /// start from and adjust to the local 校历 and the year's State Council notice: 中秋,
+    /// 国庆 (10-01 to 10-07), 元旦, 寒假 (three weeks before 春节 to 元宵 and two days), 清明,
+    /// 劳动节 (05-01 to 05-05), 端午 and 暑假 (07-01 to 08-31). No make-up days: those are set
+    /// each year. The lunar holidays are known for school years 2024 to 2030; for other
+    /// years only the fixed-date ones are given (see [`Self::knows_lunar_holidays`]).
+    pub fn usual(year: i32) -> SchoolCalendar {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let one = |d: Option<NaiveDate>| d.map(|d| (d, d));
+        let span = |a: Option<NaiveDate>, b: Option<NaiveDate>| a.zip(b);
+        let lunar = LUNAR.iter().find(|l| l.0 == year);
+        let mut closed: Vec<(NaiveDate, NaiveDate)> = [
+            lunar.and_then(|l| one(day(year, l.1 .0, l.1 .1))),
+            span(day(year, 10, 1), day(year, 10, 7)),
+            one(day(year + 1, 1, 1)),
+            lunar.and_then(|l| {
+                let spring = day(year + 1, l.2 .0, l.2 .1)?;
+                Some((
+                    spring - chrono::Days::new(21),
+                    spring + chrono::Days::new(16),
+                ))
+            }),
+            lunar.and_then(|l| one(day(year + 1, 4, l.3))),
+            span(day(year + 1, 5, 1), day(year + 1, 5, 5)),
+            lunar.and_then(|l| one(day(year + 1, l.4 .0, l.4 .1))),
+            span(day(year + 1, 7, 1), day(year + 1, 8, 31)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        closed.sort();
+        // 中秋 inside 国庆 is one closure.
+        closed.dedup_by(|b, a| b.0 >= a.0 && b.1 <= a.1);
+        SchoolCalendar {
+            closed,
+            make_up: Vec::new(),
+        }
+    }
+
+    /// Whether [`Self::usual`] knows 中秋, 春节, 清明 and 端午 for school year `year`.
+    pub fn knows_lunar_holidays(year: i32) -> bool {
+        LUNAR.iter().any(|l| l.0 == year)
     }
 
     /// Reads the settings' text: closed days, one date or "date 至 date" (or "~", "-", "到")

@@ -654,6 +654,45 @@ impl Casebook {
         })
     }
 
+    /// Whether a 家访 attempt on this case would also be the ladder's first step: no step
+    /// is recorded yet, so the form offers to record the visit as 家访劝返.
+    pub fn offers_home_visit_step(&self, case_id: Uuid) -> bool {
+        self.cases
+            .get(&case_id)
+            .is_some_and(|c| c.closure.is_none() && c.legal_steps.is_empty())
+    }
+
+    /// A 家访 attempt recorded also as the legal step 家访劝返 (the same visit, the same day,
+    /// the persons who went as its issuer), in one change: entered once, not twice.
+    pub fn add_home_visit_as_step(
+        &self,
+        case_id: Uuid,
+        attempt: ReturnAttempt,
+        actor: &Actor,
+    ) -> Result<ChangeSet, CaseworkError> {
+        let step = LegalStep {
+            kind: LegalStepKind::HomeVisit,
+            date: attempt.date,
+            issuer: attempt.persons.trim().to_string(),
+            note: attempt.guardian_said.trim().to_string(),
+            serial: None,
+            deadline: None,
+            recorded_by: attempt.recorded_by.clone(),
+        };
+        if attempt.way != AttemptWay::HomeVisit || !self.offers_home_visit_step(case_id) {
+            return self.add_attempt(case_id, attempt, actor);
+        }
+        let mut set = self.add_attempt(case_id, attempt, actor)?;
+        let Some(case) = set.cases.first_mut() else {
+            return Err(CaseworkError::NotFound);
+        };
+        let summary = format!("{}，{}（记劝返时一并记入）", step.kind.zh(), step.date);
+        case.legal_steps.push(step);
+        set.audit
+            .push(actor.audit(AuditAction::Update, case.child_id, summary));
+        Ok(set)
+    }
+
     /// The next serial number of a 限期复学通知书 in the year of `date`.
     pub fn next_notice_serial(&self, date: NaiveDate) -> String {
         use chrono::Datelike;

@@ -852,3 +852,105 @@ fn settings_no_county_means_are_named_and_put_back_and_dates_never_overflow() {
     let todos = book.todos(&ledger, d(2026, 12, 1));
     assert!(!todos.is_empty());
 }
+
+#[test]
+fn a_home_visit_attempt_is_also_the_first_legal_step_when_asked_once() {
+    let (mut l, mut b, child) = setup();
+    let set = b
+        .flag_manual(&l, child, "x", &actor(d(2026, 9, 7)), Uuid::new_v4())
+        .unwrap();
+    let sid = set.suspects[0].id;
+    commit(&mut l, &mut b, set);
+    let set = confirm(&l, &b, sid, d(2026, 9, 8)).unwrap();
+    let case_id = set.cases[0].id;
+    commit(&mut l, &mut b, set);
+    let attempt = |day, way| ReturnAttempt {
+        date: d(2026, 9, day),
+        way,
+        persons: "王乡长、张老师".into(),
+        guardian_said: "家长说再考虑几天".into(),
+        result: AttemptResult::Considering,
+        recorded_by: "李老师".into(),
+    };
+    // A phone call is no 家访劝返.
+    assert!(b.offers_home_visit_step(case_id));
+    let set = b
+        .add_home_visit_as_step(
+            case_id,
+            attempt(9, AttemptWay::Phone),
+            &actor(d(2026, 9, 20)),
+        )
+        .unwrap();
+    assert!(set.cases[0].legal_steps.is_empty());
+    commit(&mut l, &mut b, set);
+    // The first visit is both, in one change with an audit entry for each.
+    let set = b
+        .add_home_visit_as_step(
+            case_id,
+            attempt(10, AttemptWay::HomeVisit),
+            &actor(d(2026, 9, 20)),
+        )
+        .unwrap();
+    assert_eq!(set.audit.len(), 2);
+    let step = &set.cases[0].legal_steps[0];
+    assert_eq!(
+        (step.kind, step.date, step.issuer.as_str()),
+        (LegalStepKind::HomeVisit, d(2026, 9, 10), "王乡长、张老师")
+    );
+    commit(&mut l, &mut b, set);
+    // Then the ladder goes on from it; a second visit is an attempt only.
+    assert!(!b.offers_home_visit_step(case_id));
+    let set = b
+        .add_home_visit_as_step(
+            case_id,
+            attempt(11, AttemptWay::HomeVisit),
+            &actor(d(2026, 9, 20)),
+        )
+        .unwrap();
+    assert_eq!(set.cases[0].attempts.len(), 3);
+    assert_eq!(set.cases[0].legal_steps.len(), 1);
+    // An attempt the rules refuse records no step either.
+    assert!(b
+        .add_home_visit_as_step(
+            case_id,
+            ReturnAttempt {
+                persons: " ".into(),
+                ..attempt(12, AttemptWay::HomeVisit)
+            },
+            &actor(d(2026, 9, 20))
+        )
+        .is_err());
+}
+
+#[test]
+fn the_usual_calendar_of_a_school_year_has_its_holidays_and_vacations() {
+    use crate::casework::attendance::SchoolCalendar;
+    let c = SchoolCalendar::usual(2026);
+    let (closed, make_up) = c.to_text();
+    assert_eq!(
+        closed,
+        [
+            "2026-09-25",
+            "2026-10-01 至 2026-10-07",
+            "2027-01-01",
+            "2027-01-16 至 2027-02-22",
+            "2027-04-05",
+            "2027-05-01 至 2027-05-05",
+            "2027-06-09",
+            "2027-07-01 至 2027-08-31",
+        ]
+        .join("\n")
+    );
+    assert!(make_up.is_empty());
+    // It reads back as it is written, and counts what schools close for.
+    assert_eq!(SchoolCalendar::parse(&closed, "").unwrap(), c);
+    assert!(!c.is_school_day(d(2027, 2, 6)), "春节");
+    assert!(c.is_school_day(d(2026, 9, 28)));
+    // 中秋 on 10-03 is inside 国庆: one closure.
+    let c = SchoolCalendar::usual(2028);
+    assert!(c.closed.iter().all(|(a, _)| *a != d(2028, 10, 3)));
+    assert!(SchoolCalendar::knows_lunar_holidays(2030));
+    // A year the table does not know: the fixed-date holidays only.
+    assert!(!SchoolCalendar::knows_lunar_holidays(2040));
+    assert_eq!(SchoolCalendar::usual(2040).closed.len(), 4);
+}

@@ -133,14 +133,11 @@ const BIRTHS: [(i32, f64); 12] = [
     (2020, 12.0),
 ];
 
-/// The demo's school calendar: the National Day week of the current school year.
+/// The demo's school calendar: the usual holidays and vacations of the current school year.
 pub fn demo_calendar(today: NaiveDate) -> crate::casework::attendance::SchoolCalendar {
-    let year = crate::rules::school_age::school_year_of(today);
-    let day = |m, d| NaiveDate::from_ymd_opt(year, m, d).unwrap_or(today);
-    crate::casework::attendance::SchoolCalendar {
-        closed: vec![(day(10, 1), day(10, 7))],
-        make_up: Vec::new(),
-    }
+    crate::casework::attendance::SchoolCalendar::usual(crate::rules::school_age::school_year_of(
+        today,
+    ))
 }
 
 /// Generates a whole county at once.

@@ -861,7 +861,9 @@ impl Inbox {
         self.reviews.push(review);
     }
 
-    /// Which schools have reported for a period, zero reports included, and who is late.
+    /// Which schools have reported for a period, zero reports included, and who is late;
+    /// by township in the official order (GB/T 2260 code), then by 学校标识码 and name, so a
+    /// clerk phones one township's schools together. Schools of no township come last.
     pub fn completeness(
         &self,
         schools: &[crate::model::School],
@@ -869,7 +871,7 @@ impl Inbox {
         deadline: NaiveDate,
         today: NaiveDate,
     ) -> Vec<Completeness> {
-        schools
+        let mut rows: Vec<Completeness> = schools
             .iter()
             .map(|s| {
                 let state = match self.current(s.id, period) {
@@ -893,7 +895,19 @@ impl Inbox {
                     state,
                 }
             })
-            .collect()
+            .collect();
+        let order: std::collections::HashMap<Uuid, (bool, &str, Option<&str>, &str)> = schools
+            .iter()
+            .map(|s| {
+                let town = s.township_code.as_str();
+                (
+                    s.id,
+                    (town.is_empty(), town, s.code.as_deref(), s.name.as_str()),
+                )
+            })
+            .collect();
+        rows.sort_by_key(|r| order.get(&r.school_id).copied());
+        rows
     }
 }
 

@@ -355,22 +355,60 @@ fn completeness_shows_who_reported_who_sent_a_zero_report_and_who_is_late() {
         "县控辍办",
         &BTreeMap::new(),
     );
+    let at = |c: &[Completeness], i: usize| {
+        c.iter()
+            .find(|r| r.school_id == schools[i].id)
+            .unwrap()
+            .state
+            .clone()
+    };
     let c = inbox.completeness(schools, &period, deadline, d(2026, 12, 9));
+    let c = [at(&c, 0), at(&c, 1), at(&c, 2)];
+    assert!(matches!(c[0], ReportState::Reported { late: false, .. }));
     assert!(matches!(
-        c[0].state,
-        ReportState::Reported { late: false, .. }
-    ));
-    assert!(matches!(
-        c[1].state,
+        c[1],
         ReportState::Reported {
             zero: true,
             late: true,
             ..
         }
     ));
-    assert_eq!(c[2].state, ReportState::Missing { late: true });
+    assert_eq!(c[2], ReportState::Missing { late: true });
     let before = inbox.completeness(schools, &period, deadline, d(2026, 12, 1));
-    assert_eq!(before[2].state, ReportState::Missing { late: false });
+    assert_eq!(at(&before, 2), ReportState::Missing { late: false });
+}
+
+#[test]
+fn the_report_status_table_goes_by_township_then_school() {
+    let k = county("433122");
+    let mut schools = k.c.schools.clone();
+    schools.reverse();
+    schools[0].township_code = String::new();
+    let c = Inbox::default().completeness(&schools, "2026-11", d(2026, 12, 5), d(2026, 12, 1));
+    assert_eq!(c.len(), schools.len());
+    let towns: Vec<&str> = c.iter().map(|r| r.township_code.as_str()).collect();
+    assert_eq!(
+        towns.last(),
+        Some(&""),
+        "a school of no township comes last"
+    );
+    let named = &towns[..towns.len() - 1];
+    assert!(named.windows(2).all(|w| w[0] <= w[1]), "{named:?}");
+    assert!(named.first() < named.last(), "more than one township");
+    for w in c
+        .windows(2)
+        .filter(|w| w[0].township_code == w[1].township_code)
+    {
+        let code = |r: &Completeness| {
+            schools
+                .iter()
+                .find(|s| s.id == r.school_id)
+                .unwrap()
+                .code
+                .clone()
+        };
+        assert!((code(&w[0]), &w[0].school) <= (code(&w[1]), &w[1].school));
+    }
 }
 
 #[test]
