@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 
 use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable, TableHead};
-use baoxue_core::exchange::{bundle_text, check_header, decrypt, is_encrypted};
+use baoxue_core::exchange::{bundle_text, check_header, decrypt, is_encrypted, plain_text};
 use baoxue_core::student_roll::{read_roll, rows_from_bytes, rows_to_bytes, RollField, RollFile};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -327,7 +327,7 @@ pub async fn unseal(slot: WorkerSlot, bytes: &[u8], passphrase: &str) -> Result<
         None => None,
     };
     match plain {
-        Some(p) => String::from_utf8(p).map_err(|_| "解密后的内容不是UTF-8文本".to_string()),
+        Some(p) => plain_text(p).map_err(|e| e.to_string()),
         None => bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string()),
     }
 }

@@ -128,6 +128,8 @@ texts! {
     outside_county: ("县外", "Outside the county"),
     choose_township: ("请选择乡镇", "Choose the township"),
     same_as_hukou: ("同户籍地", "Same as registration"),
+    draft_restored: ("已恢复刷新前未保存的填写内容，请核对后保存。", "What was typed before the page was reloaded is back; check it and save."),
+    draft_discard: ("放弃这些内容", "Discard it"),
     attempt_as_step: ("同时记为法律程序第一步“家访劝返”（不必再录一次）", "Also record it as the first legal step, persuasion at home (no need to enter it twice)"),
     address_detail: ("村组/详细地址", "Village / address"),
     guardian_name: ("监护人姓名", "Guardian's name"),

@@ -3,7 +3,8 @@
 //! is used.
 
 use baoxue_core::exchange::{
-    encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef, BACKUP_KIND,
+    compress, encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef,
+    BACKUP_KIND,
 };
 use baoxue_core::model::{AuditAction, AuditEntry};
 use leptos::prelude::*;
@@ -88,7 +89,8 @@ pub fn BackupPanel() -> impl IntoView {
                     .ok_or("本机还没有数据")?;
                 let text = write_bundle(envelope_for(&b, &state.operator()), &b)
                     .map_err(|e| e.to_string())?;
-                let sealed = encrypt(text.as_bytes(), &p1).map_err(|e| e.to_string())?;
+                // Compressed first: encrypted bytes do not shrink.
+                let sealed = encrypt(&compress(&text), &p1).map_err(|e| e.to_string())?;
                 let at = now();
                 let name = format!(
                     "{}_保学备份_{}.baoxue",

@@ -17,6 +17,30 @@ use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::store;
 
+/// Drafts of a form in this tab's session storage: text only, gone with the tab.
+mod draft {
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
+    }
+
+    pub fn read(key: &str) -> Option<Vec<(String, String)>> {
+        let text = storage()?.get_item(key).ok()??;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn write(key: &str, fields: &[(&str, String)]) {
+        if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(fields)) {
+            let _ = s.set_item(key, &text);
+        }
+    }
+
+    pub fn forget(key: &str) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(key);
+        }
+    }
+}
+
 /// The 户籍地/现居住地 choice for a place outside the county.
 const OUTSIDE: &str = "outside";
 
@@ -93,6 +117,87 @@ impl Fields {
             groups: RwSignal::new(c.map(|c| c.groups.clone()).unwrap_or_default()),
             disability: RwSignal::new(c.and_then(|c| c.disability)),
             note: s(c.map(|c| c.note.clone()).unwrap_or_default()),
+        }
+    }
+
+    /// What is typed so far, to keep across a reload: every field as text.
+    fn draft(self) -> Vec<(&'static str, String)> {
+        let key = |v: Option<&'static str>| v.unwrap_or_default().to_string();
+        let flag = |b: bool| if b { "1" } else { "" }.to_string();
+        vec![
+            ("id_number", self.id_number.get()),
+            ("has_no_id", flag(self.has_no_id.get())),
+            (
+                "no_id_reason",
+                key(self.no_id_reason.get().map(Labelled::key)),
+            ),
+            ("name", self.name.get()),
+            ("sex", key(self.sex.get().map(Labelled::key))),
+            ("birth_date", self.birth_date.get()),
+            ("ethnicity", self.ethnicity.get()),
+            ("hukou_township", self.hukou_township.get()),
+            ("hukou_detail", self.hukou_detail.get()),
+            ("residence_township", self.residence_township.get()),
+            ("residence_detail", self.residence_detail.get()),
+            ("guardian_name", self.guardian_name.get()),
+            (
+                "guardian_relation",
+                key(self.guardian_relation.get().map(Labelled::key)),
+            ),
+            ("guardian_phone", self.guardian_phone.get()),
+            ("parents_away", flag(self.parents_away.get())),
+            ("student_number", self.student_number.get()),
+            ("school", self.school.get()),
+            ("grade", self.grade.get()),
+            ("class_name", self.class_name.get()),
+            ("status", key(self.status.get().map(Labelled::key))),
+            (
+                "groups",
+                self.groups
+                    .get()
+                    .iter()
+                    .map(|g| g.key())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("disability", key(self.disability.get().map(Labelled::key))),
+            ("note", self.note.get()),
+        ]
+    }
+
+    /// Puts a kept draft back into the form.
+    fn restore(self, draft: &[(String, String)]) {
+        fn parse<T: Labelled>(v: &str) -> Option<T> {
+            T::ALL.iter().copied().find(|x| x.key() == v)
+        }
+        for (k, v) in draft {
+            let v = v.as_str();
+            match k.as_str() {
+                "id_number" => self.id_number.set(v.into()),
+                "has_no_id" => self.has_no_id.set(!v.is_empty()),
+                "no_id_reason" => self.no_id_reason.set(parse(v)),
+                "name" => self.name.set(v.into()),
+                "sex" => self.sex.set(parse(v)),
+                "birth_date" => self.birth_date.set(v.into()),
+                "ethnicity" => self.ethnicity.set(v.into()),
+                "hukou_township" => self.hukou_township.set(v.into()),
+                "hukou_detail" => self.hukou_detail.set(v.into()),
+                "residence_township" => self.residence_township.set(v.into()),
+                "residence_detail" => self.residence_detail.set(v.into()),
+                "guardian_name" => self.guardian_name.set(v.into()),
+                "guardian_relation" => self.guardian_relation.set(parse(v)),
+                "guardian_phone" => self.guardian_phone.set(v.into()),
+                "parents_away" => self.parents_away.set(!v.is_empty()),
+                "student_number" => self.student_number.set(v.into()),
+                "school" => self.school.set(v.into()),
+                "grade" => self.grade.set(v.into()),
+                "class_name" => self.class_name.set(v.into()),
+                "status" => self.status.set(parse(v)),
+                "groups" => self.groups.set(v.split(',').filter_map(parse).collect()),
+                "disability" => self.disability.set(parse(v)),
+                "note" => self.note.set(v.into()),
+                _ => {}
+            }
         }
     }
 
@@ -221,6 +326,53 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     }
     let errors = RwSignal::new(Vec::<String>::new());
     let saving = RwSignal::new(false);
+    // A half-filled form survives a reload: kept in this tab's session storage while it
+    // differs from what it started with, offered back when the form opens again.
+    let draft_key = format!(
+        "baoxue-draft-child-{}",
+        id.map_or("new".into(), |i| i.to_string())
+    );
+    let initial = untrack(|| f.draft());
+    let restored = RwSignal::new(false);
+    if let Some(kept) = draft::read(&draft_key) {
+        f.restore(&kept);
+        restored.set(true);
+    }
+    let dirty = Memo::new(move |_| f.draft() != initial);
+    {
+        let key = draft_key.clone();
+        Effect::new(move |_| {
+            let now = f.draft();
+            if dirty.get() {
+                draft::write(&key, &now);
+            } else {
+                draft::forget(&key);
+            }
+        });
+    }
+    // Leaving with unsaved input asks first (the draft is kept either way).
+    let leave = window_event_listener(leptos::ev::beforeunload, move |e| {
+        if dirty.try_get_untracked() == Some(true) && saving.try_get_untracked() == Some(false) {
+            e.prevent_default();
+            e.set_return_value("");
+        }
+    });
+    on_cleanup(move || leave.remove());
+    let discard = {
+        let key = draft_key.clone();
+        let base = base.clone();
+        move |_| {
+            draft::forget(&key);
+            let fresh = Fields::from(base.as_ref());
+            f.restore(
+                &untrack(|| fresh.draft())
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect::<Vec<_>>(),
+            );
+            restored.set(false);
+        }
+    };
 
     // What the ID number says, live.
     let parsed = Memo::new(move |_| {
@@ -295,7 +447,10 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     };
 
     let base_for_save = base.clone();
+    let saved_key = draft_key.clone();
+    let cancel_key = draft_key.clone();
     let save = move |_| {
+        let saved_key = saved_key.clone();
         let child = match f.to_child(base_for_save.as_ref()) {
             Ok(c) => c,
             Err(e) => {
@@ -328,6 +483,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
             saving.set(false);
             match result {
                 Ok(()) => {
+                    draft::forget(&saved_key);
                     let id = prepared.child.id;
                     let warnings: Vec<String> =
                         prepared.warnings.iter().map(ToString::to_string).collect();
@@ -394,6 +550,12 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
 
     view! {
         <h1>{title}</h1>
+        <Show when=move || restored.get()>
+            <div class="notice info" id="draft-restored">
+                {move || t().draft_restored}
+                <button type="button" class="link" id="discard-draft" on:click=discard.clone()>{move || t().draft_discard}</button>
+            </div>
+        </Show>
         <form class="child-form" on:submit=|ev| ev.prevent_default()>
             <fieldset>
                 <legend>{move || t().section_identity}</legend>
@@ -517,7 +679,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
             }}
             <div class="actions">
                 <button type="button" id="save-child" class="primary" disabled=saving on:click=save>{move || t().save}</button>
-                <a class="button" href=cancel_href>{move || t().cancel}</a>
+                <a class="button" href=cancel_href on:click=move |_| draft::forget(&cancel_key)>{move || t().cancel}</a>
             </div>
         </form>
     }

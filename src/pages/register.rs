@@ -97,7 +97,7 @@ pub fn RegisterPage() -> impl IntoView {
                     }
                 })
                 .collect();
-            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v.sort_by_cached_key(|r| baoxue_core::rules::name_order::name_key(&r.name));
             v
         })
     });

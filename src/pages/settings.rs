@@ -171,11 +171,11 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field"><span>"距上次备份几天后提醒"</span><input id="set-reminder" type="number" bind:value=reminder/></label>
             </div>
             <div class="form-grid">
-                <label class="field wide"><span>"校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）"</span><textarea id="set-closed" rows="4" bind:value=closed></textarea></label>
-                <label class="field"><span>"调休上课的周末（每行一个日期）"</span><textarea id="set-make-up" rows="4" bind:value=make_up></textarea></label>
+                <label class="field wide"><span>"校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）"</span><textarea id="set-closed" rows="8" bind:value=closed></textarea></label>
+                <label class="field"><span>"调休上课的周末（每行一个日期）"</span><textarea id="set-make-up" rows="8" bind:value=make_up></textarea></label>
             </div>
             <p class="muted small">
-                <button class="secondary small" id="usual-calendar" on:click=usual>{move || format!("填入{year}—{}学年常用的节假日和寒暑假", year + 1)}</button>
+                <button class="secondary" id="usual-calendar" on:click=usual>{move || format!("填入{year}—{}学年常用的节假日和寒暑假", year + 1)}</button>
                 " 按国务院放假通知和本地校历调整后保存；调休上课日每年另行填写。"
                 {(!SchoolCalendar::knows_lunar_holidays(year)).then_some("本学年的春节、清明、端午、中秋日期未内置，请自行填写。")}
             </p>

@@ -34,6 +34,15 @@ test('backup to an encrypted file, restore into an empty browser; bad files chan
     const bytes = await readFile(file);
     assert.equal(bytes.subarray(0, 21).toString('latin1'), 'age-encryption.org/v1', 'an age file');
     assert.ok(!bytes.includes(Buffer.from('泸溪县')), 'no readable personal data in the file');
+    // Compressed before it is encrypted: a fraction of the JSON it holds, which reads back.
+    const json = join(dir, 'backup.json');
+    execFileSync('cargo', ['run', '-q', '-p', 'baoxue-cli', '--', 'decrypt', file, '--out', json], {
+      cwd: new URL('../../', import.meta.url).pathname, stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, BAOXUE_PASSPHRASE: '泸溪控辍办2026' },
+    });
+    const text = await readFile(json, 'utf8');
+    assert.equal(JSON.parse(text).payload.children.length, 30000);
+    assert.ok(bytes.length * 3 < Buffer.byteLength(text), `${bytes.length} bytes for ${Buffer.byteLength(text)} of JSON`);
     await p.waitForFunction(() => document.querySelector('#last-backup')?.textContent !== '从未备份');
     await p.click('nav >> text=工作台');
     await p.waitForSelector('#stat-total');

@@ -45,6 +45,15 @@ test('a county sets itself up, adds a child that survives a reload, with history
     assert.match(await p.getAttribute('header .unit', 'title'), /湖南省湘西土家族苗族自治州泸溪县/);
     assert.match(header, /张晓明/);
 
+    // A new county's calendar starts from the usual holidays and vacations, to adjust.
+    await p.click('nav >> text=设置');
+    const closed = await p.inputValue('#set-closed');
+    assert.match(closed, /^\d{4}-\d\d-\d\d\n\d{4}-10-01 至 \d{4}-10-07\n/m);
+    assert.match(closed, /\d{4}-07-01 至 \d{4}-08-31$/);
+    await p.fill('#set-closed', '');
+    await p.click('#usual-calendar');
+    assert.equal(await p.inputValue('#set-closed'), closed);
+
     // A school under a township, from the county's real townships.
     await p.click('nav >> text=学校');
     await choose(p, '#school-township', '浦市镇');
@@ -67,6 +76,11 @@ test('a county sets itself up, adds a child that survives a reload, with history
     assert.equal(await p.inputValue('#f-birth'), '2015-03-08');
     assert.equal(await p.$eval('#f-sex', (s) => s.options[s.selectedIndex].textContent), '男');
     await p.fill('#f-name', '<b>田</b>=SUM(A1)');
+    // A reload does not lose what is typed: it is offered back, with a word.
+    await p.reload();
+    await p.waitForSelector('#draft-restored');
+    assert.equal(await p.inputValue('#f-name'), '<b>田</b>=SUM(A1)');
+    assert.equal(await p.inputValue('#f-id-number'), '433122201503080012');
     // 户籍地 is asked, not taken as 县外; 现居住地 left alone is the same place.
     const shown = (sel) => p.$eval(sel, (s) => s.options[s.selectedIndex].textContent);
     assert.equal(await shown('#f-hukou-township'), '请选择乡镇');
@@ -154,6 +168,25 @@ test('the demo county loads in one click, filters, pages, switches language and 
       const grades = await p.$$eval('#children-table tbody tr td:nth-child(7)', (c) => c.map((x) => Number(x.textContent)));
       assert.ok(grades.every((g) => g >= 7 && g <= 9));
     }
+
+    // By name: in pinyin order as the 学籍 system lists them (Chromium's own pinyin collation
+    // agrees on the surnames, bar those read otherwise as surnames), not by code point.
+    await p.click('#clear-filters');
+    await p.selectOption('#filter-status', 'dropout');
+    await p.click('#children-table th.sortable >> text=姓名');
+    await p.waitForSelector('#children-table th.sortable >> text=▲');
+    const surnames = await p.$$eval('#children-table tbody tr td:nth-child(1)', (c) => c.map((x) => x.textContent.trim()[0]));
+    const byPinyin = await p.evaluate((s) => {
+      const read = new Intl.Collator('zh-u-co-pinyin');
+      const special = new Set('曾单解仇区朴查覃尉盖缪乐');
+      const plain = s.filter((c) => !special.has(c));
+      return plain.every((c, i) => i === 0 || read.compare(plain[i - 1], c) <= 0);
+    }, surnames);
+    assert.ok(byPinyin, surnames.join(''));
+    assert.ok(new Set(surnames).size > 5, surnames.join(''));
+    assert.notDeepEqual(surnames, [...surnames].sort(), 'not by code point');
+    await p.click('#children-table th.sortable >> text=姓名');
+    await p.click('#children-table th.sortable >> text=姓名');
 
     // The whole ledger pages 50 at a time.
     await p.click('#clear-filters');

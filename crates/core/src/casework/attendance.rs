@@ -13,16 +13,41 @@ pub struct SchoolCalendar {
     pub make_up: Vec<NaiveDate>,
 }
 
-/// Per school year: 中秋 (month, day) of its first year; then, of the second year, 春节
-/// (month, day), the April day of 清明 and 端午 (month, day). From the published lunar calendar.
-const LUNAR: [(i32, (u32, u32), (u32, u32), u32, (u32, u32)); 7] = [
-    (2024, (9, 17), (1, 29), 4, (5, 31)),
-    (2025, (10, 6), (2, 17), 5, (6, 19)),
-    (2026, (9, 25), (2, 6), 5, (6, 9)),
-    (2027, (9, 15), (1, 26), 4, (5, 28)),
-    (2028, (10, 3), (2, 13), 4, (6, 16)),
-    (2029, (9, 22), (2, 3), 5, (6, 5)),
-    (2030, (9, 12), (1, 23), 5, (6, 24)),
+/// The lunar holidays of one school year, from the published lunar calendar.
+struct LunarYear {
+    /// The school year's first year, whose autumn has 中秋.
+    year: i32,
+    mid_autumn: (u32, u32),
+    /// 春节, 清明 (an April day) and 端午 of the second year.
+    spring_festival: (u32, u32),
+    qingming: u32,
+    dragon_boat: (u32, u32),
+}
+
+const fn lunar(
+    year: i32,
+    mid_autumn: (u32, u32),
+    spring_festival: (u32, u32),
+    qingming: u32,
+    dragon_boat: (u32, u32),
+) -> LunarYear {
+    LunarYear {
+        year,
+        mid_autumn,
+        spring_festival,
+        qingming,
+        dragon_boat,
+    }
+}
+
+const LUNAR: [LunarYear; 7] = [
+    lunar(2024, (9, 17), (1, 29), 4, (5, 31)),
+    lunar(2025, (10, 6), (2, 17), 5, (6, 19)),
+    lunar(2026, (9, 25), (2, 6), 5, (6, 9)),
+    lunar(2027, (9, 15), (1, 26), 4, (5, 28)),
+    lunar(2028, (10, 3), (2, 13), 4, (6, 16)),
+    lunar(2029, (9, 22), (2, 3), 5, (6, 5)),
+    lunar(2030, (9, 12), (1, 23), 5, (6, 24)),
 ];
 
 /// A line of the calendar settings that cannot be read.
@@ -88,21 +113,21 @@ impl SchoolCalendar {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
         let one = |d: Option<NaiveDate>| d.map(|d| (d, d));
         let span = |a: Option<NaiveDate>, b: Option<NaiveDate>| a.zip(b);
-        let lunar = LUNAR.iter().find(|l| l.0 == year);
+        let lunar = LUNAR.iter().find(|l| l.year == year);
         let mut closed: Vec<(NaiveDate, NaiveDate)> = [
-            lunar.and_then(|l| one(day(year, l.1 .0, l.1 .1))),
+            lunar.and_then(|l| one(day(year, l.mid_autumn.0, l.mid_autumn.1))),
             span(day(year, 10, 1), day(year, 10, 7)),
             one(day(year + 1, 1, 1)),
             lunar.and_then(|l| {
-                let spring = day(year + 1, l.2 .0, l.2 .1)?;
+                let spring = day(year + 1, l.spring_festival.0, l.spring_festival.1)?;
                 Some((
                     spring - chrono::Days::new(21),
                     spring + chrono::Days::new(16),
                 ))
             }),
-            lunar.and_then(|l| one(day(year + 1, 4, l.3))),
+            lunar.and_then(|l| one(day(year + 1, 4, l.qingming))),
             span(day(year + 1, 5, 1), day(year + 1, 5, 5)),
-            lunar.and_then(|l| one(day(year + 1, l.4 .0, l.4 .1))),
+            lunar.and_then(|l| one(day(year + 1, l.dragon_boat.0, l.dragon_boat.1))),
             span(day(year + 1, 7, 1), day(year + 1, 8, 31)),
         ]
         .into_iter()
@@ -119,7 +144,7 @@ impl SchoolCalendar {
 
     /// Whether [`Self::usual`] knows 中秋, 春节, 清明 and 端午 for school year `year`.
     pub fn knows_lunar_holidays(year: i32) -> bool {
-        LUNAR.iter().any(|l| l.0 == year)
+        LUNAR.iter().any(|l| l.year == year)
     }
 
     /// Reads the settings' text: closed days, one date or "date 至 date" (or "~", "-", "到")

@@ -395,6 +395,51 @@ pub fn bundle_text(bytes: &[u8], passphrase: Option<&str>) -> Result<String, Bun
     } else {
         bytes.to_vec()
     };
+    plain_text(plain)
+}
+
+/// Most text a compressed bundle may unpack to: a 200,000-child backup is ≈ 160 MB.
+pub const MAX_UNPACKED: u64 = 400 * 1024 * 1024;
+
+/// A bundle's text gzip-compressed, as a backup is before it is encrypted: the JSON of a
+/// county's children shrinks several times (encrypted bytes would not shrink at all).
+pub fn compress(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(text.len() / 4),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = gz.write_all(text.as_bytes());
+    gz.finish().unwrap_or_default()
+}
+
+/// The text of a bundle's plain (decrypted) bytes, unpacked first when gzip-compressed —
+/// to at most [`MAX_UNPACKED`], so a small file cannot unpack into all of memory.
+pub fn plain_text(plain: Vec<u8>) -> Result<String, BundleError> {
+    plain_text_within(plain, MAX_UNPACKED)
+}
+
+fn plain_text_within(plain: Vec<u8>, max: u64) -> Result<String, BundleError> {
+    let plain = if plain.starts_with(&[0x1f, 0x8b]) {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(plain.as_slice())
+            .take(max + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| {
+                BundleError::Payload(format!("压缩的内容不完整或已损坏，无法解压（{e}）"))
+            })?;
+        if out.len() as u64 > max {
+            return Err(BundleError::Payload(format!(
+                "解压后超过{}MB，保学写的文件不会这样大，未读取",
+                max / 1024 / 1024
+            )));
+        }
+        out
+    } else {
+        plain
+    };
     String::from_utf8(plain).map_err(|e| {
         BundleError::Payload(format!(
             "不是UTF-8文本：第{}个字节起无法读取",

@@ -255,7 +255,7 @@ impl MonthlyReport {
             &mut r.returns,
             &mut r.closures,
         ] {
-            list.sort_by(|a, b| a.date.cmp(&b.date).then(a.name.cmp(&b.name)));
+            list.sort_by_cached_key(|e| (e.date, crate::rules::name_order::name_key(&e.name)));
         }
         let nothing = r.entries().next().is_none();
         r.zero_report = nothing;

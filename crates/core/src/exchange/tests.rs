@@ -385,3 +385,43 @@ fn a_payload_that_does_not_fit_says_which_field_and_why_in_chinese() {
         );
     }
 }
+
+#[test]
+fn a_compressed_backup_is_a_fraction_of_its_text_and_reads_back_whole() {
+    let b = backup_of(3_000);
+    let text = write_bundle(envelope(), &b).unwrap();
+    let packed = compress(&text);
+    assert!(
+        packed.len() * 3 < text.len(),
+        "{} bytes of {}",
+        packed.len(),
+        text.len()
+    );
+    let sealed = encrypt(&packed, "口令口令口令口令").unwrap();
+    assert_eq!(
+        bundle_text(&sealed, Some("口令口令口令口令")).unwrap(),
+        text
+    );
+    assert_eq!(
+        bundle_text(&packed, None).unwrap(),
+        text,
+        "unencrypted, packed"
+    );
+    assert_eq!(
+        bundle_text(text.as_bytes(), None).unwrap(),
+        text,
+        "as before"
+    );
+    // Cut short: said, in Chinese, and nothing read.
+    let cut = bundle_text(&packed[..packed.len() / 2], None)
+        .unwrap_err()
+        .to_string();
+    assert!(cut.contains("压缩的内容不完整或已损坏"), "{cut}");
+    // A small file that would unpack into all of memory stops at the limit.
+    let bomb = compress(&" ".repeat(3 * 1024 * 1024));
+    assert!(bomb.len() * 50 < 3 * 1024 * 1024, "{} bytes", bomb.len());
+    let big = plain_text_within(bomb, 2 * 1024 * 1024)
+        .unwrap_err()
+        .to_string();
+    assert!(big.contains("解压后超过2MB"), "{big}");
+}

@@ -7,6 +7,7 @@ pub mod query;
 use std::collections::HashMap;
 
 use crate::rules::id_number::IdNumber;
+use crate::rules::name_order::name_key;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
@@ -32,6 +33,8 @@ pub struct Ledger {
     township_rank: HashMap<String, usize>,
     /// Positions of all children in ledger order, computed when first needed after a change.
     ledger_order: std::sync::OnceLock<Vec<u32>>,
+    /// Each child's place among all by name in pinyin order, likewise.
+    name_rank: std::sync::OnceLock<Vec<u32>>,
     /// Text search index, likewise.
     search_index: std::sync::OnceLock<query::SearchIndex>,
 }
@@ -121,6 +124,7 @@ impl Ledger {
 
     pub fn set_schools(&mut self, schools: Vec<School>) {
         self.ledger_order = Default::default();
+        self.name_rank = Default::default();
         self.school_index = schools.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         self.schools = schools;
     }
@@ -155,7 +159,8 @@ impl Ledger {
     pub(crate) fn ledger_order(&self) -> &[u32] {
         self.ledger_order.get_or_init(|| {
             // Sort compact rows rather than indexes into the children: far fewer cache misses.
-            let mut rows: Vec<(usize, usize, u8, &str, &str, u32)> = self
+            let names = self.name_rank();
+            let mut rows: Vec<(usize, usize, u8, &str, u32, u32)> = self
                 .children
                 .iter()
                 .enumerate()
@@ -172,13 +177,32 @@ impl Ledger {
                         school.unwrap_or(usize::MAX),
                         c.grade.unwrap_or(u8::MAX),
                         c.class_name.as_str(),
-                        c.name.as_str(),
+                        names[i],
                         i as u32,
                     )
                 })
                 .collect();
             rows.sort_unstable();
             rows.into_iter().map(|r| r.5).collect()
+        })
+    }
+
+    /// Each child's place by name in pinyin order ([`name_key`]), by position in
+    /// [`Ledger::children`].
+    pub(crate) fn name_rank(&self) -> &[u32] {
+        self.name_rank.get_or_init(|| {
+            let mut keyed: Vec<(String, u32)> = self
+                .children
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (name_key(&c.name), i as u32))
+                .collect();
+            keyed.sort_unstable();
+            let mut rank = vec![0u32; keyed.len()];
+            for (r, (_, i)) in keyed.into_iter().enumerate() {
+                rank[i as usize] = r as u32;
+            }
+            rank
         })
     }
 
@@ -442,6 +466,7 @@ impl Ledger {
     /// Applies a prepared batch once it is stored.
     pub fn apply_batch(&mut self, batch: PreparedBatch) {
         self.ledger_order = Default::default();
+        self.name_rank = Default::default();
         self.search_index = Default::default();
         for (slot, c) in batch.children {
             if slot < self.children.len() {
@@ -456,6 +481,7 @@ impl Ledger {
     /// Applies a prepared save once it is stored.
     pub fn apply(&mut self, p: PreparedChildSave) {
         self.ledger_order = Default::default();
+        self.name_rank = Default::default();
         self.search_index = Default::default();
         if p.slot < self.children.len() {
             let old = std::mem::replace(&mut self.children[p.slot], p.child);

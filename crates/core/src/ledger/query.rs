@@ -92,7 +92,10 @@ impl Ledger {
         match key {
             // Served from the cached ledger order in `query`.
             SortKey::Ledger => {}
-            SortKey::Name => hits.sort_by(|a, b| c(a).name.cmp(&c(b).name)),
+            SortKey::Name => {
+                let rank = self.name_rank();
+                hits.sort_unstable_by_key(|i| rank[*i as usize]);
+            }
             SortKey::IdNumber => hits.sort_by(|a, b| c(a).id_number.cmp(&c(b).id_number)),
             SortKey::BirthDate => hits.sort_by_key(|i| c(i).birth_date),
             SortKey::Grade => hits.sort_by_key(|i| c(i).grade),

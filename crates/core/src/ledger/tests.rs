@@ -192,6 +192,44 @@ fn sorting_orders_by_the_chosen_column_both_ways() {
 }
 
 #[test]
+fn names_sort_by_pinyin_in_the_name_column_and_within_a_class() {
+    use crate::rules::name_order::name_key;
+    let l = ledger(2_000);
+    let names = |hits: &[u32]| -> Vec<String> {
+        hits.iter()
+            .map(|i| l.children()[*i as usize].name.clone())
+            .collect()
+    };
+    let by_name = names(&l.query(&ChildQuery {
+        sort: SortKey::Name,
+        ..Default::default()
+    }));
+    assert!(by_name
+        .windows(2)
+        .all(|w| name_key(&w[0]) <= name_key(&w[1])));
+    // Not the characters' code points: a 周 comes after a 唐.
+    let at = |s: &str| by_name.iter().position(|n| n.starts_with(s));
+    if let (Some(zhou), Some(tang)) = (at("周"), at("唐")) {
+        assert!(tang < zhou);
+    }
+    // In ledger order, one class's children go by pinyin too.
+    let order = l.query(&ChildQuery::default());
+    for w in order.windows(2) {
+        let (a, b) = (&l.children()[w[0] as usize], &l.children()[w[1] as usize]);
+        if a.school_id.is_some()
+            && (a.school_id, a.grade, &a.class_name) == (b.school_id, b.grade, &b.class_name)
+        {
+            assert!(
+                name_key(&a.name) <= name_key(&b.name),
+                "{} {}",
+                a.name,
+                b.name
+            );
+        }
+    }
+}
+
+#[test]
 fn paging_slices_the_result() {
     let l = ledger(130);
     let hits = l.query(&ChildQuery::default());
