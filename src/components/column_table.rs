@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::app::AppState;
 use crate::i18n::text;
-use crate::pages::demo::format_count;
+use baoxue_core::model::format_count;
 
 /// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".
 /// `rows`: of the whole table (`table` may be its head).

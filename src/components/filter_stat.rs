@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::pages::demo::format_count;
+use baoxue_core::model::format_count;
 
 /// A figure that is also a filter: a card with a label and a count, outlined when chosen,
 /// choosing `value` when clicked.

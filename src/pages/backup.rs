@@ -12,8 +12,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::demo::{confirm, now};
 use crate::app::{AppState, Route};
+use crate::browser::{confirm, now};
 use crate::components::download::save_file;
 use crate::i18n::text;
 use crate::roll_worker::{unseal, WorkerSlot};

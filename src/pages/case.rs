@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{child_line, parse_date, run};
-use super::demo::today;
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 

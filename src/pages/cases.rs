@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::common::child_line;
-use super::demo::today;
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::today;
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::i18n::text;
 use crate::store;
 

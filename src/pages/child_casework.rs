@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{parse_date, run};
-use super::demo::today;
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::i18n::text;
 
 #[component]

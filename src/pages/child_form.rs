@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::{now, today};
 use crate::app::{mark, measure, AppState, Route};
+use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::store;

@@ -4,12 +4,12 @@ use baoxue_core::ledger::query::SortKey;
 use baoxue_core::model::{Child, Labelled, Lang};
 use leptos::prelude::*;
 
-use super::demo::format_count;
 use crate::app::{mark, measure, AppState, Route};
 use crate::components::download::ExportButtons;
 use crate::components::pager::Pager;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
+use baoxue_core::model::format_count;
 
 #[component]
 pub fn ChildrenPage() -> impl IntoView {

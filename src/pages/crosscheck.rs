@@ -14,13 +14,14 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::read_file;
-use super::demo::{format_count, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::browser::today;
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
 use crate::store;
+use baoxue_core::model::format_count;
 
 /// A roster being checked, kept while the user looks at children and comes back.
 pub struct Session {

@@ -9,18 +9,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::browser::{confirm, now, today};
 use crate::i18n::text;
 use crate::store;
+use baoxue_core::model::format_count;
 
 const BATCH: usize = 2_000;
-
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-pub fn now() -> chrono::NaiveDateTime {
-    chrono::Local::now().naive_local()
-}
 
 /// Generates and stores a demo county of `children`, replacing what is stored.
 pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Result<(), String> {
@@ -165,19 +159,6 @@ pub fn DemoPanel() -> impl IntoView {
     }
 }
 
-/// 30000 → "30,000".
-pub fn format_count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Erases every record after asking; back to first start.
 pub fn erase_all(state: AppState) {
     if !confirm(text(state.lang.get_untracked()).reset_confirm) {
@@ -194,11 +175,4 @@ pub fn erase_all(state: AppState) {
             Err(e) => state.error(e.to_string()),
         }
     });
-}
-
-/// Asks the user; `false` when the browser cannot ask.
-pub fn confirm(message: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.confirm_with_message(message).ok())
-        .unwrap_or(false)
 }

@@ -4,10 +4,10 @@ use baoxue_core::model::{AuditEntry, Labelled, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::demo::format_count;
 use crate::app::{AppState, Route};
 use crate::i18n::text;
 use crate::store;
+use baoxue_core::model::format_count;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -204,7 +204,7 @@ fn BackupReminder() -> impl IntoView {
                 t.format("%Y-%m-%d %H:%M")
             ),
             (Some(t), None) => {
-                let age = (super::demo::now() - t).num_days();
+                let age = (crate::browser::now() - t).num_days();
                 if age < i64::from(days) {
                     return None;
                 }

@@ -10,10 +10,11 @@ use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::demo::{format_count, today};
 use crate::app::{mark, measure, AppState, Route};
+use crate::browser::today;
 use crate::components::pager::Pager;
 use crate::i18n::text;
+use baoxue_core::model::format_count;
 
 const PAGE: usize = 50;
 

@@ -119,7 +119,7 @@ pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
         .filter_map(|h| table.columns.iter().position(|c| c.0 == *h))
         .collect();
     let too_many = table.rows.len() > MAX_ROWS;
-    let today = super::demo::today();
+    let today = crate::browser::today();
     crate::components::print_doc::mark_print_document();
     let print = move |_| {
         if let Some(w) = web_sys::window() {

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::backup::RestorePanel;
-use super::demo::now;
 use crate::app::AppState;
+use crate::browser::now;
 use crate::components::download::save_file;
 use crate::store;
 

@@ -15,12 +15,13 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::read_files;
-use super::demo::{format_count, now, today};
 use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::text;
 use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
 use crate::store;
+use baoxue_core::model::format_count;
 
 /// Reads the files in the worker, each answered by its head; `None` when the worker failed
 /// (then the page reads them itself).

@@ -2,15 +2,15 @@
 //! from it instead of typing (set-up page).
 
 use baoxue_core::exchange::school_setup::{SchoolSetup, SCHOOL_SETUP_KIND};
-use baoxue_core::exchange::{bundle_text, encrypt, read_payload, write_bundle};
+use baoxue_core::exchange::{bundle_text, check_passphrase, encrypt, read_payload, write_bundle};
 use baoxue_core::ledger::Ledger;
 use baoxue_core::model::{AuditAction, AuditEntry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::now;
 use crate::app::{AppState, Route};
+use crate::browser::now;
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
 use crate::store;
@@ -49,10 +49,10 @@ pub fn MakeSetupFiles() -> impl IntoView {
         };
         let children = with_children.get_untracked();
         let pass = pass.get_untracked();
-        if children && pass.chars().count() < 8 {
-            return error.set(Some(
-                "含学生名单的安装文件须加密：请设置至少8位的口令，并另行告知学校".into(),
-            ));
+        if let (true, Err(e)) = (children, check_passphrase(&pass)) {
+            return error.set(Some(format!(
+                "含学生名单的安装文件须加密，口令另行告知学校：{e}"
+            )));
         }
         let Some(inst) = state.installation.get_untracked() else {
             return;

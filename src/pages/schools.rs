@@ -7,11 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::{format_count, now};
 use crate::app::{AppState, Route};
+use crate::browser::now;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::store;
+use baoxue_core::model::format_count;
 
 #[component]
 pub fn SchoolsPage() -> impl IntoView {

@@ -5,8 +5,9 @@ use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::demo::{confirm, now, today, DemoPanel};
+use super::demo::DemoPanel;
 use crate::app::{save_lang, AppState};
+use crate::browser::{confirm, now, today};
 use crate::i18n::text;
 use crate::store;
 

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::{now, today, DemoPanel};
+use super::demo::DemoPanel;
 use crate::app::{AppState, Route};
+use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::store;

@@ -9,12 +9,13 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{child_line, run};
-use super::demo::{format_count, today};
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::components::pager::Pager;
 use crate::i18n::text;
+use baoxue_core::model::format_count;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {

@@ -4,8 +4,8 @@ use baoxue_core::casework::Todo;
 use leptos::prelude::*;
 
 use super::common::child_line;
-use super::demo::today;
 use crate::app::{AppState, Route};
+use crate::browser::today;
 use crate::i18n::text;
 
 /// How many to show before "and N more".

@@ -425,18 +425,12 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
     let save_and_export = move |_| {
         error.set(None);
         let review = make();
-        if review
-            .entries
-            .iter()
-            .any(|e| e.verdict != ReviewVerdict::Confirmed && e.comment.is_empty())
-        {
-            return error.set(Some("退回或请再核实的条目须写明意见".into()));
+        if let Err(e) = review.check() {
+            return error.set(Some(e));
         }
         let pass = passphrase.get_untracked();
-        if pass.chars().count() < 8 {
-            return error.set(Some(
-                "审核结果含学生姓名，须加密：请设置至少8位的口令".into(),
-            ));
+        if let Err(e) = check_passphrase(&pass) {
+            return error.set(Some(format!("审核结果含学生姓名，须加密：{e}")));
         }
         let Some(me) = state
             .installation
@@ -498,7 +492,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
     };
     let withdraw = move |_| {
         let r = &withdrawn.report;
-        if !super::super::demo::confirm(&format!(
+        if !crate::browser::confirm(&format!(
             "撤回{}{}月报第{}版？撤回后此版从本县的记录中删除（操作日志留有记录），学校可以重新报送。",
             r.school.name, r.period, r.version
         )) {

@@ -13,7 +13,7 @@ use baoxue_core::exchange::rollup::{
     CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
 };
 use baoxue_core::exchange::{
-    bundle_text, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
+    bundle_text, check_passphrase, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
 };
 use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Level};
 use chrono::{Datelike, Months, NaiveDate};
@@ -21,8 +21,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::demo::{now, today};
 use crate::app::{mark, measure, AppState, Progress};
+use crate::browser::{now, today};
 use crate::components::download::{save_file, ExportButtons};
 use crate::i18n::text;
 use crate::store;

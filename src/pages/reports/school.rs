@@ -74,15 +74,15 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         let Some(r) = report.get_untracked() else {
             return;
         };
-        if r.checked_by.trim().is_empty() || r.filled_by.trim().is_empty() {
-            error.set(Some("请填写填报人和审核人".into()));
+        if let Err(e) = r.check_signed() {
+            error.set(Some(e));
             return;
         }
         let pass = passphrase.get_untracked();
-        if pass.chars().count() < 8 {
-            error.set(Some(
-                "月报含学生姓名和身份证号，须加密：请设置至少8位的口令，并另行告知县级".into(),
-            ));
+        if let Err(e) = check_passphrase(&pass) {
+            error.set(Some(format!(
+                "月报含学生姓名和身份证号，须加密，口令另行告知县级：{e}"
+            )));
             return;
         }
         let (inst, school) = (

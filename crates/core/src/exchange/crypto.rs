@@ -28,10 +28,20 @@ pub fn encrypt_report(plain: &[u8], passphrase: &str) -> Result<Vec<u8>, BundleE
     encrypt_with(plain, passphrase, REPORT_WORK_FACTOR)
 }
 
-fn encrypt_with(plain: &[u8], passphrase: &str, log_n: u8) -> Result<Vec<u8>, BundleError> {
-    if passphrase.chars().count() < 8 {
+/// Fewest characters of a passphrase (口令) that seals a file.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Whether a passphrase may seal a file: the one rule for backups, reports, reviews and
+/// set-up files, checked by the pages before they start and by [`encrypt`] itself.
+pub fn check_passphrase(passphrase: &str) -> Result<(), BundleError> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(BundleError::WeakPassphrase);
     }
+    Ok(())
+}
+
+fn encrypt_with(plain: &[u8], passphrase: &str, log_n: u8) -> Result<Vec<u8>, BundleError> {
+    check_passphrase(passphrase)?;
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
     recipient.set_work_factor(log_n);
     let encryptor =

@@ -16,8 +16,8 @@ mod tests;
 
 pub use backup::{Backup, BACKUP_KIND};
 pub use crypto::{
-    check_header, decrypt, encrypt, encrypt_report, is_encrypted, BACKUP_WORK_FACTOR,
-    MAX_WORK_FACTOR, REPORT_WORK_FACTOR,
+    check_header, check_passphrase, decrypt, encrypt, encrypt_report, is_encrypted,
+    BACKUP_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, REPORT_WORK_FACTOR,
 };
 
 use chrono::NaiveDateTime;
@@ -164,7 +164,7 @@ pub enum BundleError {
     Corrupt(String),
     #[error("该数据包已加密，请输入口令")]
     NeedsPassphrase,
-    #[error("口令至少需要8个字符")]
+    #[error("口令至少8位（{MIN_PASSPHRASE_CHARS}个字符）")]
     WeakPassphrase,
     #[error("加密强度为2^{found}，超过保学写入的上限2^{max}：文件不是保学写的或已被改动，为免电脑长时间卡住，未解密")]
     ExcessiveWork { found: u8, max: u8 },

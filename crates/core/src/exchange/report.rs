@@ -161,6 +161,14 @@ fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntr
 }
 
 impl MonthlyReport {
+    /// Whether the report is signed as the form asks (填报人, 审核人) before it is sent.
+    pub fn check_signed(&self) -> Result<(), String> {
+        if self.filled_by.trim().is_empty() || self.checked_by.trim().is_empty() {
+            return Err("请填写填报人和审核人".into());
+        }
+        Ok(())
+    }
+
     /// The report of a school for the month starting on `month`, from its ledgers: version 1
     /// with nobody named yet (the caller fills in the version and the signatures).
     pub fn build(
@@ -451,6 +459,24 @@ pub struct Review {
 }
 
 impl Review {
+    /// Whether the school can act on this review: a 退回 or 请再核实 says why.
+    pub fn check(&self) -> Result<(), String> {
+        let silent: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|e| e.verdict != ReviewVerdict::Confirmed && e.comment.trim().is_empty())
+            .map(|e| e.name.clone())
+            .collect();
+        if silent.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "退回或请再核实的条目须写明意见：{}",
+                silent.join("、")
+            ))
+        }
+    }
+
     pub fn verdict_of(&self, list: EntryList, entry_id: Uuid) -> Option<&ReviewEntry> {
         self.entries
             .iter()

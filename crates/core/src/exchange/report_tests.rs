@@ -448,6 +448,34 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
             .collect(),
         comment: String::new(),
     };
+    // Every 请再核实 says why; one without a word (blank counts as none) stops the review.
+    assert_eq!(review.check(), Ok(()));
+    let mut silent = review.clone();
+    silent.entries[0].comment = "  ".into();
+    let said = silent.check().unwrap_err();
+    assert!(
+        said.starts_with("退回或请再核实的条目须写明意见：")
+            && said.contains(&silent.entries[0].name),
+        "{said}"
+    );
+    silent.entries[0].verdict = ReviewVerdict::Confirmed;
+    assert_eq!(silent.check(), Ok(()), "核实无误 needs no comment");
+    // Sent only when signed, sealed only with a passphrase of 8 characters or more.
+    assert_eq!(r.check_signed(), Ok(()));
+    let unsigned = MonthlyReport {
+        checked_by: " ".into(),
+        ..r.clone()
+    };
+    assert!(unsigned.check_signed().is_err());
+    assert!(matches!(
+        super::super::check_passphrase("七个字的口令吗"),
+        Err(BundleError::WeakPassphrase)
+    ));
+    assert!(super::super::check_passphrase("八个字符的口令呀").is_ok());
+    assert_eq!(
+        BundleError::WeakPassphrase.to_string(),
+        "口令至少8位（8个字符）"
+    );
     // Through a file and back.
     let down = write_bundle(
         Envelope::new(

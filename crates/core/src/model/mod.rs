@@ -148,3 +148,28 @@ mod id_source_tests {
         assert!(!made.contains(&other.next_id()));
     }
 }
+
+/// A count as the office writes it: 30000 → "30,000".
+pub fn format_count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod format_tests {
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        let f = super::format_count;
+        assert_eq!(
+            [f(0), f(999), f(1_000), f(30_000), f(200_000), f(1_234_567)],
+            ["0", "999", "1,000", "30,000", "200,000", "1,234,567"]
+        );
+    }
+}
