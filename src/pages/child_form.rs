@@ -338,7 +338,10 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         f.restore(&kept);
         restored.set(true);
     }
-    let dirty = Memo::new(move |_| f.draft() != initial);
+    let dirty = {
+        let initial = initial.clone();
+        Memo::new(move |_| f.draft() != initial)
+    };
     {
         let key = draft_key.clone();
         Effect::new(move |_| {
@@ -360,16 +363,14 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     on_cleanup(move || leave.remove());
     let discard = {
         let key = draft_key.clone();
-        let base = base.clone();
+        // Back to what the form opened with (a school's own township preselected included).
+        let start: Vec<(String, String)> = initial
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
         move |_| {
             draft::forget(&key);
-            let fresh = Fields::from(base.as_ref());
-            f.restore(
-                &untrack(|| fresh.draft())
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect::<Vec<_>>(),
-            );
+            f.restore(&start);
             restored.set(false);
         }
     };
