@@ -299,6 +299,23 @@ test('a school set up by hand: named in the header, set-up logged once, adds no 
     await p.waitForSelector('#schools-table >> text=浦市镇第二小学');
     assert.equal(await p.$('#school-form'), null, 'no form for a new school');
     assert.equal(await p.$$eval('#schools-table tbody tr', (r) => r.length), 1);
+    // A school's new child is registered where the school is, until told otherwise; a draft
+    // given up goes back to that, not to an empty form.
+    await p.click('nav >> text=适龄儿童台账');
+    await p.click('#add-child');
+    const hukou = () => p.$eval('#f-hukou-township', (s) => s.options[s.selectedIndex].textContent);
+    assert.equal(await hukou(), '浦市镇');
+    await p.fill('#f-name', '田小花');
+    await p.reload();
+    await p.waitForSelector('#draft-restored');
+    assert.equal(await p.inputValue('#f-name'), '田小花');
+    await p.click('#discard-draft');
+    await p.waitForSelector('#draft-restored', { state: 'detached' });
+    assert.equal(await p.inputValue('#f-name'), '');
+    assert.equal(await hukou(), '浦市镇');
+    await p.reload();
+    await p.waitForSelector('#f-name');
+    assert.equal(await p.$('#draft-restored'), null, 'a discarded draft stays gone');
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
