@@ -47,21 +47,65 @@ pub enum StoreError {
     Chunk(#[from] ChunkError),
 }
 
-fn write_err(e: impl std::fmt::Debug) -> StoreError {
+fn write_err(e: impl StoreFailure) -> StoreError {
     StoreError::Write(describe(e))
 }
 
-fn read_err(e: impl std::fmt::Debug) -> StoreError {
+fn read_err(e: impl StoreFailure) -> StoreError {
     StoreError::Read(describe(e))
 }
 
-/// Turns an IndexedDB error into words; quota errors get a message of their own.
-fn describe(e: impl std::fmt::Debug) -> String {
-    let text = format!("{e:?}");
-    if text.contains("Quota") {
+/// An error the database gave, and the name of the DOM exception behind it, if any.
+trait StoreFailure: std::fmt::Debug {
+    fn dom_exception(&self) -> Option<String> {
+        None
+    }
+}
+
+impl StoreFailure for rexie::Error {
+    fn dom_exception(&self) -> Option<String> {
+        match self {
+            rexie::Error::IdbError(e) => e.dom_exception(),
+            _ => None,
+        }
+    }
+}
+
+impl StoreFailure for idb::Error {
+    fn dom_exception(&self) -> Option<String> {
+        let value = match self {
+            idb::Error::DomException(d) => return Some(d.name()),
+            idb::Error::AddFailed(v)
+            | idb::Error::UpdateFailed(v)
+            | idb::Error::ClearFailed(v)
+            | idb::Error::DeleteFailed(v)
+            | idb::Error::TransactionAbortError(v)
+            | idb::Error::TransactionCommitError(v) => v,
+            _ => return None,
+        };
+        value.dom_exception()
+    }
+}
+
+impl StoreFailure for wasm_bindgen::JsValue {
+    fn dom_exception(&self) -> Option<String> {
+        use wasm_bindgen::JsCast;
+        self.dyn_ref::<web_sys::DomException>().map(|d| d.name())
+    }
+}
+
+// Errors of turning records into values: never a full disk.
+impl StoreFailure for &str {}
+impl StoreFailure for serde_json::Error {}
+impl StoreFailure for serde_wasm_bindgen::Error {}
+
+/// Turns an IndexedDB error into words; a full disk (the DOM's QuotaExceededError) gets a
+/// message of its own.
+fn describe(e: impl StoreFailure) -> String {
+    if e.dom_exception().as_deref() == Some("QuotaExceededError") {
         "浏览器存储空间已满，请清理磁盘空间或导出备份后重试".to_string()
     } else {
-        text
+        format!("{e:?}")
     }
 }
 
