@@ -284,22 +284,25 @@ impl AppState {
             .unwrap_or_default()
     }
 
-    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
     /// The unit this installation works for, as people name it: for a school its name and
     /// where it is, else the division's full name.
     pub fn unit_title(&self) -> Option<String> {
         let inst = self.installation.get()?;
-        let school = inst.school_id.and_then(|id| {
-            self.ledger_rev.track();
-            self.ledger
-                .with_value(|l| l.school(id).map(|s| s.name.clone()))
-        });
-        Some(match school {
+        Some(match self.school_name() {
             Some(name) => format!("{name}（{}）", inst.unit_name()),
             None => inst.unit_name(),
         })
     }
 
+    /// A school installation's own school, by name (reactive).
+    pub fn school_name(&self) -> Option<String> {
+        let id = self
+            .installation
+            .with(|i| i.as_ref().and_then(|i| i.school_id))?;
+        self.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
+    }
+
+    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
     pub fn unit_short_name(&self) -> String {
         self.installation
             .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
@@ -589,11 +592,8 @@ fn Header() -> impl IntoView {
                     let (level, short) = state.installation.with(|i| {
                         i.as_ref().map(|i| (i.level.label(state.lang.get()), i.short_name().to_string()))
                     })?;
-                    let school = state.installation.with(|i| i.as_ref().and_then(|i| i.school_id)).and_then(|id| {
-                        state.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
-                    });
                     let title = format!("{} · {}", state.unit_title()?, level);
-                    let shown = format!("{} · {}", school.unwrap_or(short), level);
+                    let shown = format!("{} · {}", state.school_name().unwrap_or(short), level);
                     Some(view! { <span class="unit" title=title>{shown}</span> })
                 }}
                 <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>

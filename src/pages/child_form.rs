@@ -338,16 +338,17 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         f.restore(&kept);
         restored.set(true);
     }
+    // The form's text, read once per change for both the comparison and the draft.
+    let typed = Memo::new(move |_| f.draft());
     let dirty = {
         let initial = initial.clone();
-        Memo::new(move |_| f.draft() != initial)
+        Memo::new(move |_| typed.with(|t| *t != initial))
     };
     {
         let key = draft_key.clone();
         Effect::new(move |_| {
-            let now = f.draft();
             if dirty.get() {
-                draft::write(&key, &now);
+                typed.with(|t| draft::write(&key, t));
             } else {
                 draft::forget(&key);
             }

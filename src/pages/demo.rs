@@ -3,7 +3,6 @@
 
 use baoxue_core::demo::{DemoParams, Generator, DEFAULT_CHILDREN};
 use baoxue_core::ledger::Ledger;
-use baoxue_core::model::{AuditAction, AuditEntry};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -59,20 +58,7 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
     let ledger = Ledger::new(schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");
     let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
-    let audit = AuditEntry {
-        at: now(),
-        operator: installation.operator.clone(),
-        action: AuditAction::Import,
-        subject: "installation".into(),
-        summary: format!(
-            "载入演示数据：{}，{}所学校，{}名儿童",
-            installation.unit_name(),
-            schools.len(),
-            ledger.len()
-        ),
-        changes: Vec::new(),
-        lines: Vec::new(),
-    };
+    let audit = baoxue_core::demo::loaded_audit(&installation, schools.len(), ledger.len(), now());
     let result = store::replace_all(
         &db,
         &installation,

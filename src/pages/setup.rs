@@ -190,9 +190,8 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                 .unwrap_or_default();
             let mut settings = baoxue_core::casework::CaseworkSettings::for_unit(&county);
             // A calendar to adjust, not an empty one that counts every holiday as absence.
-            settings.calendar = baoxue_core::casework::attendance::SchoolCalendar::usual(
-                baoxue_core::rules::school_age::school_year_of(today()),
-            );
+            settings.calendar =
+                baoxue_core::casework::attendance::SchoolCalendar::usual_around(today());
             match store::save_installation(&db, &inst, Some(&settings), school.as_ref(), &audit)
                 .await
             {

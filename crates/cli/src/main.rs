@@ -298,12 +298,17 @@ fn open_bundle(args: &[String]) -> Result<(exchange::Envelope, String), String> 
         .first()
         .filter(|a| !a.starts_with("--"))
         .ok_or_else(|| USAGE.to_string())?;
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}：{e}"))?;
-    let pass = std::env::var("BAOXUE_PASSPHRASE").ok();
-    let text =
-        exchange::bundle_text(&bytes, pass.as_deref()).map_err(|e| format!("{path}：{e}"))?;
+    let text = bundle_file_text(path, "BAOXUE_PASSPHRASE")?;
     let (env, _) = exchange::read_bundle(&text).map_err(|e| format!("{path}：{e}"))?;
     Ok((env, text))
+}
+
+/// A bundle file's text (decrypted, unpacked), not yet read: for a caller that reads its
+/// payload, which checks the envelope too.
+fn bundle_file_text(path: &str, pass_var: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}：{e}"))?;
+    let pass = std::env::var(pass_var).ok();
+    exchange::bundle_text(&bytes, pass.as_deref()).map_err(|e| format!("{path}：{e}"))
 }
 
 fn inspect(args: &[String]) -> Result<(), String> {
@@ -413,10 +418,7 @@ fn merge(args: &[String]) -> Result<(), String> {
         "merge 需要县的备份文件（--backup）：汇总的应报学校、人口与辍学名单来自县的台账，\
          与保学网页“报市州汇总”生成的文件相同 / merge needs the county's backup (--backup)",
     )?;
-    let bytes = std::fs::read(backup_path).map_err(|e| format!("{backup_path}：{e}"))?;
-    let pass = std::env::var("BAOXUE_BACKUP_PASSPHRASE").ok();
-    let text = exchange::bundle_text(&bytes, pass.as_deref())
-        .map_err(|e| format!("{backup_path}：{e}"))?;
+    let text = bundle_file_text(backup_path, "BAOXUE_BACKUP_PASSPHRASE")?;
     let (_, backup) = exchange::read_payload::<exchange::Backup>(&text, exchange::BACKUP_KIND)
         .map_err(|e| format!("{backup_path}：{e}"))?;
     if let Some(p) = backup.problems().first() {
@@ -439,7 +441,7 @@ fn merge(args: &[String]) -> Result<(), String> {
     // refuse stops the merge.
     let mut periods = std::collections::BTreeSet::new();
     for path in operands(args) {
-        let (_, text) = open_bundle(&[path.to_string()])?;
+        let text = bundle_file_text(path, "BAOXUE_PASSPHRASE")?;
         let (env, r) = exchange::read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
             .map_err(|e| format!("{path}：{e}"))?;
         let ours = ledger.schools().iter().find(|s| r.school.is(s));

@@ -142,6 +142,11 @@ impl SchoolCalendar {
         }
     }
 
+    /// [`Self::usual`] for the school year `day` falls in.
+    pub fn usual_around(day: NaiveDate) -> SchoolCalendar {
+        Self::usual(crate::rules::school_age::school_year_of(day))
+    }
+
     /// Whether [`Self::usual`] knows 中秋, 春节, 清明 and 端午 for school year `year`.
     pub fn knows_lunar_holidays(year: i32) -> bool {
         LUNAR.iter().any(|l| l.year == year)

@@ -68,6 +68,25 @@ fn two_persons() -> Vec<ResponsiblePerson> {
     ]
 }
 
+/// A case for `child`: flagged by hand on `flagged`, confirmed as a dropout on `confirmed`.
+fn open_case(
+    l: &mut Ledger,
+    b: &mut Casebook,
+    child: Uuid,
+    flagged: NaiveDate,
+    confirmed: NaiveDate,
+) -> Uuid {
+    let set = b
+        .flag_manual(l, child, "x", &actor(flagged), Uuid::new_v4())
+        .unwrap();
+    let sid = set.suspects[0].id;
+    commit(l, b, set);
+    let set = confirm(l, b, sid, confirmed).unwrap();
+    let case_id = set.cases[0].id;
+    commit(l, b, set);
+    case_id
+}
+
 fn confirm(
     ledger: &Ledger,
     book: &Casebook,
@@ -314,14 +333,7 @@ fn not_real_restores_or_sets_the_status_and_is_counted() {
 fn the_legal_ladder_goes_in_order_and_notices_get_serials_and_deadlines() {
     let (mut l, mut b, child) = setup();
     b.settings.notice_prefix = "泸教控辍".into();
-    let set = b
-        .flag_manual(&l, child, "x", &actor(d(2026, 11, 2)), Uuid::new_v4())
-        .unwrap();
-    let sid = set.suspects[0].id;
-    commit(&mut l, &mut b, set);
-    let set = confirm(&l, &b, sid, d(2026, 11, 3)).unwrap();
-    let case_id = set.cases[0].id;
-    commit(&mut l, &mut b, set);
+    let case_id = open_case(&mut l, &mut b, child, d(2026, 11, 2), d(2026, 11, 3));
     let step = |kind, day| LegalStep {
         kind,
         date: day,
@@ -427,14 +439,7 @@ fn closing_watching_and_reopening_keep_the_history() {
         .find(|s| s.kind.grades().contains(&8))
         .unwrap()
         .id;
-    let set = b
-        .flag_manual(&l, child, "x", &actor(d(2026, 9, 7)), Uuid::new_v4())
-        .unwrap();
-    let sid = set.suspects[0].id;
-    commit(&mut l, &mut b, set);
-    let set = confirm(&l, &b, sid, d(2026, 9, 8)).unwrap();
-    let case_id = set.cases[0].id;
-    commit(&mut l, &mut b, set);
+    let case_id = open_case(&mut l, &mut b, child, d(2026, 9, 7), d(2026, 9, 8));
     for (i, result) in [
         AttemptResult::Refused,
         AttemptResult::Considering,
@@ -743,14 +748,7 @@ fn the_register_refuses_a_holiday_and_the_run_crosses_it() {
 fn absences_before_a_return_do_not_count_towards_a_new_run_and_the_return_day_is_watched() {
     let (mut l, mut b, child) = setup();
     let school = l.child(child).unwrap().school_id.unwrap();
-    let set = b
-        .flag_manual(&l, child, "x", &actor(d(2026, 11, 27)), Uuid::new_v4())
-        .unwrap();
-    let sid = set.suspects[0].id;
-    commit(&mut l, &mut b, set);
-    let set = confirm(&l, &b, sid, d(2026, 11, 27)).unwrap();
-    let case_id = set.cases[0].id;
-    commit(&mut l, &mut b, set);
+    let case_id = open_case(&mut l, &mut b, child, d(2026, 11, 27), d(2026, 11, 27));
     // Out of school on Monday and Tuesday, the register says so.
     for day in [d(2026, 11, 30), d(2026, 12, 1)] {
         let s = absent(&l, &b, child, day);
@@ -856,14 +854,7 @@ fn settings_no_county_means_are_named_and_put_back_and_dates_never_overflow() {
 #[test]
 fn a_home_visit_attempt_is_also_the_first_legal_step_when_asked_once() {
     let (mut l, mut b, child) = setup();
-    let set = b
-        .flag_manual(&l, child, "x", &actor(d(2026, 9, 7)), Uuid::new_v4())
-        .unwrap();
-    let sid = set.suspects[0].id;
-    commit(&mut l, &mut b, set);
-    let set = confirm(&l, &b, sid, d(2026, 9, 8)).unwrap();
-    let case_id = set.cases[0].id;
-    commit(&mut l, &mut b, set);
+    let case_id = open_case(&mut l, &mut b, child, d(2026, 9, 7), d(2026, 9, 8));
     let attempt = |day, way| ReturnAttempt {
         date: d(2026, 9, day),
         way,

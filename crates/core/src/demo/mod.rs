@@ -82,20 +82,12 @@ impl DemoCounty {
         let mut settings =
             crate::casework::CaseworkSettings::for_unit(self.installation.short_name());
         settings.calendar = demo_calendar(today);
-        let audit = crate::model::AuditEntry {
-            at: made_at,
-            operator: self.installation.operator.clone(),
-            action: crate::model::AuditAction::Import,
-            subject: "installation".into(),
-            summary: format!(
-                "载入演示数据：{}，{}所学校，{}名儿童",
-                self.installation.unit_name(),
-                self.schools.len(),
-                self.children.len()
-            ),
-            changes: Vec::new(),
-            lines: Vec::new(),
-        };
+        let audit = loaded_audit(
+            &self.installation,
+            self.schools.len(),
+            self.children.len(),
+            made_at,
+        );
         let cw = self.casework;
         crate::exchange::Backup {
             installation: self.installation,
@@ -135,9 +127,28 @@ const BIRTHS: [(i32, f64); 12] = [
 
 /// The demo's school calendar: the usual holidays and vacations of the current school year.
 pub fn demo_calendar(today: NaiveDate) -> crate::casework::attendance::SchoolCalendar {
-    crate::casework::attendance::SchoolCalendar::usual(crate::rules::school_age::school_year_of(
-        today,
-    ))
+    crate::casework::attendance::SchoolCalendar::usual_around(today)
+}
+
+/// The audit entry of loading the demo county: in the browser and in its backup file alike.
+pub fn loaded_audit(
+    installation: &Installation,
+    schools: usize,
+    children: usize,
+    at: NaiveDateTime,
+) -> crate::model::AuditEntry {
+    crate::model::AuditEntry {
+        at,
+        operator: installation.operator.clone(),
+        action: crate::model::AuditAction::Import,
+        subject: "installation".into(),
+        summary: format!(
+            "载入演示数据：{}，{schools}所学校，{children}名儿童",
+            installation.unit_name()
+        ),
+        changes: Vec::new(),
+        lines: Vec::new(),
+    }
 }
 
 /// Generates a whole county at once.

@@ -897,8 +897,13 @@ impl Inbox {
         deadline: NaiveDate,
         today: NaiveDate,
     ) -> Vec<Completeness> {
-        let mut rows: Vec<Completeness> = schools
-            .iter()
+        let mut ordered: Vec<&crate::model::School> = schools.iter().collect();
+        ordered.sort_by_key(|s| {
+            let town = s.township_code.as_str();
+            (town.is_empty(), town, s.code.as_deref(), s.name.as_str())
+        });
+        ordered
+            .into_iter()
             .map(|s| {
                 let state = match self.current(s.id, period) {
                     Some(r) => ReportState::Reported {
@@ -921,19 +926,7 @@ impl Inbox {
                     state,
                 }
             })
-            .collect();
-        let order: std::collections::HashMap<Uuid, (bool, &str, Option<&str>, &str)> = schools
-            .iter()
-            .map(|s| {
-                let town = s.township_code.as_str();
-                (
-                    s.id,
-                    (town.is_empty(), town, s.code.as_deref(), s.name.as_str()),
-                )
-            })
-            .collect();
-        rows.sort_by_key(|r| order.get(&r.school_id).copied());
-        rows
+            .collect()
     }
 }
 
