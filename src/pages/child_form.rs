@@ -354,9 +354,12 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
             }
         });
     }
-    // Leaving with unsaved input asks first (the draft is kept either way).
+    // Leaving with unsaved input asks first, and keeps the draft then and there: the effect
+    // above runs a tick after a keystroke, which a reload at once would not wait for.
+    let leave_key = draft_key.clone();
     let leave = window_event_listener(leptos::ev::beforeunload, move |e| {
         if dirty.try_get_untracked() == Some(true) && saving.try_get_untracked() == Some(false) {
+            typed.with_untracked(|t| draft::write(&leave_key, t));
             e.prevent_default();
             e.set_return_value("");
         }
