@@ -14,13 +14,13 @@ use baoxue_core::casework::{
 };
 use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
 use baoxue_core::demo::DemoCasework;
-use baoxue_core::exchange::report::{
-    Inbox, Outbox, ReceivedReport, ReceivedRollUp, Review, SentReport,
-};
+use baoxue_core::exchange::filing::{ExchangeRecord, Filing};
+use baoxue_core::exchange::report::{Inbox, Outbox};
 use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
 use baoxue_core::model::{AuditEntry, Child, Installation, School};
+use baoxue_core::record_key::{RecordKey, UnknownKey};
 use baoxue_core::student_roll::{RollField, RollFollowUp};
 use js_sys::Uint8Array;
 use rexie::{KeyRange, Rexie, Store, TransactionMode};
@@ -399,22 +399,25 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         .map_err(read_err)?
     {
         let key = key.as_string().unwrap_or_default();
-        match key.split('/').next().unwrap_or("") {
-            "suspect" => casework.suspects.push(from_json(value, "疑似辍学记录")?),
-            "case" => casework.cases.push(from_json(value, "辍学案件")?),
-            "transfer" => casework.transfers.push(from_json(value, "转学记录")?),
-            "plan" => casework.plans.push(from_json(value, "送教上门计划")?),
-            "crosscheck" => casework.decisions.push(from_json(value, "比对处理记录")?),
-            "report-in" => casework.inbox.reports.push(from_json(value, "收到的月报")?),
-            "review" => casework.inbox.reviews.push(from_json(value, "月报审核")?),
-            "report-out" => casework.outbox.sent.push(from_json(value, "报送的月报")?),
-            "review-in" => casework
-                .outbox
-                .reviews
-                .push(from_json(value, "收到的审核结果")?),
-            "rollup-in" => casework.inbox.rollups.push(from_json(value, "收到的汇总")?),
-            "pseudonym-key" => casework.inbox.pseudonym_key = Some(from_json(value, "化名密钥")?),
-            _ => {}
+        let key: RecordKey = key.parse().map_err(|e: UnknownKey| StoreError::Corrupt {
+            what: "控辍保学记录".to_string(),
+            detail: e.to_string(),
+        })?;
+        match key {
+            RecordKey::Suspect(_) => casework.suspects.push(from_json(value, "疑似辍学记录")?),
+            RecordKey::Case(_) => casework.cases.push(from_json(value, "辍学案件")?),
+            RecordKey::Transfer(_) => casework.transfers.push(from_json(value, "转学记录")?),
+            RecordKey::Plan(_) => casework.plans.push(from_json(value, "送教上门计划")?),
+            RecordKey::CrossCheck(_) => casework.decisions.push(from_json(value, "比对处理记录")?),
+            // Each under its own key: pushed as read, without looking for one to replace.
+            exchange => match exchange_record(&exchange, value)? {
+                ExchangeRecord::ReportIn(r) => casework.inbox.reports.push(r),
+                ExchangeRecord::Review(r) => casework.inbox.reviews.push(r),
+                ExchangeRecord::ReportOut(s) => casework.outbox.sent.push(s),
+                ExchangeRecord::ReviewIn(r) => casework.outbox.reviews.push(r),
+                ExchangeRecord::RollUpIn(r) => casework.inbox.rollups.push(r),
+                ExchangeRecord::PseudonymKey(k) => casework.inbox.pseudonym_key = Some(k),
+            },
         }
     }
     let since = (chrono::Local::now().date_naive() - chrono::Duration::days(ABSENCE_DAYS_LOADED))
@@ -452,20 +455,41 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
     })
 }
 
-fn suspect_key(s: &Suspect) -> JsValue {
-    format!("suspect/{}", s.id).into()
-}
-fn case_key(c: &DropoutCase) -> JsValue {
-    format!("case/{}", c.id).into()
-}
-fn transfer_key(t: &Transfer) -> JsValue {
-    format!("transfer/{}", t.id).into()
-}
-fn plan_key(p: &HomeTeachingPlan) -> JsValue {
-    format!("plan/{}", p.child_id).into()
+/// Reads the exchange record stored under `key`.
+fn exchange_record(key: &RecordKey, value: JsValue) -> Result<ExchangeRecord, StoreError> {
+    Ok(match key {
+        RecordKey::ReportIn { .. } => ExchangeRecord::ReportIn(from_json(value, "收到的月报")?),
+        RecordKey::Review { .. } => ExchangeRecord::Review(from_json(value, "月报审核")?),
+        RecordKey::ReportOut { .. } => ExchangeRecord::ReportOut(from_json(value, "报送的月报")?),
+        RecordKey::ReviewIn { .. } => ExchangeRecord::ReviewIn(from_json(value, "收到的审核结果")?),
+        RecordKey::RollUpIn { .. } => ExchangeRecord::RollUpIn(from_json(value, "收到的汇总")?),
+        RecordKey::PseudonymKey => ExchangeRecord::PseudonymKey(from_json(value, "化名密钥")?),
+        other => {
+            return Err(StoreError::Corrupt {
+                what: "收发文记录".to_string(),
+                detail: format!("“{other}”不是收发文记录"),
+            })
+        }
+    })
 }
 
-/// The casework records of a change set (or a demo county), as keys and JSON values.
+/// An exchange record as stored: its key and JSON value.
+fn exchange_value(record: &ExchangeRecord) -> Result<(JsValue, JsValue), StoreError> {
+    let value = match record {
+        ExchangeRecord::ReportIn(r) => json_value(r)?,
+        ExchangeRecord::Review(r) | ExchangeRecord::ReviewIn(r) => json_value(r)?,
+        ExchangeRecord::ReportOut(s) => json_value(s)?,
+        ExchangeRecord::RollUpIn(r) => json_value(r)?,
+        ExchangeRecord::PseudonymKey(k) => json_value(k)?,
+    };
+    Ok((key_value(&RecordKey::of_exchange(record)), value))
+}
+
+fn key_value(key: &RecordKey) -> JsValue {
+    JsValue::from(key.to_string())
+}
+
+/// The casework records of a change set (or a whole installation), as keys and JSON values.
 fn casework_values(
     suspects: &[Suspect],
     cases: &[DropoutCase],
@@ -475,122 +499,55 @@ fn casework_values(
 ) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
     let mut out = Vec::new();
     for d in decisions {
-        out.push((format!("crosscheck/{}", d.key).into(), json_value(d)?));
+        out.push((key_value(&RecordKey::of_decision(d)), json_value(d)?));
     }
     for s in suspects {
-        out.push((suspect_key(s), json_value(s)?));
+        out.push((key_value(&RecordKey::of_suspect(s)), json_value(s)?));
     }
     for c in cases {
-        out.push((case_key(c), json_value(c)?));
+        out.push((key_value(&RecordKey::of_case(c)), json_value(c)?));
     }
     for t in transfers {
-        out.push((transfer_key(t), json_value(t)?));
+        out.push((key_value(&RecordKey::of_transfer(t)), json_value(t)?));
     }
     for p in plans {
-        out.push((plan_key(p), json_value(p)?));
+        out.push((key_value(&RecordKey::of_plan(p)), json_value(p)?));
     }
     Ok(out)
-}
-
-/// Where the county's pseudonym key is kept in the casework store.
-pub const PSEUDONYM_KEY: &str = "pseudonym-key";
-
-/// Keys of the exchange records in the casework store.
-pub fn received_key(r: &ReceivedReport) -> String {
-    format!(
-        "report-in/{}/{}/{:04}",
-        r.report.school.id, r.report.period, r.report.version
-    )
-}
-pub fn rollup_key(r: &ReceivedRollUp) -> String {
-    format!(
-        "rollup-in/{}/{}/{:04}",
-        r.rollup.unit.code, r.rollup.period, r.rollup.version
-    )
-}
-pub fn review_key(r: &Review) -> String {
-    format!("review/{}/{}", r.school.id, r.period)
-}
-pub fn sent_key(s: &SentReport) -> String {
-    format!("report-out/{}/{:04}", s.period, s.version)
-}
-pub fn review_in_key(r: &Review) -> String {
-    format!(
-        "review-in/{}/{}",
-        r.period,
-        r.reviewed_at.format("%Y%m%dT%H%M%S")
-    )
 }
 
 fn exchange_values(inbox: &Inbox, outbox: &Outbox) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
-    let mut out = Vec::new();
-    for r in &inbox.reports {
-        out.push((received_key(r).into(), json_value(r)?));
-    }
-    for r in &inbox.reviews {
-        out.push((review_key(r).into(), json_value(r)?));
-    }
-    for s in &outbox.sent {
-        out.push((sent_key(s).into(), json_value(s)?));
-    }
-    for r in &outbox.reviews {
-        out.push((review_in_key(r).into(), json_value(r)?));
-    }
-    if let Some(k) = &inbox.pseudonym_key {
-        out.push((PSEUDONYM_KEY.into(), json_value(k)?));
-    }
-    for r in &inbox.rollups {
-        out.push((rollup_key(r).into(), json_value(r)?));
-    }
-    Ok(out)
+    RecordKey::exchange_records(inbox, outbox)
+        .iter()
+        .map(exchange_value)
+        .collect()
 }
 
-/// Writes exchange records (reports received or sent, reviews) with their audit entries, in
-/// one transaction: an import of forty reports lands whole or not at all.
-pub async fn save_exchange(
-    db: &Db,
-    records: Vec<(String, JsValue)>,
-    audit: &[AuditEntry],
-) -> Result<(), StoreError> {
+/// Writes what one exchange step files — records put, a received report withdrawn, the
+/// audit entries — in one transaction: an import of forty reports lands whole or not at all.
+pub async fn save_exchange(db: &Db, filing: &Filing) -> Result<(), StoreError> {
+    let records = filing
+        .records
+        .iter()
+        .map(exchange_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let withdrawn = filing.withdrawn.as_ref().map(|w| {
+        key_value(&RecordKey::of_exchange(&ExchangeRecord::ReportIn(
+            w.clone(),
+        )))
+    });
     write(db, &[CASEWORK, AUDIT], |tx| async move {
         let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        if let Some(key) = withdrawn {
+            step!(tx, store.delete(key).await.map_err(write_err));
+        }
         for (k, v) in &records {
-            step!(tx, put(&store, v, Some(&JsValue::from(k.as_str()))).await);
+            step!(tx, put(&store, v, Some(k)).await);
         }
-        for entry in audit {
-            step!(tx, put_audit(&tx, entry).await);
-        }
+        step!(tx, put_audit_all(&tx, &filing.audit).await);
         Ok(tx)
     })
     .await
-}
-
-/// Removes a received report (withdrawn by a person) with its audit entry, in one
-/// transaction.
-pub async fn withdraw_received(
-    db: &Db,
-    report: &ReceivedReport,
-    audit: &AuditEntry,
-) -> Result<(), StoreError> {
-    let key = received_key(report);
-    write(db, &[CASEWORK, AUDIT], |tx| async move {
-        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
-        step!(
-            tx,
-            store
-                .delete(JsValue::from(key.as_str()))
-                .await
-                .map_err(write_err)
-        );
-        step!(tx, put_audit(&tx, audit).await);
-        Ok(tx)
-    })
-    .await
-}
-
-/// The JSON value of a record, for `save_exchange`.
-pub fn exchange_value<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
-    json_value(v)
 }
 
 fn absence_values(absences: &[Absence]) -> Result<Vec<(JsValue, JsValue)>, StoreError> {

@@ -453,3 +453,101 @@ async fn a_roll_import_lands_its_children_schools_follow_up_and_every_audit_entr
     finish(db2, restored).await;
     finish(db, name).await;
 }
+
+#[wasm_bindgen_test]
+async fn an_exchange_filing_lands_whole_and_a_withdrawn_report_is_gone_after_reload() {
+    use baoxue_core::exchange::filing::{self, ExchangeRecord, Filing};
+    use baoxue_core::exchange::report::{MonthlyReport, ReceivedReport, MONTHLY_KIND};
+    use baoxue_core::exchange::{Envelope, UnitRef};
+    let name = "baoxue-test-exchange";
+    let db = fresh(name).await;
+    let table = DivisionTable::parse(include_str!("../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(today());
+    p.children = 1_500;
+    let c = baoxue_core::demo::generate(&p, &table).unwrap();
+    let ledger = Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        c.children.clone(),
+    );
+    let book = c.casework.casebook(Default::default());
+    let history = baoxue_core::indicators::history::History::new(c.casework.history.clone());
+    let at = today().and_hms_opt(10, 0, 0).unwrap();
+    let received = |school: &School, version: u32| {
+        let mut report =
+            MonthlyReport::build(&ledger, &book, &history, school.id, today()).unwrap();
+        report.version = version;
+        let envelope = Envelope::new(
+            MONTHLY_KIND,
+            UnitRef::school(school),
+            Some(UnitRef::of(&c.installation)),
+            Some(report.period.clone()),
+            at,
+            "李老师",
+            None,
+        );
+        ReceivedReport {
+            envelope,
+            report,
+            received_at: at,
+            received_by: "县控辍办".into(),
+            problems: Vec::new(),
+        }
+    };
+    let (a, b) = (received(&c.schools[0], 1), received(&c.schools[1], 2));
+    let actor = baoxue_core::casework::Actor {
+        name: "县控辍办",
+        now: at,
+    };
+    let (key, made) = filing::new_pseudonym_key([5; 32], actor);
+    let imported = Filing {
+        records: vec![
+            ExchangeRecord::ReportIn(a.clone()),
+            ExchangeRecord::ReportIn(b.clone()),
+            ExchangeRecord::PseudonymKey(key.clone()),
+        ],
+        withdrawn: None,
+        audit: made.audit,
+    };
+    save_exchange(&db, &imported).await.unwrap();
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.casework.inbox.reports.len(), 2);
+    assert_eq!(loaded.casework.inbox.pseudonym_key, Some(key));
+
+    save_exchange(&db, &filing::withdraw_report(&a, actor))
+        .await
+        .unwrap();
+    db.close();
+    let db = open_named(name).await.unwrap();
+    let loaded = load_all(&db).await.unwrap();
+    assert_eq!(loaded.casework.inbox.reports, vec![b]);
+    let recent = recent_audit(&db, 5).await.unwrap();
+    assert_eq!(recent[0].action, AuditAction::Delete);
+    assert!(
+        recent[0].summary.starts_with("撤回"),
+        "{}",
+        recent[0].summary
+    );
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_record_under_a_key_nobody_reads_stops_the_load_and_names_the_key() {
+    let name = "baoxue-test-unknown-key";
+    let db = fresh(name).await;
+    write(&db, &[CASEWORK], |tx| async move {
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        step!(
+            tx,
+            put(&store, &JsValue::from_str("{}"), Some(&"letter/7".into())).await
+        );
+        Ok(tx)
+    })
+    .await
+    .unwrap();
+    match load_all(&db).await {
+        Err(StoreError::Corrupt { detail, .. }) => assert!(detail.contains("letter/7"), "{detail}"),
+        other => panic!("an unknown record must not be dropped silently: {other:?}"),
+    }
+    finish(db, name).await;
+}

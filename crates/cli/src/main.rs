@@ -411,6 +411,7 @@ fn verify(args: &[String]) -> Result<(), String> {
 }
 
 fn merge(args: &[String]) -> Result<(), String> {
+    use exchange::filing;
     use exchange::report::{MonthlyReport, MONTHLY_KIND};
     use exchange::rollup::{CountyRecords, PseudonymKey};
     let out = flag(args, "--out").ok_or_else(|| USAGE.to_string())?;
@@ -436,9 +437,14 @@ fn merge(args: &[String]) -> Result<(), String> {
         &backup.installation.townships,
         backup.children,
     );
-    let mut inbox = backup.inbox;
     // The reports given are taken in as the county's import takes them: what it would
     // refuse stops the merge.
+    let actor = baoxue_core::casework::Actor {
+        name: "baoxue merge",
+        now: now(),
+    };
+    let mut inbox = backup.inbox;
+    let mut outbox = backup.outbox;
     let mut periods = std::collections::BTreeSet::new();
     for path in operands(args) {
         let text = bundle_file_text(path, "BAOXUE_PASSPHRASE")?;
@@ -455,7 +461,13 @@ fn merge(args: &[String]) -> Result<(), String> {
             eprintln!("{path}：{w}");
         }
         periods.insert(r.period.clone());
-        inbox.apply(&plan, env, r, now(), "baoxue merge", &Default::default());
+        let staged = filing::StagedReport {
+            plan,
+            envelope: env,
+            report: r,
+        };
+        filing::apply_reports(&inbox, [&staged], &Default::default(), actor)
+            .apply(&mut inbox, &mut outbox);
     }
     let period = match (flag(args, "--period"), periods.len()) {
         (Some(p), _) => exchange::report::parse_month_period(p)
@@ -495,10 +507,15 @@ fn merge(args: &[String]) -> Result<(), String> {
         inbox: &inbox,
         census_definition: backup.settings.census_definition,
     };
-    let rollup = records.rollup(&period, &key, chrono::Local::now().date_naive());
-    let env = records.envelope(&rollup, now(), "baoxue merge");
-    let text = exchange::write_bundle(env, &rollup).map_err(|e| e.to_string())?;
-    write_file(out, text.as_bytes())?;
+    let (rollup, file) = filing::county_rollup(
+        &records,
+        &period,
+        &key,
+        chrono::Local::now().date_naive(),
+        actor,
+    )
+    .map_err(|e| e.to_string())?;
+    write_file(out, &file.bytes)?;
     eprintln!(
         "已汇总{}：{}/{}所学校已报{period}月报，学生{}人，疑似辍学{}人，辍学{}人 → {out}",
         me.name,

@@ -11,5 +11,6 @@ pub mod export;
 pub mod indicators;
 pub mod ledger;
 pub mod model;
+pub mod record_key;
 pub mod rules;
 pub mod student_roll;

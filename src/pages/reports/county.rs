@@ -2,12 +2,13 @@
 
 use super::*;
 use crate::roll_worker::{unseal, WorkerSlot};
+use baoxue_core::exchange::filing::StagedReport;
 
 /// One chosen file and what importing it would do (or why it cannot be read).
 #[derive(Clone)]
 struct Staged {
     file: String,
-    result: Result<(ImportPlan, Envelope, MonthlyReport), String>,
+    result: Result<StagedReport, String>,
 }
 
 /// The county's side: import, completeness, review.
@@ -74,12 +75,16 @@ pub(super) fn CountyReports() -> impl IntoView {
                     .and_then(|t| {
                         read_payload::<MonthlyReport>(&t, MONTHLY_KIND).map_err(|e| e.to_string())
                     })
-                    .and_then(|(env, r)| {
-                        let ours = schools.iter().find(|s| r.school.is(s));
+                    .and_then(|(envelope, report)| {
+                        let ours = schools.iter().find(|s| report.school.is(s));
                         let plan = state
                             .inbox
-                            .with_value(|inbox| inbox.plan(&env, &r, &me, ours))?;
-                        Ok((plan, env, r))
+                            .with_value(|inbox| inbox.plan(&envelope, &report, &me, ours))?;
+                        Ok(StagedReport {
+                            plan,
+                            envelope,
+                            report,
+                        })
                     });
                 out.push(Staged { file, result });
             }
@@ -96,50 +101,20 @@ pub(super) fn CountyReports() -> impl IntoView {
     };
     let apply = move |_| {
         let batch = staged.get_untracked();
-        let mut inbox = state.inbox.get_value();
-        let mut records = Vec::new();
-        let mut audits = Vec::new();
         let choices = keep.get_untracked();
-        for s in &batch {
-            let Ok((plan, env, report)) = &s.result else {
-                continue;
-            };
-            if !inbox.apply(
-                plan,
-                env.clone(),
-                report.clone(),
-                now(),
-                &state.operator(),
-                &choices,
-            ) {
-                continue;
-            }
-            // Filed under the county's own record of the school (plan.school).
-            if let Some(r) = inbox.current(plan.school.id, &report.period) {
-                match store::exchange_value(r) {
-                    Ok(v) => records.push((store::received_key(r), v)),
-                    Err(e) => return error.set(Some(e.to_string())),
+        let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
+        let filing = state
+            .inbox
+            .with_value(|i| as_operator(state, |a| filing::apply_reports(i, ready, &choices, a)));
+        spawn_local(async move {
+            match commit_import(state, &filing, "月报").await {
+                Ok(()) => {
+                    staged.set(Vec::new());
+                    rev.update(|r| *r += 1);
                 }
+                Err(e) => error.set(Some(e)),
             }
-            if let Some(rv) = inbox.review(plan.school.id, &report.period) {
-                if let Ok(v) = store::exchange_value(rv) {
-                    records.push((store::review_key(rv), v));
-                }
-            }
-            audits.push(audit(
-                state,
-                format!("report/{}/{}", plan.school.id, report.period),
-                format!(
-                    "导入{}{}月报第{}版（{}）",
-                    report.school.name,
-                    report.period,
-                    report.version,
-                    outcome_text(&plan.outcome)
-                ),
-            ));
-        }
-        let done = move || staged.set(Vec::new());
-        commit_import(state, inbox, records, audits, "月报", done, rev, error);
+        });
     };
 
     let period = move || month_period(month.get());
@@ -177,7 +152,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                     <tbody>
                         {move || staged.get().into_iter().map(|s| match s.result {
                             Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
-                            Ok((plan, _, _)) => {
+                            Ok(StagedReport { plan, .. }) => {
                                 let (mut add, mut upd, mut del) = (0, 0, 0);
                                 for c in &plan.changes { match c { EntryChange::Added(..) => add += 1, EntryChange::Updated(..) => upd += 1, EntryChange::Removed(..) => del += 1 } }
                                 let conflicts = plan.conflicts.clone();
@@ -268,20 +243,8 @@ async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
     }
     let mut bytes = [0u8; 32];
     getrandom_02::getrandom(&mut bytes).map_err(|e| format!("无法生成化名密钥：{e}"))?;
-    let key = PseudonymKey::from_bytes(bytes);
-    let db = state.db().ok_or("数据库未打开")?;
-    let v = store::exchange_value(&key).map_err(|e| e.to_string())?;
-    let a = audit(
-        state,
-        "installation".into(),
-        "生成汇总化名密钥（只保存在本机和备份中）".into(),
-    );
-    store::save_exchange(&db, vec![(store::PSEUDONYM_KEY.to_string(), v)], &[a])
-        .await
-        .map_err(|e| e.to_string())?;
-    state
-        .inbox
-        .update_value(|i| i.pseudonym_key = Some(key.clone()));
+    let (key, filing) = as_operator(state, |a| filing::new_pseudonym_key(bytes, a));
+    file_in(state, &filing).await?;
     Ok(key)
 }
 
@@ -293,33 +256,32 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     let t = move || text(state.lang.get());
     let error = RwSignal::new(None::<String>);
     let lookup = RwSignal::new(String::new());
-    let build = move |key: &PseudonymKey| -> Option<(Envelope, RollUp)> {
-        let inst = state.installation.get_untracked()?;
-        let census_definition = state.casebook.with_value(|b| b.settings.census_definition);
-        state.ledger.with_value(|ledger| {
-            state.inbox.with_value(|inbox| {
-                let records = CountyRecords {
-                    installation: &inst,
-                    ledger,
-                    inbox,
-                    census_definition,
-                };
-                let rollup = records.rollup(&period.get_untracked(), key, today());
-                Some((records.envelope(&rollup, now(), &state.operator()), rollup))
-            })
-        })
-    };
     let export = move |_| {
         error.set(None);
         spawn_local(async move {
             let result: Result<String, String> = async {
                 let key = pseudonym_key(state).await?;
-                let (env, rollup) = build(&key).ok_or("本机单位未设置")?;
                 let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
-                let text = write_bundle(env, &rollup).map_err(|e| e.to_string())?;
-                let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), rollup.period);
-                save_file(&name, "application/json", text.as_bytes())?;
-                Ok(format!("已生成“{name}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
+                let census_definition = state.casebook.with_value(|b| b.settings.census_definition);
+                let (rollup, file) = state
+                    .ledger
+                    .with_value(|ledger| {
+                        state.inbox.with_value(|inbox| {
+                            let records = CountyRecords {
+                                installation: &inst,
+                                ledger,
+                                inbox,
+                                census_definition,
+                            };
+                            let period = period.get_untracked();
+                            as_operator(state, |a| {
+                                filing::county_rollup(&records, &period, &key, today(), a)
+                            })
+                        })
+                    })
+                    .map_err(|e| e.to_string())?;
+                save_file(&file.name, "application/json", &file.bytes)?;
+                Ok(format!("已生成“{}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", file.name, rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
             }
             .await;
             match result {
@@ -424,14 +386,6 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
     };
     let save_and_export = move |_| {
         error.set(None);
-        let review = make();
-        if let Err(e) = review.check() {
-            return error.set(Some(e));
-        }
-        let pass = passphrase.get_untracked();
-        if let Err(e) = check_passphrase(&pass) {
-            return error.set(Some(format!("审核结果含学生姓名，须加密：{e}")));
-        }
         let Some(me) = state
             .installation
             .with_untracked(|i| i.as_ref().map(UnitRef::of))
@@ -441,52 +395,25 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         let Some(school) = state.ledger.with_value(|l| l.school(school_id).cloned()) else {
             return;
         };
-        let env = Envelope::new(
-            REVIEW_KIND,
-            me,
-            Some(UnitRef::school(&school)),
-            Some(review.period.clone()),
-            review.reviewed_at,
-            &state.operator(),
-            None,
-        );
-        let file = write_bundle(env, &review)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                sealed(
-                    t,
-                    &pass,
-                    &format!("{}_{}月报审核结果", school.name, review.period),
-                )
-            });
-        let (name, bytes) = match file {
-            Ok(f) => f,
-            Err(e) => return error.set(Some(e)),
+        let pass = passphrase.get_untracked();
+        let review = make();
+        let made = as_operator(state, |a| {
+            filing::save_review(review, me, &school, &pass, a)
+        });
+        let (filing, file) = match made {
+            Ok(x) => x,
+            Err(e) => return error.set(Some(e.to_string())),
         };
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
-            let v = match store::exchange_value(&review) {
-                Ok(v) => v,
-                Err(e) => return error.set(Some(e.to_string())),
-            };
-            let a = audit(
-                state,
-                format!("report/{}/{}", review.school.id, review.period),
-                format!(
-                    "审核{}{}月报第{}版",
-                    review.school.name, review.period, review.report_version
-                ),
-            );
-            match store::save_exchange(&db, vec![(store::review_key(&review), v)], &[a]).await {
+            match file_in(state, &filing).await {
                 Ok(()) => {
-                    state.inbox.update_value(|i| i.set_review(review));
                     rev.update(|r| *r += 1);
-                    if let Err(e) = save_file(&name, "application/octet-stream", &bytes) {
+                    if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    state.info(format!("审核已保存，已生成“{name}”，请交回学校"));
+                    state.info(format!("审核已保存，已生成“{}”，请交回学校", file.name));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -498,32 +425,13 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         )) {
             return;
         }
-        let held = withdrawn.clone();
+        let filing = as_operator(state, |a| filing::withdraw_report(&withdrawn, a));
+        let said = format!("已撤回{}{}月报第{}版", r.school.name, r.period, r.version);
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
-            let r = &held.report;
-            let mut a = audit(
-                state,
-                format!("report/{}/{}", r.school.id, r.period),
-                format!(
-                    "撤回{}{}月报第{}版（{}收到）",
-                    r.school.name,
-                    r.period,
-                    r.version,
-                    held.received_at.format("%Y-%m-%d %H:%M")
-                ),
-            );
-            a.action = AuditAction::Delete;
-            match store::withdraw_received(&db, &held, &a).await {
+            match file_in(state, &filing).await {
                 Ok(()) => {
-                    state
-                        .inbox
-                        .update_value(|i| drop(i.withdraw(r.school.id, &r.period, r.version)));
                     rev.update(|n| *n += 1);
-                    state.info(format!(
-                        "已撤回{}{}月报第{}版",
-                        r.school.name, r.period, r.version
-                    ));
+                    state.info(said);
                 }
                 Err(e) => error.set(Some(format!("撤回失败，未作任何更改：{e}"))),
             }

@@ -4,18 +4,15 @@
 
 use std::collections::BTreeMap;
 
+use baoxue_core::casework::Actor;
+use baoxue_core::exchange::filing::{self, outcome_text, Filing};
 use baoxue_core::exchange::report::{
-    deadline_of, month_period, EntryChange, EntryList, ImportPlan, MonthlyReport, ReceivedRollUp,
-    ReportEntry, ReportOutcome, ReportState, Review, ReviewEntry, ReviewVerdict, SentReport,
-    MONTHLY_KIND, REVIEW_KIND,
+    deadline_of, month_period, EntryChange, EntryList, MonthlyReport, ReportEntry, ReportState,
+    Review, ReviewEntry, ReviewVerdict, MONTHLY_KIND, REVIEW_KIND,
 };
-use baoxue_core::exchange::rollup::{
-    CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
-};
-use baoxue_core::exchange::{
-    bundle_text, check_passphrase, encrypt_report, read_payload, write_bundle, Envelope, UnitRef,
-};
-use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Level};
+use baoxue_core::exchange::rollup::{CountyRecords, PseudonymKey, RollUp, ROLLUP_KIND};
+use baoxue_core::exchange::{bundle_text, read_payload, UnitRef};
+use baoxue_core::model::{Labelled, Level};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -65,40 +62,39 @@ impl Pace {
     }
 }
 
-/// Writes what a planned import adds, with its audit entries, in one transaction; the
-/// in-memory inbox is replaced only once the write has succeeded.
-#[allow(clippy::too_many_arguments)]
-fn commit_import(
-    state: AppState,
-    inbox: baoxue_core::exchange::report::Inbox,
-    records: Vec<(String, wasm_bindgen::JsValue)>,
-    audits: Vec<AuditEntry>,
-    what: &'static str,
-    done: impl Fn() + 'static,
-    rev: RwSignal<u32>,
-    error: RwSignal<Option<String>>,
-) {
-    if records.is_empty() {
+/// Runs an exchange step as the operator, now.
+fn as_operator<T>(state: AppState, op: impl FnOnce(Actor) -> T) -> T {
+    let name = state.operator();
+    op(Actor {
+        name: &name,
+        now: now(),
+    })
+}
+
+/// Stores what an exchange step files in one transaction, and only then applies it in memory.
+async fn file_in(state: AppState, filing: &Filing) -> Result<(), String> {
+    let db = state.db().ok_or("数据库未打开")?;
+    store::save_exchange(&db, filing)
+        .await
+        .map_err(|e| e.to_string())?;
+    state
+        .inbox
+        .update_value(|i| state.outbox.update_value(|o| filing.apply(i, o)));
+    Ok(())
+}
+
+/// Files a confirmed import — every file of it, or none — and says how many landed.
+async fn commit_import(state: AppState, filing: &Filing, what: &str) -> Result<(), String> {
+    if filing.is_empty() {
         state.info("没有需要导入的新内容");
-        done();
-        return;
+        return Ok(());
     }
-    spawn_local(async move {
-        let Some(db) = state.db() else { return };
-        let n = audits.len();
-        mark("baoxue-import-save-start");
-        let saved = store::save_exchange(&db, records, &audits).await;
-        measure("baoxue-import-save", "baoxue-import-save-start");
-        match saved {
-            Ok(()) => {
-                state.inbox.set_value(inbox);
-                done();
-                rev.update(|r| *r += 1);
-                state.info(format!("已导入{n}份{what}"));
-            }
-            Err(e) => error.set(Some(format!("导入失败，未作任何更改：{e}"))),
-        }
-    });
+    mark("baoxue-import-save-start");
+    let saved = file_in(state, filing).await;
+    measure("baoxue-import-save", "baoxue-import-save-start");
+    saved.map_err(|e| format!("导入失败，未作任何更改：{e}"))?;
+    state.info(format!("已导入{}份{what}", filing.audit.len()));
+    Ok(())
 }
 
 /// How a school stands for a period, in words; the version is left out where it has a column
@@ -191,27 +187,6 @@ fn months() -> Vec<NaiveDate> {
     let t = today();
     let first = NaiveDate::from_ymd_opt(t.year(), t.month(), 1).unwrap_or(t);
     (0..6).map(|i| first - Months::new(i)).collect()
-}
-
-fn audit(state: AppState, subject: String, summary: String) -> AuditEntry {
-    AuditEntry {
-        at: now(),
-        operator: state.operator(),
-        action: AuditAction::Import,
-        subject,
-        summary,
-        changes: Vec::new(),
-        lines: Vec::new(),
-    }
-}
-
-/// Encrypts a bundle when a passphrase is given; the file name says which it is.
-fn sealed(text: String, passphrase: &str, stem: &str) -> Result<(String, Vec<u8>), String> {
-    if passphrase.is_empty() {
-        return Ok((format!("{stem}.json"), text.into_bytes()));
-    }
-    let bytes = encrypt_report(text.as_bytes(), passphrase).map_err(|e| e.to_string())?;
-    Ok((format!("{stem}.baoxue"), bytes))
 }
 
 #[component]
@@ -326,15 +301,5 @@ fn count_table(r: &MonthlyReport) -> impl IntoView {
             </tbody>
         </table>
         </div>
-    }
-}
-
-fn outcome_text(o: &ReportOutcome) -> String {
-    match o {
-        ReportOutcome::New => "新报告".into(),
-        ReportOutcome::Correction { held } => format!("更正版，替代第{held}版（原版本保留）"),
-        ReportOutcome::AlreadyImported => "已导入过，没有变化".into(),
-        ReportOutcome::Older { held } => format!("比已收到的第{held}版旧，忽略"),
-        ReportOutcome::Conflict { .. } => "与已收到的同一版本内容不同，请学校报送更正版".into(),
     }
 }

@@ -74,17 +74,6 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         let Some(r) = report.get_untracked() else {
             return;
         };
-        if let Err(e) = r.check_signed() {
-            error.set(Some(e));
-            return;
-        }
-        let pass = passphrase.get_untracked();
-        if let Err(e) = check_passphrase(&pass) {
-            error.set(Some(format!(
-                "月报含学生姓名和身份证号，须加密，口令另行告知县级：{e}"
-            )));
-            return;
-        }
         let (inst, school) = (
             state.installation.get_untracked(),
             state.ledger.with_value(|l| l.school(school_id).cloned()),
@@ -92,76 +81,26 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         let (Some(inst), Some(school)) = (inst, school) else {
             return;
         };
-        let Some(county) = UnitRef::county_of(&inst) else {
-            error.set(Some("本校所属的县没有设置".into()));
-            return;
-        };
-        let previous = state
-            .outbox
-            .with_value(|o| o.chain_head().map(str::to_string));
-        let env = Envelope::new(
-            MONTHLY_KIND,
-            UnitRef::school(&school),
-            Some(county),
-            Some(r.period.clone()),
-            now(),
-            &state.operator(),
-            previous,
-        );
-        let result = write_bundle(env, &r)
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                let hash = read_payload::<MonthlyReport>(&text, MONTHLY_KIND)
-                    .map(|(e, _)| e.content_sha256)
-                    .map_err(|e| e.to_string())?;
-                let stem = format!("{}_{}月报_第{}版", school.name, r.period, r.version);
-                Ok((hash, sealed(text, &pass, &stem)?))
-            });
-        let (hash, (name, bytes)) = match result {
+        let pass = passphrase.get_untracked();
+        let made = state.outbox.with_value(|o| {
+            as_operator(state, |a| {
+                filing::send_report(&r, &inst, &school, o, &pass, a)
+            })
+        });
+        let (filing, file) = match made {
             Ok(x) => x,
-            Err(e) => {
-                error.set(Some(e));
-                return;
-            }
-        };
-        let sent = SentReport {
-            period: r.period.clone(),
-            version: r.version,
-            content_sha256: hash,
-            sent_at: now(),
-            sent_by: state.operator(),
-            report: r.clone(),
+            Err(e) => return error.set(Some(e.to_string())),
         };
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
-            let records = match store::exchange_value(&sent) {
-                Ok(v) => vec![(store::sent_key(&sent), v)],
-                Err(e) => return error.set(Some(e.to_string())),
-            };
-            let a = audit(
-                state,
-                format!("report/{}", sent.period),
-                format!(
-                    "报送{}月报第{}版{}",
-                    sent.period,
-                    sent.version,
-                    if sent.report.zero_report {
-                        "（零报告）"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            match store::save_exchange(&db, records, &[a]).await {
+            match file_in(state, &filing).await {
                 Ok(()) => {
-                    if let Err(e) = save_file(&name, "application/octet-stream", &bytes) {
+                    if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    state.outbox.update_value(|o| o.sent.push(sent));
                     rev.update(|r| *r += 1);
-                    state.info(format!("已生成月报文件“{name}”，本版已锁定"));
+                    state.info(format!("已生成月报文件“{}”，本版已锁定", file.name));
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -178,28 +117,22 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     .map_err(|e| e.to_string())?;
                 let (_, got) =
                     read_payload::<Review>(&text, REVIEW_KIND).map_err(|e| e.to_string())?;
-                let mut outbox = state.outbox.get_value();
                 let own = state
                     .ledger
                     .with_value(|l| l.school(school_id).cloned())
                     .ok_or("本校信息缺失，请到“学校”页核实")?;
-                if !outbox.receive_review(&own, got.clone())? {
-                    return Ok(false);
-                }
-                let db = state.db().ok_or("数据库未打开")?;
-                let v = store::exchange_value(&got).map_err(|e| e.to_string())?;
-                let a = audit(
-                    state,
-                    format!("report/{}", got.period),
-                    format!("收到{}月报县级审核结果", got.period),
-                );
-                store::save_exchange(&db, vec![(store::review_in_key(&got), v)], &[a])
-                    .await
+                let period = got.period.clone();
+                let taken = state
+                    .outbox
+                    .with_value(|o| as_operator(state, |a| filing::receive_review(o, &own, got, a)))
                     .map_err(|e| e.to_string())?;
-                if let Some(m) = baoxue_core::exchange::report::parse_month_period(&got.period) {
+                let Some(filing) = taken else {
+                    return Ok(false);
+                };
+                file_in(state, &filing).await?;
+                if let Some(m) = baoxue_core::exchange::report::parse_month_period(&period) {
                     month.set(m);
                 }
-                state.outbox.set_value(outbox);
                 Ok(true)
             }
             .await;

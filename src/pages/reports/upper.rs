@@ -1,12 +1,13 @@
 //! 月报 at a prefecture or province: the roll-ups of the level below, and the evaluation.
 
 use super::*;
+use baoxue_core::exchange::filing::StagedRollUp;
 
 /// One chosen roll-up file and what importing it would do.
 #[derive(Clone)]
-struct StagedRollUp {
+struct Staged {
     file: String,
-    result: Result<(ReportOutcome, Envelope, RollUp), String>,
+    result: Result<StagedRollUp, String>,
 }
 
 /// A prefecture or province: the roll-ups of the units below, who has sent one, the
@@ -17,7 +18,7 @@ pub(super) fn UpperReports() -> impl IntoView {
     let t = move || text(state.lang.get());
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
-    let staged = RwSignal::new(Vec::<StagedRollUp>::new());
+    let staged = RwSignal::new(Vec::<Staged>::new());
     let rev = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
     let below = RwSignal::new(Vec::<(String, String)>::new());
@@ -63,59 +64,34 @@ pub(super) fn UpperReports() -> impl IntoView {
                 let result = bundle_text(&bytes, Some(&pass))
                     .and_then(|t| read_payload::<RollUp>(&t, ROLLUP_KIND))
                     .map_err(|e| e.to_string())
-                    .and_then(|(env, r)| {
-                        state
+                    .and_then(|(envelope, rollup)| {
+                        let outcome = state
                             .inbox
-                            .with_value(|i| i.plan_rollup(&env, &r, &me))
-                            .map(|o| (o, env, r))
+                            .with_value(|i| i.plan_rollup(&envelope, &rollup, &me))?;
+                        Ok(StagedRollUp {
+                            outcome,
+                            envelope,
+                            rollup,
+                        })
                     });
-                out.push(StagedRollUp { file, result });
+                out.push(Staged { file, result });
             }
             staged.set(out);
         });
     };
     let apply = move |_| {
-        let mut inbox = state.inbox.get_value();
-        let mut records = Vec::new();
-        let mut audits = Vec::new();
-        for s in staged.get_untracked() {
-            let Ok((outcome, env, r)) = s.result else {
-                continue;
-            };
-            if !matches!(
-                outcome,
-                ReportOutcome::New | ReportOutcome::Correction { .. }
-            ) {
-                continue;
+        let batch = staged.get_untracked();
+        let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
+        let filing = as_operator(state, |a| filing::apply_rollups(ready, a));
+        spawn_local(async move {
+            match commit_import(state, &filing, "汇总").await {
+                Ok(()) => {
+                    staged.set(Vec::new());
+                    rev.update(|r| *r += 1);
+                }
+                Err(e) => error.set(Some(e)),
             }
-            let received = ReceivedRollUp {
-                envelope: env,
-                rollup: r,
-                received_at: now(),
-                received_by: state.operator(),
-            };
-            match store::exchange_value(&received) {
-                Ok(v) => records.push((store::rollup_key(&received), v)),
-                Err(e) => return error.set(Some(e.to_string())),
-            }
-            audits.push(audit(
-                state,
-                format!(
-                    "rollup/{}/{}",
-                    received.rollup.unit.code, received.rollup.period
-                ),
-                format!(
-                    "导入{}{}汇总第{}版（{}）",
-                    received.rollup.unit.name,
-                    received.rollup.period,
-                    received.rollup.version,
-                    outcome_text(&outcome)
-                ),
-            ));
-            inbox.rollups.push(received);
-        }
-        let done = move || staged.set(Vec::new());
-        commit_import(state, inbox, records, audits, "汇总", done, rev, error);
+        });
     };
     // The latest roll-up of each unit below for the month.
     let current = move || {
@@ -134,42 +110,26 @@ pub(super) fn UpperReports() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // What has come up from the units below this month.
+    let parts = move || -> Vec<RollUp> {
+        current()
+            .into_iter()
+            .filter_map(|(_, _, r)| r.map(|r| r.0))
+            .collect()
+    };
     let export_up = move |_| {
         error.set(None);
-        let Some(me) = me() else { return };
         let Some(inst) = state.installation.get_untracked() else {
             return;
         };
-        let p = period();
-        let parts: Vec<RollUp> = current()
-            .into_iter()
-            .filter_map(|(_, _, r)| r.map(|r| r.0))
-            .collect();
+        let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
-        let result = RollUp::of_parts(me.clone(), &p, &refs).and_then(|r| {
-            let up = if inst.level == Level::Province {
-                None
-            } else {
-                inst.divisions.first().map(|d| UnitRef {
-                    level: "province".into(),
-                    code: d.code.clone(),
-                    name: d.name.clone(),
-                })
-            };
-            let env = Envelope::new(
-                ROLLUP_KIND,
-                me.clone(),
-                up,
-                Some(p.clone()),
-                now(),
-                &state.operator(),
-                None,
-            );
-            let text = write_bundle(env, &r).map_err(|e| e.to_string())?;
-            let name = format!("{}_{}控辍保学汇总.json", inst.short_name(), p);
-            save_file(&name, "application/json", text.as_bytes())?;
-            Ok(name)
-        });
+        let result = as_operator(state, |a| filing::upper_rollup(&inst, &period(), &refs, a))
+            .map_err(|e| e.to_string())
+            .and_then(|file| {
+                save_file(&file.name, "application/json", &file.bytes)?;
+                Ok(file.name)
+            });
         match result {
             Ok(name) => state.info(format!("已生成“{name}”")),
             Err(e) => error.set(Some(e)),
@@ -177,44 +137,24 @@ pub(super) fn UpperReports() -> impl IntoView {
     };
     let evaluate = move |_| {
         error.set(None);
-        let Some(me) = me() else { return };
-        let parts: Vec<RollUp> = current()
-            .into_iter()
-            .filter_map(|(_, _, r)| r.map(|r| r.0))
-            .collect();
-        if parts.is_empty() {
-            return error.set(Some("本月还没有收到任何汇总".into()));
-        }
+        let Some(inst) = state.installation.get_untracked() else {
+            return;
+        };
+        let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
         let targets = state.casebook.with_value(|b| b.settings.targets.clone());
-        let year = baoxue_core::rules::school_age::school_year_of(today());
-        let eval = Evaluation::of(
-            me.clone(),
-            &format!("{year}-{}", year + 1),
-            today(),
-            &refs,
-            &targets,
-        );
-        let env = Envelope::new(
-            EVALUATION_KIND,
-            me,
-            None,
-            Some(eval.school_year.clone()),
-            now(),
-            &state.operator(),
-            None,
-        );
-        let result = write_bundle(env, &eval)
-            .map_err(|e| e.to_string())
-            .and_then(|text| {
-                let name = format!("{}学年控辍保学评估.json", eval.school_year);
-                save_file(&name, "application/json", text.as_bytes())?;
-                Ok((
-                    name,
-                    eval.units.iter().filter(|u| !u.passed).count(),
-                    eval.units.len(),
-                ))
-            });
+        let result = as_operator(state, |a| {
+            filing::evaluation(&inst, today(), &refs, &targets, a)
+        })
+        .map_err(|e| e.to_string())
+        .and_then(|(eval, file)| {
+            save_file(&file.name, "application/json", &file.bytes)?;
+            Ok((
+                file.name,
+                eval.units.iter().filter(|u| !u.passed).count(),
+                eval.units.len(),
+            ))
+        });
         match result {
             Ok((name, failed, all)) => {
                 state.info(format!("已生成“{name}”：评估{all}个单位，{failed}个未达标"))
@@ -243,7 +183,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                     <tbody>
                         {move || staged.get().into_iter().map(|s| match s.result {
                             Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
-                            Ok((o, _, r)) => view! {
+                            Ok(StagedRollUp { outcome: o, rollup: r, .. }) => view! {
                                 <tr><td>{s.file}</td><td>{r.unit.name.clone()}</td><td>{r.period.clone()}</td><td class="num">{r.version}</td>
                                 <td class="outcome">{outcome_text(&o)}</td><td class="num">{r.totals.children}</td><td class="num">{r.totals.dropouts}</td></tr>
                             }.into_any(),

@@ -6,6 +6,7 @@
 
 mod backup;
 mod crypto;
+pub mod filing;
 pub mod report;
 pub mod rollup;
 pub mod school_setup;
@@ -136,7 +137,7 @@ impl Envelope {
 }
 
 /// Why a file cannot be read as a bundle. Each says what is wrong and where.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BundleError {
     #[error("文件不是保学数据包（JSON格式有误，第{line}行第{column}列）：{message}")]
     Json {

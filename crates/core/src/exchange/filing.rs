@@ -1,0 +1,537 @@
+//! 收发文: each step of the reporting chain — a school sends its 月报 and takes the county's
+//! review, a county imports reports, reviews and withdraws them, a prefecture or province
+//! imports roll-ups and writes its own — as one function that checks its input and returns a
+//! [`Filing`] (what to store, with its audit entries) and the file to save. The caller stores
+//! the filing in one transaction, then applies it in memory, as casework's `ChangeSet`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::report::{
+    ImportPlan, Inbox, MonthlyReport, Outbox, ReceivedReport, ReceivedRollUp, ReportOutcome,
+    Review, SentReport, MONTHLY_KIND, REVIEW_KIND,
+};
+use super::rollup::{
+    CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
+};
+use super::{
+    check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, UnitRef,
+};
+use crate::casework::Actor;
+use crate::indicators::Targets;
+use crate::model::{AuditAction, AuditEntry, Installation, Level, School};
+
+/// One exchange record as it is kept.
+// A handful per step, each a whole report or review: boxing them would only add allocations.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExchangeRecord {
+    /// A school's report as the county received it (every version kept).
+    ReportIn(ReceivedReport),
+    /// The county's review of a school's report.
+    Review(Review),
+    /// A report this school sent.
+    ReportOut(SentReport),
+    /// A review this school got back.
+    ReviewIn(Review),
+    /// A roll-up from the level below.
+    RollUpIn(ReceivedRollUp),
+    /// The county's secret for the pseudonyms of its roll-ups.
+    PseudonymKey(PseudonymKey),
+}
+
+/// What one exchange step writes, in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filing {
+    pub records: Vec<ExchangeRecord>,
+    /// A received report taken back (撤回).
+    pub withdrawn: Option<ReceivedReport>,
+    pub audit: Vec<AuditEntry>,
+}
+
+impl Filing {
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.withdrawn.is_none()
+    }
+
+    /// Applies what was stored to the records in memory.
+    pub fn apply(&self, inbox: &mut Inbox, outbox: &mut Outbox) {
+        if let Some(w) = &self.withdrawn {
+            inbox.withdraw(w.report.school.id, &w.report.period, w.report.version);
+        }
+        for record in &self.records {
+            match record.clone() {
+                ExchangeRecord::ReportIn(r) => {
+                    inbox.reports.retain(|h| {
+                        !(h.report.school.id == r.report.school.id
+                            && h.report.period == r.report.period
+                            && h.report.version == r.report.version)
+                    });
+                    inbox.reports.push(r);
+                }
+                ExchangeRecord::Review(r) => inbox.set_review(r),
+                ExchangeRecord::ReportOut(s) => {
+                    outbox
+                        .sent
+                        .retain(|h| !(h.period == s.period && h.version == s.version));
+                    outbox.sent.push(s);
+                }
+                ExchangeRecord::ReviewIn(r) => {
+                    if !outbox.reviews.contains(&r) {
+                        outbox.reviews.push(r);
+                    }
+                }
+                ExchangeRecord::RollUpIn(r) => {
+                    inbox.rollups.retain(|h| {
+                        !(h.rollup.unit.code == r.rollup.unit.code
+                            && h.rollup.period == r.rollup.period
+                            && h.rollup.version == r.rollup.version)
+                    });
+                    inbox.rollups.push(r);
+                }
+                ExchangeRecord::PseudonymKey(k) => inbox.pseudonym_key = Some(k),
+            }
+        }
+    }
+}
+
+/// A file to save, named for the person who carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why an exchange step cannot be done, in words for the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilingError {
+    /// The report or review fails one of its own rules (the message says which).
+    #[error("{0}")]
+    Refused(String),
+    #[error("月报含学生姓名和身份证号，须加密，口令另行告知县级：{0}")]
+    ReportPassphrase(BundleError),
+    #[error("审核结果含学生姓名，须加密：{0}")]
+    ReviewPassphrase(BundleError),
+    #[error("本校所属的县没有设置")]
+    NoCounty,
+    #[error("本月还没有收到任何汇总")]
+    NoRollUps,
+    #[error("{0}")]
+    Bundle(#[from] BundleError),
+}
+
+fn entry(actor: &Actor, action: AuditAction, subject: String, summary: String) -> AuditEntry {
+    AuditEntry {
+        at: actor.now,
+        operator: actor.name.to_string(),
+        action,
+        subject,
+        summary,
+        changes: Vec::new(),
+        lines: Vec::new(),
+    }
+}
+
+/// A bundle as a file: encrypted (`.baoxue`) when a passphrase is given, else `.json`.
+fn sealed(text: String, passphrase: &str, stem: &str) -> Result<OutgoingFile, BundleError> {
+    if passphrase.is_empty() {
+        return Ok(OutgoingFile {
+            name: format!("{stem}.json"),
+            bytes: text.into_bytes(),
+        });
+    }
+    Ok(OutgoingFile {
+        name: format!("{stem}.baoxue"),
+        bytes: encrypt_report(text.as_bytes(), passphrase)?,
+    })
+}
+
+/// How a report or roll-up stands against what is held, as the audit and the preview say it.
+pub fn outcome_text(o: &ReportOutcome) -> String {
+    match o {
+        ReportOutcome::New => "新报告".into(),
+        ReportOutcome::Correction { held } => format!("更正版，替代第{held}版（原版本保留）"),
+        ReportOutcome::AlreadyImported => "已导入过，没有变化".into(),
+        ReportOutcome::Older { held } => format!("比已收到的第{held}版旧，忽略"),
+        ReportOutcome::Conflict { .. } => "与已收到的同一版本内容不同，请学校报送更正版".into(),
+    }
+}
+
+/// 报送月报: a school seals this month's report to its county. The report is locked once
+/// sent; it chains to the last report sent.
+pub fn send_report(
+    report: &MonthlyReport,
+    installation: &Installation,
+    school: &School,
+    outbox: &Outbox,
+    passphrase: &str,
+    actor: Actor,
+) -> Result<(Filing, OutgoingFile), FilingError> {
+    report.check_signed().map_err(FilingError::Refused)?;
+    check_passphrase(passphrase).map_err(FilingError::ReportPassphrase)?;
+    let county = UnitRef::county_of(installation).ok_or(FilingError::NoCounty)?;
+    let env = Envelope::new(
+        MONTHLY_KIND,
+        UnitRef::school(school),
+        Some(county),
+        Some(report.period.clone()),
+        actor.now,
+        actor.name,
+        outbox.chain_head().map(str::to_string),
+    );
+    let text = write_bundle(env, report)?;
+    let (written, _) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND)?;
+    let stem = format!(
+        "{}_{}月报_第{}版",
+        school.name, report.period, report.version
+    );
+    let file = sealed(text, passphrase, &stem)?;
+    let sent = SentReport {
+        period: report.period.clone(),
+        version: report.version,
+        content_sha256: written.content_sha256,
+        sent_at: actor.now,
+        sent_by: actor.name.to_string(),
+        report: report.clone(),
+    };
+    let audit = entry(
+        &actor,
+        AuditAction::Import,
+        format!("report/{}", sent.period),
+        format!(
+            "报送{}月报第{}版{}",
+            sent.period,
+            sent.version,
+            if report.zero_report {
+                "（零报告）"
+            } else {
+                ""
+            }
+        ),
+    );
+    Ok((
+        Filing {
+            records: vec![ExchangeRecord::ReportOut(sent)],
+            withdrawn: None,
+            audit: vec![audit],
+        },
+        file,
+    ))
+}
+
+/// 收到县级审核结果: a school takes the county's review of one of its reports. `None` when
+/// the same review is already held.
+pub fn receive_review(
+    outbox: &Outbox,
+    own: &School,
+    review: Review,
+    actor: Actor,
+) -> Result<Option<Filing>, FilingError> {
+    let mut after = outbox.clone();
+    if !after
+        .receive_review(own, review.clone())
+        .map_err(FilingError::Refused)?
+    {
+        return Ok(None);
+    }
+    let audit = entry(
+        &actor,
+        AuditAction::Import,
+        format!("report/{}", review.period),
+        format!("收到{}月报县级审核结果", review.period),
+    );
+    Ok(Some(Filing {
+        records: vec![ExchangeRecord::ReviewIn(review)],
+        withdrawn: None,
+        audit: vec![audit],
+    }))
+}
+
+/// One report file read and planned, ready to apply.
+#[derive(Debug, Clone)]
+pub struct StagedReport {
+    pub plan: ImportPlan,
+    pub envelope: Envelope,
+    pub report: MonthlyReport,
+}
+
+/// 导入月报: applies the planned reports a person confirmed, in order (a file and its
+/// correction in one batch both land). `keep_verdicts` says, per conflicting entry, whether
+/// the county's verdict stands.
+pub fn apply_reports<'a>(
+    inbox: &Inbox,
+    staged: impl IntoIterator<Item = &'a StagedReport>,
+    keep_verdicts: &BTreeMap<Uuid, bool>,
+    actor: Actor,
+) -> Filing {
+    let mut after = inbox.clone();
+    let mut filing = Filing::default();
+    for s in staged {
+        let (plan, report) = (&s.plan, &s.report);
+        if !after.apply(
+            plan,
+            s.envelope.clone(),
+            report.clone(),
+            actor.now,
+            actor.name,
+            keep_verdicts,
+        ) {
+            continue;
+        }
+        if let Some(r) = after.current(plan.school.id, &report.period) {
+            filing.records.push(ExchangeRecord::ReportIn(r.clone()));
+        }
+        if let Some(rv) = after.review(plan.school.id, &report.period) {
+            filing.records.push(ExchangeRecord::Review(rv.clone()));
+        }
+        filing.audit.push(entry(
+            &actor,
+            AuditAction::Import,
+            format!("report/{}/{}", plan.school.id, report.period),
+            format!(
+                "导入{}{}月报第{}版（{}）",
+                report.school.name,
+                report.period,
+                report.version,
+                outcome_text(&plan.outcome)
+            ),
+        ));
+    }
+    filing
+}
+
+/// 审核: the county saves its review of a school's report and seals it for the school.
+pub fn save_review(
+    review: Review,
+    county: UnitRef,
+    school: &School,
+    passphrase: &str,
+    actor: Actor,
+) -> Result<(Filing, OutgoingFile), FilingError> {
+    review.check().map_err(FilingError::Refused)?;
+    check_passphrase(passphrase).map_err(FilingError::ReviewPassphrase)?;
+    let env = Envelope::new(
+        REVIEW_KIND,
+        county,
+        Some(UnitRef::school(school)),
+        Some(review.period.clone()),
+        review.reviewed_at,
+        actor.name,
+        None,
+    );
+    let text = write_bundle(env, &review)?;
+    let file = sealed(
+        text,
+        passphrase,
+        &format!("{}_{}月报审核结果", school.name, review.period),
+    )?;
+    let audit = entry(
+        &actor,
+        AuditAction::Import,
+        format!("report/{}/{}", review.school.id, review.period),
+        format!(
+            "审核{}{}月报第{}版",
+            review.school.name, review.period, review.report_version
+        ),
+    );
+    Ok((
+        Filing {
+            records: vec![ExchangeRecord::Review(review)],
+            withdrawn: None,
+            audit: vec![audit],
+        },
+        file,
+    ))
+}
+
+/// 撤回: the county takes back a version it imported by mistake; the audit keeps it.
+pub fn withdraw_report(held: &ReceivedReport, actor: Actor) -> Filing {
+    let r = &held.report;
+    let audit = entry(
+        &actor,
+        AuditAction::Delete,
+        format!("report/{}/{}", r.school.id, r.period),
+        format!(
+            "撤回{}{}月报第{}版（{}收到）",
+            r.school.name,
+            r.period,
+            r.version,
+            held.received_at.format("%Y-%m-%d %H:%M")
+        ),
+    );
+    Filing {
+        records: Vec::new(),
+        withdrawn: Some(held.clone()),
+        audit: vec![audit],
+    }
+}
+
+/// The county's pseudonym key, made from 32 random bytes on first use.
+pub fn new_pseudonym_key(bytes: [u8; 32], actor: Actor) -> (PseudonymKey, Filing) {
+    let key = PseudonymKey::from_bytes(bytes);
+    let audit = entry(
+        &actor,
+        AuditAction::Import,
+        "installation".into(),
+        "生成汇总化名密钥（只保存在本机和备份中）".into(),
+    );
+    let filing = Filing {
+        records: vec![ExchangeRecord::PseudonymKey(key.clone())],
+        withdrawn: None,
+        audit: vec![audit],
+    };
+    (key, filing)
+}
+
+/// 报市州汇总: the county's month as a file for its prefecture (no names, dropouts under
+/// pseudonyms). The same function `baoxue merge` calls.
+pub fn county_rollup(
+    records: &CountyRecords,
+    period: &str,
+    key: &PseudonymKey,
+    today: NaiveDate,
+    actor: Actor,
+) -> Result<(RollUp, OutgoingFile), FilingError> {
+    let rollup = records.rollup(period, key, today);
+    let env = records.envelope(&rollup, actor.now, actor.name);
+    let text = write_bundle(env, &rollup)?;
+    let name = format!(
+        "{}_{}控辍保学汇总.json",
+        records.installation.short_name(),
+        rollup.period
+    );
+    Ok((
+        rollup,
+        OutgoingFile {
+            name,
+            bytes: text.into_bytes(),
+        },
+    ))
+}
+
+/// One roll-up file read and checked, ready to apply.
+#[derive(Debug, Clone)]
+pub struct StagedRollUp {
+    pub outcome: ReportOutcome,
+    pub envelope: Envelope,
+    pub rollup: RollUp,
+}
+
+/// 导入汇总: the roll-ups of the level below that are new or a correction.
+pub fn apply_rollups<'a>(
+    staged: impl IntoIterator<Item = &'a StagedRollUp>,
+    actor: Actor,
+) -> Filing {
+    let mut filing = Filing::default();
+    for s in staged {
+        if !matches!(
+            s.outcome,
+            ReportOutcome::New | ReportOutcome::Correction { .. }
+        ) {
+            continue;
+        }
+        let r = &s.rollup;
+        filing.audit.push(entry(
+            &actor,
+            AuditAction::Import,
+            format!("rollup/{}/{}", r.unit.code, r.period),
+            format!(
+                "导入{}{}汇总第{}版（{}）",
+                r.unit.name,
+                r.period,
+                r.version,
+                outcome_text(&s.outcome)
+            ),
+        ));
+        filing
+            .records
+            .push(ExchangeRecord::RollUpIn(ReceivedRollUp {
+                envelope: s.envelope.clone(),
+                rollup: r.clone(),
+                received_at: actor.now,
+                received_by: actor.name.to_string(),
+            }));
+    }
+    filing
+}
+
+/// A prefecture's roll-up of its counties for the province (a province sends none up).
+pub fn upper_rollup(
+    installation: &Installation,
+    period: &str,
+    parts: &[&RollUp],
+    actor: Actor,
+) -> Result<OutgoingFile, FilingError> {
+    let me = UnitRef::of(installation);
+    let rollup = RollUp::of_parts(me.clone(), period, parts).map_err(FilingError::Refused)?;
+    let up = if installation.level == Level::Province {
+        None
+    } else {
+        installation.divisions.first().map(|d| UnitRef {
+            level: "province".into(),
+            code: d.code.clone(),
+            name: d.name.clone(),
+        })
+    };
+    let env = Envelope::new(
+        ROLLUP_KIND,
+        me,
+        up,
+        Some(period.to_string()),
+        actor.now,
+        actor.name,
+        None,
+    );
+    let text = write_bundle(env, &rollup)?;
+    Ok(OutgoingFile {
+        name: format!("{}_{}控辍保学汇总.json", installation.short_name(), period),
+        bytes: text.into_bytes(),
+    })
+}
+
+/// 学年评估: the province's evaluation of the units below against its targets, for the
+/// school year of `today`.
+pub fn evaluation(
+    installation: &Installation,
+    today: NaiveDate,
+    parts: &[&RollUp],
+    targets: &Targets,
+    actor: Actor,
+) -> Result<(Evaluation, OutgoingFile), FilingError> {
+    if parts.is_empty() {
+        return Err(FilingError::NoRollUps);
+    }
+    let me = UnitRef::of(installation);
+    let year = crate::rules::school_age::school_year_of(today);
+    let eval = Evaluation::of(
+        me.clone(),
+        &format!("{year}-{}", year + 1),
+        today,
+        parts,
+        targets,
+    );
+    let env = Envelope::new(
+        EVALUATION_KIND,
+        me,
+        None,
+        Some(eval.school_year.clone()),
+        actor.now,
+        actor.name,
+        None,
+    );
+    let text = write_bundle(env, &eval)?;
+    let name = format!("{}学年控辍保学评估.json", eval.school_year);
+    Ok((
+        eval,
+        OutgoingFile {
+            name,
+            bytes: text.into_bytes(),
+        },
+    ))
+}
+
+#[cfg(test)]
+#[path = "filing_tests.rs"]
+mod tests;
