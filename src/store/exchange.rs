@@ -1,0 +1,73 @@
+//! Reports, reviews and roll-ups sent and received, written as one `Filing`.
+
+use super::*;
+
+/// Reads the exchange record stored under `key`.
+pub(super) fn exchange_record(
+    key: &RecordKey,
+    value: JsValue,
+) -> Result<ExchangeRecord, StoreError> {
+    Ok(match key {
+        RecordKey::ReportIn { .. } => ExchangeRecord::ReportIn(from_json(value, "收到的月报")?),
+        RecordKey::Review { .. } => ExchangeRecord::Review(from_json(value, "月报审核")?),
+        RecordKey::ReportOut { .. } => ExchangeRecord::ReportOut(from_json(value, "报送的月报")?),
+        RecordKey::ReviewIn { .. } => ExchangeRecord::ReviewIn(from_json(value, "收到的审核结果")?),
+        RecordKey::RollUpIn { .. } => ExchangeRecord::RollUpIn(from_json(value, "收到的汇总")?),
+        RecordKey::PseudonymKey => ExchangeRecord::PseudonymKey(from_json(value, "化名密钥")?),
+        other => {
+            return Err(StoreError::Corrupt {
+                what: "收发文记录".to_string(),
+                detail: format!("“{other}”不是收发文记录"),
+            })
+        }
+    })
+}
+
+/// An exchange record as stored: its key and JSON value.
+pub(super) fn exchange_value(record: &ExchangeRecord) -> Result<(JsValue, JsValue), StoreError> {
+    let value = match record {
+        ExchangeRecord::ReportIn(r) => json_value(r)?,
+        ExchangeRecord::Review(r) | ExchangeRecord::ReviewIn(r) => json_value(r)?,
+        ExchangeRecord::ReportOut(s) => json_value(s)?,
+        ExchangeRecord::RollUpIn(r) => json_value(r)?,
+        ExchangeRecord::PseudonymKey(k) => json_value(k)?,
+    };
+    Ok((key_value(&RecordKey::of_exchange(record)), value))
+}
+
+pub(super) fn exchange_values(
+    inbox: &Inbox,
+    outbox: &Outbox,
+) -> Result<Vec<(JsValue, JsValue)>, StoreError> {
+    RecordKey::exchange_records(inbox, outbox)
+        .iter()
+        .map(exchange_value)
+        .collect()
+}
+
+/// Writes what one exchange step files — records put, a received report withdrawn, the
+/// audit entries — in one transaction: an import of forty reports lands whole or not at all.
+pub async fn save_exchange(db: &Db, filing: &Filing) -> Result<(), StoreError> {
+    let records = filing
+        .records
+        .iter()
+        .map(exchange_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let withdrawn = filing.withdrawn.as_ref().map(|w| {
+        key_value(&RecordKey::of_exchange(&ExchangeRecord::ReportIn(
+            w.clone(),
+        )))
+    });
+    write(db, &[CASEWORK, AUDIT], |tx| async move {
+        let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
+        if let Some(key) = withdrawn {
+            step!(tx, store.delete(key).await.map_err(write_err));
+        }
+        for (k, v) in &records {
+            step!(tx, put(&store, v, Some(k)).await);
+        }
+        step!(tx, put_audit_all(&tx, &filing.audit).await);
+        Ok(tx)
+    })
+    .await
+}
