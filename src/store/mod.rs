@@ -24,7 +24,7 @@ use baoxue_core::exchange::report::{Inbox, Outbox};
 use baoxue_core::exchange::Backup;
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
-use baoxue_core::model::{AuditEntry, Child, Installation, School};
+use baoxue_core::model::{AuditEntry, Child, Installation, Localized, School};
 use baoxue_core::record_key::{RecordKey, UnknownKey};
 use baoxue_core::student_roll::{RollField, RollFollowUp};
 use js_sys::Uint8Array;
@@ -55,6 +55,22 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
     #[error("{0}")]
     Chunk(#[from] ChunkError),
+}
+
+impl Localized for StoreError {
+    fn en(&self) -> String {
+        match self {
+            StoreError::Open(d) => format!(
+                "Cannot open the browser's database (IndexedDB): {d}. Make sure the browser is not in private mode and lets this site keep data."
+            ),
+            StoreError::Write(d) => format!("Saving failed; nothing was changed: {d}"),
+            StoreError::Read(d) => format!("Reading the data failed: {d}"),
+            StoreError::Corrupt { what, detail } => {
+                format!("The data in this browser is damaged ({what}): {detail}")
+            }
+            StoreError::Chunk(e) => e.en(),
+        }
+    }
 }
 
 fn write_err(e: impl StoreFailure) -> StoreError {

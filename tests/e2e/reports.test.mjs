@@ -15,6 +15,28 @@ after(async () => server && (await server.close()));
 
 const stick = await mkdtemp(join(tmpdir(), 'baoxue-usb-'));
 
+test('in English, a report the school cannot send says why in English', async () => {
+  const school = await launch();
+  const s = school.page;
+  try {
+    await s.goto(server.url);
+    await s.click('#load-demo-school');
+    await s.waitForSelector('#stat-total', { timeout: 120_000 });
+    await s.click('#lang-switch');
+    await s.goto(server.url + '#/reports');
+    await s.waitForSelector('#monthly-report');
+    await s.fill('#report-checked-by', 'Principal Wang');
+    await s.fill('#report-passphrase', 'short');
+    await s.click('#send-report');
+    const said = await (await s.waitForSelector('.errors[role=alert]')).textContent();
+    assert.match(said, /must be encrypted.*at least 8 characters/, said);
+    assert.doesNotMatch(said, /[\u4e00-\u9fff]/, 'no Chinese in the English message');
+    await s.screenshot({ path: SHOTS + 'report-school-english-error.png' });
+  } finally {
+    await school.close();
+  }
+});
+
 test('a school\'s monthly report goes up, is imported and reviewed, and the review comes back', async () => {
   const school = await launch();
   const county = await launch();

@@ -84,6 +84,12 @@ impl fmt::Display for RecordKey {
 #[error("无法识别的记录键“{0}”")]
 pub struct UnknownKey(pub String);
 
+impl crate::model::Localized for UnknownKey {
+    fn en(&self) -> String {
+        format!("Unrecognised record key \"{}\"", self.0)
+    }
+}
+
 impl FromStr for RecordKey {
     type Err = UnknownKey;
 

@@ -73,7 +73,8 @@ pub(super) fn CountyReports() -> impl IntoView {
                 }
                 let result = text
                     .and_then(|t| {
-                        read_payload::<MonthlyReport>(&t, MONTHLY_KIND).map_err(|e| e.to_string())
+                        read_payload::<MonthlyReport>(&t, MONTHLY_KIND)
+                            .map_err(|e| e.say(state.lang.get_untracked()))
                     })
                     .and_then(|(envelope, report)| {
                         let ours = schools.iter().find(|s| report.school.is(s));
@@ -202,14 +203,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                 let late = rows.iter().filter(|r| matches!(r.state, ReportState::Missing { late: true } | ReportState::Reported { late: true, .. })).count();
                 view! {
                     <ExportButtons id="export-completeness" table=move || completeness_table(state, &period(), completeness().1)/>
-                    <p id="completeness-summary">{format!("截止日期{deadline}。已报{reported}/{}所（其中零报告{zero}所），逾期{late}所。", rows.len())}</p>
+                    <p id="completeness-summary">{completeness_sentence(deadline, (reported, zero, late, rows.len()), state.lang.get())}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="completeness-table">
                             <thead><tr><th>{move || t().rp_township}</th><th>{move || t().rp_school}</th><th>{move || t().rp_state}</th><th></th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
                                     let town = state.ledger.with_value(|l| l.township_name(&r.township_code).to_string());
-                                    let label = state_label(&r.state, true);
+                                    let label = state_label(&r.state, true, state.lang.get());
                                     let class = match r.state {
                                         ReportState::Reported { late: true, .. } => "late",
                                         ReportState::Reported { .. } => "ok",
@@ -279,7 +280,7 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                             })
                         })
                     })
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(state.lang.get_untracked()))?;
                 save_file(&file.name, "application/json", &file.bytes)?;
                 Ok(format!("已生成“{}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", file.name, rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
             }
@@ -402,7 +403,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         });
         let (filing, file) = match made {
             Ok(x) => x,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.say(state.lang.get_untracked()))),
         };
         spawn_local(async move {
             match file_in(state, &filing).await {

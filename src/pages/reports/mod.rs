@@ -12,7 +12,7 @@ use baoxue_core::exchange::report::{
 };
 use baoxue_core::exchange::rollup::{CountyRecords, PseudonymKey, RollUp, ROLLUP_KIND};
 use baoxue_core::exchange::{bundle_text, read_payload, UnitRef};
-use baoxue_core::model::{Labelled, Level};
+use baoxue_core::model::{Labelled, Lang, Level, Localized};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,7 +76,7 @@ async fn file_in(state: AppState, filing: &Filing) -> Result<(), String> {
     let db = state.db().ok_or("数据库未打开")?;
     store::save_exchange(&db, filing)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.say(state.lang.get_untracked()))?;
     state
         .inbox
         .update_value(|i| state.outbox.update_value(|o| filing.apply(i, o)));
@@ -99,14 +99,17 @@ async fn commit_import(state: AppState, filing: &Filing, what: &str) -> Result<(
 
 /// How a school stands for a period, in words; the version is left out where it has a column
 /// of its own.
-fn state_label(s: &ReportState, with_version: bool) -> String {
-    match *s {
-        ReportState::Reported {
-            version,
-            zero,
-            late,
-            reviewed,
-        } => format!(
+fn state_label(s: &ReportState, with_version: bool, lang: Lang) -> String {
+    match (s.clone(), lang) {
+        (
+            ReportState::Reported {
+                version,
+                zero,
+                late,
+                reviewed,
+            },
+            Lang::Zh,
+        ) => format!(
             "已报{}{}{}{}",
             if with_version {
                 format!("第{version}版")
@@ -117,8 +120,45 @@ fn state_label(s: &ReportState, with_version: bool) -> String {
             if late { "，逾期" } else { "" },
             if reviewed { "，已审核" } else { "" }
         ),
-        ReportState::Missing { late: true } => "逾期未报".into(),
-        ReportState::Missing { late: false } => "未报".into(),
+        (
+            ReportState::Reported {
+                version,
+                zero,
+                late,
+                reviewed,
+            },
+            Lang::En,
+        ) => format!(
+            "Reported{}{}{}{}",
+            if with_version {
+                format!(" (version {version})")
+            } else {
+                String::new()
+            },
+            if zero { ", zero report" } else { "" },
+            if late { ", late" } else { "" },
+            if reviewed { ", reviewed" } else { "" }
+        ),
+        (ReportState::Missing { late: true }, Lang::Zh) => "逾期未报".into(),
+        (ReportState::Missing { late: true }, Lang::En) => "Overdue".into(),
+        (ReportState::Missing { late: false }, Lang::Zh) => "未报".into(),
+        (ReportState::Missing { late: false }, Lang::En) => "Not yet reported".into(),
+    }
+}
+
+/// 已报 n/m 所 and who is late, in a sentence.
+fn completeness_sentence(
+    deadline: NaiveDate,
+    (reported, zero, late, all): (usize, usize, usize, usize),
+    lang: Lang,
+) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "截止日期{deadline}。已报{reported}/{all}所（其中零报告{zero}所），逾期{late}所。"
+        ),
+        Lang::En => format!(
+            "Deadline {deadline}. {reported} of {all} schools reported ({zero} zero reports); {late} late."
+        ),
     }
 }
 
@@ -133,7 +173,7 @@ fn completeness_table(
             rows.into_iter()
                 .map(|r| {
                     let held = inbox.current(r.school_id, period);
-                    let state = state_label(&r.state, false);
+                    let state = state_label(&r.state, false, Lang::Zh);
                     vec![
                         Cell::from(l.township_name(&r.township_code).to_string()),
                         r.school.into(),

@@ -89,7 +89,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         });
         let (filing, file) = match made {
             Ok(x) => x,
-            Err(e) => return error.set(Some(e.to_string())),
+            Err(e) => return error.set(Some(e.say(state.lang.get_untracked()))),
         };
         spawn_local(async move {
             match file_in(state, &filing).await {
@@ -114,9 +114,9 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     crate::pages::common::read_file("review-file", "请先选择县级审核结果文件")
                         .await?;
                 let text = bundle_text(&bytes, Some(&review_pass.get_untracked()))
-                    .map_err(|e| e.to_string())?;
-                let (_, got) =
-                    read_payload::<Review>(&text, REVIEW_KIND).map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(state.lang.get_untracked()))?;
+                let (_, got) = read_payload::<Review>(&text, REVIEW_KIND)
+                    .map_err(|e| e.say(state.lang.get_untracked()))?;
                 let own = state
                     .ledger
                     .with_value(|l| l.school(school_id).cloned())
@@ -125,7 +125,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 let taken = state
                     .outbox
                     .with_value(|o| as_operator(state, |a| filing::receive_review(o, &own, got, a)))
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(state.lang.get_untracked()))?;
                 let Some(filing) = taken else {
                     return Ok(false);
                 };

@@ -63,7 +63,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                 }
                 let result = bundle_text(&bytes, Some(&pass))
                     .and_then(|t| read_payload::<RollUp>(&t, ROLLUP_KIND))
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.say(state.lang.get_untracked()))
                     .and_then(|(envelope, rollup)| {
                         let outcome = state
                             .inbox
@@ -125,7 +125,7 @@ pub(super) fn UpperReports() -> impl IntoView {
         let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
         let result = as_operator(state, |a| filing::upper_rollup(&inst, &period(), &refs, a))
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.say(state.lang.get_untracked()))
             .and_then(|file| {
                 save_file(&file.name, "application/json", &file.bytes)?;
                 Ok(file.name)
@@ -146,7 +146,7 @@ pub(super) fn UpperReports() -> impl IntoView {
         let result = as_operator(state, |a| {
             filing::evaluation(&inst, today(), &refs, &targets, a)
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.say(state.lang.get_untracked()))
         .and_then(|(eval, file)| {
             save_file(&file.name, "application/json", &file.bytes)?;
             Ok((
@@ -205,7 +205,10 @@ pub(super) fn UpperReports() -> impl IntoView {
                 let rows = current();
                 let done = rows.iter().filter(|r| r.2.is_some()).count();
                 view! {
-                    <p id="rollup-summary">{format!("已报{done}/{}个单位", rows.len())}</p>
+                    <p id="rollup-summary">{match state.lang.get() {
+                        Lang::Zh => format!("已报{done}/{}个单位", rows.len()),
+                        Lang::En => format!("{done} of {} units reported", rows.len()),
+                    }}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="rollup-table">
                             <thead><tr><th>{move || t().rp_unit}</th><th>{move || t().rp_state}</th><th class="num">{move || t().rp_schools_expected}</th><th class="num">{move || t().rp_schools_reported}</th><th class="num">{move || t().rp_children}</th><th class="num">{move || t().rp_suspected}</th><th class="num">{move || t().rp_dropout}</th><th class="num">{move || t().rp_primary_rate}</th></tr></thead>

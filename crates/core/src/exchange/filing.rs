@@ -21,7 +21,7 @@ use super::{
 };
 use crate::casework::Actor;
 use crate::indicators::Targets;
-use crate::model::{AuditAction, AuditEntry, Installation, Level, School};
+use crate::model::{AuditAction, AuditEntry, Installation, Level, Localized, School};
 
 /// One exchange record as it is kept.
 // A handful per step, each a whole report or review: boxing them would only add allocations.
@@ -120,6 +120,26 @@ pub enum FilingError {
     NoRollUps,
     #[error("{0}")]
     Bundle(#[from] BundleError),
+}
+
+impl Localized for FilingError {
+    fn en(&self) -> String {
+        match self {
+            // The report's own rules still speak Chinese only (issue #15).
+            FilingError::Refused(why) => why.clone(),
+            FilingError::ReportPassphrase(e) => format!(
+                "The monthly report holds pupils' names and ID numbers and must be encrypted; tell the county the passphrase separately: {}",
+                e.en()
+            ),
+            FilingError::ReviewPassphrase(e) => format!(
+                "The review holds pupils' names and must be encrypted: {}",
+                e.en()
+            ),
+            FilingError::NoCounty => "This school's county is not set".into(),
+            FilingError::NoRollUps => "No roll-up has been received for this month yet".into(),
+            FilingError::Bundle(e) => e.en(),
+        }
+    }
 }
 
 fn entry(actor: &Actor, action: AuditAction, subject: String, summary: String) -> AuditEntry {

@@ -465,3 +465,54 @@ fn roll_ups_land_when_new_or_a_correction_and_go_up_to_the_province() {
     assert_eq!(eval.school_year, "2026-2027");
     assert_eq!(file.name, "2026-2027学年控辍保学评估.json");
 }
+
+#[test]
+fn every_exchange_error_says_itself_in_english_too() {
+    use crate::model::{Lang, Localized};
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let bundle = [
+        BundleError::Json {
+            line: 3,
+            column: 7,
+            message: "expected value".into(),
+        },
+        BundleError::Truncated("EOF".into()),
+        BundleError::NotABundle("x".into()),
+        BundleError::NewerFormat(9),
+        BundleError::UnknownFormat("0".into()),
+        BundleError::Checksum {
+            expected: "ab".into(),
+            actual: "cd".into(),
+        },
+        BundleError::WrongKind {
+            expected: "rollup".into(),
+            found: "backup".into(),
+        },
+        BundleError::Payload("missing field".into()),
+        BundleError::WrongPassphrase,
+        BundleError::Corrupt("bad header".into()),
+        BundleError::NeedsPassphrase,
+        BundleError::WeakPassphrase,
+        BundleError::ExcessiveWork { found: 30, max: 18 },
+    ];
+    let filing = [
+        FilingError::ReportPassphrase(BundleError::WeakPassphrase),
+        FilingError::ReviewPassphrase(BundleError::WeakPassphrase),
+        FilingError::NoCounty,
+        FilingError::NoRollUps,
+        FilingError::Bundle(BundleError::WrongPassphrase),
+    ];
+    let says: Vec<(String, String)> = bundle
+        .iter()
+        .map(|e| (e.say(Lang::Zh), e.say(Lang::En)))
+        .chain(filing.iter().map(|e| (e.say(Lang::Zh), e.say(Lang::En))))
+        .collect();
+    for (zh, en) in says {
+        assert!(chinese(&zh), "{zh}");
+        assert!(!chinese(&en), "English without Chinese: {en}");
+    }
+    assert_eq!(
+        FilingError::ReportPassphrase(BundleError::WeakPassphrase).say(Lang::En),
+        "The monthly report holds pupils' names and ID numbers and must be encrypted; tell the county the passphrase separately: A passphrase needs at least 8 characters"
+    );
+}

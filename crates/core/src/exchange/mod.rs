@@ -171,6 +171,45 @@ pub enum BundleError {
     ExcessiveWork { found: u8, max: u8 },
 }
 
+impl crate::model::Localized for BundleError {
+    fn en(&self) -> String {
+        use BundleError::*;
+        match self {
+            Json {
+                line,
+                column,
+                message,
+            } => format!("Not a BaoXue bundle (JSON error at line {line}, column {column}): {message}"),
+            Truncated(d) => format!("The file is incomplete (perhaps cut off while copying): {d}"),
+            NotABundle(f) => format!("Not a BaoXue bundle (format is \"{f}\")"),
+            NewerFormat(v) => format!(
+                "Bundle format version {v} is newer than this program reads ({FORMAT_VERSION}); please update BaoXue"
+            ),
+            UnknownFormat(v) => format!(
+                "Bundle format version {v} was never written by BaoXue (this program reads {MIN_FORMAT_VERSION} to {FORMAT_VERSION}); the file may have been altered"
+            ),
+            Checksum { expected, actual } => format!(
+                "Checksum failed: the content's SHA-256 should be {expected} but is {actual}; the file may have been altered or damaged"
+            ),
+            WrongKind { expected, found } => {
+                format!("This is a \"{found}\" bundle; \"{expected}\" is needed here")
+            }
+            Payload(d) => format!("The bundle's content is wrong: {d}"),
+            WrongPassphrase => {
+                "Wrong passphrase, or the file is not a passphrase-encrypted BaoXue bundle".into()
+            }
+            Corrupt(d) => format!("The encrypted file is damaged or altered: {d}"),
+            NeedsPassphrase => "This bundle is encrypted: please enter its passphrase".into(),
+            WeakPassphrase => format!(
+                "A passphrase needs at least {MIN_PASSPHRASE_CHARS} characters"
+            ),
+            ExcessiveWork { found, max } => format!(
+                "Encryption work factor 2^{found} exceeds BaoXue's limit of 2^{max}: the file was not written by BaoXue or was altered; not decrypted, so the computer is not tied up"
+            ),
+        }
+    }
+}
+
 fn json_error(e: serde_json::Error) -> BundleError {
     if e.is_eof() {
         BundleError::Truncated(explain(&e))

@@ -33,6 +33,18 @@ pub enum ChunkError {
     Corrupt(String),
 }
 
+impl crate::model::Localized for ChunkError {
+    fn en(&self) -> String {
+        match self {
+            ChunkError::Empty => "The data chunk is empty".into(),
+            ChunkError::UnknownFormat(v) => format!(
+                "Data chunk format {v} is not recognised (this program reads 1–{CHUNK_FORMAT}); please update"
+            ),
+            ChunkError::Corrupt(d) => format!("The data chunk is damaged: {d}"),
+        }
+    }
+}
+
 pub fn encode_chunk(children: &[Child]) -> Result<Vec<u8>, ChunkError> {
     let out = vec![CHUNK_FORMAT];
     postcard::to_extend(children, out).map_err(|e| ChunkError::Corrupt(e.to_string()))

@@ -18,6 +18,19 @@ pub enum Lang {
     En,
 }
 
+/// A message for the user in either language: Chinese is its `Display` (as `thiserror`
+/// writes it), English is `en`. Implement `en` with an exhaustive match, no `_ =>`, so that a
+/// new variant without its English does not compile — as `labelled_enum!` does for labels.
+pub trait Localized: std::fmt::Display {
+    fn en(&self) -> String;
+    fn say(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.to_string(),
+            Lang::En => self.en(),
+        }
+    }
+}
+
 /// A closed vocabulary with a Chinese and an English label per value.
 pub trait Labelled: Sized + Copy + 'static {
     const ALL: &'static [Self];

@@ -6,7 +6,7 @@ mod unit;
 
 pub use child::*;
 pub(crate) use labels::labelled_enum;
-pub use labels::{Labelled, Lang};
+pub use labels::{Labelled, Lang, Localized};
 pub use unit::*;
 
 use chrono::NaiveDateTime;
