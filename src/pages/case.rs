@@ -140,7 +140,6 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
                 } else {
                     b.add_attempt(case_id, attempt, a)
                 }
-                .map_err(|e| e.to_string())
             })
             .await
             {
@@ -231,11 +230,7 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
             recorded_by: state.operator(),
         };
         spawn_local(async move {
-            match run(state, |_, b, a| {
-                b.add_legal_step(id, step, a).map_err(|e| e.to_string())
-            })
-            .await
-            {
+            match run(state, |_, b, a| b.add_legal_step(id, step, a)).await {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
@@ -317,11 +312,7 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
             by: state.operator(),
         };
         spawn_local(async move {
-            match run(state, |l, b, a| {
-                b.close_case(l, id, closure, a).map_err(|e| e.to_string())
-            })
-            .await
-            {
+            match run(state, |l, b, a| b.close_case(l, id, closure, a)).await {
                 Ok(()) => state.info(text(state.lang.get_untracked()).saved),
                 Err(e) => error.set(Some(e)),
             }

@@ -43,7 +43,6 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
         spawn_local(async move {
             match run(state, |l, b, a| {
                 b.flag_manual(l, child_id, &r, a, Uuid::new_v4())
-                    .map_err(|e| e.to_string())
             })
             .await
             {
@@ -63,7 +62,6 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
         spawn_local(async move {
             match run(state, |l, b, a| {
                 b.transfer_out(l, child_id, &to, d, a, Uuid::new_v4())
-                    .map_err(|e| e.to_string())
             })
             .await
             {
@@ -159,11 +157,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             visits: Vec::new(),
         };
         spawn_local(async move {
-            match run(state, |l, b, a| {
-                b.save_plan(l, p, a).map_err(|e| e.to_string())
-            })
-            .await
-            {
+            match run(state, |l, b, a| b.save_plan(l, p, a)).await {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
@@ -184,11 +178,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             content: v_content.get_untracked(),
         };
         spawn_local(async move {
-            match run(state, |_, b, a| {
-                b.add_home_visit(child_id, v, a).map_err(|e| e.to_string())
-            })
-            .await
-            {
+            match run(state, |_, b, a| b.add_home_visit(child_id, v, a)).await {
                 Ok(()) => {
                     error.set(None);
                     v_content.set(String::new());

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use leptos::prelude::WithValue;
+use leptos::prelude::{GetUntracked, WithValue};
 
 /// A date typed as 2026-11-23.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -28,13 +28,14 @@ pub fn child_line(l: &Ledger, id: Uuid) -> (String, String, String) {
 }
 
 /// Runs a casework operation as the operator, now, and commits what it returns.
-pub async fn run<F>(state: AppState, op: F) -> Result<(), String>
+pub async fn run<F, E>(state: AppState, op: F) -> Result<(), String>
 where
     F: FnOnce(
         &Ledger,
         &baoxue_core::casework::Casebook,
         &Actor,
-    ) -> Result<baoxue_core::casework::ChangeSet, String>,
+    ) -> Result<baoxue_core::casework::ChangeSet, E>,
+    E: baoxue_core::model::Localized,
 {
     let name = state.operator();
     let actor = Actor {
@@ -43,7 +44,8 @@ where
     };
     let set = state
         .ledger
-        .with_value(|l| state.casebook.with_value(|b| op(l, b, &actor)))?;
+        .with_value(|l| state.casebook.with_value(|b| op(l, b, &actor)))
+        .map_err(|e| e.say(state.lang.get_untracked()))?;
     state.commit(set).await
 }
 

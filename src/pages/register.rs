@@ -139,7 +139,6 @@ pub fn RegisterPage() -> impl IntoView {
                 .with_value(|b| b.suspects().map(|s| s.id).collect());
             let result = run(state, |l, b, actor| {
                 b.record_register(l, day, &list, actor, Uuid::new_v4)
-                    .map_err(|e| e.to_string())
             })
             .await;
             saving.set(false);

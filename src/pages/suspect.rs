@@ -164,7 +164,6 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         spawn_local(async move {
             let r = run(state, |l, b, a| {
                 b.verify(l, id, verification, new_case, a, Uuid::new_v4())
-                    .map_err(|e| e.to_string())
             })
             .await;
             match r {

@@ -177,7 +177,9 @@ fn Checks() -> impl IntoView {
                 .map(|id| (*id, SuspectTrigger::PrimaryToJunior { school_year: year }))
                 .collect();
             let r = run(state, |l, b, a| {
-                Ok(b.flag_many(l, found, a, Uuid::new_v4).0)
+                Ok::<_, baoxue_core::casework::CaseworkError>(
+                    b.flag_many(l, found, a, Uuid::new_v4).0,
+                )
             })
             .await;
             match r {
@@ -214,12 +216,7 @@ fn Checks() -> impl IntoView {
     });
     let confirm = move |id: Uuid| {
         spawn_local(async move {
-            if let Err(e) = run(state, |_, b, a| {
-                b.confirm_transfer(id, today(), a)
-                    .map_err(|e| e.to_string())
-            })
-            .await
-            {
+            if let Err(e) = run(state, |_, b, a| b.confirm_transfer(id, today(), a)).await {
                 state.error(e);
             }
         });
@@ -231,7 +228,7 @@ fn Checks() -> impl IntoView {
                     .transfers()
                     .find(|x| x.id == tid)
                     .cloned()
-                    .ok_or("找不到转学记录")?;
+                    .ok_or(baoxue_core::casework::CaseworkError::NotFound)?;
                 let trigger = SuspectTrigger::TransferUnconfirmed {
                     transfer_id: tid,
                     date: tr.date,
@@ -239,7 +236,7 @@ fn Checks() -> impl IntoView {
                 };
                 let (set, skipped) = b.flag_many(l, vec![(child, trigger)], a, Uuid::new_v4);
                 match skipped.into_iter().next() {
-                    Some((_, e)) => Err(e.to_string()),
+                    Some((_, e)) => Err(e),
                     None => Ok(set),
                 }
             })

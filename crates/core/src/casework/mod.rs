@@ -57,6 +57,21 @@ impl ChangeSet {
     }
 }
 
+crate::model::labelled_enum! {
+    /// A field of a casework form that must be filled in.
+    CaseField {
+        Persuaders = ("persuaders", "劝返人员", "Who persuaded"),
+        GuardianView = ("guardian-view", "监护人意见", "Guardian's view"),
+        Implementer = ("implementer", "实施单位/人员", "Carried out by"),
+        VocationalSchool = ("vocational-school", "中职学校", "Vocational school"),
+        ClosureKind = ("closure-kind", "销号情形", "How the case closes"),
+        SchoolTo = ("school-to", "转入学校", "School transferred to"),
+        Teacher = ("teacher", "送教教师", "Visiting teacher"),
+        Content = ("content", "送教内容", "What was taught"),
+        Hours = ("hours", "课时（0–12小时）", "Hours (0–12)"),
+    }
+}
+
 /// What the rules refuse, in words for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CaseworkError {
@@ -91,8 +106,8 @@ pub enum CaseworkError {
     CaseClosed,
     #[error("该案尚未销号")]
     CaseOpen,
-    #[error("请填写“{0}”")]
-    Missing(&'static str),
+    #[error("请填写“{}”", .0.zh())]
+    Missing(CaseField),
     #[error("法律程序须依次进行：在“{}”之前须先有“{}”", .step.zh(), .needs.zh())]
     LadderOrder {
         step: LegalStepKind,
@@ -113,6 +128,53 @@ pub enum CaseworkError {
     BadInterval,
     #[error("{0}不是教学日（周末、节假日或假期，见“设置”中的校历）")]
     NotSchoolDay(NaiveDate),
+}
+
+impl crate::model::Localized for CaseworkError {
+    fn en(&self) -> String {
+        use CaseworkError::*;
+        match self {
+            NoChild => "This child cannot be found".into(),
+            NotFound => "This record cannot be found".into(),
+            AlreadySuspect { name } => {
+                format!("{name} is already on the suspected-dropout list, not yet verified")
+            }
+            CannotFlag { name, status } => format!(
+                "{name} is \"{}\" and cannot be flagged as a suspected dropout",
+                status.en()
+            ),
+            NoReason => "Please give the reason for flagging".into(),
+            AlreadyVerified(d) => format!("This suspected dropout was verified on {d}"),
+            NoMethod => "Please choose at least one way of verifying".into(),
+            NoEvidence => "Please give the grounds of the verification (the evidence)".into(),
+            NoSchoolNamed => "\"Studying elsewhere\" needs the school's name".into(),
+            TooFewResponsible(n) => format!(
+                "A confirmed dropout needs its own case plan with at least two named responsible persons ({n} given)"
+            ),
+            DeadlineBeforeLeaving { deadline, left_on } => format!(
+                "The deadline for bringing the child back ({deadline}) is before the child left ({left_on})"
+            ),
+            FutureDate(d) => format!("The date {d} is after today"),
+            CaseClosed => "This case is closed; nothing more can be added".into(),
+            CaseOpen => "This case is not closed yet".into(),
+            Missing(field) => format!("Please fill in \"{}\"", field.en()),
+            LadderOrder { step, needs } => format!(
+                "Legal steps go in order: \"{}\" needs \"{}\" first",
+                step.en(),
+                needs.en()
+            ),
+            LadderDate { date, previous } => {
+                format!("The legal step's date {date} is before the previous step's {previous}")
+            }
+            HomeTeachingNeedsDisability => "Home teaching is only for children with a disability; mark the disability in the child's record first".into(),
+            BadClosureStatus(s) => format!("A closed case cannot leave the child \"{}\"", s.en()),
+            BadReturn => "A return needs a school and a grade from 1 to 9".into(),
+            BadInterval => "The interval between home-teaching visits must be 1–90 days".into(),
+            NotSchoolDay(d) => format!(
+                "{d} is not a school day (weekend, holiday or vacation; see the calendar in Settings)"
+            ),
+        }
+    }
 }
 
 /// The casework records of an installation, in memory.
@@ -630,10 +692,10 @@ impl Casebook {
     ) -> Result<ChangeSet, CaseworkError> {
         let case = self.open_case(case_id)?;
         if attempt.persons.trim().is_empty() {
-            return Err(CaseworkError::Missing("劝返人员"));
+            return Err(CaseworkError::Missing(CaseField::Persuaders));
         }
         if attempt.guardian_said.trim().is_empty() {
-            return Err(CaseworkError::Missing("监护人意见"));
+            return Err(CaseworkError::Missing(CaseField::GuardianView));
         }
         if attempt.date > actor.today() {
             return Err(CaseworkError::FutureDate(attempt.date));
@@ -749,7 +811,7 @@ impl Casebook {
             }
         }
         if step.issuer.trim().is_empty() {
-            return Err(CaseworkError::Missing("实施单位/人员"));
+            return Err(CaseworkError::Missing(CaseField::Implementer));
         }
         if step.kind == LegalStepKind::ReturnNotice {
             step.serial = Some(self.next_notice_serial(step.date));
@@ -811,7 +873,7 @@ impl Casebook {
             }
             ClosureOutcome::Vocational { school } => {
                 if school.trim().is_empty() {
-                    return Err(CaseworkError::Missing("中职学校"));
+                    return Err(CaseworkError::Missing(CaseField::VocationalSchool));
                 }
                 updated.status = Status::StudyingElsewhere;
             }
@@ -820,7 +882,7 @@ impl Casebook {
                 status,
             } => {
                 if description.trim().is_empty() {
-                    return Err(CaseworkError::Missing("销号情形"));
+                    return Err(CaseworkError::Missing(CaseField::ClosureKind));
                 }
                 if status.is_concern() {
                     return Err(CaseworkError::BadClosureStatus(*status));
@@ -858,7 +920,7 @@ impl Casebook {
     ) -> Result<ChangeSet, CaseworkError> {
         let child = ledger.child(child_id).ok_or(CaseworkError::NoChild)?;
         if to_school.trim().is_empty() {
-            return Err(CaseworkError::Missing("转入学校"));
+            return Err(CaseworkError::Missing(CaseField::SchoolTo));
         }
         if date > actor.today() {
             return Err(CaseworkError::FutureDate(date));
@@ -960,7 +1022,7 @@ impl Casebook {
             return Err(CaseworkError::HomeTeachingNeedsDisability);
         }
         if plan.teacher.trim().is_empty() {
-            return Err(CaseworkError::Missing("送教教师"));
+            return Err(CaseworkError::Missing(CaseField::Teacher));
         }
         if !(1..=90).contains(&plan.interval_days) {
             return Err(CaseworkError::BadInterval);
@@ -997,13 +1059,13 @@ impl Casebook {
     ) -> Result<ChangeSet, CaseworkError> {
         let plan = self.plans.get(&child_id).ok_or(CaseworkError::NotFound)?;
         if visit.teacher.trim().is_empty() {
-            return Err(CaseworkError::Missing("送教教师"));
+            return Err(CaseworkError::Missing(CaseField::Teacher));
         }
         if visit.content.trim().is_empty() {
-            return Err(CaseworkError::Missing("送教内容"));
+            return Err(CaseworkError::Missing(CaseField::Content));
         }
         if !(visit.hours > 0.0 && visit.hours <= 12.0) {
-            return Err(CaseworkError::Missing("课时（0–12小时）"));
+            return Err(CaseworkError::Missing(CaseField::Hours));
         }
         if visit.date > actor.today() {
             return Err(CaseworkError::FutureDate(visit.date));

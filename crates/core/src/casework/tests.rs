@@ -945,3 +945,55 @@ fn the_usual_calendar_of_a_school_year_has_its_holidays_and_vacations() {
     assert!(!SchoolCalendar::knows_lunar_holidays(2040));
     assert_eq!(SchoolCalendar::usual(2040).closed.len(), 4);
 }
+
+#[test]
+fn every_casework_refusal_says_itself_in_english_too() {
+    use crate::model::{Lang, Localized};
+    let chinese = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let day = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let mut all = vec![
+        CaseworkError::NoChild,
+        CaseworkError::NotFound,
+        CaseworkError::AlreadySuspect { name: "Li".into() },
+        CaseworkError::CannotFlag {
+            name: "Li".into(),
+            status: Status::Dropout,
+        },
+        CaseworkError::NoReason,
+        CaseworkError::AlreadyVerified(day),
+        CaseworkError::NoMethod,
+        CaseworkError::NoEvidence,
+        CaseworkError::NoSchoolNamed,
+        CaseworkError::TooFewResponsible(1),
+        CaseworkError::DeadlineBeforeLeaving {
+            deadline: day,
+            left_on: day,
+        },
+        CaseworkError::FutureDate(day),
+        CaseworkError::CaseClosed,
+        CaseworkError::CaseOpen,
+        CaseworkError::LadderDate {
+            date: day,
+            previous: day,
+        },
+        CaseworkError::HomeTeachingNeedsDisability,
+        CaseworkError::BadClosureStatus(Status::Dropout),
+        CaseworkError::BadReturn,
+        CaseworkError::BadInterval,
+        CaseworkError::NotSchoolDay(day),
+    ];
+    all.extend(CaseField::ALL.iter().map(|f| CaseworkError::Missing(*f)));
+    all.extend(LegalStepKind::ALL.iter().flat_map(|s| {
+        LegalStepKind::ALL
+            .iter()
+            .map(|n| CaseworkError::LadderOrder {
+                step: *s,
+                needs: *n,
+            })
+    }));
+    for e in all {
+        assert!(chinese(&e.say(Lang::Zh)), "{e}");
+        let en = e.say(Lang::En);
+        assert!(!chinese(&en), "English without Chinese: {en}");
+    }
+}
