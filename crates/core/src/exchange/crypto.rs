@@ -149,5 +149,22 @@ fn corrupt(e: age::DecryptError) -> BundleError {
         E::Io(_) => "加密文件不完整",
         _ => "加密文件无法解开",
     };
-    BundleError::Corrupt(format!("{what}（详情：{e}）"))
+    // age's own words may run over several lines; the message is one.
+    let detail = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    BundleError::Corrupt(format!("{what}（详情：{detail}）"))
+}
+
+#[cfg(test)]
+#[test]
+fn a_damaged_file_is_said_in_one_line() {
+    let said = corrupt(age::DecryptError::UnknownFormat).to_string();
+    assert!(
+        said.starts_with("加密文件已损坏或被改动：加密文件头无效（详情："),
+        "{said}"
+    );
+    assert!(!said.contains('\n'), "{said}");
 }
