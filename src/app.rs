@@ -2,6 +2,7 @@
 //! also works from a file:// page), and shows the frame around each page.
 
 use baoxue_core::casework::{Casebook, ChangeSet};
+use baoxue_core::installation::WholeInstallation;
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
 use baoxue_core::ledger::Ledger;
 use baoxue_core::model::{Installation, Labelled, Lang, Level, SpecialGroup, Stage, Status};
@@ -198,7 +199,7 @@ pub struct AppState {
     pub progress: RwSignal<Option<Progress>>,
     pub filters: ChildFilters,
     /// The roster being cross-checked (四查三比对), and a counter for its changes.
-    pub crosscheck: StoredValue<Option<pages::crosscheck::Session>>,
+    pub crosscheck: StoredValue<Option<baoxue_core::crosscheck::Session>>,
     pub crosscheck_rev: RwSignal<u64>,
     /// Roster column choices per department.
     pub mappings: StoredValue<store::Mappings>,
@@ -333,58 +334,52 @@ impl AppState {
         self.route.set(route);
     }
 
-    /// Replaces the in-memory state with what a store load returned.
-    pub fn install(&self, mut loaded: store::Loaded) {
-        let townships = loaded
-            .installation
-            .as_ref()
-            .map(|i| i.townships.clone())
-            .unwrap_or_default();
-        let ledger = Ledger::new(
-            std::mem::take(&mut loaded.schools),
-            &townships,
-            std::mem::take(&mut loaded.children),
-        );
-        self.install_with(ledger, loaded);
+    /// Replaces everything held in memory with a whole installation just stored or loaded
+    /// (or with nothing, after erasing), building its ledger.
+    pub fn install(&self, whole: Option<WholeInstallation>) {
+        let Some(mut w) = whole else {
+            return self.install_with(Ledger::default(), None);
+        };
+        let schools = std::mem::take(&mut w.schools);
+        let children = std::mem::take(&mut w.children);
+        let ledger = Ledger::new(schools, &w.installation.townships, children);
+        self.install_with(ledger, Some(w));
     }
 
-    /// Replaces everything held in memory with an installation just stored or loaded, its
-    /// ledger already built: the one path for start, set-up, demo, restore and erase, so
-    /// nothing the previous data left behind (a roster being checked, its columns, filters)
-    /// survives into the new. `loaded`'s schools and children are not read.
-    pub fn install_with(&self, ledger: Ledger, loaded: store::Loaded) {
+    /// Replaces everything held in memory with an installation, its ledger already built:
+    /// the one path for start, set-up, demo, restore and erase, so nothing the previous
+    /// data left behind (a roster being checked, its columns, filters) survives into the
+    /// new. `whole`'s schools and children are not read.
+    pub fn install_with(&self, ledger: Ledger, whole: Option<WholeInstallation>) {
         self.ledger.set_value(ledger);
-        let cw = loaded.casework;
-        self.inbox.set_value(cw.inbox);
-        self.outbox.set_value(cw.outbox);
+        let (installation, settings, records, mappings, roll_mapping, roll_follow_up) = match whole
+        {
+            Some(w) => (
+                Some(w.installation),
+                w.settings,
+                w.records,
+                w.mappings,
+                w.roll_mapping,
+                w.roll_follow_up,
+            ),
+            None => Default::default(),
+        };
         self.history
-            .set_value(baoxue_core::indicators::history::History::new(cw.history));
-        self.casebook.set_value(
-            Casebook::new(
-                loaded.settings,
-                cw.suspects,
-                cw.cases,
-                cw.transfers,
-                cw.plans,
-                cw.absences,
-            )
-            .with_decisions(cw.decisions),
-        );
-        self.mappings.set_value(loaded.mappings);
-        self.roll_mapping.set_value(loaded.roll_mapping);
-        self.roll_follow_up.set(loaded.roll_follow_up);
+            .set_value(baoxue_core::indicators::history::History::new(
+                records.history.clone(),
+            ));
+        self.casebook.set_value(records.casebook(settings));
+        self.inbox.set_value(records.inbox);
+        self.outbox.set_value(records.outbox);
+        self.mappings.set_value(mappings);
+        self.roll_mapping.set_value(roll_mapping);
+        self.roll_follow_up.set(roll_follow_up);
         // A roster being checked belonged to the data now replaced.
         self.crosscheck.set_value(None);
         self.crosscheck_rev.update(|r| *r += 1);
         self.filters.reset();
-        self.installation.set(loaded.installation);
+        self.installation.set(installation);
         self.ledger_rev.update(|r| *r += 1);
-        if !loaded.repaired.is_empty() {
-            self.error(format!(
-                "本机设置中有不合理的值，已改回默认值，请到“设置”核对后保存：{}",
-                loaded.repaired.join("；")
-            ));
-        }
     }
 }
 
@@ -456,7 +451,15 @@ pub fn App() -> impl IntoView {
                         .set(Some("已在恢复模式中打开：未读取本机数据。".to_string()));
                 } else {
                     match store::load_all(&db).await {
-                        Ok(l) => state.install(l),
+                        Ok(l) => {
+                            state.install(l.whole);
+                            if !l.repaired.is_empty() {
+                                state.error(format!(
+                                    "本机设置中有不合理的值，已改回默认值，请到“设置”核对后保存：{}",
+                                    l.repaired.join("；")
+                                ));
+                            }
+                        }
                         Err(e) => failure.0.set(Some(format!("读取本机数据时出错：{e}"))),
                     }
                 }

@@ -225,7 +225,7 @@ pub fn RestorePanel() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(loaded) => {
-                    state.install(loaded);
+                    state.install(loaded.whole);
                     if let Some(f) = failure {
                         f.0.set(None);
                     }

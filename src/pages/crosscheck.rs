@@ -3,12 +3,11 @@
 //! decisions are stored.
 
 use baoxue_core::casework::{Actor, ChangeSet};
-use baoxue_core::crosscheck::actions::{add_group, flag_registered, record_decision};
 use baoxue_core::crosscheck::{
-    build_roster, cross_check, read_table, ColumnMapping, CrossCheckResult, Department, Finding,
-    FindingKind, FindingState, RawTable, Roster, RosterField, Verdict,
+    read_table, Action, Department, FindingKind, FindingState, RosterField, Session, SessionError,
 };
-use baoxue_core::model::Labelled;
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{Labelled, Localized};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -22,16 +21,6 @@ use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
 use crate::store;
 use baoxue_core::model::format_count;
-
-/// A roster being checked, kept while the user looks at children and comes back.
-pub struct Session {
-    pub department: Department,
-    pub file_name: String,
-    pub table: RawTable,
-    pub mapping: ColumnMapping,
-    pub roster: Option<Roster>,
-    pub result: Option<CrossCheckResult>,
-}
 
 const PAGE: usize = 50;
 
@@ -48,35 +37,25 @@ fn busy(state: AppState, label: &str) {
     }));
 }
 
-/// Runs the check of the session's roster again (after the ledger or decisions changed).
-fn rerun(state: AppState) {
+/// Checks the session's roster again (after the ledger or decisions changed).
+fn recheck(state: AppState) {
     let mut session = state.crosscheck.write_value();
     let Some(s) = session.as_mut() else { return };
-    if let Some(roster) = &s.roster {
-        let result = state.ledger.with_value(|l| {
-            state
-                .casebook
-                .with_value(|b| cross_check(l, roster, b.decisions(), today()))
-        });
-        s.result = Some(result);
-    }
+    state.ledger.with_value(|l| {
+        state
+            .casebook
+            .with_value(|b| s.recheck(l, b.decisions(), today()))
+    });
 }
 
-/// A roster already read belongs to the department now chosen: its remembered columns
-/// apply and the results of the other department's rules go.
+/// A roster already read belongs to the department now chosen.
 fn change_department(state: AppState, department: Department) {
-    let remembered = state
-        .mappings
-        .with_value(|m| m.get(department.key()).cloned().unwrap_or_default());
-    let mut changed = false;
-    state.crosscheck.update_value(|s| {
-        if let Some(s) = s.as_mut().filter(|s| s.department != department) {
-            s.department = department;
-            s.mapping = ColumnMapping::detect(&s.table, &remembered);
-            s.roster = None;
-            s.result = None;
-            changed = true;
-        }
+    let changed = state.mappings.with_value(|m| {
+        state
+            .crosscheck
+            .write_value()
+            .as_mut()
+            .is_some_and(|s| s.change_department(department, m))
     });
     if changed {
         state.crosscheck_rev.update(|r| *r += 1);
@@ -122,22 +101,17 @@ pub fn CrossCheckPage() -> impl IntoView {
             state.progress.set(None);
             match read {
                 Ok(table) => {
-                    let remembered = state
+                    let session = state
                         .mappings
-                        .with_value(|m| m.get(dept.key()).cloned().unwrap_or_default());
-                    let mapping = ColumnMapping::detect(&table, &remembered);
-                    state.crosscheck.set_value(Some(Session {
-                        department: dept,
-                        file_name: name,
-                        table,
-                        mapping,
-                        roster: None,
-                        result: None,
-                    }));
+                        .with_value(|m| Session::read(dept, name, table, m));
+                    state.crosscheck.set_value(Some(session));
                     measure("baoxue-cc-read", "baoxue-cc-read-start");
                     rev.update(|r| *r += 1);
                 }
-                Err(e) => state.error(format!("“{name}”无法读取：{e}")),
+                Err(e) => state.error(match lang {
+                    baoxue_core::model::Lang::Zh => format!("“{name}”无法读取：{e}"),
+                    baoxue_core::model::Lang::En => format!("“{name}” cannot be read: {}", e.en()),
+                }),
             }
         });
     };
@@ -208,9 +182,7 @@ fn MappingPanel() -> impl IntoView {
     let set_field = move |column: usize, field: Option<RosterField>| {
         state.crosscheck.update_value(|s| {
             if let Some(s) = s.as_mut() {
-                s.mapping.set(column, field);
-                s.roster = None;
-                s.result = None;
+                s.set_field(column, field);
             }
         });
         rev.update(|r| *r += 1);
@@ -221,16 +193,17 @@ fn MappingPanel() -> impl IntoView {
             busy(state, text(lang).cc_matching);
             yield_frame().await;
             mark("baoxue-cc-match-start");
-            let remembered = state.crosscheck.with_value(|s| {
-                s.as_ref()
-                    .map(|s| (s.department, s.mapping.to_remember(&s.table)))
-            });
-            state.crosscheck.update_value(|s| {
-                if let Some(s) = s.as_mut() {
-                    s.roster = Some(build_roster(&s.table, &s.mapping, s.department));
-                }
-            });
-            rerun(state);
+            let mut mappings = state.mappings.get_value();
+            let checked = {
+                let mut session = state.crosscheck.write_value();
+                session.as_mut().map(|s| {
+                    state.ledger.with_value(|l| {
+                        state
+                            .casebook
+                            .with_value(|b| s.check(l, b.decisions(), today(), &mut mappings))
+                    })
+                })
+            };
             measure("baoxue-cc-match", "baoxue-cc-match-start");
             state.progress.set(None);
             rev.update(|r| *r += 1);
@@ -241,12 +214,10 @@ fn MappingPanel() -> impl IntoView {
             {
                 el.scroll_into_view();
             }
-            if let (Some((dept, choice)), Some(db)) = (remembered, state.db()) {
-                let mut all = state.mappings.get_value();
-                all.insert(dept.key().to_string(), choice);
-                state.mappings.set_value(all.clone());
-                if let Err(e) = store::save_mappings(&db, &all).await {
-                    state.error(e.to_string());
+            if let (Some(()), Some(db)) = (checked, state.db()) {
+                state.mappings.set_value(mappings.clone());
+                if let Err(e) = store::save_mappings(&db, &mappings).await {
+                    state.error(e.say(state.lang.get_untracked()));
                 }
             }
         });
@@ -265,16 +236,6 @@ fn MappingPanel() -> impl IntoView {
     }
 }
 
-/// What a reviewer can do with one finding.
-#[derive(Clone, Copy, PartialEq)]
-enum Act {
-    Flag,
-    Checked,
-    AddGroup,
-    Same,
-    Different,
-}
-
 #[derive(Clone, PartialEq)]
 struct Line {
     index: usize,
@@ -291,87 +252,27 @@ struct Line {
     can_add_group: bool,
 }
 
-/// Does one action on a finding and stores it with its decision in one transaction.
-async fn act(state: AppState, index: usize, what: Act, note: String) -> Result<(), String> {
-    let lang = state.lang.get_untracked();
-    if what == Act::Checked && note.trim().is_empty() {
-        return Err(text(lang).cc_need_note.to_string());
-    }
+/// Does what `step` makes of the session and stores it in one transaction, then checks
+/// the roster again; returns how many children it changed.
+async fn act(
+    state: AppState,
+    step: impl FnOnce(&Session, &Ledger, &Actor) -> Result<ChangeSet, SessionError>,
+) -> Result<usize, String> {
     let name = state.operator();
     let actor = Actor {
         name: &name,
         now: chrono::Local::now().naive_local(),
     };
-    let set: ChangeSet = state.crosscheck.with_value(|s| {
-        let s = s.as_ref().ok_or("请重新读取名册")?;
-        let (Some(roster), Some(result)) = (&s.roster, &s.result) else {
-            return Err("请重新比对".to_string());
-        };
-        let f = result.findings.get(index).ok_or("请重新比对")?;
-        let dept = s.department;
-        state.ledger.with_value(|l| match what {
-            Act::Flag => {
-                let row = f.row.and_then(|r| roster.rows.get(r)).ok_or("请重新比对")?;
-                flag_registered(l, f, row, dept, &actor, Uuid::new_v4(), Uuid::new_v4())
-                    .map_err(|e| e.to_string())
-            }
-            Act::AddGroup => {
-                let disability = f
-                    .row
-                    .and_then(|r| roster.rows.get(r))
-                    .and_then(|r| r.disability);
-                add_group(l, &[(f, disability)], dept, &actor).map_err(|e| e.to_string())
-            }
-            Act::Checked => Ok(record_decision(f, dept, Verdict::Explained, &note, &actor)),
-            Act::Same => Ok(record_decision(f, dept, Verdict::SamePerson, &note, &actor)),
-            Act::Different => Ok(record_decision(
-                f,
-                dept,
-                Verdict::DifferentPerson,
-                &note,
-                &actor,
-            )),
+    let set = state
+        .crosscheck
+        .with_value(|s| {
+            let s = s.as_ref().ok_or(SessionError::NotChecked)?;
+            state.ledger.with_value(|l| step(s, l, &actor))
         })
-    })?;
-    state.commit(set).await?;
-    rerun(state);
-    state.crosscheck_rev.update(|r| *r += 1);
-    Ok(())
-}
-
-/// Adds every missing group flag of the list at once.
-async fn add_all_groups(state: AppState) -> Result<usize, String> {
-    let name = state.operator();
-    let actor = Actor {
-        name: &name,
-        now: chrono::Local::now().naive_local(),
-    };
-    let set = state.crosscheck.with_value(|s| {
-        let s = s.as_ref().ok_or("请重新读取名册")?;
-        let (Some(roster), Some(result)) = (&s.roster, &s.result) else {
-            return Err("请重新比对".to_string());
-        };
-        let todo: Vec<(&Finding, _)> = result
-            .findings
-            .iter()
-            .filter(|f| f.missing_group.is_some() && f.state.is_open())
-            .map(|f| {
-                (
-                    f,
-                    f.row
-                        .and_then(|r| roster.rows.get(r))
-                        .and_then(|r| r.disability),
-                )
-            })
-            .collect();
-        state
-            .ledger
-            .with_value(|l| add_group(l, &todo, s.department, &actor))
-            .map_err(|e| e.to_string())
-    })?;
+        .map_err(|e| e.say(state.lang.get_untracked()))?;
     let n = set.children.len();
     state.commit(set).await?;
-    rerun(state);
+    recheck(state);
     state.crosscheck_rev.update(|r| *r += 1);
     Ok(n)
 }
@@ -393,68 +294,28 @@ fn Results() -> impl IntoView {
     });
     let counts = Memo::new(move |_| {
         rev.track();
-        state.crosscheck.with_value(|s| {
-            let r = s.as_ref().and_then(|s| s.result.as_ref());
-            FindingKind::ALL
-                .iter()
-                .map(|k| r.map(|r| r.count(*k, true)).unwrap_or(0))
-                .collect::<Vec<_>>()
-        })
+        state
+            .crosscheck
+            .with_value(|s| s.as_ref().map(Session::open_counts).unwrap_or_default())
     });
     let summary = move || {
         rev.track();
-        state.crosscheck.with_value(|s| {
-            let s = s.as_ref()?;
-            let (roster, r) = (s.roster.as_ref()?, s.result.as_ref()?);
-            let lang = state.lang.get();
-            let n = [
-                roster.rows.len() + roster.rejected.len(),
-                r.matched_by_id,
-                r.matched_by_name,
-                r.not_school_age,
-                roster.rejected.len() + roster.id_problems().count(),
-                roster.rejected.len(),
-            ]
-            .map(format_count);
-            Some(match lang {
-                baoxue_core::model::Lang::Zh => format!(
-                    "{}名册{}行：按身份证号匹配{}人，按姓名和出生日期确认{}人；不在义务教育年龄{}人；问题行{}行（其中{}行未导入）",
-                    s.department.zh(), n[0], n[1], n[2], n[3], n[4], n[5]
-                ),
-                baoxue_core::model::Lang::En => format!(
-                    "{} roster, {} rows: {} matched by ID number, {} confirmed by name and birth date; {} not of compulsory-school age; {} problem rows ({} not imported)",
-                    s.department.en(), n[0], n[1], n[2], n[3], n[4], n[5]
-                ),
-            })
-        })
+        let lang = state.lang.get();
+        state
+            .crosscheck
+            .with_value(|s| s.as_ref()?.summary())
+            .map(|s| s.say(lang))
     };
     let chosen = Memo::new(move |_| {
         rev.track();
-        let k = kind.get();
-        let all = show_done.get();
-        state.crosscheck.with_value(|s| {
-            s.as_ref()
-                .and_then(|s| s.result.as_ref())
-                .map(|r| {
-                    let mut ids: Vec<usize> = r
-                        .findings
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, f)| f.kind == k && (all || f.state.is_open()))
-                        .map(|(i, _)| i)
-                        .collect();
-                    // What needs doing first: open before decided, a missing flag first.
-                    ids.sort_by_key(|i| {
-                        let f = &r.findings[*i];
-                        (!f.state.is_open(), f.missing_group.is_none())
-                    });
-                    ids
-                })
-                .unwrap_or_default()
-        })
+        let (k, all) = (kind.get(), show_done.get());
+        state
+            .crosscheck
+            .with_value(|s| s.as_ref().map(|s| s.listed(k, all)).unwrap_or_default())
     });
     let total = Signal::derive(move || chosen.with(Vec::len));
     let lines = move || {
+        let lang = state.lang.get();
         let at = page.get() * PAGE;
         let ids: Vec<usize> = chosen.with(|c| c.iter().skip(at).take(PAGE).copied().collect());
         state.crosscheck.with_value(|s| {
@@ -492,7 +353,7 @@ fn Results() -> impl IntoView {
                                 (
                                     c.id,
                                     c.name.clone(),
-                                    format!("{} {}", names.school, c.status.zh()),
+                                    format!("{} {}", names.school, c.status.label(lang)),
                                 )
                             }),
                             confidence: f.confidence.map(|p| format!("{p}%")).unwrap_or_default(),
@@ -506,14 +367,22 @@ fn Results() -> impl IntoView {
             })
         })
     };
-    let run_act = move |index: usize, what: Act| {
+    let run_act = move |index: usize, what: Action| {
         spawn_local(async move {
-            match act(state, index, what, note.get_untracked()).await {
-                Ok(()) => {
-                    if what == Act::Checked {
-                        note.set(String::new());
-                    }
-                }
+            let note_text = note.get_untracked();
+            let step = |s: &Session, l: &Ledger, a: &Actor| {
+                s.act(
+                    l,
+                    index,
+                    what,
+                    &note_text,
+                    a,
+                    (Uuid::new_v4(), Uuid::new_v4()),
+                )
+            };
+            match act(state, step).await {
+                Ok(_) if what == Action::Checked => note.set(String::new()),
+                Ok(_) => {}
                 Err(e) => state.error(e),
             }
         });
@@ -521,18 +390,19 @@ fn Results() -> impl IntoView {
     let can_add_all = move || {
         rev.track();
         kind.get() == FindingKind::Group
-            && state.crosscheck.with_value(|s| {
-                s.as_ref().and_then(|s| s.result.as_ref()).is_some_and(|r| {
-                    r.findings
-                        .iter()
-                        .any(|f| f.missing_group.is_some() && f.state.is_open())
-                })
-            })
+            && state
+                .crosscheck
+                .with_value(|s| s.as_ref().is_some_and(Session::can_add_all_groups))
     };
     let add_all = move |_| {
         spawn_local(async move {
-            match add_all_groups(state).await {
-                Ok(n) => state.info(format!("已为{n}名儿童添加重点群体标记")),
+            match act(state, |s, l, a| s.add_all_groups(l, a)).await {
+                Ok(n) => state.info(match state.lang.get_untracked() {
+                    baoxue_core::model::Lang::Zh => format!("已为{n}名儿童添加重点群体标记"),
+                    baoxue_core::model::Lang::En => {
+                        format!("Special group added to {n} children")
+                    }
+                }),
                 Err(e) => state.error(e),
             }
         });
@@ -556,7 +426,8 @@ fn Results() -> impl IntoView {
             let Some(result) = &s.result else {
                 return empty;
             };
-            let found: Vec<&Finding> = ids.iter().filter_map(|i| result.findings.get(*i)).collect();
+            let found: Vec<&baoxue_core::crosscheck::Finding> =
+                ids.iter().filter_map(|i| result.findings.get(*i)).collect();
             let title = format!(
                 "{}四查三比对_{}_{}",
                 state.unit_short_name(),
@@ -570,12 +441,9 @@ fn Results() -> impl IntoView {
     };
     let problem_rows = move || {
         rev.track();
-        state.crosscheck.with_value(|s| {
-            s.as_ref()
-                .and_then(|s| s.roster.as_ref())
-                .map(|r| r.rejected.len() + r.id_problems().count())
-                .unwrap_or(0)
-        })
+        state
+            .crosscheck
+            .with_value(|s| s.as_ref().map_or(0, Session::problem_rows))
     };
     let problem_list = move || {
         state.crosscheck.with_value(|s| {
@@ -667,17 +535,17 @@ fn Results() -> impl IntoView {
                                     FindingState::Decided(v) => v.label(state.lang.get_untracked()).to_string(),
                                 };
                                 let open = l.state.is_open();
-                                let button = move |label: &'static str, what: Act, class: &'static str| view! {
+                                let button = move |label: &'static str, what: Action, class: &'static str| view! {
                                     <button class=format!("small {class}") on:click=move |_| run_act(i, what)>{label}</button>
                                 };
                                 let actions = if !open {
                                     ().into_any()
                                 } else {
                                     match l.kind {
-                                        FindingKind::NotInSchool => view! { {button(t().cc_flag, Act::Flag, "primary cc-flag")}{button(t().cc_checked, Act::Checked, "cc-checked")} }.into_any(),
-                                        FindingKind::Group if l.can_add_group => view! { {button(t().cc_add_group, Act::AddGroup, "primary cc-add-group")}{button(t().cc_checked, Act::Checked, "cc-checked")} }.into_any(),
-                                        FindingKind::PossibleMatch => view! { {button(t().cc_same, Act::Same, "primary cc-same")}{button(t().cc_different, Act::Different, "cc-different")} }.into_any(),
-                                        _ => button(t().cc_checked, Act::Checked, "cc-checked").into_any(),
+                                        FindingKind::NotInSchool => view! { {button(t().cc_flag, Action::Flag, "primary cc-flag")}{button(t().cc_checked, Action::Checked, "cc-checked")} }.into_any(),
+                                        FindingKind::Group if l.can_add_group => view! { {button(t().cc_add_group, Action::AddGroup, "primary cc-add-group")}{button(t().cc_checked, Action::Checked, "cc-checked")} }.into_any(),
+                                        FindingKind::PossibleMatch => view! { {button(t().cc_same, Action::Same, "primary cc-same")}{button(t().cc_different, Action::Different, "cc-different")} }.into_any(),
+                                        _ => button(t().cc_checked, Action::Checked, "cc-checked").into_any(),
                                     }
                                 };
                                 view! {

@@ -2,6 +2,7 @@
 //! transaction, then show it.
 
 use baoxue_core::demo::{DemoParams, Generator, DEFAULT_CHILDREN};
+use baoxue_core::installation::WholeInstallation;
 use baoxue_core::ledger::Ledger;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -59,28 +60,13 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
     mark("baoxue-store-start");
     let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
     let audit = baoxue_core::demo::loaded_audit(&installation, schools.len(), ledger.len(), now());
-    let result = store::replace_all(
-        &db,
-        &installation,
-        &schools,
-        &chunks,
-        &casework,
-        &settings,
-        &audit,
-    )
-    .await;
+    let mut whole = WholeInstallation::new(installation, settings, schools);
+    whole.records = casework;
+    let result = store::replace_all(&db, &whole, &chunks, &[audit], None).await;
     measure("baoxue-store", "baoxue-store-start");
     state.progress.set(None);
     result.map_err(|e| e.to_string())?;
-    state.install_with(
-        ledger,
-        store::Loaded {
-            installation: Some(installation),
-            settings,
-            casework,
-            ..Default::default()
-        },
-    );
+    state.install_with(ledger, Some(whole));
     Ok(())
 }
 
@@ -154,7 +140,7 @@ pub fn erase_all(state: AppState) {
         let Some(db) = state.db() else { return };
         match store::clear_all(&db).await {
             Ok(()) => {
-                state.install(store::Loaded::default());
+                state.install(None);
                 state.info(text(state.lang.get_untracked()).reset_done);
                 state.navigate(Route::Home);
             }

@@ -179,19 +179,15 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                     lines: Vec::new(),
                 };
                 let db = state.db().ok_or("数据库未打开")?;
-                store::replace_all(
-                    &db,
-                    &inst,
-                    std::slice::from_ref(&setup.school),
-                    &chunks,
-                    &Default::default(),
-                    &setup.settings,
-                    &audit,
-                )
-                .await
-                .map_err(|e| e.to_string())?;
-                let loaded = store::load_all(&db).await.map_err(|e| e.to_string())?;
-                state.install(loaded);
+                let whole = baoxue_core::installation::WholeInstallation::new(
+                    inst,
+                    setup.settings.clone(),
+                    vec![setup.school.clone()],
+                );
+                store::replace_all(&db, &whole, &chunks, &[audit], None)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                state.install_with(ledger, Some(whole));
                 Ok(())
             }
             .await;

@@ -40,7 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
         inst.operator = new;
         spawn_local(async move {
             let Some(db) = state.db() else { return };
-            match store::save_installation(&db, &inst, None, None, &audit).await {
+            match store::save_installation(&db, &inst, &audit).await {
                 Ok(()) => {
                     state.installation.set(Some(inst));
                     state.info(text(state.lang.get_untracked()).saved);

@@ -192,16 +192,14 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
             // A calendar to adjust, not an empty one that counts every holiday as absence.
             settings.calendar =
                 baoxue_core::casework::attendance::SchoolCalendar::usual_around(today());
-            match store::save_installation(&db, &inst, Some(&settings), school.as_ref(), &audit)
-                .await
-            {
+            let whole = baoxue_core::installation::WholeInstallation::new(
+                inst,
+                settings,
+                school.into_iter().collect(),
+            );
+            match store::replace_all(&db, &whole, &[], &[audit], None).await {
                 Ok(()) => {
-                    state.install(store::Loaded {
-                        installation: Some(inst),
-                        schools: school.into_iter().collect(),
-                        settings,
-                        ..Default::default()
-                    });
+                    state.install(Some(whole));
                     state.navigate(Route::Home);
                 }
                 Err(e) => error.set(Some(e.to_string())),

@@ -70,7 +70,7 @@ pub async fn commit_changes(
         }
         if let Some(v) = &follow_up {
             let meta = step!(tx, tx.store(META).map_err(write_err));
-            step!(tx, put(&meta, v, Some(&ROLL_FOLLOW_UP.into())).await);
+            step!(tx, put_meta(&meta, MetaKey::RollFollowUp, v).await);
         }
         let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
         for (k, v) in &records {

@@ -6,35 +6,20 @@ use super::*;
 /// What is stored, loaded at start.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub installation: Option<Installation>,
-    pub schools: Vec<School>,
-    pub children: Vec<Child>,
-    pub settings: CaseworkSettings,
-    pub casework: DemoCasework,
-    /// Roster column choices per department (四查三比对).
-    pub mappings: Mappings,
-    /// Column choices for the 学籍 export.
-    pub roll_mapping: RememberedMapping<RollField>,
-    /// Children the last 学籍 import left to decide for.
-    pub roll_follow_up: RollFollowUp,
+    /// `None` before set-up, or after erasing.
+    pub whole: Option<WholeInstallation>,
     /// Settings out of any sane range, put back to their defaults on loading.
     pub repaired: Vec<String>,
 }
 
-/// Roster column choices by department key.
-pub type Mappings = BTreeMap<String, RememberedMapping>;
-pub(super) const MAPPINGS: &str = "crosscheck-mappings";
-pub(super) const ROLL_MAPPING: &str = "roll-mapping";
-pub(super) const ROLL_FOLLOW_UP: &str = "roll-follow-up";
-/// Each school's monthly figures: a few thousand small records, read and written whole.
-pub(super) const HISTORY: &str = "history";
+pub use baoxue_core::crosscheck::Mappings;
 
 /// Remembers the column choices made for a department's roster.
 pub async fn save_mappings(db: &Db, mappings: &Mappings) -> Result<(), StoreError> {
     let value = json_value(mappings)?;
     write(db, &[META], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put(&meta, &value, Some(&MAPPINGS.into())).await);
+        step!(tx, put_meta(&meta, MetaKey::Mappings, &value).await);
         Ok(tx)
     })
     .await
@@ -48,7 +33,7 @@ pub async fn save_roll_mapping(
     let value = json_value(mapping)?;
     write(db, &[META], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put(&meta, &value, Some(&ROLL_MAPPING.into())).await);
+        step!(tx, put_meta(&meta, MetaKey::RollMapping, &value).await);
         Ok(tx)
     })
     .await
@@ -64,33 +49,24 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
         TransactionMode::ReadOnly,
     )?;
     let meta = tx.store(META).map_err(read_err)?;
-    let installation = match meta.get("installation".into()).await.map_err(read_err)? {
-        Some(v) if !v.is_undefined() => Some(from_json(v, "单位设置")?),
-        _ => None,
-    };
-    let settings = match meta.get("settings".into()).await.map_err(read_err)? {
-        Some(v) if !v.is_undefined() => from_json(v, "控辍保学设置")?,
-        _ => CaseworkSettings::default(),
-    };
+    let installation: Option<Installation> = get_meta(&meta, MetaKey::Installation).await?;
+    let settings: CaseworkSettings = get_meta(&meta, MetaKey::Settings)
+        .await?
+        .unwrap_or_default();
     let (settings, repaired) = settings.sanitized();
-    let mappings = match meta.get(MAPPINGS.into()).await.map_err(read_err)? {
-        Some(v) if !v.is_undefined() => from_json(v, "名册列对应关系")?,
-        _ => Default::default(),
+    let mappings = get_meta(&meta, MetaKey::Mappings)
+        .await?
+        .unwrap_or_default();
+    let roll_mapping = get_meta(&meta, MetaKey::RollMapping)
+        .await?
+        .unwrap_or_default();
+    let roll_follow_up = get_meta(&meta, MetaKey::RollFollowUp)
+        .await?
+        .unwrap_or_default();
+    let mut casework = Records {
+        history: get_meta(&meta, MetaKey::History).await?.unwrap_or_default(),
+        ..Default::default()
     };
-    let roll_mapping = match meta.get(ROLL_MAPPING.into()).await.map_err(read_err)? {
-        Some(v) if !v.is_undefined() => from_json(v, "学籍名册列对应关系")?,
-        _ => Default::default(),
-    };
-    let roll_follow_up = match meta.get(ROLL_FOLLOW_UP.into()).await.map_err(read_err)? {
-        Some(v) if !v.is_undefined() => from_json(v, "学籍名册待核实名单")?,
-        _ => Default::default(),
-    };
-    let mut casework = DemoCasework::default();
-    if let Some(v) = meta.get(HISTORY.into()).await.map_err(read_err)? {
-        if !v.is_undefined() {
-            casework.history = from_json(v, "各校月度数据")?;
-        }
-    }
     for (key, value) in tx
         .store(CASEWORK)
         .map_err(read_err)?
@@ -142,15 +118,28 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
             .to_vec();
         children.extend(decode_chunk(&bytes)?);
     }
+    let Some(installation) = installation else {
+        // Set-up would write over what is here: the recovery page must show it instead.
+        let empty = schools.is_empty() && children.is_empty() && casework == Records::default();
+        return match empty {
+            true => Ok(Loaded::default()),
+            false => Err(StoreError::Corrupt {
+                what: MetaKey::Installation.what().to_string(),
+                detail: "本机有学校、儿童或控辍保学记录，但缺少单位设置记录".to_string(),
+            }),
+        };
+    };
     Ok(Loaded {
-        installation,
-        schools,
-        children,
-        settings,
-        casework,
-        mappings,
-        roll_mapping,
-        roll_follow_up,
+        whole: Some(WholeInstallation {
+            installation,
+            settings,
+            schools,
+            children,
+            records: casework,
+            mappings,
+            roll_mapping,
+            roll_follow_up,
+        }),
         repaired,
     })
 }
@@ -164,116 +153,69 @@ pub async fn save_settings(
     let value = json_value(settings)?;
     write(db, &[META, AUDIT], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put(&meta, &value, Some(&"settings".into())).await);
+        step!(tx, put_meta(&meta, MetaKey::Settings, &value).await);
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
     })
     .await
 }
 
-/// Saves the installation (first start, or a changed operator name).
+/// Saves the unit's installation record (a changed operator name).
 pub async fn save_installation(
     db: &Db,
     inst: &Installation,
-    settings: Option<&CaseworkSettings>,
-    school: Option<&School>,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
     let value = json_value(inst)?;
-    let settings = settings.map(json_value).transpose()?;
-    let school = school.map(to_js).transpose()?;
-    write(db, &[META, SCHOOLS, AUDIT], |tx| async move {
+    write(db, &[META, AUDIT], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put(&meta, &value, Some(&"installation".into())).await);
-        if let Some(s) = &settings {
-            step!(tx, put(&meta, s, Some(&"settings".into())).await);
-        }
-        if let Some(s) = &school {
-            let schools = step!(tx, tx.store(SCHOOLS).map_err(write_err));
-            step!(tx, put(&schools, s, None).await);
-        }
+        step!(tx, put_meta(&meta, MetaKey::Installation, &value).await);
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
     })
     .await
 }
 
-/// Replaces everything stored with a new installation (demo load, restore): all of it lands,
-/// or the old data stays as it was.
+/// Replaces everything stored with a whole installation (set-up, demo, restore), its
+/// children already encoded as the ledger's chunks, with its audit trail: all of it lands,
+/// or the old data stays as it was. `last_backup` is when the file it came from was made.
 pub async fn replace_all(
     db: &Db,
-    inst: &Installation,
-    schools: &[School],
+    whole: &WholeInstallation,
     chunks: &[(u32, Vec<u8>)],
-    casework: &DemoCasework,
-    settings: &CaseworkSettings,
-    audit: &AuditEntry,
-) -> Result<(), StoreError> {
-    replace_all_with_trail(
-        db,
-        inst,
-        schools,
-        chunks,
-        casework,
-        settings,
-        std::slice::from_ref(audit),
-        &Mappings::new(),
-        None,
-    )
-    .await
-}
-
-// Everything an installation holds, written in one transaction.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn replace_all_with_trail(
-    db: &Db,
-    inst: &Installation,
-    schools: &[School],
-    chunks: &[(u32, Vec<u8>)],
-    casework: &DemoCasework,
-    settings: &CaseworkSettings,
     trail: &[AuditEntry],
-    mappings: &Mappings,
     last_backup: Option<chrono::NaiveDateTime>,
 ) -> Result<(), StoreError> {
-    let inst_value = json_value(inst)?;
+    let r = &whole.records;
+    let metas = [
+        (MetaKey::Installation, json_value(&whole.installation)?),
+        (MetaKey::Settings, json_value(&whole.settings)?),
+        (MetaKey::Mappings, json_value(&whole.mappings)?),
+        (MetaKey::RollMapping, json_value(&whole.roll_mapping)?),
+        (MetaKey::RollFollowUp, json_value(&whole.roll_follow_up)?),
+        (MetaKey::History, json_value(&r.history)?),
+    ];
     let backup_value = last_backup.as_ref().map(json_value).transpose()?;
-    let mappings_value = json_value(mappings)?;
-    let history_value = json_value(&casework.history)?;
-    let settings_value = json_value(settings)?;
-    let school_values = schools.iter().map(to_js).collect::<Result<Vec<_>, _>>()?;
-    let records = casework_values(
-        &casework.suspects,
-        &casework.cases,
-        &casework.transfers,
-        &casework.plans,
-        &casework.decisions,
-    )?;
-    let mut records = records;
-    records.extend(exchange_values(&casework.inbox, &casework.outbox)?);
-    let absences = absence_values(&casework.absences)?;
+    let school_values = whole
+        .schools
+        .iter()
+        .map(to_js)
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut records = casework_values(&r.suspects, &r.cases, &r.transfers, &r.plans, &r.decisions)?;
+    records.extend(exchange_values(&r.inbox, &r.outbox)?);
+    let absences = absence_values(&r.absences)?;
     write(db, &ALL, |tx| async move {
         for name in ALL {
             let store = step!(tx, tx.store(name).map_err(write_err));
             step!(tx, store.clear().await.map_err(write_err));
         }
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(
-            tx,
-            put(&meta, &inst_value, Some(&"installation".into())).await
-        );
-        if let Some(v) = &backup_value {
-            step!(tx, put(&meta, v, Some(&"last_backup".into())).await);
+        for (key, value) in &metas {
+            step!(tx, put_meta(&meta, *key, value).await);
         }
-        step!(
-            tx,
-            put(&meta, &settings_value, Some(&"settings".into())).await
-        );
-        step!(
-            tx,
-            put(&meta, &mappings_value, Some(&MAPPINGS.into())).await
-        );
-        step!(tx, put(&meta, &history_value, Some(&HISTORY.into())).await);
+        if let Some(v) = &backup_value {
+            step!(tx, put_meta(&meta, MetaKey::LastBackup, v).await);
+        }
         let store = step!(tx, tx.store(SCHOOLS).map_err(write_err));
         for v in &school_values {
             step!(tx, put(&store, v, None).await);
@@ -298,31 +240,13 @@ pub(super) async fn replace_all_with_trail(
 
 /// Reads everything stored, for a full backup: all absences and the whole audit trail.
 pub async fn read_backup(db: &Db) -> Result<Option<Backup>, StoreError> {
-    let loaded = load_all(db).await?;
-    let Some(installation) = loaded.installation else {
+    let Some(mut whole) = load_all(db).await?.whole else {
         return Ok(None);
     };
     let tx = db.tx(&[ABSENCES, AUDIT], TransactionMode::ReadOnly)?;
-    let absences = get_all(&tx, ABSENCES, None, |v| from_json(v, "缺勤记录")).await?;
+    whole.records.absences = get_all(&tx, ABSENCES, None, |v| from_json(v, "缺勤记录")).await?;
     let audit = get_all(&tx, AUDIT, None, |v| audit_from_js(v, true)).await?;
-    let cw = loaded.casework;
-    Ok(Some(Backup {
-        installation,
-        settings: loaded.settings,
-        schools: loaded.schools,
-        children: loaded.children,
-        suspects: cw.suspects,
-        cases: cw.cases,
-        transfers: cw.transfers,
-        plans: cw.plans,
-        absences,
-        audit,
-        history: cw.history,
-        crosscheck_decisions: cw.decisions,
-        crosscheck_mappings: loaded.mappings,
-        inbox: cw.inbox,
-        outbox: cw.outbox,
-    }))
+    Ok(Some(whole.into_backup(audit)))
 }
 
 /// Replaces everything stored with a backup, its audit trail included, plus one entry
@@ -334,52 +258,21 @@ pub async fn restore(
     made_at: chrono::NaiveDateTime,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
+    let (whole, mut trail) = WholeInstallation::from_backup(b.clone());
     let ledger = baoxue_core::ledger::Ledger::new(
-        b.schools.clone(),
-        &b.installation.townships,
-        b.children.clone(),
+        whole.schools.clone(),
+        &whole.installation.townships,
+        whole.children.clone(),
     );
     let chunks = ledger.encode_all()?;
-    let casework = DemoCasework {
-        suspects: b.suspects.clone(),
-        cases: b.cases.clone(),
-        transfers: b.transfers.clone(),
-        plans: b.plans.clone(),
-        absences: b.absences.clone(),
-        decisions: b.crosscheck_decisions.clone(),
-        history: b.history.clone(),
-        inbox: b.inbox.clone(),
-        outbox: b.outbox.clone(),
-    };
-    let mut trail = b.audit.clone();
     trail.push(audit.clone());
-    replace_all_with_trail(
-        db,
-        &b.installation,
-        &b.schools,
-        &chunks,
-        &casework,
-        &b.settings,
-        &trail,
-        &b.crosscheck_mappings,
-        Some(made_at),
-    )
-    .await
+    replace_all(db, &whole, &chunks, &trail, Some(made_at)).await
 }
 
 /// When the last backup file was made, if ever.
 pub async fn last_backup(db: &Db) -> Result<Option<chrono::NaiveDateTime>, StoreError> {
     let tx = db.tx(&[META], TransactionMode::ReadOnly)?;
-    match tx
-        .store(META)
-        .map_err(read_err)?
-        .get("last_backup".into())
-        .await
-        .map_err(read_err)?
-    {
-        Some(v) if !v.is_undefined() => Ok(Some(from_json(v, "备份时间")?)),
-        _ => Ok(None),
-    }
+    get_meta(&tx.store(META).map_err(read_err)?, MetaKey::LastBackup).await
 }
 
 /// Records that a backup file was made, with its audit entry.
@@ -391,7 +284,7 @@ pub async fn mark_backup(
     let value = json_value(&at)?;
     write(db, &[META, AUDIT], |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put(&meta, &value, Some(&"last_backup".into())).await);
+        step!(tx, put_meta(&meta, MetaKey::LastBackup, &value).await);
         step!(tx, put_audit(&tx, audit).await);
         Ok(tx)
     })

@@ -11,22 +11,21 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use baoxue_core::casework::{
     Absence, CaseworkSettings, ChangeSet, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
 use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
-use baoxue_core::demo::DemoCasework;
 use baoxue_core::exchange::filing::{ExchangeRecord, Filing};
 use baoxue_core::exchange::report::{Inbox, Outbox};
 use baoxue_core::exchange::Backup;
+use baoxue_core::installation::{Records, WholeInstallation};
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};
 use baoxue_core::ledger::{PreparedBatch, PreparedChildSave};
-use baoxue_core::model::{AuditEntry, Child, Installation, Localized, School};
+use baoxue_core::model::{AuditEntry, Installation, Localized, School};
 use baoxue_core::record_key::{RecordKey, UnknownKey};
-use baoxue_core::student_roll::{RollField, RollFollowUp};
+use baoxue_core::student_roll::RollField;
 use js_sys::Uint8Array;
 use rexie::{KeyRange, Rexie, Store, TransactionMode};
 use serde::{de::DeserializeOwned, Serialize};
@@ -37,7 +36,7 @@ pub use casework::*;
 pub use exchange::*;
 pub use installation::*;
 pub use ledger::*;
-use schema::{ABSENCES, ALL, AUDIT, CASEWORK, CHUNKS, META, SCHOOLS};
+use schema::{MetaKey, ABSENCES, ALL, AUDIT, CASEWORK, CHUNKS, META, SCHOOLS};
 pub use schema::{DB_NAME, SCHEMA_VERSION};
 
 /// Everything that can go wrong in storage, in words for the user.
@@ -240,6 +239,22 @@ fn from_json<T: DeserializeOwned>(v: JsValue, what: &str) -> Result<T, StoreErro
 
 async fn put(store: &Store, value: &JsValue, key: Option<&JsValue>) -> Result<(), StoreError> {
     store.put(value, key).await.map(|_| ()).map_err(write_err)
+}
+
+/// Reads one record of the `meta` store; `None` when it was never written.
+async fn get_meta<T: DeserializeOwned>(
+    meta: &Store,
+    key: MetaKey,
+) -> Result<Option<T>, StoreError> {
+    match meta.get(key.into()).await.map_err(read_err)? {
+        Some(v) if !v.is_undefined() => from_json(v, key.what()).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Writes one record of the `meta` store, already made JSON text by [`json_value`].
+async fn put_meta(meta: &Store, key: MetaKey, value: &JsValue) -> Result<(), StoreError> {
+    put(meta, value, Some(&key.into())).await
 }
 
 macro_rules! step {

@@ -36,6 +36,59 @@ pub const CHILDREN_V1: &str = "children";
 pub const CHUNKS: &str = "child_chunks";
 pub const CASEWORK: &str = "casework";
 pub const ABSENCES: &str = "absences";
+/// The records of the `meta` store, each under its own key, each one JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaKey {
+    /// The unit this installation works for (单位设置).
+    Installation,
+    /// 控辍保学 settings.
+    Settings,
+    /// Roster column choices per department (四查三比对).
+    Mappings,
+    /// Column choices for the 学籍 export.
+    RollMapping,
+    /// Children the last 学籍 import left to decide for.
+    RollFollowUp,
+    /// Each school's monthly figures: a few thousand small records, read and written whole.
+    History,
+    /// When the last backup file was made.
+    LastBackup,
+}
+
+impl MetaKey {
+    /// The key as stored; existing databases use these, so they never change.
+    pub fn key(self) -> &'static str {
+        match self {
+            MetaKey::Installation => "installation",
+            MetaKey::Settings => "settings",
+            MetaKey::Mappings => "crosscheck-mappings",
+            MetaKey::RollMapping => "roll-mapping",
+            MetaKey::RollFollowUp => "roll-follow-up",
+            MetaKey::History => "history",
+            MetaKey::LastBackup => "last_backup",
+        }
+    }
+
+    /// What the record is, for a message when it cannot be read.
+    pub fn what(self) -> &'static str {
+        match self {
+            MetaKey::Installation => "单位设置",
+            MetaKey::Settings => "控辍保学设置",
+            MetaKey::Mappings => "名册列对应关系",
+            MetaKey::RollMapping => "学籍名册列对应关系",
+            MetaKey::RollFollowUp => "学籍名册待核实名单",
+            MetaKey::History => "各校月度数据",
+            MetaKey::LastBackup => "上次备份时间",
+        }
+    }
+}
+
+impl From<MetaKey> for wasm_bindgen::JsValue {
+    fn from(k: MetaKey) -> Self {
+        wasm_bindgen::JsValue::from_str(k.key())
+    }
+}
+
 /// Every store, for operations on the whole database.
 pub const ALL: [&str; 7] = [
     META,

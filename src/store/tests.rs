@@ -38,6 +38,19 @@ fn audit(summary: &str) -> AuditEntry {
     }
 }
 
+/// Stores a county with no casework as set-up or the demo does, in one transaction.
+async fn store_county(
+    db: &Db,
+    inst: &Installation,
+    schools: &[School],
+    chunks: &[(u32, Vec<u8>)],
+    settings: baoxue_core::casework::CaseworkSettings,
+    note: &str,
+) -> Result<(), StoreError> {
+    let whole = WholeInstallation::new(inst.clone(), settings, schools.to_vec());
+    replace_all(db, &whole, chunks, &[audit(note)], None).await
+}
+
 async fn fresh(name: &str) -> Db {
     delete_named(name).await.unwrap();
     open_named(name).await.unwrap()
@@ -53,8 +66,7 @@ async fn an_empty_database_has_no_installation() {
     let name = "baoxue-test-empty";
     let db = fresh(name).await;
     let loaded = load_all(&db).await.unwrap();
-    assert!(loaded.installation.is_none());
-    assert!(loaded.children.is_empty());
+    assert!(loaded.whole.is_none());
     finish(db, name).await;
 }
 
@@ -66,22 +78,14 @@ async fn writes_a_county_and_reads_every_record_back() {
     let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
     let chunks = ledger.encode_all().unwrap();
     assert_eq!(chunks.len(), 3);
-    replace_all(
-        &db,
-        &inst,
-        &schools,
-        &chunks,
-        &Default::default(),
-        &Default::default(),
-        &audit("载入"),
-    )
-    .await
-    .unwrap();
+    store_county(&db, &inst, &schools, &chunks, Default::default(), "载入")
+        .await
+        .unwrap();
     db.close();
 
     let db = open_named(name).await.unwrap();
-    let loaded = load_all(&db).await.unwrap();
-    assert_eq!(loaded.installation.as_ref(), Some(&inst));
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.installation, inst);
     assert_eq!(loaded.children, children);
     let mut got = loaded.schools.clone();
     let mut want = schools.clone();
@@ -100,14 +104,13 @@ async fn saving_one_child_writes_its_chunk_and_audit_together() {
     let db = fresh(name).await;
     let (inst, schools, children) = county(1_500);
     let mut ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
-    replace_all(
+    store_county(
         &db,
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
-        &Default::default(),
-        &Default::default(),
-        &audit("载入"),
+        Default::default(),
+        "载入",
     )
     .await
     .unwrap();
@@ -122,7 +125,7 @@ async fn saving_one_child_writes_its_chunk_and_audit_together() {
     save_child(&db, &prepared).await.unwrap();
     ledger.apply(prepared);
 
-    let loaded = load_all(&db).await.unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
     let got = loaded.children.iter().find(|c| c.id == edited.id).unwrap();
     assert_eq!(got.name, "<script>alert(1)</script>");
     assert_eq!(got.note, "=HYPERLINK(\"x\")");
@@ -144,14 +147,13 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
     let db = fresh(name).await;
     let (inst, schools, children) = county(1_200);
     let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
-    replace_all(
+    store_county(
         &db,
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
-        &Default::default(),
-        &Default::default(),
-        &audit("第一次"),
+        Default::default(),
+        "第一次",
     )
     .await
     .unwrap();
@@ -162,20 +164,19 @@ async fn a_failed_replace_leaves_the_old_data_whole() {
     let (inst2, mut schools2, children2) = county(300);
     schools2[1].code = schools2[0].code.clone();
     let ledger2 = Ledger::new(schools2.clone(), &inst2.townships, children2);
-    let err = replace_all(
+    let err = store_county(
         &db,
         &inst2,
         &schools2,
         &ledger2.encode_all().unwrap(),
-        &Default::default(),
-        &Default::default(),
-        &audit("第二次"),
+        Default::default(),
+        "第二次",
     )
     .await
     .unwrap_err();
     assert!(matches!(err, StoreError::Write(_)), "{err:?}");
 
-    let loaded = load_all(&db).await.unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
     assert_eq!(loaded.children, children);
     assert_eq!(loaded.schools.len(), schools.len());
     let recent = recent_audit(&db, 5).await.unwrap();
@@ -191,14 +192,13 @@ async fn casework_changes_land_with_the_children_and_reload() {
     let db = fresh(name).await;
     let (inst, schools, children) = county(1_100);
     let mut ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
-    replace_all(
+    store_county(
         &db,
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
-        &Default::default(),
-        &Default::default(),
-        &audit("载入"),
+        Default::default(),
+        "载入",
     )
     .await
     .unwrap();
@@ -231,7 +231,7 @@ async fn casework_changes_land_with_the_children_and_reload() {
         ledger.apply_batch(batch);
         book.apply(&set);
     }
-    let loaded = load_all(&db).await.unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
     assert_eq!(
         loaded
             .children
@@ -241,13 +241,13 @@ async fn casework_changes_land_with_the_children_and_reload() {
             .status,
         Status::SuspectedDropout
     );
-    assert_eq!(loaded.casework.suspects.len(), 1);
+    assert_eq!(loaded.records.suspects.len(), 1);
     let history = audit_of(&db, &child.to_string()).await.unwrap();
     assert!(history.iter().any(|e| e.summary.contains("疑似辍学")));
     // Absences load only within the window of recent days.
     let recent = (chrono::Local::now().date_naive() - chrono::Duration::days(ABSENCE_DAYS_LOADED))
         < NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
-    assert_eq!(loaded.casework.absences.len(), if recent { 3 } else { 0 });
+    assert_eq!(loaded.records.absences.len(), if recent { 3 } else { 0 });
     finish(db, name).await;
 }
 
@@ -258,14 +258,13 @@ async fn a_backup_restores_into_an_empty_browser_with_every_record() {
     let (inst, schools, children) = county(1_300);
     let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
     let settings = baoxue_core::casework::CaseworkSettings::for_unit("泸溪县");
-    replace_all(
+    store_county(
         &db,
         &inst,
         &schools,
         &ledger.encode_all().unwrap(),
-        &Default::default(),
-        &settings,
-        &audit("载入"),
+        settings.clone(),
+        "载入",
     )
     .await
     .unwrap();
@@ -331,8 +330,8 @@ async fn opens_a_version_1_database_and_finds_every_record() {
     // The current build opens it, upgrades, and moves the children into chunks.
     let db = open_named(name).await.unwrap();
     assert_eq!(db.0.version().unwrap(), SCHEMA_VERSION);
-    let loaded = load_all(&db).await.unwrap();
-    assert_eq!(loaded.installation, Some(inst));
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.installation, inst);
     assert_eq!(loaded.schools.len(), schools.len());
     let mut got = loaded.children.clone();
     got.sort_by_key(|c| c.id);
@@ -344,7 +343,10 @@ async fn opens_a_version_1_database_and_finds_every_record() {
 
     // Opening again migrates nothing twice.
     let db = open_named(name).await.unwrap();
-    assert_eq!(load_all(&db).await.unwrap().children.len(), 1_800);
+    assert_eq!(
+        load_all(&db).await.unwrap().whole.unwrap().children.len(),
+        1_800
+    );
     assert_eq!(recent_audit(&db, 10).await.unwrap().len(), 1);
     finish(db, name).await;
 }
@@ -357,17 +359,9 @@ async fn a_roll_import_lands_its_children_schools_follow_up_and_every_audit_entr
     let db = fresh(name).await;
     let (inst, schools, children) = county(4_500);
     let ledger = Ledger::new(Vec::new(), &inst.townships, Vec::new());
-    replace_all(
-        &db,
-        &inst,
-        &[],
-        &[],
-        &Default::default(),
-        &Default::default(),
-        &audit("设置"),
-    )
-    .await
-    .unwrap();
+    store_county(&db, &inst, &[], &[], Default::default(), "设置")
+        .await
+        .unwrap();
     // More audit entries than one batch of requests holds, and a remainder.
     let set = ChangeSet {
         audit: children
@@ -389,7 +383,7 @@ async fn a_roll_import_lands_its_children_schools_follow_up_and_every_audit_entr
         .prepare_batch(set.children.clone(), today().and_hms_opt(9, 0, 0).unwrap())
         .unwrap();
     commit_changes(&db, &batch, &set).await.unwrap();
-    let loaded = load_all(&db).await.unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
     assert_eq!(loaded.children.len(), 4_500);
     assert_eq!(loaded.schools.len(), schools.len());
     assert_eq!(loaded.roll_follow_up.missing, vec![children[0].id]);
@@ -509,18 +503,28 @@ async fn an_exchange_filing_lands_whole_and_a_withdrawn_report_is_gone_after_rel
         withdrawn: None,
         audit: made.audit,
     };
+    store_county(
+        &db,
+        &c.installation,
+        &c.schools,
+        &[],
+        Default::default(),
+        "设置",
+    )
+    .await
+    .unwrap();
     save_exchange(&db, &imported).await.unwrap();
-    let loaded = load_all(&db).await.unwrap();
-    assert_eq!(loaded.casework.inbox.reports.len(), 2);
-    assert_eq!(loaded.casework.inbox.pseudonym_key, Some(key));
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.records.inbox.reports.len(), 2);
+    assert_eq!(loaded.records.inbox.pseudonym_key, Some(key));
 
     save_exchange(&db, &filing::withdraw_report(&a, actor))
         .await
         .unwrap();
     db.close();
     let db = open_named(name).await.unwrap();
-    let loaded = load_all(&db).await.unwrap();
-    assert_eq!(loaded.casework.inbox.reports, vec![b]);
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.records.inbox.reports, vec![b]);
     let recent = recent_audit(&db, 5).await.unwrap();
     assert_eq!(recent[0].action, AuditAction::Delete);
     assert!(
@@ -550,4 +554,72 @@ async fn a_record_under_a_key_nobody_reads_stops_the_load_and_names_the_key() {
         other => panic!("an unknown record must not be dropped silently: {other:?}"),
     }
     finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn children_without_their_installation_record_are_refused_not_set_up_over() {
+    let name = "baoxue-test-no-installation";
+    let db = fresh(name).await;
+    let (inst, schools, children) = county(600);
+    let ledger = Ledger::new(schools.clone(), &inst.townships, children);
+    store_county(
+        &db,
+        &inst,
+        &schools,
+        &ledger.encode_all().unwrap(),
+        Default::default(),
+        "载入",
+    )
+    .await
+    .unwrap();
+    write(&db, &[META], |tx| async move {
+        let meta = step!(tx, tx.store(META).map_err(write_err));
+        step!(
+            tx,
+            meta.delete(MetaKey::Installation.into())
+                .await
+                .map_err(write_err)
+        );
+        Ok(tx)
+    })
+    .await
+    .unwrap();
+    match load_all(&db).await {
+        Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "单位设置"),
+        other => panic!("set-up would write over 600 children: {other:?}"),
+    }
+    finish(db, name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_backup_keeps_the_roll_imports_columns_and_follow_up_list() {
+    let (a, b) = ("baoxue-test-roll-backup-a", "baoxue-test-roll-backup-b");
+    let db = fresh(a).await;
+    let (inst, schools, children) = county(400);
+    let ledger = Ledger::new(schools.clone(), &inst.townships, children.clone());
+    let mut whole = WholeInstallation::new(inst.clone(), Default::default(), schools.clone());
+    whole.roll_mapping = [("学生姓名".to_string(), Some(RollField::Name))].into();
+    whole.roll_follow_up.missing = vec![children[3].id];
+    whole.roll_follow_up.files = vec!["学籍.xlsx".into()];
+    replace_all(
+        &db,
+        &whole,
+        &ledger.encode_all().unwrap(),
+        &[audit("载入")],
+        None,
+    )
+    .await
+    .unwrap();
+    let backup = read_backup(&db).await.unwrap().unwrap();
+    finish(db, a).await;
+
+    let db = fresh(b).await;
+    let made_at = today().and_hms_opt(9, 0, 0).unwrap();
+    restore(&db, &backup, made_at, &audit("恢复"))
+        .await
+        .unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.roll_mapping, whole.roll_mapping);
+    assert_eq!(loaded.roll_follow_up, whole.roll_follow_up);
+    finish(db, b).await;
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use baoxue_core::exchange::{sha256_hex, write_bundle, Backup, Envelope, UnitRef, BACKUP_KIND};
+use baoxue_core::exchange::{sha256_hex, write_bundle, Envelope, UnitRef, BACKUP_KIND};
 
 const PASS: &str = "泸溪县控辍办2026";
 /// A run slower than this counts as a hang.
@@ -84,23 +84,14 @@ fn backup() -> Vec<u8> {
     let mut p = baoxue_core::demo::DemoParams::new(today);
     p.children = 300;
     let c = baoxue_core::demo::generate(&p, &table).unwrap();
-    let b = Backup {
-        settings: baoxue_core::casework::CaseworkSettings::for_unit("泸溪县"),
-        schools: c.schools,
-        children: c.children,
-        suspects: c.casework.suspects,
-        cases: c.casework.cases,
-        transfers: c.casework.transfers,
-        plans: c.casework.plans,
-        absences: c.casework.absences,
-        audit: vec![],
-        crosscheck_decisions: vec![],
-        crosscheck_mappings: Default::default(),
-        history: c.casework.history,
-        inbox: Default::default(),
-        outbox: Default::default(),
-        installation: c.installation,
-    };
+    let mut whole = baoxue_core::installation::WholeInstallation::new(
+        c.installation,
+        baoxue_core::casework::CaseworkSettings::for_unit("泸溪县"),
+        c.schools,
+    );
+    whole.children = c.children;
+    whole.records = c.casework;
+    let b = whole.into_backup(vec![]);
     let env = Envelope::new(
         BACKUP_KIND,
         UnitRef::of(&b.installation),

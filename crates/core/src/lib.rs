@@ -9,6 +9,7 @@ pub mod divisions;
 pub mod exchange;
 pub mod export;
 pub mod indicators;
+pub mod installation;
 pub mod ledger;
 pub mod model;
 pub mod record_key;

@@ -26,6 +26,22 @@ pub enum ActionError {
     Casework(#[from] CaseworkError),
 }
 
+impl crate::model::Localized for ActionError {
+    fn en(&self) -> String {
+        match self {
+            ActionError::WrongKind => "This finding cannot be handled this way".into(),
+            ActionError::NoSex(line) => format!(
+                "Row {line} of the roster has no sex and its ID number cannot tell it: complete the roster first"
+            ),
+            ActionError::NoBirthDate(line) => format!("Row {line} of the roster has no birth date"),
+            ActionError::AlreadyInLedger(id, name) => {
+                format!("ID number {id} is already in the ledger ({name}): check again")
+            }
+            ActionError::Casework(e) => e.en(),
+        }
+    }
+}
+
 /// A registered child found in no school goes onto the children's ledger as a suspected
 /// dropout with no school, and onto the suspects ledger with the roster as the trigger.
 pub fn flag_registered(

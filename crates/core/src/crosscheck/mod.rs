@@ -7,6 +7,7 @@ pub mod actions;
 pub mod mapping;
 pub mod matching;
 pub mod roster;
+pub mod session;
 pub mod table;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use uuid::Uuid;
 
 pub use mapping::{ColumnMapping, RememberedMapping, RosterField};
 pub use roster::{build_roster, Department, RejectedRow, Roster, RosterRow};
+pub use session::{Action, CheckSummary, Mappings, Session, SessionError};
 pub use table::{read_table, RawTable, TableError, TableHead};
 
 use crate::ledger::Ledger;

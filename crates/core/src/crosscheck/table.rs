@@ -80,6 +80,22 @@ pub enum TableError {
     NotATable,
 }
 
+impl crate::model::Localized for TableError {
+    fn en(&self) -> String {
+        match self {
+            TableError::Empty => "The file is empty".into(),
+            TableError::Workbook(e) => format!(
+                "The Excel file cannot be read (it may be damaged, cut off or password-protected): {e}"
+            ),
+            TableError::NoSheet => "The Excel file has no sheet with data".into(),
+            TableError::Csv { line, message } => {
+                format!("Line {line} of the CSV file cannot be read: {message}")
+            }
+            TableError::NotATable => "The file is not a table (xlsx, xls and CSV are read)".into(),
+        }
+    }
+}
+
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 

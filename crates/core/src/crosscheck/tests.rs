@@ -758,3 +758,86 @@ fn a_table_head_chooses_the_same_columns_as_the_whole_table_and_knows_its_size()
         (table.format, table.first_line)
     );
 }
+
+#[test]
+fn a_session_reads_remembers_its_columns_checks_acts_and_refuses_what_it_cannot_do() {
+    use crate::casework::{Actor, Casebook};
+    use crate::model::{Lang, Localized};
+    let (p, c, mut l) = county(6_000);
+    let demo = disabled_roster(&table(), &p, &c.installation, &c.children).unwrap();
+    let mut mappings = Mappings::new();
+    let table_read = read_table(&demo.to_gb18030_csv()).unwrap();
+    // Read as the police's roster by mistake, then changed to the 残联's.
+    let mut s = Session::read(Department::Police, "残联.csv".into(), table_read, &mappings);
+    let now = today().and_hms_opt(9, 0, 0).unwrap();
+    let actor = Actor { name: "王", now };
+    let ids = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    assert_eq!(
+        s.act(&l, 0, Action::Same, "", &actor, ids).unwrap_err(),
+        SessionError::NotChecked
+    );
+    assert!(s.summary().is_none());
+    let mut book = Casebook::default();
+    s.check(&l, book.decisions(), today(), &mut mappings);
+    assert!(mappings.contains_key(Department::Police.key()));
+    assert!(s.change_department(Department::DisabledFederation, &mappings));
+    assert!(!s.change_department(Department::DisabledFederation, &mappings));
+    assert!(s.result.is_none(), "the other department's results go");
+    s.check(&l, book.decisions(), today(), &mut mappings);
+    assert!(mappings.contains_key(Department::DisabledFederation.key()));
+
+    let summary = s.summary().unwrap();
+    assert_eq!(summary.rows, demo.rows.len());
+    assert!(
+        summary.to_string().starts_with("残联（残疾儿童）名册"),
+        "{summary}"
+    );
+    assert!(summary.say(Lang::En).contains("matched by ID number"));
+    assert_eq!(
+        s.open_counts()[FindingKind::ALL
+            .iter()
+            .position(|k| *k == FindingKind::Group)
+            .unwrap()],
+        s.listed(FindingKind::Group, false).len()
+    );
+    // Missing group flags are listed first.
+    let groups = s.listed(FindingKind::Group, false);
+    let result = s.result.as_ref().unwrap();
+    assert!(result.findings[groups[0]].missing_group.is_some());
+    assert!(s.can_add_all_groups());
+
+    // "Checked" needs a note; a finding that is gone is stale.
+    assert_eq!(
+        s.act(&l, groups[0], Action::Checked, " ", &actor, ids)
+            .unwrap_err(),
+        SessionError::NeedNote
+    );
+    assert!(SessionError::NeedNote.say(Lang::En).is_ascii());
+    assert_eq!(
+        s.act(&l, usize::MAX, Action::Checked, "看过", &actor, ids)
+            .unwrap_err(),
+        SessionError::Stale
+    );
+    // Flagging a group finding is the wrong action, said in both languages.
+    let wrong = s
+        .act(&l, groups[0], Action::Flag, "", &actor, ids)
+        .unwrap_err();
+    assert!(matches!(wrong, SessionError::Action(_)), "{wrong:?}");
+    assert!(wrong.say(Lang::En).is_ascii(), "{}", wrong.say(Lang::En));
+
+    let set = s.add_all_groups(&l, &actor).unwrap();
+    assert_eq!(set.children.len(), 3);
+    l.apply_batch(l.prepare_batch(set.children.clone(), now).unwrap());
+    book.apply(&set);
+    s.recheck(&l, book.decisions(), today());
+    assert!(!s.can_add_all_groups());
+    let result = s.result.as_ref().unwrap();
+    assert!(s
+        .listed(FindingKind::Group, true)
+        .iter()
+        .all(|i| result.findings[*i].missing_group.is_none()));
+
+    // Setting a column by hand asks for a new check.
+    s.set_field(0, None);
+    assert!(s.roster.is_none() && s.result.is_none());
+}

@@ -11,41 +11,9 @@ use uuid::Uuid;
 use super::{names, uuid};
 use crate::casework::attendance::SchoolCalendar;
 use crate::casework::*;
+use crate::installation::Records;
 use crate::model::{Child, PreviousYear, School, SchoolKind, Status};
 use crate::rules::school_age::school_year_of;
-
-/// The demo's casework records.
-#[derive(Debug, Clone, Default)]
-pub struct DemoCasework {
-    pub suspects: Vec<Suspect>,
-    pub cases: Vec<DropoutCase>,
-    pub transfers: Vec<Transfer>,
-    pub plans: Vec<HomeTeachingPlan>,
-    pub absences: Vec<Absence>,
-    pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
-    /// Each school's monthly figures (kept for the indicators).
-    pub history: Vec<crate::indicators::history::SchoolMonth>,
-    /// Reports received and reviews made (county), reports sent and reviews got (school).
-    pub inbox: crate::exchange::report::Inbox,
-    pub outbox: crate::exchange::report::Outbox,
-}
-
-impl DemoCasework {
-    /// The casebook these records make, under `settings`.
-    pub fn casebook(
-        &self,
-        settings: crate::casework::CaseworkSettings,
-    ) -> crate::casework::Casebook {
-        crate::casework::Casebook::new(
-            settings,
-            self.suspects.clone(),
-            self.cases.clone(),
-            self.transfers.clone(),
-            self.plans.clone(),
-            self.absences.clone(),
-        )
-    }
-}
 
 const TEACHERS: &[&str] = &["张", "李", "彭", "向", "田", "杨", "石", "吴"];
 
@@ -94,7 +62,7 @@ pub fn casework(
     schools: &[School],
     children: &mut [Child],
     settings: &CaseworkSettings,
-) -> DemoCasework {
+) -> Records {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(0x5eed));
     let year = school_year_of(today);
     let cal = super::demo_calendar(today);
@@ -104,7 +72,7 @@ pub fn casework(
             .iter()
             .find(|s| s.township_code == town && s.kind == SchoolKind::Primary)
     };
-    let mut out = DemoCasework::default();
+    let mut out = Records::default();
     let person = |rng: &mut ChaCha8Rng, role| ResponsiblePerson {
         name: format!(
             "{}{}",

@@ -8,14 +8,13 @@ mod names;
 pub mod rolls;
 pub mod rosters;
 
-pub use casework::DemoCasework;
-
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use rand::{seq::IndexedRandom, Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
 use crate::divisions::DivisionTable;
+use crate::installation::Records;
 use crate::model::{
     Address, Child, DisabilityCategory, Division, Guardian, Installation, Level, NoIdReason,
     Relation, School, SchoolKind, Sex, SpecialGroup, Status,
@@ -72,7 +71,7 @@ pub struct DemoCounty {
     pub installation: Installation,
     pub schools: Vec<School>,
     pub children: Vec<Child>,
-    pub casework: DemoCasework,
+    pub casework: Records,
 }
 
 impl DemoCounty {
@@ -88,24 +87,17 @@ impl DemoCounty {
             self.children.len(),
             made_at,
         );
-        let cw = self.casework;
-        crate::exchange::Backup {
+        crate::installation::WholeInstallation {
             installation: self.installation,
             settings,
             schools: self.schools,
             children: self.children,
-            suspects: cw.suspects,
-            cases: cw.cases,
-            transfers: cw.transfers,
-            plans: cw.plans,
-            absences: cw.absences,
-            audit: vec![audit],
-            crosscheck_decisions: cw.decisions,
-            crosscheck_mappings: Default::default(),
-            history: cw.history,
-            inbox: cw.inbox,
-            outbox: cw.outbox,
+            records: self.casework,
+            mappings: Default::default(),
+            roll_mapping: Default::default(),
+            roll_follow_up: Default::default(),
         }
+        .into_backup(vec![audit])
     }
 }
 
@@ -239,7 +231,7 @@ impl Generator {
         &self,
         children: &mut [Child],
         settings: &crate::casework::CaseworkSettings,
-    ) -> DemoCasework {
+    ) -> Records {
         casework::casework(
             self.params.seed,
             self.params.today,
@@ -685,11 +677,7 @@ mod tests;
 
 /// The demo school: the ordinary school of the demo county with the most suspects, so that
 /// its monthly report has names on it.
-pub fn demo_school(
-    schools: &[School],
-    children: &[Child],
-    casework: &DemoCasework,
-) -> Option<Uuid> {
+pub fn demo_school(schools: &[School], children: &[Child], casework: &Records) -> Option<Uuid> {
     let school_of: std::collections::HashMap<Uuid, Uuid> = children
         .iter()
         .filter_map(|c| c.school_id.map(|s| (c.id, s)))
@@ -718,9 +706,9 @@ pub fn school_slice(
     county: &Installation,
     schools: &[School],
     children: Vec<Child>,
-    casework: DemoCasework,
+    casework: Records,
     school_id: Uuid,
-) -> Option<(Installation, School, Vec<Child>, DemoCasework)> {
+) -> Option<(Installation, School, Vec<Child>, Records)> {
     let school = schools.iter().find(|s| s.id == school_id)?.clone();
     let township = county
         .townships
@@ -736,7 +724,7 @@ pub fn school_slice(
         .filter(|c| c.school_id == Some(school_id))
         .collect();
     let ours: std::collections::HashSet<Uuid> = children.iter().map(|c| c.id).collect();
-    let DemoCasework {
+    let Records {
         suspects,
         cases,
         transfers,
@@ -746,7 +734,7 @@ pub fn school_slice(
         history,
         ..
     } = casework;
-    let casework = DemoCasework {
+    let casework = Records {
         suspects: suspects
             .into_iter()
             .filter(|s| ours.contains(&s.child_id))

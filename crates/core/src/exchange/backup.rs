@@ -41,6 +41,12 @@ pub struct Backup {
     /// Monthly reports sent and the reviews that came back.
     #[serde(default)]
     pub outbox: super::report::Outbox,
+    /// Column choices for the 学籍 export.
+    #[serde(default)]
+    pub roll_mapping: RememberedMapping<crate::student_roll::RollField>,
+    /// Children the last 学籍 import left to decide for.
+    #[serde(default)]
+    pub roll_follow_up: crate::student_roll::RollFollowUp,
 }
 
 /// Most problems a refused restore lists (the rest are counted).

@@ -14,31 +14,23 @@ fn backup_of(children: usize) -> Backup {
     let mut p = DemoParams::new(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     p.children = children;
     let c = generate(&p, &table).unwrap();
-    Backup {
-        installation: c.installation,
-        settings: CaseworkSettings::for_unit("泸溪县"),
-        schools: c.schools,
-        children: c.children,
-        suspects: c.casework.suspects,
-        cases: c.casework.cases,
-        transfers: c.casework.transfers,
-        plans: c.casework.plans,
-        absences: c.casework.absences,
-        audit: vec![],
-        crosscheck_decisions: vec![],
-        history: c.casework.history,
-        inbox: Default::default(),
-        outbox: Default::default(),
-        crosscheck_mappings: [(
-            "police".to_string(),
-            [(
-                "户籍地址".to_string(),
-                Some(crate::crosscheck::RosterField::Hukou),
-            )]
-            .into(),
+    let mut whole = crate::installation::WholeInstallation::new(
+        c.installation,
+        CaseworkSettings::for_unit("泸溪县"),
+        c.schools,
+    );
+    whole.children = c.children;
+    whole.records = c.casework;
+    whole.mappings = [(
+        "police".to_string(),
+        [(
+            "户籍地址".to_string(),
+            Some(crate::crosscheck::RosterField::Hukou),
         )]
         .into(),
-    }
+    )]
+    .into();
+    whole.into_backup(vec![])
 }
 
 fn envelope() -> Envelope {

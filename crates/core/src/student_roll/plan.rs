@@ -1007,7 +1007,9 @@ fn change_after(changes: &[FieldChange], field: &str) -> Option<String> {
 
 /// Children of the imported schools whom the export did not list: a person decides for each
 /// (转出, 毕业, 疑似辍学, or a mistake of the file); nothing is deleted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct RollFollowUp {
     pub imported_at: Option<NaiveDateTime>,
     pub files: Vec<String>,
