@@ -2,10 +2,14 @@
 //! also works from a file:// page), and shows the frame around each page.
 
 use baoxue_core::casework::{Casebook, ChangeSet};
+use baoxue_core::crosscheck::{RememberedMapping, Session};
+use baoxue_core::exchange::report::{Inbox, Outbox};
+use baoxue_core::indicators::history::History;
 use baoxue_core::installation::WholeInstallation;
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
 use baoxue_core::ledger::Ledger;
 use baoxue_core::model::{Installation, Labelled, Lang, Level, SpecialGroup, Stage, Status};
+use baoxue_core::student_roll::{RollField, RollFollowUp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -14,6 +18,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 use crate::components::notice::NoticeBar;
 use crate::i18n::text;
 use crate::pages;
+use crate::state::Held;
 use crate::store::{self, Db};
 
 /// Where the user is. Parsed from and written to `location.hash`.
@@ -183,37 +188,35 @@ impl ChildFilters {
     }
 }
 
-/// App-wide state, provided once by [`App`].
+/// App-wide state, provided once by [`App`]: small handles, each read through a method
+/// that tracks.
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub lang: RwSignal<Lang>,
+    /// The unit this installation works for, with its operator.
     pub installation: RwSignal<Option<Installation>>,
-    /// Every child and school, in memory; `ledger_rev` changes whenever it or the casebook
-    /// does.
-    pub ledger: StoredValue<Ledger>,
-    /// Suspects, cases, transfers, home teaching and recent absences, in memory.
-    pub casebook: StoredValue<Casebook>,
-    pub ledger_rev: RwSignal<u64>,
+    /// Every child and school, in memory.
+    pub ledger: Held<Ledger>,
+    /// Suspects, cases, transfers, home teaching, recent absences and the casework
+    /// settings, in memory.
+    pub casebook: Held<Casebook>,
     pub route: RwSignal<Route>,
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<Option<Progress>>,
     pub filters: ChildFilters,
-    /// The roster being cross-checked (四查三比对), and a counter for its changes.
-    pub crosscheck: StoredValue<Option<baoxue_core::crosscheck::Session>>,
-    pub crosscheck_rev: RwSignal<u64>,
+    /// The roster being cross-checked (四查三比对), in memory only.
+    pub crosscheck: Held<Option<Session>>,
     /// Roster column choices per department.
-    pub mappings: StoredValue<store::Mappings>,
+    pub mappings: Held<store::Mappings>,
     /// Column choices for the 学籍 export.
-    pub roll_mapping: StoredValue<
-        baoxue_core::crosscheck::RememberedMapping<baoxue_core::student_roll::RollField>,
-    >,
+    pub roll_mapping: Held<RememberedMapping<RollField>>,
     /// Children the last 学籍 import left to decide for.
-    pub roll_follow_up: RwSignal<baoxue_core::student_roll::RollFollowUp>,
+    pub roll_follow_up: RwSignal<RollFollowUp>,
     /// Each school's monthly figures, for the indicators over time.
-    pub history: StoredValue<baoxue_core::indicators::history::History>,
+    pub history: Held<History>,
     /// Monthly reports received and reviewed (county), sent and reviewed (school).
-    pub inbox: StoredValue<baoxue_core::exchange::report::Inbox>,
-    pub outbox: StoredValue<baoxue_core::exchange::report::Outbox>,
+    pub inbox: Held<Inbox>,
+    pub outbox: Held<Outbox>,
     db: StoredValue<Option<Db>, LocalStorage>,
 }
 
@@ -224,15 +227,19 @@ impl AppState {
 
     /// Reads the ledger; reactive on changes to it.
     pub fn with_ledger<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
-        self.ledger_rev.track();
-        self.ledger.with_value(f)
+        self.ledger.with(f)
+    }
+
+    /// Redraws when the children's ledger or the casework changes: a commit changes one or
+    /// both, and the audit trail with them.
+    pub fn track_ledgers(&self) {
+        self.ledger.track();
+        self.casebook.track();
     }
 
     /// Reads the ledger and the casebook together; reactive on changes to either.
     pub fn with_cases<T>(&self, f: impl FnOnce(&Ledger, &Casebook) -> T) -> T {
-        self.ledger_rev.track();
-        self.ledger
-            .with_value(|l| self.casebook.with_value(|b| f(l, b)))
+        self.ledger.with(|l| self.casebook.with(|b| f(l, b)))
     }
 
     /// Stores what a casework operation changed in one transaction, then takes it into
@@ -242,7 +249,7 @@ impl AppState {
         mark("baoxue-commit-start");
         let batch = self
             .ledger
-            .with_value(|l| {
+            .with_untracked(|l| {
                 l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
             })
             .map_err(|e| e.to_string())?;
@@ -252,7 +259,7 @@ impl AppState {
             .map_err(|e| e.to_string())?;
         mark("baoxue-commit-apply-start");
         if !set.schools.is_empty() {
-            self.ledger.update_value(|l| {
+            self.ledger.update(|l| {
                 let mut all = l.schools().to_vec();
                 for s in &set.schools {
                     match all.iter_mut().find(|x| x.id == s.id) {
@@ -263,20 +270,18 @@ impl AppState {
                 l.set_schools(all);
             });
         }
-        self.ledger.update_value(|l| l.apply_batch(batch));
-        self.casebook.update_value(|b| b.apply(&set));
+        self.ledger.update(|l| l.apply_batch(batch));
+        self.casebook.update(|b| b.apply(&set));
         if let Some(f) = &set.roll_follow_up {
             self.roll_follow_up.set(f.clone());
         }
-        self.ledger_rev.update(|r| *r += 1);
         measure("baoxue-commit-apply", "baoxue-commit-apply-start");
         Ok(())
     }
 
     /// Changes the ledger and tells every reader.
     pub fn update_ledger(&self, f: impl FnOnce(&mut Ledger)) {
-        self.ledger.update_value(f);
-        self.ledger_rev.update(|r| *r += 1);
+        self.ledger.update(f);
     }
 
     pub fn operator(&self) -> String {
@@ -351,7 +356,7 @@ impl AppState {
     /// data left behind (a roster being checked, its columns, filters) survives into the
     /// new. `whole`'s schools and children are not read.
     pub fn install_with(&self, ledger: Ledger, whole: Option<WholeInstallation>) {
-        self.ledger.set_value(ledger);
+        self.ledger.set(ledger);
         let (installation, settings, records, mappings, roll_mapping, roll_follow_up) = match whole
         {
             Some(w) => (
@@ -364,22 +369,17 @@ impl AppState {
             ),
             None => Default::default(),
         };
-        self.history
-            .set_value(baoxue_core::indicators::history::History::new(
-                records.history.clone(),
-            ));
-        self.casebook.set_value(records.casebook(settings));
-        self.inbox.set_value(records.inbox);
-        self.outbox.set_value(records.outbox);
-        self.mappings.set_value(mappings);
-        self.roll_mapping.set_value(roll_mapping);
+        self.history.set(History::new(records.history.clone()));
+        self.casebook.set(records.casebook(settings));
+        self.inbox.set(records.inbox);
+        self.outbox.set(records.outbox);
+        self.mappings.set(mappings);
+        self.roll_mapping.set(roll_mapping);
         self.roll_follow_up.set(roll_follow_up);
         // A roster being checked belonged to the data now replaced.
-        self.crosscheck.set_value(None);
-        self.crosscheck_rev.update(|r| *r += 1);
+        self.crosscheck.set(None);
         self.filters.reset();
         self.installation.set(installation);
-        self.ledger_rev.update(|r| *r += 1);
     }
 }
 
@@ -414,21 +414,19 @@ pub fn App() -> impl IntoView {
     let state = AppState {
         lang: RwSignal::new(saved_lang()),
         installation: RwSignal::new(None),
-        ledger: StoredValue::new(Ledger::default()),
-        casebook: StoredValue::new(Casebook::default()),
-        ledger_rev: RwSignal::new(0),
+        ledger: Held::new(Ledger::default()),
+        casebook: Held::new(Casebook::default()),
         route: RwSignal::new(Route::parse(&current_hash())),
         notice: RwSignal::new(None),
         progress: RwSignal::new(None),
         filters: ChildFilters::new(),
-        crosscheck: StoredValue::new(None),
-        crosscheck_rev: RwSignal::new(0),
-        mappings: StoredValue::new(Default::default()),
-        roll_mapping: StoredValue::new(Default::default()),
+        crosscheck: Held::new(None),
+        mappings: Held::new(Default::default()),
+        roll_mapping: Held::new(Default::default()),
         roll_follow_up: RwSignal::new(Default::default()),
-        history: StoredValue::new(Default::default()),
-        inbox: StoredValue::new(Default::default()),
-        outbox: StoredValue::new(Default::default()),
+        history: Held::new(Default::default()),
+        inbox: Held::new(Default::default()),
+        outbox: Held::new(Default::default()),
         db: StoredValue::new_local(None),
     };
     provide_context(state);

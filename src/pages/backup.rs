@@ -62,7 +62,7 @@ pub fn BackupPanel() -> impl IntoView {
     let last = RwSignal::new(None::<chrono::NaiveDateTime>);
 
     Effect::new(move |_| {
-        state.ledger_rev.track();
+        state.track_ledgers();
         if let Some(db) = state.db() {
             spawn_local(async move {
                 if let Ok(t) = store::last_backup(&db).await {

@@ -25,12 +25,10 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
             return view! { <p class="card error">{t().child_not_found}</p> }.into_any();
         };
         let lang = state.lang.get();
-        let (name, school, grade) = state.with_ledger(|l| child_line(l, c.child_id));
+        let (name, school, grade) =
+            state.with_ledger(|l| child_line(l, c.child_id, state.lang.get()));
         let watch = c.closure.as_ref().map(|cl| {
-            baoxue_core::casework::watch_until(
-                cl,
-                state.casebook.with_value(|b| b.settings.watch_days),
-            )
+            baoxue_core::casework::watch_until(cl, state.casebook.with(|b| b.settings.watch_days))
         });
         let open = c.closure.is_none();
         view! {
@@ -252,7 +250,7 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
 fn CloseForm(case: DropoutCase) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let (child_school, child_grade, child_class) = state.ledger.with_value(|l| {
+    let (child_school, child_grade, child_class) = state.ledger.with_untracked(|l| {
         l.child(case.child_id)
             .map(|c| (c.school_id, c.grade, c.class_name.clone()))
             .unwrap_or_default()

@@ -40,7 +40,7 @@ pub fn CasesPage() -> impl IntoView {
             let mut v: Vec<Row> = b
                 .cases()
                 .map(|c| {
-                    let (name, school, grade) = child_line(l, c.child_id);
+                    let (name, school, grade) = child_line(l, c.child_id, lang);
                     Row {
                         id: c.id,
                         child: c.child_id,
@@ -83,7 +83,7 @@ pub fn CasesPage() -> impl IntoView {
             <h1>{move || t().cases_title}</h1>
             <ExportButtons id="export-cases" print=Route::Print(crate::pages::print::PrintLedger::Cases) table=move || {
                 let title = format!("{}辍学学生台账", state.unit_short_name());
-                state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::cases_table(l, b, &title)))
+                state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::cases_table(l, b, &title)))
             }/>
         </div>
         <div class="cards">

@@ -27,7 +27,7 @@ struct Drawn {
 
 fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTable) -> Vec<Drawn> {
     let lang = state.lang.get_untracked();
-    let (settings_targets, def, census_def) = state.casebook.with_value(|b| {
+    let (settings_targets, def, census_def) = state.casebook.with_untracked(|b| {
         (
             b.settings.targets.clone(),
             b.settings.dropout_definition,
@@ -41,7 +41,7 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
     let en = lang == Lang::En;
     state
         .history
-        .with_value(|h| {
+        .with_untracked(|h| {
             let mut out = Vec::new();
             let months = h.monthly(&unit);
             let recent = &months[months.len().saturating_sub(TREND_MONTHS)..];
@@ -247,13 +247,13 @@ pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
     let t = move || text(state.lang.get());
     let town = RwSignal::new(String::new());
     let drawn = Memo::new(move |_| {
-        state.ledger_rev.track();
+        state.track_ledgers();
         state.lang.track();
         let code = town.get();
         let named = (!code.is_empty()).then(|| {
             state
                 .ledger
-                .with_value(|l| (code.clone(), l.township_name(&code).to_string()))
+                .with_untracked(|l| (code.clone(), l.township_name(&code).to_string()))
         });
         mark("baoxue-charts-start");
         let out = census.with(|c| draw_all(state, named, c));

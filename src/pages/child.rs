@@ -1,6 +1,6 @@
 //! One child: every field, what the ID number says, and the history of changes.
 
-use baoxue_core::model::{AuditEntry, Labelled};
+use baoxue_core::model::{AuditEntry, Labelled, Localized};
 use baoxue_core::rules::school_age::{age_on, expected_grade, school_year_of};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,7 +19,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
         Memo::new(move |_| state.with_ledger(|l| l.child(id).map(|c| (c.clone(), l.names_for(c)))));
     let history = RwSignal::new(None::<Vec<AuditEntry>>);
     Effect::new(move |_| {
-        state.ledger_rev.track();
+        state.track_ledgers();
         if let Some(db) = state.db() {
             spawn_local(async move {
                 match store::audit_of(&db, &id.to_string()).await {
@@ -42,8 +42,8 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
             .into_any();
         };
         let lang = state.lang.get();
-        let problems: Vec<String> = c.problems().iter().map(ToString::to_string).collect();
-        let fields = c.display_fields(&names);
+        let problems: Vec<String> = c.problems().iter().map(|p| p.say(lang)).collect();
+        let fields = c.display_fields_in(&names, lang);
         let today = today();
         let facts = format!(
             "{} {} · {} {}",

@@ -2,8 +2,8 @@
 
 use baoxue_core::ledger::SaveError;
 use baoxue_core::model::{
-    Address, Child, DisabilityCategory, Guardian, Labelled, NoIdReason, Relation, Sex,
-    SpecialGroup, Status, ETHNICITIES,
+    Address, Child, DisabilityCategory, Guardian, Labelled, Lang, Localized, NoIdReason, Relation,
+    Sex, SpecialGroup, Status, ETHNICITIES,
 };
 use baoxue_core::rules::id_number::IdNumber;
 use chrono::NaiveDate;
@@ -202,15 +202,16 @@ impl Fields {
     }
 
     /// The record as entered, or the reasons it cannot be one.
-    fn to_child(self, base: Option<&Child>) -> Result<Child, Vec<String>> {
+    fn to_child(self, base: Option<&Child>, lang: Lang) -> Result<Child, Vec<String>> {
         let mut errors = Vec::new();
+        let t = text(lang);
         let id_number = if self.has_no_id.get_untracked() {
             None
         } else {
             match IdNumber::parse(&self.id_number.get_untracked()) {
                 Ok(id) => Some(id),
                 Err(e) => {
-                    errors.push(e.to_string());
+                    errors.push(e.say(lang));
                     None
                 }
             }
@@ -224,16 +225,16 @@ impl Fields {
             .or_else(|| id_number.as_ref().map(IdNumber::sex));
         // A wrong ID number is the cause of a missing birth date and sex: say only that.
         if errors.is_empty() && birth.is_none() {
-            errors.push("请填写出生日期（格式 2015-03-08）".into());
+            errors.push(t.cf_need_birth.into());
         }
         if errors.is_empty() && sex.is_none() {
-            errors.push("请选择性别".into());
+            errors.push(t.cf_need_sex.into());
         }
         let grade = self.grade.get_untracked().parse::<u8>().ok();
         let opt = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let hukou_township = self.hukou_township.get_untracked();
         if hukou_township.is_empty() {
-            errors.push("请选择户籍地所在乡镇（户籍不在本县的选“县外”）".into());
+            errors.push(t.cf_need_hukou.into());
         }
         let town = |v: String| opt(v).filter(|v| v != OUTSIDE);
         // The residence left on 同户籍地 is where the household is registered.
@@ -298,7 +299,7 @@ impl Fields {
 pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let base = id.and_then(|id| state.ledger.with_value(|l| l.child(id).cloned()));
+    let base = id.and_then(|id| state.ledger.with_untracked(|l| l.child(id).cloned()));
     if id.is_some() && base.is_none() {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     }
@@ -311,7 +312,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                 .and_then(|id| {
                     state
                         .ledger
-                        .with_value(|l| l.school(id).map(|s| s.township_code.clone()))
+                        .with_untracked(|l| l.school(id).map(|s| s.township_code.clone()))
                 })
                 .or_else(|| {
                     i.divisions
@@ -385,7 +386,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         if f.has_no_id.get() || raw.trim().is_empty() {
             None
         } else {
-            Some(IdNumber::parse(&raw).map_err(|e| e.to_string()))
+            Some(IdNumber::parse(&raw).map_err(|e| e.say(state.lang.get())))
         }
     });
     Effect::watch(
@@ -456,7 +457,8 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     let cancel_key = draft_key.clone();
     let save = move |_| {
         let saved_key = saved_key.clone();
-        let child = match f.to_child(base_for_save.as_ref()) {
+        let lang = state.lang.get_untracked();
+        let child = match f.to_child(base_for_save.as_ref(), lang) {
             Ok(c) => c,
             Err(e) => {
                 errors.set(e);
@@ -466,15 +468,14 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         let operator = state.operator();
         let prepared = state
             .ledger
-            .with_value(|l| l.prepare_save(child, &operator, now()));
+            .with_untracked(|l| l.prepare_save(child, &operator, now()));
         let prepared = match prepared {
             Ok(p) => p,
-            Err(SaveError::Invalid(problems)) => {
-                errors.set(problems.iter().map(ToString::to_string).collect());
-                return;
-            }
             Err(e) => {
-                errors.set(vec![e.to_string()]);
+                errors.set(match e {
+                    SaveError::Invalid(problems) => problems.iter().map(|p| p.say(lang)).collect(),
+                    e => vec![e.say(lang)],
+                });
                 return;
             }
         };
@@ -491,7 +492,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                     draft::forget(&saved_key);
                     let id = prepared.child.id;
                     let warnings: Vec<String> =
-                        prepared.warnings.iter().map(ToString::to_string).collect();
+                        prepared.warnings.iter().map(|w| w.say(lang)).collect();
                     state.update_ledger(|l| l.apply(prepared));
                     let t = text(state.lang.get_untracked());
                     if warnings.is_empty() {
@@ -506,7 +507,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                     }
                     state.navigate(Route::Child(id));
                 }
-                Err(e) => errors.set(vec![e.to_string()]),
+                Err(e) => errors.set(vec![e.say(lang)]),
             }
         });
     };

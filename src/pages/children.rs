@@ -44,7 +44,7 @@ pub fn ChildrenPage() -> impl IntoView {
             <div class="actions">
                 <ExportButtons id="export-children" print=Route::Print(crate::pages::print::PrintLedger::Children) table=move || {
                     let title = format!("{}适龄儿童台账", state.unit_short_name());
-                    hits.with_untracked(|h| state.ledger.with_value(|l| baoxue_core::export::children_table(l, h, &title)))
+                    hits.with_untracked(|h| state.ledger.with_untracked(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>
                 <a class="button" id="import-roll" href=Route::RollImport.href()>{move || t().roll_title}</a>
                 <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>

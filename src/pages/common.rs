@@ -2,11 +2,13 @@
 
 use baoxue_core::casework::Actor;
 use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{grade_and_class, Lang};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use leptos::prelude::{GetUntracked, WithValue};
+use crate::i18n::text;
+use leptos::prelude::GetUntracked;
 
 /// A date typed as 2026-11-23.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -14,16 +16,16 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 }
 
 /// Name, school and grade of a child, for lists.
-pub fn child_line(l: &Ledger, id: Uuid) -> (String, String, String) {
+pub fn child_line(l: &Ledger, id: Uuid, lang: Lang) -> (String, String, String) {
     match l.child(id) {
         Some(c) => (
             c.name.clone(),
             l.names_for(c).school,
             c.grade
-                .map(|g| format!("{g}年级 {}", c.class_name))
+                .map(|g| grade_and_class(g, &c.class_name, lang))
                 .unwrap_or_default(),
         ),
-        None => ("（已删除）".into(), String::new(), String::new()),
+        None => (text(lang).deleted.to_string(), String::new(), String::new()),
     }
 }
 
@@ -44,7 +46,7 @@ where
     };
     let set = state
         .ledger
-        .with_value(|l| state.casebook.with_value(|b| op(l, b, &actor)))
+        .with_untracked(|l| state.casebook.with_untracked(|b| op(l, b, &actor)))
         .map_err(|e| e.say(state.lang.get_untracked()))?;
     state.commit(set).await
 }

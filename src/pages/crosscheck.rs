@@ -39,26 +39,30 @@ fn busy(state: AppState, label: &str) {
 
 /// Checks the session's roster again (after the ledger or decisions changed).
 fn recheck(state: AppState) {
-    let mut session = state.crosscheck.write_value();
-    let Some(s) = session.as_mut() else { return };
-    state.ledger.with_value(|l| {
-        state
-            .casebook
-            .with_value(|b| s.recheck(l, b.decisions(), today()))
+    state.crosscheck.update(|s| {
+        if let Some(s) = s.as_mut() {
+            state.ledger.with_untracked(|l| {
+                state
+                    .casebook
+                    .with_untracked(|b| s.recheck(l, b.decisions(), today()))
+            });
+        }
     });
 }
 
 /// A roster already read belongs to the department now chosen.
 fn change_department(state: AppState, department: Department) {
-    let changed = state.mappings.with_value(|m| {
-        state
-            .crosscheck
-            .write_value()
-            .as_mut()
-            .is_some_and(|s| s.change_department(department, m))
-    });
-    if changed {
-        state.crosscheck_rev.update(|r| *r += 1);
+    let changes = state
+        .crosscheck
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.department != department));
+    if changes {
+        state.crosscheck.update(|s| {
+            if let Some(s) = s.as_mut() {
+                state
+                    .mappings
+                    .with_untracked(|m| s.change_department(department, m));
+            }
+        });
     }
 }
 
@@ -66,21 +70,16 @@ fn change_department(state: AppState, department: Department) {
 pub fn CrossCheckPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let rev = state.crosscheck_rev;
     let initial = state
         .crosscheck
-        .with_value(|s| s.as_ref().map(|s| s.department))
+        .with_untracked(|s| s.as_ref().map(|s| s.department))
         .unwrap_or(Department::Police);
     let department = RwSignal::new(initial);
-    let has_table = move || {
-        rev.track();
-        state.crosscheck.with_value(Option::is_some)
-    };
+    let has_table = move || state.crosscheck.with(Option::is_some);
     let has_result = move || {
-        rev.track();
         state
             .crosscheck
-            .with_value(|s| s.as_ref().is_some_and(|s| s.result.is_some()))
+            .with(|s| s.as_ref().is_some_and(|s| s.result.is_some()))
     };
 
     let read = move |_| {
@@ -103,10 +102,9 @@ pub fn CrossCheckPage() -> impl IntoView {
                 Ok(table) => {
                     let session = state
                         .mappings
-                        .with_value(|m| Session::read(dept, name, table, m));
-                    state.crosscheck.set_value(Some(session));
+                        .with_untracked(|m| Session::read(dept, name, table, m));
+                    state.crosscheck.set(Some(session));
                     measure("baoxue-cc-read", "baoxue-cc-read-start");
-                    rev.update(|r| *r += 1);
                 }
                 Err(e) => state.error(match lang {
                     baoxue_core::model::Lang::Zh => format!("“{name}”无法读取：{e}"),
@@ -157,35 +155,30 @@ pub fn CrossCheckPage() -> impl IntoView {
 fn MappingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let rev = state.crosscheck_rev;
     let summary = move || {
-        rev.track();
-        state.crosscheck.with_value(|s| {
+        state.crosscheck.with(|s| {
             s.as_ref()
                 .map(|s| table_summary(&s.file_name, &s.table, s.table.rows.len(), &s.mapping))
         })
     };
     let columns = move || {
-        rev.track();
-        state.crosscheck.with_value(|s| {
+        state.crosscheck.with(|s| {
             s.as_ref()
                 .map(|s| s.mapping.preview(&s.table, 2))
                 .unwrap_or_default()
         })
     };
     let missing = move || {
-        rev.track();
         state
             .crosscheck
-            .with_value(|s| s.as_ref().and_then(|s| s.mapping.missing()))
+            .with(|s| s.as_ref().and_then(|s| s.mapping.missing()))
     };
     let set_field = move |column: usize, field: Option<RosterField>| {
-        state.crosscheck.update_value(|s| {
+        state.crosscheck.update(|s| {
             if let Some(s) = s.as_mut() {
                 s.set_field(column, field);
             }
         });
-        rev.update(|r| *r += 1);
     };
     let run = move |_| {
         spawn_local(async move {
@@ -193,20 +186,20 @@ fn MappingPanel() -> impl IntoView {
             busy(state, text(lang).cc_matching);
             yield_frame().await;
             mark("baoxue-cc-match-start");
-            let mut mappings = state.mappings.get_value();
-            let checked = {
-                let mut session = state.crosscheck.write_value();
-                session.as_mut().map(|s| {
-                    state.ledger.with_value(|l| {
+            let mut mappings = state.mappings.get_untracked();
+            let mut checked = false;
+            state.crosscheck.update(|s| {
+                if let Some(s) = s.as_mut() {
+                    state.ledger.with_untracked(|l| {
                         state
                             .casebook
-                            .with_value(|b| s.check(l, b.decisions(), today(), &mut mappings))
-                    })
-                })
-            };
+                            .with_untracked(|b| s.check(l, b.decisions(), today(), &mut mappings))
+                    });
+                    checked = true;
+                }
+            });
             measure("baoxue-cc-match", "baoxue-cc-match-start");
             state.progress.set(None);
-            rev.update(|r| *r += 1);
             yield_frame().await;
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
@@ -214,8 +207,8 @@ fn MappingPanel() -> impl IntoView {
             {
                 el.scroll_into_view();
             }
-            if let (Some(()), Some(db)) = (checked, state.db()) {
-                state.mappings.set_value(mappings.clone());
+            if let (true, Some(db)) = (checked, state.db()) {
+                state.mappings.set(mappings.clone());
                 if let Err(e) = store::save_mappings(&db, &mappings).await {
                     state.error(e.say(state.lang.get_untracked()));
                 }
@@ -226,7 +219,7 @@ fn MappingPanel() -> impl IntoView {
         <section class="panel" id="cc-mapping">
             <h2>{move || t().cc_mapping}</h2>
             <p class="muted" id="cc-summary">{summary}</p>
-            <details id="cc-columns" prop:open=move || { rev.track(); state.crosscheck.with_value(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
+            <details id="cc-columns" prop:open=move || { state.crosscheck.with(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
             <summary>{move || t().cc_columns}</summary>
             <ColumnTable columns=columns select_class="cc-field" on_change=set_field/>
             </details>
@@ -265,15 +258,14 @@ async fn act(
     };
     let set = state
         .crosscheck
-        .with_value(|s| {
+        .with_untracked(|s| {
             let s = s.as_ref().ok_or(SessionError::NotChecked)?;
-            state.ledger.with_value(|l| step(s, l, &actor))
+            state.ledger.with_untracked(|l| step(s, l, &actor))
         })
         .map_err(|e| e.say(state.lang.get_untracked()))?;
     let n = set.children.len();
     state.commit(set).await?;
     recheck(state);
-    state.crosscheck_rev.update(|r| *r += 1);
     Ok(n)
 }
 
@@ -281,7 +273,6 @@ async fn act(
 fn Results() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let rev = state.crosscheck_rev;
     let kind = RwSignal::new(FindingKind::NotInSchool);
     let show_done = RwSignal::new(false);
     let problems = RwSignal::new(false);
@@ -293,39 +284,38 @@ fn Results() -> impl IntoView {
         page.set(0);
     });
     let counts = Memo::new(move |_| {
-        rev.track();
         state
             .crosscheck
-            .with_value(|s| s.as_ref().map(Session::open_counts).unwrap_or_default())
+            .with(|s| s.as_ref().map(Session::open_counts).unwrap_or_default())
     });
     let summary = move || {
-        rev.track();
+        state.crosscheck.track();
         let lang = state.lang.get();
         state
             .crosscheck
-            .with_value(|s| s.as_ref()?.summary())
+            .with_untracked(|s| s.as_ref()?.summary())
             .map(|s| s.say(lang))
     };
     let chosen = Memo::new(move |_| {
-        rev.track();
+        state.crosscheck.track();
         let (k, all) = (kind.get(), show_done.get());
         state
             .crosscheck
-            .with_value(|s| s.as_ref().map(|s| s.listed(k, all)).unwrap_or_default())
+            .with_untracked(|s| s.as_ref().map(|s| s.listed(k, all)).unwrap_or_default())
     });
     let total = Signal::derive(move || chosen.with(Vec::len));
     let lines = move || {
         let lang = state.lang.get();
         let at = page.get() * PAGE;
         let ids: Vec<usize> = chosen.with(|c| c.iter().skip(at).take(PAGE).copied().collect());
-        state.crosscheck.with_value(|s| {
+        state.crosscheck.with_untracked(|s| {
             let Some(s) = s.as_ref() else {
                 return Vec::new();
             };
             let (Some(roster), Some(result)) = (&s.roster, &s.result) else {
                 return Vec::new();
             };
-            state.ledger.with_value(|l| {
+            state.ledger.with_untracked(|l| {
                 ids.iter()
                     .filter_map(|i| result.findings.get(*i).map(|f| (*i, f)))
                     .map(|(index, f)| {
@@ -388,11 +378,11 @@ fn Results() -> impl IntoView {
         });
     };
     let can_add_all = move || {
-        rev.track();
+        state.crosscheck.track();
         kind.get() == FindingKind::Group
             && state
                 .crosscheck
-                .with_value(|s| s.as_ref().is_some_and(Session::can_add_all_groups))
+                .with_untracked(|s| s.as_ref().is_some_and(Session::can_add_all_groups))
     };
     let add_all = move |_| {
         spawn_local(async move {
@@ -408,7 +398,7 @@ fn Results() -> impl IntoView {
         });
     };
     let export = move || {
-        state.crosscheck.with_value(|s| {
+        state.crosscheck.with_untracked(|s| {
             let empty = baoxue_core::export::Table {
                 title: String::new(),
                 columns: Vec::new(),
@@ -434,19 +424,18 @@ fn Results() -> impl IntoView {
                 s.department.zh(),
                 kind.get_untracked().zh()
             );
-            state
-                .ledger
-                .with_value(|l| baoxue_core::export::crosscheck_table(l, roster, &found, &title))
+            state.ledger.with_untracked(|l| {
+                baoxue_core::export::crosscheck_table(l, roster, &found, &title)
+            })
         })
     };
     let problem_rows = move || {
-        rev.track();
         state
             .crosscheck
-            .with_value(|s| s.as_ref().map_or(0, Session::problem_rows))
+            .with(|s| s.as_ref().map_or(0, Session::problem_rows))
     };
     let problem_list = move || {
-        state.crosscheck.with_value(|s| {
+        state.crosscheck.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| s.roster.as_ref())
                 .map(|r| {
@@ -587,7 +576,7 @@ fn DemoRosters() -> impl IntoView {
                 let mut params = baoxue_core::demo::DemoParams::new(inst.created_at.date());
                 let roster = state
                     .ledger
-                    .with_value(|l| {
+                    .with_untracked(|l| {
                         params.children = l.len();
                         baoxue_core::demo::rosters::roster_for(
                             department,

@@ -17,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let schools = Memo::new(move |_| state.with_ledger(|l| l.schools().len()));
     let recent = RwSignal::new(Vec::<AuditEntry>::new());
     Effect::new(move |_| {
-        state.ledger_rev.track();
+        state.track_ledgers();
         if let Some(db) = state.db() {
             spawn_local(async move {
                 match store::recent_audit(&db, 12).await {
@@ -176,7 +176,7 @@ fn BackupReminder() -> impl IntoView {
     // The last backup, and the latest import after it.
     let last = RwSignal::new(None::<(Option<chrono::NaiveDateTime>, Option<String>)>);
     Effect::new(move |_| {
-        state.ledger_rev.track();
+        state.track_ledgers();
         if let Some(db) = state.db() {
             spawn_local(async move {
                 let Ok(t) = store::last_backup(&db).await else {
@@ -193,9 +193,7 @@ fn BackupReminder() -> impl IntoView {
         }
     });
     move || {
-        let days = state
-            .casebook
-            .with_value(|b| b.settings.backup_reminder_days);
+        let days = state.casebook.with(|b| b.settings.backup_reminder_days);
         let (when, import) = last.get()?;
         let message = match (when, import) {
             (None, _) => text(state.lang.get()).never_backed_up.to_string(),

@@ -48,15 +48,13 @@ impl Scope {
     }
 }
 
-/// The settings' targets; reactive on settings changes (which bump `ledger_rev`).
+/// The settings' targets; reactive on settings changes.
 fn targets(state: AppState) -> Targets {
-    state.ledger_rev.track();
-    state.casebook.with_value(|b| b.settings.targets.clone())
+    state.casebook.with(|b| b.settings.targets.clone())
 }
 
 fn census_definition(state: AppState) -> CensusDefinition {
-    state.ledger_rev.track();
-    state.casebook.with_value(|b| b.settings.census_definition)
+    state.casebook.with(|b| b.settings.census_definition)
 }
 
 /// A figure's cell: red when it misses its target; above 100% it meets nothing and says why.
@@ -214,7 +212,7 @@ pub fn IndicatorsPage() -> impl IntoView {
         let at = page.get() * PAGE;
         let lang = state.lang.get();
         names.with(|n| {
-            state.ledger.with_value(|l| {
+            state.ledger.with(|l| {
                 l.page(n, at / PAGE, PAGE)
                     .into_iter()
                     .map(|c| {
@@ -294,9 +292,9 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
     let t = move || text(state.lang.get());
     let rows = move || {
         let targets = targets(state);
-        let def = state.casebook.with_value(|b| b.settings.dropout_definition);
+        let def = state.casebook.with(|b| b.settings.dropout_definition);
         mark("baoxue-yearly-start");
-        let out = state.history.with_value(|h| {
+        let out = state.history.with(|h| {
             let Some(last) = h.periods().last().copied() else {
                 return Vec::new();
             };
@@ -334,7 +332,7 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
             <h2>{move || t().ind_yearly}</h2>
             <p class="muted small">{move || {
                 let tg = targets(state);
-                let def = state.casebook.with_value(|b| b.settings.dropout_definition);
+                let def = state.casebook.with(|b| b.settings.dropout_definition);
                 format!("{}；{}。{} {} ≤{}%，{} ≤{}%，{} ≥{}%", def.label(), t().ind_consolidation_note, t().target,
                     Indicator::PrimaryDropout.label(state.lang.get()), tg.primary_dropout,
                     Indicator::JuniorDropout.label(state.lang.get()), tg.junior_dropout,
@@ -360,14 +358,11 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
 fn FlowBalance() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let off = Memo::new(move |_| {
-        state.ledger_rev.track();
-        state.history.with_value(|h| h.imbalances(None))
-    });
+    let off = Memo::new(move |_| state.history.with(|h| h.imbalances(None)));
     let rows = move || {
         let lang = state.lang.get();
         let off = off.get();
-        state.ledger.with_value(|l| {
+        state.ledger.with(|l| {
             off.into_iter()
                 .map(|o| {
                     let school = l.school(o.school_id).map(|s| s.name.clone()).unwrap_or_default();
@@ -447,9 +442,9 @@ fn DropoutDrill(
             return Vec::new();
         };
         let tg = targets(state);
-        let def = state.casebook.with_value(|b| b.settings.dropout_definition);
-        state.history.with_value(|h| {
-            state.ledger.with_value(|l| {
+        let def = state.casebook.with(|b| b.settings.dropout_definition);
+        state.history.with(|h| {
+            state.ledger.with(|l| {
                 let of_unit = |unit: &Unit| {
                     let (by, base) = h.dropouts_by_grade(unit, d.year, def);
                     (by.iter().sum::<u32>(), base.iter().sum::<u32>())
@@ -552,7 +547,7 @@ fn DropoutDrill(
         let year = d.year;
         let current = d.current;
         let mut out = vec![(format!("{year}–{}", year + 1), Unit::County)];
-        state.ledger.with_value(|l| match &d.at {
+        state.ledger.with(|l| match &d.at {
             Unit::County => {}
             Unit::Township(c) => out.push((l.township_name(c).to_string(), d.at.clone())),
             Unit::School(id) => {
@@ -586,7 +581,7 @@ fn DropoutDrill(
                     None => view! { <span>{r.name.clone()}</span> }.into_any(),
                 };
                 let on_ledger = current.then(|| {
-                    let n = state.ledger.with_value(|l| {
+                    let n = state.ledger.with_untracked(|l| {
                         dropouts_on_ledger(l, r.township.as_deref(), r.school, r.grade).len()
                     });
                     let label = r.name.clone();

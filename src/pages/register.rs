@@ -32,7 +32,7 @@ pub fn RegisterPage() -> impl IntoView {
     let class = RwSignal::new(String::new());
     let default_day = state
         .casebook
-        .with_value(|b| b.settings.calendar.school_day_on_or_before(today()));
+        .with_untracked(|b| b.settings.calendar.school_day_on_or_before(today()));
     let date = RwSignal::new(default_day.to_string());
     // Child → mark ("" = present, else an AbsenceKind key) and reason.
     let marks = RwSignal::new(HashMap::<Uuid, (String, String)>::new());
@@ -136,7 +136,7 @@ pub fn RegisterPage() -> impl IntoView {
         spawn_local(async move {
             let before: Vec<Uuid> = state
                 .casebook
-                .with_value(|b| b.suspects().map(|s| s.id).collect());
+                .with_untracked(|b| b.suspects().map(|s| s.id).collect());
             let result = run(state, |l, b, actor| {
                 b.record_register(l, day, &list, actor, Uuid::new_v4)
             })
@@ -180,7 +180,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <h1>{move || t().register_title}</h1>
-        <p class="muted">{move || t().register_hint.replace("{n}", &state.casebook.with_value(|b| b.settings.absence_threshold).to_string())}</p>
+        <p class="muted">{move || t().register_hint.replace("{n}", &state.casebook.with(|b| b.settings.absence_threshold).to_string())}</p>
         <div class="filters">
             <label>
                 <span>{move || t().school}</span>
@@ -219,7 +219,7 @@ pub fn RegisterPage() -> impl IntoView {
             if pupils.with(Vec::is_empty) {
                 return view! { <p class="card empty">{t().no_pupils}</p> }.into_any();
             }
-            let threshold = state.casebook.with_value(|b| b.settings.absence_threshold);
+            let threshold = state.casebook.with(|b| b.settings.absence_threshold);
             view! {
                 <div class="table-wrap">
                     <table class="grid register" id="register">

@@ -20,6 +20,7 @@ use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::text;
 use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
+use crate::state::Held;
 use crate::store;
 use baoxue_core::model::format_count;
 
@@ -129,10 +130,8 @@ fn step(state: AppState, label: &str, done: usize, total: usize) {
 pub fn RollImportPage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let session = StoredValue::new(Session::default());
+    let session = Held::new(Session::default());
     let worker: WorkerSlot = StoredValue::new_local(None);
-    let rev = RwSignal::new(0u64);
-    let bump = move || rev.update(|r| *r += 1);
 
     let read = move |_| {
         spawn_local(async move {
@@ -150,7 +149,7 @@ pub fn RollImportPage() -> impl IntoView {
                     return state.error(e);
                 }
             };
-            let remembered = state.roll_mapping.get_value();
+            let remembered = state.roll_mapping.get_untracked();
             // A school installation reads only its own pupils.
             let own = state
                 .installation
@@ -202,27 +201,20 @@ pub fn RollImportPage() -> impl IntoView {
                     Err(e) => errors.push(format!("“{name}”无法读取：{e}")),
                 }
             }
-            session.set_value(Session {
+            session.set(Session {
                 files: read,
                 ..Default::default()
             });
             state.progress.set(None);
             measure("baoxue-roll-read", "baoxue-roll-read-start");
-            bump();
             if !errors.is_empty() {
                 state.error(format!("{}。其余文件已读取。", errors.join("；")));
             }
         });
     };
 
-    let has_files = move || {
-        rev.track();
-        session.with_value(|s| !s.files.is_empty())
-    };
-    let has_plan = move || {
-        rev.track();
-        session.with_value(|s| s.plan.is_some())
-    };
+    let has_files = move || session.with(|s| !s.files.is_empty());
+    let has_plan = move || session.with(|s| s.plan.is_some());
 
     view! {
         <div class="title-row">
@@ -241,10 +233,10 @@ pub fn RollImportPage() -> impl IntoView {
             </div>
         </section>
         <Show when=has_files>
-            <FilesPanel session=session rev=rev worker=worker/>
+            <FilesPanel session=session worker=worker/>
         </Show>
         <Show when=has_plan>
-            <PreviewPanel session=session rev=rev/>
+            <PreviewPanel session=session/>
         </Show>
         <FollowUpPanel/>
     }
@@ -252,28 +244,18 @@ pub fn RollImportPage() -> impl IntoView {
 
 /// Each file: what was read, the header row, and the field of each column.
 #[component]
-fn FilesPanel(
-    session: StoredValue<Session>,
-    rev: RwSignal<u64>,
-    worker: WorkerSlot,
-) -> impl IntoView {
+fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let count = move || {
-        rev.track();
-        session.with_value(|s| s.files.len())
-    };
-    let missing = move || {
-        rev.track();
-        session.with_value(|s| s.files.iter().find_map(ReadFile::missing))
-    };
+    let count = move || session.with(|s| s.files.len());
+    let missing = move || session.with(|s| s.files.iter().find_map(ReadFile::missing));
     let preview = move |_| {
         spawn_local(async move {
             busy(state, text(state.lang.get_untracked()).roll_planning);
             yield_frame().await;
             mark("baoxue-roll-plan-start");
             let school_year = school_year_of(today());
-            let asks: Vec<_> = session.with_value(|s| {
+            let asks: Vec<_> = session.with_untracked(|s| {
                 s.files
                     .iter()
                     .map(|f| (f.in_worker, f.mapping.clone(), f.school))
@@ -302,7 +284,7 @@ fn FilesPanel(
                     }
                     (None, _) => {
                         yield_frame().await;
-                        let here = session.with_value(|s| {
+                        let here = session.with_untracked(|s| {
                             let f = s.files.get(i)?;
                             Some(read_roll(&f.name, &f.table, &mapping, school_year))
                         });
@@ -324,11 +306,11 @@ fn FilesPanel(
                 .unwrap_or_default();
             let inputs: Vec<(&RollFile, Option<Uuid>)> =
                 rolls.iter().map(|(f, s)| (f, *s)).collect();
-            let p = state.ledger.with_value(|l| {
+            let p = state.ledger.with_untracked(|l| {
                 let mut ids = fresh_ids();
                 plan(l, &townships, &inputs, now(), &mut || ids.next_id())
             });
-            session.update_value(|s| {
+            session.update(|s| {
                 s.townships = p
                     .new_schools
                     .iter()
@@ -339,15 +321,14 @@ fn FilesPanel(
             });
             measure("baoxue-roll-plan", "baoxue-roll-plan-start");
             state.progress.set(None);
-            rev.update(|r| *r += 1);
             // Remember the columns chosen, for next term's files.
-            let mut remembered = state.roll_mapping.get_value();
-            session.with_value(|s| {
+            let mut remembered = state.roll_mapping.get_untracked();
+            session.with_untracked(|s| {
                 for f in &s.files {
                     remembered.extend(f.mapping.to_remember(&f.table));
                 }
             });
-            state.roll_mapping.set_value(remembered.clone());
+            state.roll_mapping.set(remembered.clone());
             if let Some(db) = state.db() {
                 if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
                     state.error(e.to_string());
@@ -365,7 +346,7 @@ fn FilesPanel(
     view! {
         <section class="panel" id="roll-mapping">
             <h2>{move || t().roll_columns}</h2>
-            {move || (0..count()).map(|i| view! { <FileCard session=session rev=rev index=i/> }).collect_view()}
+            {move || (0..count()).map(|i| view! { <FileCard session=session index=i/> }).collect_view()}
             {move || missing().map(|m| view! { <p class="error-text" id="roll-missing-column">{m}</p> })}
             <button class="primary" id="roll-preview-btn" disabled=move || missing().is_some() on:click=preview>
                 {move || t().roll_preview}
@@ -376,24 +357,20 @@ fn FilesPanel(
 
 /// One file's summary, its school (when it names none) and its columns.
 #[component]
-fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> impl IntoView {
+fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let summary = move || {
-        rev.track();
-        session.with_value(|s| {
+        session.with(|s| {
             s.files
                 .get(index)
                 .map(|f| table_summary(&f.name, &f.table, f.rows, &f.mapping))
         })
     };
-    let needs_school = move || {
-        rev.track();
-        session.with_value(|s| s.files.get(index).is_some_and(|f| !f.names_school()))
-    };
+    let needs_school =
+        move || session.with(|s| s.files.get(index).is_some_and(|f| !f.names_school()));
     let columns = move || {
-        rev.track();
-        session.with_value(|s| {
+        session.with(|s| {
             s.files
                 .get(index)
                 .map(|f| f.mapping.preview(&f.table, 1))
@@ -401,22 +378,20 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
         })
     };
     let set_field = move |column: usize, field: Option<RollField>| {
-        session.update_value(|s| {
+        session.update(|s| {
             if let Some(f) = s.files.get_mut(index) {
                 f.mapping.set(column, field);
             }
             s.plan = None;
         });
-        rev.update(|r| *r += 1);
     };
     let set_school = move |value: String| {
-        session.update_value(|s| {
+        session.update(|s| {
             if let Some(f) = s.files.get_mut(index) {
                 f.school = Uuid::parse_str(&value).ok();
             }
             s.plan = None;
         });
-        rev.update(|r| *r += 1);
     };
     let schools = move || {
         state.with_ledger(|l| {
@@ -446,13 +421,8 @@ fn FileCard(session: StoredValue<Session>, rev: RwSignal<u64>, index: usize) -> 
 }
 
 /// Reads the session's plan with the choices beside it; reactive on the session.
-fn read_plan<T: Default>(
-    session: StoredValue<Session>,
-    rev: RwSignal<u64>,
-    f: impl FnOnce(&Session, &RollPlan) -> T,
-) -> T {
-    rev.track();
-    session.with_value(|s| s.plan.as_ref().map(|p| f(s, p)).unwrap_or_default())
+fn read_plan<T: Default>(session: Held<Session>, f: impl FnOnce(&Session, &RollPlan) -> T) -> T {
+    session.with(|s| s.plan.as_ref().map(|p| f(s, p)).unwrap_or_default())
 }
 
 /// Rows of problems and changes shown before a "more" note.
@@ -460,11 +430,11 @@ const SHOWN: usize = 200;
 
 /// The dry run: counts, new schools with their townships, per school, conflicts, problems.
 #[component]
-fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoView {
+fn PreviewPanel(session: Held<Session>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let summary = move || {
-        read_plan(session, rev, |_, p| {
+        read_plan(session, |_, p| {
             use baoxue_core::student_roll::Movement::*;
             if p.entries.is_empty() && p.new_schools.is_empty() {
                 return format!(
@@ -491,7 +461,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let plan_rows = move || {
-        read_plan(session, rev, |_, p| {
+        read_plan(session, |_, p| {
             p.schools
                 .iter()
                 .map(|(r, x)| {
@@ -502,7 +472,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let new_schools = move || {
-        read_plan(session, rev, |s, p| {
+        read_plan(session, |s, p| {
             p.new_schools
                 .iter()
                 .enumerate()
@@ -532,7 +502,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
             .unwrap_or_default()
     };
     let conflicts = move || {
-        read_plan(session, rev, |s, p| {
+        read_plan(session, |s, p| {
             p.conflicts
                 .iter()
                 .enumerate()
@@ -551,7 +521,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let problems = move || {
-        read_plan(session, rev, |_, p| {
+        read_plan(session, |_, p| {
             p.problems
                 .iter()
                 .take(SHOWN)
@@ -559,9 +529,9 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
                 .collect::<Vec<_>>()
         })
     };
-    let problem_count = move || read_plan(session, rev, |_, p| p.problems.len());
+    let problem_count = move || read_plan(session, |_, p| p.problems.len());
     let changes = move || {
-        read_plan(session, rev, |_, p| {
+        read_plan(session, |_, p| {
             p.entries
                 .iter()
                 .filter(|e| e.existing)
@@ -594,20 +564,18 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         })
     };
     let set_township = move |i: usize, code: String| {
-        session.update_value(|s| {
+        session.update(|s| {
             if let Some(t) = s.townships.get_mut(i) {
                 *t = code;
             }
         });
-        rev.update(|r| *r += 1);
     };
     let choose = move |k: usize, c: ConflictChoice| {
-        session.update_value(|s| {
+        session.update(|s| {
             if let Some(x) = s.choices.get_mut(k) {
                 *x = Some(c);
             }
         });
-        rev.update(|r| *r += 1);
     };
     let apply = move |_| {
         spawn_local(async move {
@@ -615,9 +583,9 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
             yield_frame().await;
             mark("baoxue-roll-apply-start");
             let operator = state.operator();
-            let made = session.with_value(|s| {
+            let made = session.with_untracked(|s| {
                 let p = s.plan.as_ref()?;
-                let set = state.ledger.with_value(|l| {
+                let set = state.ledger.with_untracked(|l| {
                     let mut ids = fresh_ids();
                     p.change_set(l, &s.townships, &s.choices, &operator, &mut || {
                         ids.next_id()
@@ -647,8 +615,7 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
             measure("baoxue-roll-apply", "baoxue-roll-apply-start");
             match result {
                 Ok(()) => {
-                    session.set_value(Session::default());
-                    rev.update(|r| *r += 1);
+                    session.set(Session::default());
                     state.info(format!(
                         "已导入学籍名册：新增{}人，更新{}人，新学校{}所；台账中有、名册中没有的{}人待核实",
                         format_count(added),
@@ -662,15 +629,14 @@ fn PreviewPanel(session: StoredValue<Session>, rev: RwSignal<u64>) -> impl IntoV
         });
     };
     let nothing = move || {
-        rev.track();
-        session.with_value(|s| {
+        session.with(|s| {
             s.plan.as_ref().is_none_or(|p| {
                 p.entries.is_empty() && p.new_schools.is_empty() && p.missing.is_empty()
             })
         })
     };
     let apply_label = move || {
-        let n = read_plan(session, rev, |_, p| p.entries.len());
+        let n = read_plan(session, |_, p| p.entries.len());
         format!("{}（{}人）", t().roll_apply, format_count(n))
     };
     view! {
@@ -816,8 +782,8 @@ fn FollowUpPanel() -> impl IntoView {
                 name: &name,
                 now: now(),
             };
-            let set = state.ledger.with_value(|l| {
-                state.casebook.with_value(|b| {
+            let set = state.ledger.with_untracked(|l| {
+                state.casebook.with_untracked(|b| {
                     follow.decide(
                         l,
                         b,
@@ -850,7 +816,7 @@ fn FollowUpPanel() -> impl IntoView {
             };
             let set = state
                 .ledger
-                .with_value(|l| follow.graduate_grade_nine(l, &actor));
+                .with_untracked(|l| follow.graduate_grade_nine(l, &actor));
             let n = set.children.len();
             match state.commit(set).await {
                 Ok(()) => state.info(format!("已将{n}名九年级学生标为已毕业")),

@@ -59,10 +59,10 @@ pub fn MakeSetupFiles() -> impl IntoView {
         };
         spawn_local(async move {
             let operator = state.operator();
-            let settings = state.casebook.with_value(|b| b.settings.clone());
+            let settings = state.casebook.with_untracked(|b| b.settings.clone());
             let mut made = Vec::new();
             for id in &ids {
-                let file = state.ledger.with_value(|l| {
+                let file = state.ledger.with_untracked(|l| {
                     SchoolSetup::for_school(&inst, l, &settings, *id, children, (&operator, now()))
                 });
                 let result = file.map_err(|e| e.to_string()).and_then(|setup| {
@@ -236,7 +236,7 @@ pub fn SchoolList() -> impl IntoView {
                         .installation
                         .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
                         .unwrap_or_default();
-                    let p = state.ledger.with_value(|l| {
+                    let p = state.ledger.with_untracked(|l| {
                         read_school_list(&name, &table, l.schools(), &towns, &mut Uuid::new_v4)
                     });
                     plan.set(Some(p));
@@ -299,7 +299,7 @@ pub fn SchoolList() -> impl IntoView {
                 <div class="actions">
                     <crate::components::download::ExportButtons id="export-schools" table=move || {
                         let title = format!("{}学校名单", state.unit_short_name());
-                        state.ledger.with_value(|l| baoxue_core::export::schools_table(l, &title))
+                        state.ledger.with_untracked(|l| baoxue_core::export::schools_table(l, &title))
                     }/>
                 </div>
             </div>

@@ -81,7 +81,7 @@ pub fn SchoolsPage() -> impl IntoView {
             kind: kind.get_untracked().unwrap_or(SchoolKind::Primary),
             township_code: township.get_untracked(),
         };
-        let others = state.ledger.with_value(|l| l.schools().to_vec());
+        let others = state.ledger.with_untracked(|l| l.schools().to_vec());
         if let Err(e) = school.validate(&others) {
             error.set(Some(e.to_string()));
             return;

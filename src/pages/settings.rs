@@ -102,7 +102,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn CaseworkSettingsForm() -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let s = state.casebook.with_value(|b| b.settings.clone());
+    let s = state.casebook.with_untracked(|b| b.settings.clone());
     let threshold = RwSignal::new(s.absence_threshold.to_string());
     let transfer = RwSignal::new(s.transfer_confirm_days.to_string());
     let watch = RwSignal::new(s.watch_days.to_string());
@@ -146,7 +146,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 backup_reminder_days: num(reminder, 1, 365, "备份提醒天数")?,
                 calendar: SchoolCalendar::parse(&closed.get_untracked(), &make_up.get_untracked())
                     .map_err(|e| format!("校历：{e}"))?,
-                ..state.casebook.with_value(|b| b.settings.clone())
+                ..state.casebook.with_untracked(|b| b.settings.clone())
             })
         })();
         let new = match parsed {
@@ -199,7 +199,7 @@ fn save_changed(
         error.set(Some(problems.join("；")));
         return;
     }
-    let old = state.casebook.with_value(|b| b.settings.clone());
+    let old = state.casebook.with_untracked(|b| b.settings.clone());
     let audit = AuditEntry {
         at: now(),
         operator: state.operator(),
@@ -217,8 +217,7 @@ fn save_changed(
         let Some(db) = state.db() else { return };
         match store::save_settings(&db, &new, &audit).await {
             Ok(()) => {
-                state.casebook.update_value(|b| b.settings = new);
-                state.ledger_rev.update(|r| *r += 1);
+                state.casebook.update(|b| b.settings = new);
                 error.set(None);
                 state.info(text(state.lang.get_untracked()).saved);
             }
@@ -233,7 +232,7 @@ fn TargetsForm() -> impl IntoView {
     use baoxue_core::indicators::{CensusDefinition, DropoutDefinition, Indicator, Targets};
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let s = state.casebook.with_value(|b| b.settings.clone());
+    let s = state.casebook.with_untracked(|b| b.settings.clone());
     let fields: Vec<(Indicator, RwSignal<String>)> = Indicator::ALL
         .iter()
         .map(|&i| (i, RwSignal::new(s.targets.of(i).to_string())))
@@ -279,7 +278,7 @@ fn TargetsForm() -> impl IntoView {
                     7
                 },
             },
-            ..state.casebook.with_value(|b| b.settings.clone())
+            ..state.casebook.with_untracked(|b| b.settings.clone())
         };
         save_changed(state, new, "修改指标目标或统计口径", error);
     };

@@ -52,12 +52,14 @@ where
 pub fn SuspectPage(id: Uuid) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
-    let suspect = state.casebook.with_value(|b| b.suspect(id).cloned());
+    let suspect = state.casebook.with_untracked(|b| b.suspect(id).cloned());
     let Some(suspect) = suspect else {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     };
-    let (name, school, grade) = state.ledger.with_value(|l| child_line(l, suspect.child_id));
-    let absences = state.casebook.with_value(|b| {
+    let (name, school, grade) = state
+        .ledger
+        .with_untracked(|l| child_line(l, suspect.child_id, state.lang.get_untracked()));
+    let absences = state.casebook.with_untracked(|b| {
         b.absences_of(suspect.child_id)
             .iter()
             .rev()
@@ -76,7 +78,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let reopening = state.casebook.with_value(|b| {
+    let reopening = state.casebook.with_untracked(|b| {
         b.case_of(suspect.child_id)
             .is_some_and(|c| c.closure.is_some())
     });
@@ -87,7 +89,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
     let reason = RwSignal::new(Some(NotRealReason::AlreadyBack));
     let school_elsewhere = RwSignal::new(String::new());
     let evidence = RwSignal::new(String::new());
-    let settings = state.casebook.with_value(|b| b.settings.clone());
+    let settings = state.casebook.with_untracked(|b| b.settings.clone());
     let left_on = RwSignal::new(match &suspect.trigger {
         baoxue_core::casework::SuspectTrigger::Absence { first_day, .. } => first_day.to_string(),
         _ => suspect.flagged_on.to_string(),
@@ -171,7 +173,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
                     state.info(text(state.lang.get_untracked()).saved);
                     let case = state
                         .casebook
-                        .with_value(|b| b.case_of(suspect.child_id).map(|c| c.id));
+                        .with_untracked(|b| b.case_of(suspect.child_id).map(|c| c.id));
                     match (is_confirmed, case) {
                         (true, Some(case)) => state.navigate(Route::Case(case)),
                         _ => state.navigate(Route::Suspects),
@@ -203,7 +205,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         <p class="muted">{school}" · "{grade}</p>
         <section class="card">
             <table class="fields"><tbody>
-                <tr><th>{move || t().trigger}</th><td id="suspect-trigger">{suspect.trigger.zh()}</td></tr>
+                <tr><th>{move || t().trigger}</th><td id="suspect-trigger">{move || suspect.trigger.say(state.lang.get())}</td></tr>
                 <tr><th>{move || t().flagged_on}</th><td>{suspect.flagged_on.to_string()}" · "{suspect.flagged_by.clone()}</td></tr>
                 <tr><th>{move || t().absence_evidence}</th><td>{if absences.is_empty() { "—".to_string() } else { absences.join("；") }}</td></tr>
             </tbody></table>

@@ -2,7 +2,7 @@
 //! that find suspects (小升初, transfers not received).
 
 use baoxue_core::casework::{SuspectTrigger, Verdict};
-use baoxue_core::model::Labelled;
+use baoxue_core::model::{Labelled, Lang};
 use baoxue_core::rules::school_age::school_year_of;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -49,6 +49,7 @@ pub fn SuspectsPage() -> impl IntoView {
     let rows = Memo::new(move |_| {
         let show = show.get();
         let kind = kind.get();
+        let lang = state.lang.get();
         state.with_cases(|l, b| {
             let mut v: Vec<_> = b
                 .suspects()
@@ -64,29 +65,32 @@ pub fn SuspectsPage() -> impl IntoView {
             v.sort_by(|a, b| b.flagged_on.cmp(&a.flagged_on).then(a.id.cmp(&b.id)));
             v.into_iter()
                 .map(|s| {
-                    let (name, school, grade) = child_line(l, s.child_id);
+                    let (name, school, grade) = child_line(l, s.child_id, lang);
                     Row {
                         id: s.id,
                         child: s.child_id,
                         name,
                         school,
                         grade,
-                        trigger: s.trigger.zh(),
+                        trigger: s.trigger.say(lang),
                         flagged_on: s.flagged_on.to_string(),
                         flagged_by: s.flagged_by.clone(),
-                        verdict: s.verification.as_ref().map(|v| match &v.verdict {
-                            Verdict::Confirmed => format!("{} 确认辍学", v.date),
-                            Verdict::NotReal { reason, school } => {
-                                format!(
-                                    "{} 非真实辍学：{}{}",
-                                    v.date,
-                                    reason.zh(),
-                                    if school.is_empty() {
-                                        String::new()
-                                    } else {
-                                        format!("（{school}）")
-                                    }
-                                )
+                        verdict: s.verification.as_ref().map(|v| match (&v.verdict, lang) {
+                            (Verdict::Confirmed, Lang::Zh) => format!("{} 确认辍学", v.date),
+                            (Verdict::Confirmed, Lang::En) => {
+                                format!("{} confirmed a dropout", v.date)
+                            }
+                            (Verdict::NotReal { reason, school }, _) => {
+                                let school = match (school.is_empty(), lang) {
+                                    (true, _) => String::new(),
+                                    (false, Lang::Zh) => format!("（{school}）"),
+                                    (false, Lang::En) => format!(" ({school})"),
+                                };
+                                let not_real = match lang {
+                                    Lang::Zh => "非真实辍学：",
+                                    Lang::En => " not a dropout: ",
+                                };
+                                format!("{}{not_real}{}{school}", v.date, reason.label(lang))
                             }
                         }),
                     }
@@ -105,7 +109,7 @@ pub fn SuspectsPage() -> impl IntoView {
             <h1>{move || t().suspects_title}</h1>
             <ExportButtons id="export-suspects" print=Route::Print(crate::pages::print::PrintLedger::Suspects) table=move || {
                 let title = format!("{}疑似辍学学生台账", state.unit_short_name());
-                state.ledger.with_value(|l| state.casebook.with_value(|b| baoxue_core::export::suspects_table(l, b, &title)))
+                state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::suspects_table(l, b, &title)))
             }/>
         </div>
         <div class="cards">
@@ -120,7 +124,7 @@ pub fn SuspectsPage() -> impl IntoView {
                 {move || format!("{} {}", format_count(total.get()), t().results)}" "
                 <select id="trigger-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{move || format!("{}：{}", t().trigger, t().all)}</option>
-                    {["连续缺勤", "开学未报到", "转出未接收", "小升初未衔接", "部门比对", "人工标记"].into_iter().map(|k| view! { <option value=k>{k}</option> }).collect_view()}
+                    {SuspectTrigger::KINDS.into_iter().map(|(zh, en)| view! { <option value=zh>{move || if state.lang.get() == Lang::En { en } else { zh }}</option> }).collect_view()}
                 </select>
             </span>
             <Pager page=page total=total size=Signal::derive(|| 50)/>
@@ -206,7 +210,7 @@ fn Checks() -> impl IntoView {
                     (
                         tr.id,
                         tr.child_id,
-                        child_line(l, tr.child_id).0,
+                        child_line(l, tr.child_id, state.lang.get()).0,
                         tr.to_school.clone(),
                         tr.date,
                     )
@@ -253,7 +257,7 @@ fn Checks() -> impl IntoView {
                 <p class="muted">{move || t().check_p2j_hint}</p>
                 <button id="run-p2j" on:click=run_p2j>{move || t().run_check}</button>
                 {move || gaps.get().map(|ids| {
-                    let names = state.with_ledger(|l| ids.iter().map(|id| child_line(l, *id)).collect::<Vec<_>>());
+                    let names = state.with_ledger(|l| ids.iter().map(|id| child_line(l, *id, state.lang.get())).collect::<Vec<_>>());
                     if ids.is_empty() {
                         return view! { <p id="p2j-result">{t().none_found}</p> }.into_any();
                     }
@@ -267,7 +271,7 @@ fn Checks() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().check_transfers}</h2>
-                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &state.casebook.with_value(|b| b.settings.transfer_confirm_days).to_string())}</p>
+                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &state.casebook.with_untracked(|b| b.settings.transfer_confirm_days).to_string())}</p>
                 <Show when=move || transfers.with(Vec::is_empty)><p>{move || t().none_found}</p></Show>
                 <table class="grid compact">
                     <tbody>

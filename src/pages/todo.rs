@@ -83,7 +83,7 @@ pub fn TodoList() -> impl IntoView {
                             Route::Suspects.href(),
                         ),
                     };
-                    let (name, school, _) = child_line(l, child);
+                    let (name, school, _) = child_line(l, child, state.lang.get());
                     (kind, class, name, school, detail, href)
                 })
                 .collect::<Vec<_>>()

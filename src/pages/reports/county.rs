@@ -20,7 +20,6 @@ pub(super) fn CountyReports() -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
     let keep = RwSignal::new(BTreeMap::<Uuid, bool>::new());
-    let rev = RwSignal::new(0u32);
     let open = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<String>);
     // Encrypted files are opened in the page's worker; 取消 stops it mid-file.
@@ -51,7 +50,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             let pass = passphrase.get_untracked();
             stop.set(false);
             busy.set(true);
-            let schools = state.ledger.with_value(|l| l.schools().to_vec());
+            let schools = state.ledger.with_untracked(|l| l.schools().to_vec());
             // One file at a time, yielding between them: forty USB sticks' worth of reports
             // (or 150) never freezes the page, and the bar shows how far it has got.
             mark("baoxue-import-start");
@@ -80,7 +79,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                         let ours = schools.iter().find(|s| report.school.is(s));
                         let plan = state
                             .inbox
-                            .with_value(|inbox| inbox.plan(&envelope, &report, &me, ours))?;
+                            .with_untracked(|inbox| inbox.plan(&envelope, &report, &me, ours))?;
                         Ok(StagedReport {
                             plan,
                             envelope,
@@ -104,14 +103,13 @@ pub(super) fn CountyReports() -> impl IntoView {
         let batch = staged.get_untracked();
         let choices = keep.get_untracked();
         let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
-        let filing = state
-            .inbox
-            .with_value(|i| as_operator(state, |a| filing::apply_reports(i, ready, &choices, a)));
+        let filing = state.inbox.with_untracked(|i| {
+            as_operator(state, |a| filing::apply_reports(i, ready, &choices, a))
+        });
         spawn_local(async move {
             match commit_import(state, &filing, "月报").await {
                 Ok(()) => {
                     staged.set(Vec::new());
-                    rev.update(|r| *r += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -120,16 +118,13 @@ pub(super) fn CountyReports() -> impl IntoView {
 
     let period = move || month_period(month.get());
     let completeness = move || {
-        rev.track();
-        state.ledger_rev.track();
-        let day = state
-            .casebook
-            .with_value(|b| b.settings.report_deadline_day);
+        state.track_ledgers();
+        let day = state.casebook.with(|b| b.settings.report_deadline_day);
         let deadline = deadline_of(month.get(), day);
-        let rows = state.ledger.with_value(|l| {
+        let rows = state.ledger.with(|l| {
             state
                 .inbox
-                .with_value(|i| i.completeness(l.schools(), &period(), deadline, today()))
+                .with(|i| i.completeness(l.schools(), &period(), deadline, today()))
         });
         (deadline, rows)
     };
@@ -209,7 +204,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                             <thead><tr><th>{move || t().rp_township}</th><th>{move || t().rp_school}</th><th>{move || t().rp_state}</th><th></th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
-                                    let town = state.ledger.with_value(|l| l.township_name(&r.township_code).to_string());
+                                    let town = state.ledger.with_untracked(|l| l.township_name(&r.township_code).to_string());
                                     let label = state_label(&r.state, true, state.lang.get());
                                     let class = match r.state {
                                         ReportState::Reported { late: true, .. } => "late",
@@ -232,14 +227,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                 }
             }}
         </section>
-        {move || open.get().map(|id| view! { <ReviewPanel school_id=id period=period() rev=rev/> })}
+        {move || open.get().map(|id| view! { <ReviewPanel school_id=id period=period()/> })}
         <RollUpPanel period=Signal::derive(period)/>
     }
 }
 
 /// The county's key for pseudonyms, made (and saved) on first use.
 async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
-    if let Some(k) = state.inbox.with_value(|i| i.pseudonym_key.clone()) {
+    if let Some(k) = state.inbox.with_untracked(|i| i.pseudonym_key.clone()) {
         return Ok(k);
     }
     let mut bytes = [0u8; 32];
@@ -263,11 +258,11 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
             let result: Result<String, String> = async {
                 let key = pseudonym_key(state).await?;
                 let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
-                let census_definition = state.casebook.with_value(|b| b.settings.census_definition);
+                let census_definition = state.casebook.with_untracked(|b| b.settings.census_definition);
                 let (rollup, file) = state
                     .ledger
-                    .with_value(|ledger| {
-                        state.inbox.with_value(|inbox| {
+                    .with_untracked(|ledger| {
+                        state.inbox.with_untracked(|inbox| {
                             let records = CountyRecords {
                                 installation: &inst,
                                 ledger,
@@ -296,11 +291,11 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
         if q.is_empty() {
             return None;
         }
-        let key = state.inbox.with_value(|i| i.pseudonym_key.clone())?;
+        let key = state.inbox.with_untracked(|i| i.pseudonym_key.clone())?;
         let code = state
             .installation
             .with_untracked(|i| i.as_ref().map(|i| UnitRef::of(i).code))?;
-        Some(state.ledger.with_value(|l| {
+        Some(state.ledger.with_untracked(|l| {
             key.resolve(&code, &q, l.children())
                 .map(|c| (c.id, c.name.clone()))
         }))
@@ -325,19 +320,19 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
 
 /// The county reviews one school's report for a period and sends the result back down.
 #[component]
-pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -> impl IntoView {
+pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let held = state
         .inbox
-        .with_value(|i| i.current(school_id, &period).cloned());
+        .with_untracked(|i| i.current(school_id, &period).cloned());
     let Some(held) = held else {
         return view! { <p class="empty">{move || t().rp_not_reported}</p> }.into_any();
     };
     let withdrawn = held.clone();
     let earlier = state
         .inbox
-        .with_value(|i| i.review(school_id, &period).cloned());
+        .with_untracked(|i| i.review(school_id, &period).cloned());
     let entries: Vec<(
         EntryList,
         ReportEntry,
@@ -393,7 +388,10 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         else {
             return;
         };
-        let Some(school) = state.ledger.with_value(|l| l.school(school_id).cloned()) else {
+        let Some(school) = state
+            .ledger
+            .with_untracked(|l| l.school(school_id).cloned())
+        else {
             return;
         };
         let pass = passphrase.get_untracked();
@@ -408,7 +406,6 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         spawn_local(async move {
             match file_in(state, &filing).await {
                 Ok(()) => {
-                    rev.update(|r| *r += 1);
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
@@ -431,7 +428,6 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String, rev: RwSignal<u32>) -
         spawn_local(async move {
             match file_in(state, &filing).await {
                 Ok(()) => {
-                    rev.update(|n| *n += 1);
                     state.info(said);
                 }
                 Err(e) => error.set(Some(format!("撤回失败，未作任何更改：{e}"))),

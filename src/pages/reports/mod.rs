@@ -79,7 +79,7 @@ async fn file_in(state: AppState, filing: &Filing) -> Result<(), String> {
         .map_err(|e| e.say(state.lang.get_untracked()))?;
     state
         .inbox
-        .update_value(|i| state.outbox.update_value(|o| filing.apply(i, o)));
+        .update(|i| state.outbox.update(|o| filing.apply(i, o)));
     Ok(())
 }
 
@@ -168,8 +168,8 @@ fn completeness_table(
     period: &str,
     rows: Vec<baoxue_core::exchange::report::Completeness>,
 ) -> Table {
-    let rows = state.ledger.with_value(|l| {
-        state.inbox.with_value(|inbox| {
+    let rows = state.ledger.with_untracked(|l| {
+        state.inbox.with_untracked(|inbox| {
             rows.into_iter()
                 .map(|r| {
                     let held = inbox.current(r.school_id, period);

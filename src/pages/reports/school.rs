@@ -11,7 +11,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     let month = RwSignal::new(months()[0]);
     let filled_by = RwSignal::new(state.operator());
     // The principal who checked the last report usually checks the next one too.
-    let checked_by = RwSignal::new(state.outbox.with_value(|o| {
+    let checked_by = RwSignal::new(state.outbox.with_untracked(|o| {
         o.sent
             .iter()
             .max_by_key(|s| s.sent_at)
@@ -20,16 +20,12 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     }));
     let passphrase = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let rev = RwSignal::new(0u32);
     let report = Memo::new(move |_| {
-        state.ledger_rev.track();
-        rev.track();
+        state.track_ledgers();
         let m = month.get();
-        let version = state
-            .outbox
-            .with_value(|o| o.next_version(&month_period(m)));
+        let version = state.outbox.with(|o| o.next_version(&month_period(m)));
         state.with_cases(|l, b| {
-            state.history.with_value(|h| {
+            state.history.with(|h| {
                 MonthlyReport::build(l, b, h, school_id, m).map(|mut r| {
                     r.version = version;
                     r.filled_by = filled_by.get();
@@ -40,25 +36,23 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         })
     });
     let sent = move || {
-        rev.track();
         state
             .outbox
-            .with_value(|o| o.latest(&month_period(month.get())).cloned())
+            .with(|o| o.latest(&month_period(month.get())).cloned())
     };
     let review = move || {
-        rev.track();
         state
             .outbox
-            .with_value(|o| o.review(&month_period(month.get())).cloned())
+            .with(|o| o.review(&month_period(month.get())).cloned())
     };
     let month_label = move |m: NaiveDate| {
         let p = month_period(m);
         let n = state.with_cases(|l, b| {
-            state.history.with_value(|h| {
-                MonthlyReport::build(l, b, h, school_id, m).map(|r| r.entries().count())
-            })
+            state
+                .history
+                .with(|h| MonthlyReport::build(l, b, h, school_id, m).map(|r| r.entries().count()))
         });
-        let done = state.outbox.with_value(|o| o.latest(&p).map(|s| s.version));
+        let done = state.outbox.with(|o| o.latest(&p).map(|s| s.version));
         format!(
             "{p}（{}{}）",
             match n {
@@ -76,13 +70,15 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         };
         let (inst, school) = (
             state.installation.get_untracked(),
-            state.ledger.with_value(|l| l.school(school_id).cloned()),
+            state
+                .ledger
+                .with_untracked(|l| l.school(school_id).cloned()),
         );
         let (Some(inst), Some(school)) = (inst, school) else {
             return;
         };
         let pass = passphrase.get_untracked();
-        let made = state.outbox.with_value(|o| {
+        let made = state.outbox.with_untracked(|o| {
             as_operator(state, |a| {
                 filing::send_report(&r, &inst, &school, o, &pass, a)
             })
@@ -97,7 +93,6 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    rev.update(|r| *r += 1);
                     state.info(format!("已生成月报文件“{}”，本版已锁定", file.name));
                 }
                 Err(e) => error.set(Some(e)),
@@ -119,12 +114,14 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     .map_err(|e| e.say(state.lang.get_untracked()))?;
                 let own = state
                     .ledger
-                    .with_value(|l| l.school(school_id).cloned())
+                    .with_untracked(|l| l.school(school_id).cloned())
                     .ok_or("本校信息缺失，请到“学校”页核实")?;
                 let period = got.period.clone();
                 let taken = state
                     .outbox
-                    .with_value(|o| as_operator(state, |a| filing::receive_review(o, &own, got, a)))
+                    .with_untracked(|o| {
+                        as_operator(state, |a| filing::receive_review(o, &own, got, a))
+                    })
                     .map_err(|e| e.say(state.lang.get_untracked()))?;
                 let Some(filing) = taken else {
                     return Ok(false);
@@ -138,7 +135,6 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             .await;
             match result {
                 Ok(true) => {
-                    rev.update(|r| *r += 1);
                     state.info("已导入县级审核结果");
                 }
                 Ok(false) => state.info("此审核结果已导入过，没有变化"),
@@ -175,7 +171,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     let p = month_period(month.get_untracked());
                     let shown = state
                         .outbox
-                        .with_value(|o| o.latest(&p).map(|s| s.report.clone()))
+                        .with_untracked(|o| o.latest(&p).map(|s| s.report.clone()))
                         .or_else(|| report.get_untracked());
                     match shown {
                         Some(r) => monthly_report_table(&r),

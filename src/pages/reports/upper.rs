@@ -19,7 +19,6 @@ pub(super) fn UpperReports() -> impl IntoView {
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
-    let rev = RwSignal::new(0u32);
     let error = RwSignal::new(None::<String>);
     let below = RwSignal::new(Vec::<(String, String)>::new());
     let me = move || {
@@ -67,7 +66,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                     .and_then(|(envelope, rollup)| {
                         let outcome = state
                             .inbox
-                            .with_value(|i| i.plan_rollup(&envelope, &rollup, &me))?;
+                            .with_untracked(|i| i.plan_rollup(&envelope, &rollup, &me))?;
                         Ok(StagedRollUp {
                             outcome,
                             envelope,
@@ -87,7 +86,6 @@ pub(super) fn UpperReports() -> impl IntoView {
             match commit_import(state, &filing, "汇总").await {
                 Ok(()) => {
                     staged.set(Vec::new());
-                    rev.update(|r| *r += 1);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -95,9 +93,8 @@ pub(super) fn UpperReports() -> impl IntoView {
     };
     // The latest roll-up of each unit below for the month.
     let current = move || {
-        rev.track();
         let p = period();
-        state.inbox.with_value(|i| {
+        state.inbox.with(|i| {
             below
                 .get()
                 .into_iter()
@@ -142,7 +139,9 @@ pub(super) fn UpperReports() -> impl IntoView {
         };
         let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
-        let targets = state.casebook.with_value(|b| b.settings.targets.clone());
+        let targets = state
+            .casebook
+            .with_untracked(|b| b.settings.targets.clone());
         let result = as_operator(state, |a| {
             filing::evaluation(&inst, today(), &refs, &targets, a)
         })

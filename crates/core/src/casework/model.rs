@@ -93,16 +93,69 @@ impl SuspectTrigger {
         }
     }
 
+    /// What triggered the suspicion, in either language.
+    pub fn say(&self, lang: crate::model::Lang) -> String {
+        match lang {
+            crate::model::Lang::Zh => self.zh(),
+            crate::model::Lang::En => self.en(),
+        }
+    }
+
+    pub fn en(&self) -> String {
+        match self {
+            SuspectTrigger::Absence {
+                first_day,
+                last_day,
+                days,
+            } => format!("Absent without leave {days} school days in a row ({first_day} to {last_day})"),
+            SuspectTrigger::Manual { reason } => format!("Flagged by hand: {reason}"),
+            SuspectTrigger::NotReported { date } => format!("Did not report at the start of term ({date})"),
+            SuspectTrigger::TransferUnconfirmed {
+                date, to_school, ..
+            } => format!("Transferred out to “{to_school}” on {date}; the receiving school has not confirmed"),
+            SuspectTrigger::PrimaryToJunior { school_year } => format!(
+                "Finished primary school in {}–{}, in no grade 7 this year",
+                school_year,
+                school_year + 1
+            ),
+            SuspectTrigger::CrossCheck { department, line } => format!(
+                "On the {department} roster (row {line}): of compulsory-school age, in no school"
+            ),
+        }
+    }
+
+    /// The kinds of trigger, in Chinese and English, in the order lists offer them.
+    pub const KINDS: [(&'static str, &'static str); 6] = [
+        ("连续缺勤", "Absences"),
+        ("开学未报到", "Did not report"),
+        ("转出未接收", "Transfer unconfirmed"),
+        ("小升初未衔接", "Primary to junior"),
+        ("部门比对", "Cross-check"),
+        ("人工标记", "By hand"),
+    ];
+
+    fn kind(&self) -> (&'static str, &'static str) {
+        Self::KINDS[match self {
+            SuspectTrigger::Absence { .. } => 0,
+            SuspectTrigger::NotReported { .. } => 1,
+            SuspectTrigger::TransferUnconfirmed { .. } => 2,
+            SuspectTrigger::PrimaryToJunior { .. } => 3,
+            SuspectTrigger::CrossCheck { .. } => 4,
+            SuspectTrigger::Manual { .. } => 5,
+        }]
+    }
+
+    /// Short label of the kind, in either language.
+    pub fn kind_label(&self, lang: crate::model::Lang) -> &'static str {
+        match lang {
+            crate::model::Lang::Zh => self.kind().0,
+            crate::model::Lang::En => self.kind().1,
+        }
+    }
+
     /// Short label of the kind, for lists and filters.
     pub fn kind_zh(&self) -> &'static str {
-        match self {
-            SuspectTrigger::Absence { .. } => "连续缺勤",
-            SuspectTrigger::Manual { .. } => "人工标记",
-            SuspectTrigger::NotReported { .. } => "开学未报到",
-            SuspectTrigger::TransferUnconfirmed { .. } => "转出未接收",
-            SuspectTrigger::PrimaryToJunior { .. } => "小升初未衔接",
-            SuspectTrigger::CrossCheck { .. } => "部门比对",
-        }
+        self.kind().0
     }
 }
 

@@ -71,6 +71,25 @@ pub enum SaveError {
     Stale { current: u32, edited: u32 },
 }
 
+impl crate::model::Localized for SaveError {
+    fn en(&self) -> String {
+        match self {
+            SaveError::Invalid(problems) => problems
+                .iter()
+                .map(|p| p.en())
+                .collect::<Vec<_>>()
+                .join("; "),
+            SaveError::Chunk(e) => e.en(),
+            SaveError::UnknownChild(who) => {
+                format!("“{who}” is not in the ledger: it may have been deleted")
+            }
+            SaveError::Stale { current, edited } => format!(
+                "The record was changed meanwhile (now version {current}, you edited version {edited}): reload and try again"
+            ),
+        }
+    }
+}
+
 /// Counts for the dashboard.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerSummary {

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{labelled_enum, FieldChange, Labelled};
+use super::{labelled_enum, FieldChange, Labelled, Lang};
 use crate::rules::id_number::IdNumber;
 
 labelled_enum! {
@@ -114,6 +114,18 @@ pub enum StatusChangeError {
     SuspectNeedsVerification,
     #[error("辍学学生的状态在一人一案销号时改变，请到辍学台账办理销号")]
     DropoutNeedsClosing,
+}
+
+impl super::Localized for StatusChangeError {
+    fn en(&self) -> String {
+        match self {
+            StatusChangeError::Final(s) => format!("“{}” is final and cannot change", s.en()),
+            StatusChangeError::NeedsVerification => "Only a suspected dropout, once verified, becomes a dropout: verify it on the suspects ledger".into(),
+            StatusChangeError::FlagInstead => "Use “Flag as suspected dropout” on the child's page, so that the suspect is listed with its reason".into(),
+            StatusChangeError::SuspectNeedsVerification => "A suspect's status changes with its verification: verify it on the suspects ledger".into(),
+            StatusChangeError::DropoutNeedsClosing => "A dropout's status changes when the case is closed: close it on the dropout cases ledger".into(),
+        }
+    }
 }
 
 labelled_enum! {
@@ -339,6 +351,40 @@ pub enum ChildProblem {
     Status(#[from] StatusChangeError),
 }
 
+impl super::Localized for ChildProblem {
+    fn en(&self) -> String {
+        match self {
+            ChildProblem::NoName => "The name must not be empty".into(),
+            ChildProblem::IdNumber(e) => e.en(),
+            ChildProblem::NoIdWithoutReason => "Without an ID number, say why".into(),
+            ChildProblem::BirthDateDisagrees { entered, from_id } => {
+                format!("The birth date {entered} disagrees with {from_id} in the ID number")
+            }
+            ChildProblem::SexDisagrees { entered, from_id } => format!(
+                "Sex “{}” disagrees with the ID number ({})",
+                entered.en(),
+                from_id.en()
+            ),
+            ChildProblem::NoSchool(s) => format!("Status “{}” needs a school", s.en()),
+            ChildProblem::Grade(g) => format!("The grade should be 1–9, not {g}"),
+            ChildProblem::DisabilityWithoutCategory => {
+                "A disabled child needs a disability category".into()
+            }
+            ChildProblem::StatusNeedsDisability(s) => {
+                format!("Status “{}” is only for disabled children", s.en())
+            }
+            ChildProblem::Phone(p) => format!("The guardian's phone “{p}” is not a valid number"),
+            ChildProblem::DuplicateStudentNumber(n, who) => {
+                format!("Student number “{n}” already belongs to {who}")
+            }
+            ChildProblem::DuplicateIdNumber(n, who) => {
+                format!("ID number “{n}” already belongs to {who}")
+            }
+            ChildProblem::Status(e) => e.en(),
+        }
+    }
+}
+
 impl ChildProblem {
     /// Disagreements with the ID number are warnings; everything else blocks saving.
     pub fn is_warning(&self) -> bool {
@@ -424,7 +470,19 @@ impl Child {
 
     /// Every field as (field, text) — the order of the form.
     pub fn display_fields(&self, names: &ChildNames) -> Vec<(ChildField, String)> {
+        self.display_fields_in(names, Lang::Zh)
+    }
+
+    /// The record's fields as a page shows them in `lang` (the audit keeps Chinese).
+    pub fn display_fields_in(&self, names: &ChildNames, lang: Lang) -> Vec<(ChildField, String)> {
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let yes_no = |b: bool| match (b, lang) {
+            (true, Lang::Zh) => "是",
+            (false, Lang::Zh) => "否",
+            (true, Lang::En) => "Yes",
+            (false, Lang::En) => "No",
+        };
+        let list_sep = if lang == Lang::Zh { "、" } else { ", " };
         vec![
             (ChildField::Name, self.name.clone()),
             (
@@ -437,10 +495,10 @@ impl Child {
             (
                 ChildField::NoIdReason,
                 self.no_id_reason
-                    .map(|r| r.zh().to_string())
+                    .map(|r| r.label(lang).to_string())
                     .unwrap_or_default(),
             ),
-            (ChildField::Sex, self.sex.zh().to_string()),
+            (ChildField::Sex, self.sex.label(lang).to_string()),
             (ChildField::BirthDate, self.birth_date.to_string()),
             (ChildField::Ethnicity, self.ethnicity.clone()),
             (
@@ -454,12 +512,12 @@ impl Child {
             (ChildField::Guardian, self.guardian.name.clone()),
             (
                 ChildField::GuardianRelation,
-                self.guardian.relation.zh().to_string(),
+                self.guardian.relation.label(lang).to_string(),
             ),
             (ChildField::GuardianPhone, self.guardian.phone.clone()),
             (
                 ChildField::ParentsAway,
-                if self.parents_away { "是" } else { "否" }.to_string(),
+                yes_no(self.parents_away).to_string(),
             ),
             (ChildField::StudentNumber, opt(&self.student_number)),
             (ChildField::School, names.school.clone()),
@@ -468,19 +526,19 @@ impl Child {
                 self.grade.map(|g| g.to_string()).unwrap_or_default(),
             ),
             (ChildField::Class, self.class_name.clone()),
-            (ChildField::Status, self.status.zh().to_string()),
+            (ChildField::Status, self.status.label(lang).to_string()),
             (
                 ChildField::Groups,
                 self.groups
                     .iter()
-                    .map(|g| g.zh())
+                    .map(|g| g.label(lang))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(list_sep),
             ),
             (
                 ChildField::Disability,
                 self.disability
-                    .map(|d| d.zh().to_string())
+                    .map(|d| d.label(lang).to_string())
                     .unwrap_or_default(),
             ),
             (ChildField::Note, self.note.clone()),
@@ -609,5 +667,63 @@ mod tests {
         assert!(is_phone("0743-4221234"));
         assert!(!is_phone("12345"));
         assert!(!is_phone("1391234567a"));
+    }
+
+    #[test]
+    fn every_problem_with_a_childs_record_is_said_in_english_too() {
+        use crate::model::Localized;
+        use crate::rules::id_number::IdNumberError;
+        let d = NaiveDate::from_ymd_opt(2015, 3, 8).unwrap();
+        let id_errors = [
+            IdNumberError::Length(17),
+            IdNumberError::NotDigit {
+                position: 3,
+                found: 'a',
+            },
+            IdNumberError::BirthDate("20150230".into()),
+            IdNumberError::CheckCharacter {
+                expected: 'X',
+                found: '1',
+            },
+            IdNumberError::AreaCode("999999".into()),
+        ];
+        let status = [
+            StatusChangeError::Final(Status::Deceased),
+            StatusChangeError::NeedsVerification,
+            StatusChangeError::FlagInstead,
+            StatusChangeError::SuspectNeedsVerification,
+            StatusChangeError::DropoutNeedsClosing,
+        ];
+        let mut problems = vec![
+            ChildProblem::NoName,
+            ChildProblem::NoIdWithoutReason,
+            ChildProblem::BirthDateDisagrees {
+                entered: d,
+                from_id: d,
+            },
+            ChildProblem::SexDisagrees {
+                entered: Sex::Male,
+                from_id: Sex::Female,
+            },
+            ChildProblem::NoSchool(Status::InSchool),
+            ChildProblem::Grade(10),
+            ChildProblem::DisabilityWithoutCategory,
+            ChildProblem::StatusNeedsDisability(Status::HomeTeaching),
+            ChildProblem::Phone("123".into()),
+            ChildProblem::DuplicateStudentNumber("G1".into(), "Li".into()),
+            ChildProblem::DuplicateIdNumber("4331".into(), "Li".into()),
+        ];
+        problems.extend(id_errors.into_iter().map(ChildProblem::IdNumber));
+        problems.extend(status.into_iter().map(ChildProblem::Status));
+        for p in &problems {
+            let en = p.en();
+            assert!(
+                !en.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{p}: {en}"
+            );
+            assert_ne!(en, p.to_string());
+        }
+        let save = crate::ledger::SaveError::Invalid(problems);
+        assert!(save.en().contains("; "));
     }
 }

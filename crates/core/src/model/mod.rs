@@ -149,6 +149,22 @@ mod id_source_tests {
     }
 }
 
+/// A grade as people say it: 7年级, Grade 7.
+pub fn grade_label(grade: u8, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{grade}年级"),
+        Lang::En => format!("Grade {grade}"),
+    }
+}
+
+/// A grade and class, for lists: 7年级 2班, Grade 7 2班 (the class is written as the school
+/// names it).
+pub fn grade_and_class(grade: u8, class: &str, lang: Lang) -> String {
+    format!("{} {class}", grade_label(grade, lang))
+        .trim_end()
+        .to_string()
+}
+
 /// A count as the office writes it: 30000 → "30,000".
 pub fn format_count(n: usize) -> String {
     let s = n.to_string();

@@ -36,6 +36,28 @@ pub enum IdNumberError {
     AreaCode(String),
 }
 
+impl crate::model::Localized for IdNumberError {
+    fn en(&self) -> String {
+        match self {
+            IdNumberError::Length(n) => {
+                format!("An ID number has 18 characters (or 15, the old kind), not {n}")
+            }
+            IdNumberError::NotDigit { position, found } => {
+                format!("Character {position} of the ID number, “{found}”, is not a digit")
+            }
+            IdNumberError::BirthDate(d) => {
+                format!("The birth date {d} in the ID number does not exist")
+            }
+            IdNumberError::CheckCharacter { expected, found } => {
+                format!("The ID number's check character should be “{expected}”, not “{found}”")
+            }
+            IdNumberError::AreaCode(c) => {
+                format!("The ID number's area code “{c}” is not a division code")
+            }
+        }
+    }
+}
+
 impl IdNumber {
     /// Parses a number as typed or pasted: trims, removes inner spaces, accepts full-width
     /// digits and a lower-case `x`, and converts a 15-digit legacy number to 18 digits.
