@@ -20,6 +20,24 @@ pub fn text(lang: Lang) -> &'static Text {
     }
 }
 
+/// `x` in brackets as each language writes them: （x） or " (x)".
+pub fn paren(lang: Lang, x: &str) -> String {
+    match lang {
+        Lang::Zh => format!("（{x}）"),
+        Lang::En => format!(" ({x})"),
+    }
+}
+
+/// What separates items of a list in a sentence: 、 or ", "; clauses: ； or "; ".
+pub fn sep(lang: Lang, clauses: bool) -> &'static str {
+    match (lang, clauses) {
+        (Lang::Zh, false) => "、",
+        (Lang::Zh, true) => "；",
+        (Lang::En, false) => ", ",
+        (Lang::En, true) => "; ",
+    }
+}
+
 texts! {
     app_name: ("保学 · 控辍保学工作平台", "BaoXue · Keeping Every Child in School"),
     loading: ("正在打开本机数据……", "Opening the data on this computer…"),
@@ -366,6 +384,42 @@ texts! {
     cf_need_birth: ("请填写出生日期（格式 2015-03-08）", "Enter the birth date (as 2015-03-08)"),
     cf_need_sex: ("请选择性别", "Choose the sex"),
     cf_need_hukou: ("请选择户籍地所在乡镇（户籍不在本县的选“县外”）", "Choose the township of registration (“Outside the county” when registered elsewhere)"),
+    bk_cannot_restore: ("备份文件中有不能恢复的内容，本机数据未改动：", "The backup holds what cannot be restored; nothing here was changed: "),
+    bk_mismatch: ("两次输入的口令不一致", "The two passphrases differ"),
+    bk_no_data: ("本机还没有数据", "There is no data on this computer yet"),
+    bk_made: ("已生成备份文件：{name}。请妥善保管文件和口令，丢失口令将无法恢复。", "Backup file made: {name}. Keep the file and its passphrase safe: without the passphrase it cannot be restored."),
+    bk_passphrase: ("备份口令（至少8个字符）", "Backup passphrase (at least 8 characters)"),
+    bk_again: ("再次输入口令", "The passphrase again"),
+    bk_note: ("备份文件包含全部儿童个人信息，用口令加密（age 格式）。口令丢失则无法恢复，请另行妥善保管。", "The backup holds every child's personal data, encrypted with the passphrase (age format). A lost passphrase cannot be recovered: keep it safe, apart from the file."),
+    bk_choose: ("请先选择备份文件", "Choose the backup file first"),
+    bk_cancelled: ("已取消，未作任何更改", "Cancelled: nothing was changed"),
+    bk_confirm_restore: ("恢复将用备份文件替换本机浏览器中的全部数据（当前数据不会保留）。确定继续吗？", "Restoring replaces all data in this browser with the backup (the data here now is not kept). Go on?"),
+    bk_restored: ("已恢复：", "Restored: "),
+    bk_file: ("备份文件", "Backup file"),
+    bk_checking: ("正在解密并校验备份文件……", "Decrypting and checking the backup…"),
+    bk_checked: ("备份文件校验通过：", "The backup checks out: "),
+    bk_made_at: ("（备份于{at}）", " (made {at})"),
+    bk_apply: ("用此备份替换本机数据", "Replace the data here with this backup"),
+    bk_persisted: ("浏览器已同意持久保存本机数据（不会因空间不足被自动清理）。", "The browser keeps this data persistently (it is not cleared when disk space runs low)."),
+    bk_not_persisted: ("浏览器未同意持久保存：空间紧张时数据可能被清理，请务必定期备份。", "The browser did not grant persistent storage: data may be cleared when space runs low, so back up regularly."),
+    bk_usage: ("已用 {used}，可用约 {free}。", "{used} used, about {free} free."),
+    set_replace_calendar: ("用常用的节假日和寒暑假替换上面已填的放假日期？", "Replace the closed days above with the usual holidays and vacations?"),
+    set_whole_number: ("“{what}”应为{lo}–{hi}之间的整数", "“{what}” should be a whole number from {lo} to {hi}"),
+    set_reminder: ("距上次备份几天后提醒", "Remind after this many days without a backup"),
+    set_calendar_error: ("校历：", "School calendar: "),
+    set_closed: ("校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）", "School calendar: holidays and vacations (one date or span per line, as 2026-10-01 至 2026-10-07)"),
+    set_make_up: ("调休上课的周末（每行一个日期）", "Weekends with school (one date per line)"),
+    set_usual: ("填入{year}学年常用的节假日和寒暑假", "Fill in the usual holidays of {year}"),
+    set_usual_note: ("按国务院放假通知和本地校历调整后保存；调休上课日每年另行填写。", "Adjust to the State Council's holiday notice and the local school calendar, then save; weekends with school are entered each year."),
+    set_no_lunar: ("本学年的春节、清明、端午、中秋日期未内置，请自行填写。", "This school year's Spring Festival, Qingming, Dragon Boat and Mid-Autumn dates are not built in: enter them yourself."),
+    set_target_percent: ("“{what}”的目标应为0–100之间的百分数", "The target of “{what}” should be a percentage from 0 to 100"),
+    rp_rollup_title: ("报市州汇总", "Roll-up to the prefecture"),
+    rp_lookup_example: ("如 433122-3f2a…", "e.g. 433122-3f2a…"),
+    colon: ("：", ": "),
+    attempts_n: ("{n}次劝返", "{n} persuasion attempts"),
+    issuer_example: ("如：武溪镇人民政府、派出所、司法所", "e.g. the township government, police station, justice office"),
+    confirmed_dropout: ("确认辍学", "Confirmed dropout"),
+    not_real_dropout: ("非真实辍学：", "Not a dropout: "),
     deleted: ("（已删除）", "(deleted)"),
     cc_need_note: ("请先在“核实说明”中写明核实情况", "Write what was checked in the note first"),
     cc_pending: ("待处理", "Open"),

@@ -6,7 +6,7 @@ use baoxue_core::exchange::{
     compress, encrypt, read_payload, write_bundle, Backup, BundleError, Envelope, UnitRef,
     BACKUP_KIND,
 };
-use baoxue_core::model::{AuditAction, AuditEntry};
+use baoxue_core::model::{AuditAction, AuditEntry, Lang, Localized};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -35,17 +35,19 @@ fn envelope_for(b: &Backup, by: &str) -> Envelope {
 /// whole: a backup replaces everything, so one that could not be used is refused before
 /// anything is touched.
 async fn open_backup(
+    lang: Lang,
     worker: WorkerSlot,
     bytes: &[u8],
     passphrase: &str,
 ) -> Result<(chrono::NaiveDateTime, Backup), String> {
-    let text = unseal(worker, bytes, passphrase).await?;
+    let json = unseal(worker, bytes, passphrase).await?;
     let (envelope, backup) =
-        read_payload::<Backup>(&text, BACKUP_KIND).map_err(|e: BundleError| e.to_string())?;
+        read_payload::<Backup>(&json, BACKUP_KIND).map_err(|e: BundleError| e.say(lang))?;
     let problems = backup.problems();
     if !problems.is_empty() {
         return Err(format!(
-            "备份文件中有不能恢复的内容，本机数据未改动：{}",
+            "{}{}",
+            text(lang).bk_cannot_restore,
             problems.join("；")
         ));
     }
@@ -75,7 +77,7 @@ pub fn BackupPanel() -> impl IntoView {
     let make = move |_| {
         let (p1, p2) = (pass1.get_untracked(), pass2.get_untracked());
         if p1 != p2 {
-            error.set(Some("两次输入的口令不一致".into()));
+            error.set(Some(text(state.lang.get_untracked()).bk_mismatch.into()));
             return;
         }
         busy.set(true);
@@ -86,7 +88,7 @@ pub fn BackupPanel() -> impl IntoView {
                 let b = store::read_backup(&db)
                     .await
                     .map_err(|e| e.to_string())?
-                    .ok_or("本机还没有数据")?;
+                    .ok_or(text(state.lang.get_untracked()).bk_no_data)?;
                 let text = write_bundle(envelope_for(&b, &state.operator()), &b)
                     .map_err(|e| e.to_string())?;
                 // Compressed first: encrypted bytes do not shrink.
@@ -119,9 +121,11 @@ pub fn BackupPanel() -> impl IntoView {
                 Ok(name) => {
                     pass1.set(String::new());
                     pass2.set(String::new());
-                    state.info(format!(
-                        "已生成备份文件：{name}。请妥善保管文件和口令，丢失口令将无法恢复。"
-                    ));
+                    state.info(
+                        text(state.lang.get_untracked())
+                            .bk_made
+                            .replace("{name}", &name),
+                    );
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -137,11 +141,11 @@ pub fn BackupPanel() -> impl IntoView {
                 <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| text(state.lang.get()).never.into())}</strong>
             </p>
             <div class="form-grid">
-                <label class="field"><span>"备份口令（至少8个字符）"</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
-                <label class="field"><span>"再次输入口令"</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
+                <label class="field"><span>{move || text(state.lang.get()).bk_passphrase}</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
+                <label class="field"><span>{move || text(state.lang.get()).bk_again}</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
                 <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>{move || text(state.lang.get()).make_backup}</button></div>
             </div>
-            <p class="muted">"备份文件包含全部儿童个人信息，用口令加密（age 格式）。口令丢失则无法恢复，请另行妥善保管。"</p>
+            <p class="muted">{move || text(state.lang.get()).bk_note}</p>
             {move || error.get().map(|e| view! { <div class="errors" role="alert" id="backup-error">{e}</div> })}
         </section>
     }
@@ -166,17 +170,18 @@ pub fn RestorePanel() -> impl IntoView {
         let pass = restore_pass.get_untracked();
         checking.set(true);
         stop.set(false);
+        let lang = state.lang.get_untracked();
         spawn_local(async move {
-            let opened = match super::common::read_file("restore-file", "请先选择备份文件").await
+            let opened = match super::common::read_file("restore-file", text(lang).bk_choose).await
             {
-                Ok((_, bytes)) => open_backup(worker, &bytes, &pass).await,
+                Ok((_, bytes)) => open_backup(lang, worker, &bytes, &pass).await,
                 Err(e) => Err(e),
             };
             checking.set(false);
             // Cancelled before the worker had the file, or while it decrypted.
             let opened = opened.and_then(|b| {
                 if stop.get_untracked() {
-                    Err("已取消，未作任何更改".to_string())
+                    Err(text(lang).bk_cancelled.to_string())
                 } else {
                     Ok(b)
                 }
@@ -197,9 +202,7 @@ pub fn RestorePanel() -> impl IntoView {
         };
         let failed = failure.is_some_and(|f| f.0.with_untracked(Option::is_some));
         if (failed || state.installation.with_untracked(Option::is_some))
-            && !confirm(
-                "恢复将用备份文件替换本机浏览器中的全部数据（当前数据不会保留）。确定继续吗？",
-            )
+            && !confirm(text(state.lang.get_untracked()).bk_confirm_restore)
         {
             return;
         }
@@ -230,7 +233,11 @@ pub fn RestorePanel() -> impl IntoView {
                         f.0.set(None);
                     }
                     pending.set(None);
-                    state.info(format!("已恢复：{}", b.summary()));
+                    state.info(format!(
+                        "{}{}",
+                        text(state.lang.get_untracked()).bk_restored,
+                        b.summary_in(state.lang.get_untracked())
+                    ));
                     state.navigate(Route::Home);
                 }
                 Err(e) => restore_error.set(Some(e)),
@@ -242,18 +249,18 @@ pub fn RestorePanel() -> impl IntoView {
         <section class="card" id="restore">
             <h2>{move || text(state.lang.get()).restore_title}</h2>
             <div class="form-grid">
-                <label class="field"><span>"备份文件"</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
-                <label class="field"><span>"口令"</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
+                <label class="field"><span>{move || text(state.lang.get()).bk_file}</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
+                <label class="field"><span>{move || text(state.lang.get()).passphrase}</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
                 <div class="field"><span>"\u{a0}"</span><button id="check-backup" disabled=checking on:click=check>{move || text(state.lang.get()).check_file}</button></div>
             </div>
             <Show when=move || checking.get()>
-                <p class="muted" id="checking-backup">"正在解密并校验备份文件……" <button id="cancel-check" on:click=cancel_check>"取消"</button></p>
+                <p class="muted" id="checking-backup">{move || text(state.lang.get()).bk_checking}" " <button id="cancel-check" on:click=cancel_check>{move || text(state.lang.get()).cancel}</button></p>
             </Show>
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
             {move || pending.get().map(|(made_at, b)| view! {
                 <div class="warning" id="restore-summary">
-                    <p>"备份文件校验通过："{b.summary()}{format!("（备份于{}）", made_at.format("%Y-%m-%d %H:%M"))}</p>
-                    <button class="danger" id="apply-restore" disabled=busy on:click=apply>"用此备份替换本机数据"</button>
+                    <p>{move || text(state.lang.get()).bk_checked}{move || b.summary_in(state.lang.get())}{move || text(state.lang.get()).bk_made_at.replace("{at}", &made_at.format("%Y-%m-%d %H:%M").to_string())}</p>
+                    <button class="danger" id="apply-restore" disabled=busy on:click=apply>{move || text(state.lang.get()).bk_apply}</button>
                 </div>
             })}
         </section>
@@ -263,6 +270,7 @@ pub fn RestorePanel() -> impl IntoView {
 /// Whether the browser keeps the data persistently, and how much room is used.
 #[component]
 fn StorageStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let persisted = RwSignal::new(None::<bool>);
     let usage = RwSignal::new(None::<(f64, f64)>);
     spawn_local(async move {
@@ -288,12 +296,12 @@ fn StorageStatus() -> impl IntoView {
     view! {
         <p id="storage-status">
             {move || match persisted.get() {
-                Some(true) => "浏览器已同意持久保存本机数据（不会因空间不足被自动清理）。".to_string(),
-                Some(false) => "浏览器未同意持久保存：空间紧张时数据可能被清理，请务必定期备份。".to_string(),
-                None => String::new(),
+                Some(true) => text(state.lang.get()).bk_persisted,
+                Some(false) => text(state.lang.get()).bk_not_persisted,
+                None => "",
             }}
             " "
-            {move || usage.get().map(|(u, q)| format!("已用 {}，可用约 {}。", mb(u), mb((q - u).max(0.0))))}
+            {move || usage.get().map(|(u, q)| text(state.lang.get()).bk_usage.replace("{used}", &mb(u)).replace("{free}", &mb((q - u).max(0.0))))}
         </p>
     }
 }

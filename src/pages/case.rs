@@ -13,7 +13,7 @@ use super::common::{child_line, parse_date, run};
 use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::select::EnumSelect;
-use crate::i18n::text;
+use crate::i18n::{paren, sep, text};
 
 #[component]
 pub fn CasePage(id: Uuid) -> impl IntoView {
@@ -42,12 +42,15 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
                 <section class="card">
                     <table class="fields"><tbody>
                         <tr><th>{t().left_on}</th><td>{c.left_on.to_string()}</td></tr>
-                        <tr><th>{t().cause}</th><td>{c.cause.label(lang)}{(!c.cause_note.is_empty()).then(|| format!("：{}", c.cause_note))}</td></tr>
-                        <tr><th>{t().responsible}</th><td id="case-persons">{c.responsible.iter().map(|p| format!("{}（{}{}）", p.name, p.role.label(lang), if p.phone.is_empty() { String::new() } else { format!("，{}", p.phone) })).collect::<Vec<_>>().join("；")}</td></tr>
+                        <tr><th>{t().cause}</th><td>{c.cause.label(lang)}{(!c.cause_note.is_empty()).then(|| format!("{}{}", t().colon, c.cause_note))}</td></tr>
+                        <tr><th>{t().responsible}</th><td id="case-persons">{c.responsible.iter().map(|p| {
+                            let role = if p.phone.is_empty() { p.role.label(lang).to_string() } else { format!("{}{}{}", p.role.label(lang), sep(lang, false), p.phone) };
+                            format!("{}{}", p.name, paren(lang, &role))
+                        }).collect::<Vec<_>>().join(sep(lang, true))}</td></tr>
                         <tr><th>{t().deadline}</th><td class:alert-text=open && c.deadline < today()>{c.deadline.to_string()}</td></tr>
-                        <tr><th>{t().support}</th><td>{c.support.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join("、")}</td></tr>
+                        <tr><th>{t().support}</th><td>{c.support.iter().map(|s| s.label(lang)).collect::<Vec<_>>().join(sep(lang, false))}</td></tr>
                         {c.closure.as_ref().map(|cl| view! {
-                            <tr><th>{t().closed_on}</th><td id="case-closure">{format!("{} {}（{}）", cl.date, cl.outcome.zh(), cl.evidence)}</td></tr>
+                            <tr><th>{t().closed_on}</th><td id="case-closure">{format!("{} {}{}", cl.date, &cl.outcome.label(lang), paren(lang, &cl.evidence))}</td></tr>
                             <tr><th>{t().watch_until}</th><td>{watch.map(|w| w.to_string())}</td></tr>
                         })}
                     </tbody></table>
@@ -72,7 +75,7 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
                         {c.history.iter().map(|e| view! {
                             <li>
                                 <div class="when"><strong>{format!("{} — {}", e.opened_on, e.closure.date)}</strong></div>
-                                <div>{format!("{}：{}；{}次劝返；{}", t().cause, e.cause.label(lang), e.attempts.len(), e.closure.outcome.zh())}</div>
+                                <div>{[format!("{}{}{}", t().cause, t().colon, e.cause.label(lang)), t().attempts_n.replace("{n}", &e.attempts.len().to_string()), e.closure.outcome.label(lang)].join(sep(lang, true))}</div>
                                 <AttemptList attempts=e.attempts.clone()/>
                             </li>
                         }).collect_view()}
@@ -238,7 +241,7 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
         <div class="form-grid">
             <label class="field"><span>{move || t().step}</span><EnumSelect value=kind id="l-kind".to_string()/></label>
             <label class="field"><span>{move || t().date}</span><input type="date" id="l-date" bind:value=date/></label>
-            <label class="field"><span>{move || t().issuer}</span><input id="l-issuer" bind:value=issuer placeholder="如：武溪镇人民政府、派出所、司法所"/></label>
+            <label class="field"><span>{move || t().issuer}</span><input id="l-issuer" bind:value=issuer placeholder=move || t().issuer_example/></label>
             <label class="field"><span>{move || t().note}</span><input id="l-note" bind:value=note/></label>
         </div>
         {move || error.get().map(|e| view! { <div class="errors" role="alert" id="legal-error">{e}</div> })}

@@ -29,7 +29,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
                     .iter()
                     .rev()
                     .take(10)
-                    .map(|a| format!("{} {}", a.date, a.kind.zh()))
+                    .map(|a| format!("{} {}", a.date, a.kind.label(state.lang.get())))
                     .collect::<Vec<_>>(),
             ))
         })

@@ -550,7 +550,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         .map(|c| Route::Child(c.id).href())
         .unwrap_or_else(|| Route::Children.href());
     let title = move || match &base {
-        Some(c) => format!("{}：{}", t().edit, c.name),
+        Some(c) => format!("{}{}{}", t().edit, t().colon, c.name),
         None => t().add_child.to_string(),
     };
 

@@ -3,10 +3,10 @@
 
 use baoxue_core::indicators::history::Unit;
 use baoxue_core::indicators::{
-    children_behind, dropouts_on_ledger, Census, CensusDefinition, CensusTable, Figure, Indicator,
-    Shortfall, Targets,
+    children_behind, dropouts_on_ledger, Census, CensusDefinition, CensusTable, Definition, Figure,
+    Indicator, Shortfall, Targets,
 };
-use baoxue_core::model::Labelled;
+use baoxue_core::model::{Labelled, Lang, Localized};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -58,9 +58,9 @@ fn census_definition(state: AppState) -> CensusDefinition {
 }
 
 /// A figure's cell: red when it misses its target; above 100% it meets nothing and says why.
-fn figure_cell(f: Option<&Figure>) -> impl IntoView {
+fn figure_cell(f: Option<&Figure>, lang: Lang) -> impl IntoView {
     let miss = f.and_then(Figure::meets_target) == Some(false);
-    let warning = f.and_then(|f| f.warning.clone());
+    let warning = f.and_then(|f| f.warning.as_ref()).map(|w| w.say(lang));
     let text = f.map(percent).unwrap_or_else(|| "—".into());
     let over = warning.is_some();
     view! {
@@ -120,8 +120,8 @@ pub fn IndicatorsPage() -> impl IntoView {
                         <span class="label">{f.indicator.label(lang)}</span>
                         <span class="value">{percent(&f)}</span>
                         <span class="muted small">{format!("{} / {} · {} {}{}%", format_count(f.numerator as usize), format_count(f.denominator as usize), t().target, if f.indicator.higher_is_better() { "≥" } else { "≤" }, f.target)}</span>
-                        <span class="muted small">{f.variant.clone()}</span>
-                        {f.warning.clone().map(|w| view! { <span class="figure-warning">{w}</span> })}
+                        <span class="muted small">{f.variant.say(lang)}</span>
+                        {f.warning.as_ref().map(|w| view! { <span class="figure-warning">{w.say(lang)}</span> })}
                     </div>
                 }
             }).collect_view()
@@ -135,6 +135,7 @@ pub fn IndicatorsPage() -> impl IntoView {
                     school: Option<Uuid>,
                     class: &'static str| {
         let figures = census.figures(&targets(state), census_definition(state));
+        let lang = state.lang.get();
         let town_for_click = township.clone();
         let expandable = school.is_none() && township.is_some();
         view! {
@@ -152,7 +153,7 @@ pub fn IndicatorsPage() -> impl IntoView {
                     let town = town_for_click.clone();
                     let label = name.clone();
                     view! {
-                        {figure_cell(Some(&f))}
+                        {figure_cell(Some(&f), lang)}
                         <td class="num">
                             {if n == 0 { view! { <span class="muted">"0"</span> }.into_any() } else {
                                 view! { <button class="link shortfall" on:click=move |_| { page.set(0); scope.set(Some(Scope { behind: Behind::Shortfall(s), township: town.clone(), school, label: label.clone() })); }>{format_count(n as usize)}</button> }.into_any()
@@ -291,6 +292,7 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let rows = move || {
+        let lang = state.lang.get();
         let targets = targets(state);
         let def = state.casebook.with(|b| b.settings.dropout_definition);
         mark("baoxue-yearly-start");
@@ -302,7 +304,7 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
             ((current - 4)..=current)
                 .rev()
                 .map(|year| {
-                    let cell = |f: Option<Figure>| figure_cell(f.as_ref());
+                    let cell = |f: Option<Figure>| figure_cell(f.as_ref(), lang);
                     let primary =
                         h.dropout_rate(&Unit::County, Stage::Primary, year, def, &targets);
                     let junior = h.dropout_rate(&Unit::County, Stage::Junior, year, def, &targets);
@@ -333,7 +335,9 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
             <p class="muted small">{move || {
                 let tg = targets(state);
                 let def = state.casebook.with(|b| b.settings.dropout_definition);
-                format!("{}；{}。{} {} ≤{}%，{} ≤{}%，{} ≥{}%", def.label(), t().ind_consolidation_note, t().target,
+                let lang = state.lang.get();
+                let (semi, stop, comma) = if lang == Lang::Zh { ("；", "。", "，") } else { ("; ", ". ", ", ") };
+                format!("{}{semi}{}{stop}{} {} ≤{}%{comma}{} ≤{}%{comma}{} ≥{}%", Definition::Dropout(def).say(lang), t().ind_consolidation_note, t().target,
                     Indicator::PrimaryDropout.label(state.lang.get()), tg.primary_dropout,
                     Indicator::JuniorDropout.label(state.lang.get()), tg.junior_dropout,
                     Indicator::Consolidation.label(state.lang.get()), tg.consolidation)
@@ -572,7 +576,7 @@ fn DropoutDrill(
         rows()
             .into_iter()
             .map(|r| {
-                let cell = |f: Option<Figure>| figure_cell(f.as_ref());
+                let cell = |f: Option<Figure>| figure_cell(f.as_ref(), lang);
                 let name = match r.next.clone() {
                     Some(next) => {
                         let name = r.name.clone();

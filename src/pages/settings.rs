@@ -1,7 +1,7 @@
 //! Settings: the unit, the operator, the language, the demo county and erasing the data.
 
 use baoxue_core::casework::{attendance::SchoolCalendar, CaseworkSettings};
-use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang};
+use baoxue_core::model::{AuditAction, AuditEntry, FieldChange, Labelled, Lang, Localized};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -119,21 +119,26 @@ fn CaseworkSettingsForm() -> impl IntoView {
     let year = baoxue_core::rules::school_age::school_year_of(today());
     let usual = move |_| {
         let has = !closed.get_untracked().trim().is_empty();
-        if !has || confirm("用常用的节假日和寒暑假替换上面已填的放假日期？")
-        {
+        if !has || confirm(text(state.lang.get_untracked()).set_replace_calendar) {
             closed.set(SchoolCalendar::usual(year).to_text().0);
         }
     };
     let save = move |_| {
+        let lang = state.lang.get_untracked();
+        let t = text(lang);
         let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
             sig.get_untracked()
                 .trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (lo..=hi).contains(n))
-                .ok_or_else(|| format!("“{what}”应为{lo}–{hi}之间的整数"))
+                .ok_or_else(|| {
+                    t.set_whole_number
+                        .replace("{what}", what)
+                        .replace("{lo}", &lo.to_string())
+                        .replace("{hi}", &hi.to_string())
+                })
         };
-        let t = text(state.lang.get_untracked());
         let parsed = (|| -> Result<CaseworkSettings, String> {
             Ok(CaseworkSettings {
                 absence_threshold: num(threshold, 1, 30, t.set_threshold)?,
@@ -143,9 +148,9 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 case_deadline_days: num(case_days, 1, 365, t.set_case_days)?,
                 notice_issuer: issuer.get_untracked().trim().to_string(),
                 notice_prefix: prefix.get_untracked().trim().to_string(),
-                backup_reminder_days: num(reminder, 1, 365, "备份提醒天数")?,
+                backup_reminder_days: num(reminder, 1, 365, t.set_reminder)?,
                 calendar: SchoolCalendar::parse(&closed.get_untracked(), &make_up.get_untracked())
-                    .map_err(|e| format!("校历：{e}"))?,
+                    .map_err(|e| format!("{}{}", t.set_calendar_error, e.say(lang)))?,
                 ..state.casebook.with_untracked(|b| b.settings.clone())
             })
         })();
@@ -169,16 +174,16 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field"><span>{move || t().set_case_days}</span><input id="set-case-days" type="number" bind:value=case_days/></label>
                 <label class="field"><span>{move || t().set_issuer}</span><input id="set-issuer" bind:value=issuer/></label>
                 <label class="field"><span>{move || t().set_prefix}</span><input id="set-prefix" bind:value=prefix/></label>
-                <label class="field"><span>"距上次备份几天后提醒"</span><input id="set-reminder" type="number" bind:value=reminder/></label>
+                <label class="field"><span>{move || t().set_reminder}</span><input id="set-reminder" type="number" bind:value=reminder/></label>
             </div>
             <div class="form-grid">
-                <label class="field wide"><span>"校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）"</span><textarea id="set-closed" rows="8" bind:value=closed></textarea></label>
-                <label class="field"><span>"调休上课的周末（每行一个日期）"</span><textarea id="set-make-up" rows="8" bind:value=make_up></textarea></label>
+                <label class="field wide"><span>{move || t().set_closed}</span><textarea id="set-closed" rows="8" bind:value=closed></textarea></label>
+                <label class="field"><span>{move || t().set_make_up}</span><textarea id="set-make-up" rows="8" bind:value=make_up></textarea></label>
             </div>
             <p class="muted small">
-                <button class="secondary" id="usual-calendar" on:click=usual>{move || format!("填入{year}—{}学年常用的节假日和寒暑假", year + 1)}</button>
-                " 按国务院放假通知和本地校历调整后保存；调休上课日每年另行填写。"
-                {(!SchoolCalendar::knows_lunar_holidays(year)).then_some("本学年的春节、清明、端午、中秋日期未内置，请自行填写。")}
+                <button class="secondary" id="usual-calendar" on:click=usual>{move || t().set_usual.replace("{year}", &format!("{year}—{}", year + 1))}</button>
+                " " {move || t().set_usual_note}
+                {move || (!SchoolCalendar::knows_lunar_holidays(year)).then_some(t().set_no_lunar)}
             </p>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <button id="save-settings" on:click=save>{move || t().save}</button>
@@ -252,7 +257,11 @@ fn TargetsForm() -> impl IntoView {
                 .trim_end_matches('%')
                 .parse::<f64>();
             let Some(v) = value.ok().filter(|v| (0.0..=100.0).contains(v)) else {
-                error.set(Some(format!("“{}”的目标应为0–100之间的百分数", i.zh())));
+                error.set(Some(
+                    text(state.lang.get_untracked())
+                        .set_target_percent
+                        .replace("{what}", i.label(state.lang.get_untracked())),
+                ));
                 return;
             };
             match i {

@@ -14,7 +14,7 @@ use super::common::{child_line, parse_date, run};
 use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::select::EnumSelect;
-use crate::i18n::text;
+use crate::i18n::{paren, text};
 
 /// Checkboxes over a closed vocabulary.
 #[component]
@@ -59,6 +59,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
     let (name, school, grade) = state
         .ledger
         .with_untracked(|l| child_line(l, suspect.child_id, state.lang.get_untracked()));
+    let lang = state.lang.get_untracked();
     let absences = state.casebook.with_untracked(|b| {
         b.absences_of(suspect.child_id)
             .iter()
@@ -68,11 +69,11 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
                 format!(
                     "{} {}{}",
                     a.date,
-                    a.kind.zh(),
+                    a.kind.label(lang),
                     if a.reason.is_empty() {
                         String::new()
                     } else {
-                        format!("（{}）", a.reason)
+                        paren(lang, &a.reason)
                     }
                 )
             })
@@ -187,10 +188,11 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
     let done = suspect.verification.is_some();
     let done_text = suspect.verification.as_ref().map(|v| {
         let verdict = match &v.verdict {
-            Verdict::Confirmed => "确认辍学".to_string(),
+            Verdict::Confirmed => text(lang).confirmed_dropout.to_string(),
             Verdict::NotReal { reason, school } => format!(
-                "非真实辍学：{}{}",
-                reason.zh(),
+                "{}{}{}",
+                text(lang).not_real_dropout,
+                reason.label(lang),
                 if school.is_empty() {
                     String::new()
                 } else {

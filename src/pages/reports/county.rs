@@ -1,6 +1,7 @@
 //! 月报 at a county: import the schools' reports, completeness, review, and the roll-up.
 
 use super::*;
+use crate::i18n::paren;
 use crate::roll_worker::{unseal, WorkerSlot};
 use baoxue_core::exchange::filing::StagedReport;
 
@@ -302,11 +303,11 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     };
     view! {
         <section class="panel" id="rollup-panel">
-            <h2>{move || format!("报市州汇总（{}）", period.get())}</h2>
+            <h2>{move || format!("{}{}", t().rp_rollup_title, paren(state.lang.get(), &period.get()))}</h2>
             <p class="muted small">{move || t().rp_rollup_note}</p>
             <div class="form-row">
                 <button id="export-rollup" class="secondary" on:click=export>{move || t().rp_make_rollup}</button>
-                <label>{move || t().rp_lookup}<input id="pseudonym-lookup" placeholder="如 433122-3f2a…" bind:value=lookup/></label>
+                <label>{move || t().rp_lookup}<input id="pseudonym-lookup" placeholder=move || t().rp_lookup_example bind:value=lookup/></label>
                 <span id="pseudonym-found">{move || match found() {
                     None => view! { <span></span> }.into_any(),
                     Some(None) => view! { <span class="muted">{move || t().rp_lookup_none}</span> }.into_any(),

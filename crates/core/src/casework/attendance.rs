@@ -58,6 +58,15 @@ pub struct CalendarLineError {
     pub text: String,
 }
 
+impl crate::model::Localized for CalendarLineError {
+    fn en(&self) -> String {
+        format!(
+            "Line {} “{}” is not a date or a span of dates (as 2026-10-01 至 2026-10-07)",
+            self.line, self.text
+        )
+    }
+}
+
 impl SchoolCalendar {
     pub fn is_school_day(&self, d: NaiveDate) -> bool {
         if self.make_up.contains(&d) {

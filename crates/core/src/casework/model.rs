@@ -376,6 +376,19 @@ impl ClosureOutcome {
             ClosureOutcome::Other { description, .. } => format!("其他：{description}"),
         }
     }
+
+    /// How the case was closed, in `lang`.
+    pub fn label(&self, lang: crate::model::Lang) -> String {
+        match (self, lang) {
+            (_, crate::model::Lang::Zh) => self.zh(),
+            (ClosureOutcome::Returned { date, grade, .. }, _) => {
+                format!("Back in school (grade {grade}, {date})")
+            }
+            (ClosureOutcome::HomeTeaching, _) => "Taught at home".into(),
+            (ClosureOutcome::Vocational { school }, _) => format!("To vocational school: {school}"),
+            (ClosureOutcome::Other { description, .. }, _) => format!("Other: {description}"),
+        }
+    }
 }
 
 /// 销号.

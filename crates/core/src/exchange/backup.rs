@@ -154,6 +154,23 @@ impl Backup {
     }
 
     /// Counts to show before a restore.
+    /// What the backup holds, in `lang`.
+    pub fn summary_in(&self, lang: crate::model::Lang) -> String {
+        match lang {
+            crate::model::Lang::Zh => self.summary(),
+            crate::model::Lang::En => format!(
+                "{}: {} schools, {} children, {} suspects, {} dropout cases, {} absences, {} log entries",
+                self.installation.unit_name(),
+                self.schools.len(),
+                self.children.len(),
+                self.suspects.len(),
+                self.cases.len(),
+                self.absences.len(),
+                self.audit.len()
+            ),
+        }
+    }
+
     pub fn summary(&self) -> String {
         format!(
             "{}：{}所学校，{}名儿童，{}条疑似辍学记录，{}个辍学案件，{}条缺勤记录，{}条操作日志",

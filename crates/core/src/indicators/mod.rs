@@ -146,18 +146,167 @@ impl Targets {
     }
 }
 
+/// Which definition (口径) produced a figure: said in either language, compared as a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Definition {
+    Dropout(DropoutDefinition),
+    /// 巩固率, its grade-1 base adjusted for transfers and deaths or not.
+    Consolidation {
+        adjusted: bool,
+    },
+    PrimaryEnrolment(CensusDefinition),
+    JuniorEnrolment,
+    DisabledEnrolment(CensusDefinition),
+}
+
+impl std::fmt::Display for Definition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Definition::Dropout(d) => f.write_str(d.label()),
+            Definition::Consolidation { adjusted: true } => {
+                f.write_str("入学人数按转入、转出和死亡调整")
+            }
+            Definition::Consolidation { adjusted: false } => f.write_str("入学人数未调整"),
+            Definition::PrimaryEnrolment(d) => {
+                write!(
+                    f,
+                    "小学适龄儿童中在籍（含外出就读、休学）人数；{}",
+                    d.primary_label()
+                )
+            }
+            Definition::JuniorEnrolment => f.write_str(
+                "初中在校生（不论年龄）除以初中适龄人口；小学毕业未升入初中者计入适龄人口",
+            ),
+            Definition::DisabledEnrolment(d) => {
+                write!(
+                    f,
+                    "{}；随班就读、特教学校、送教上门均计入",
+                    d.disabled_label()
+                )
+            }
+        }
+    }
+}
+
+impl crate::model::Localized for Definition {
+    fn en(&self) -> String {
+        match self {
+            Definition::Dropout(d) => {
+                let with = match (d.suspended_count, d.deaths_count) {
+                    (false, false) => "not counting suspensions or deaths",
+                    (true, false) => "counting suspensions, not deaths",
+                    (false, true) => "counting deaths, not suspensions",
+                    (true, true) => "counting suspensions and deaths",
+                };
+                format!("Dropouts {with}")
+            }
+            Definition::Consolidation { adjusted: true } => {
+                "Entrants adjusted for transfers in, out and deaths".into()
+            }
+            Definition::Consolidation { adjusted: false } => "Entrants not adjusted".into(),
+            Definition::PrimaryEnrolment(d) => format!(
+                "Primary-age children enrolled (studying elsewhere and suspended included); {}",
+                if d.deferred_excluded {
+                    "approved deferrals left out of the population"
+                } else {
+                    "approved deferrals in the population, as not enrolled"
+                }
+            ),
+            Definition::JuniorEnrolment => "Junior students (any age) over the junior-age population; primary leavers not in junior school count in the population".into(),
+            Definition::DisabledEnrolment(d) => format!(
+                "Children of {}–15 with visual, hearing and speech, or intellectual disabilities; regular classes, special schools and home teaching all count",
+                d.disabled_from()
+            ),
+        }
+    }
+}
+
+/// Why a figure cannot be right: a rate above 100% is a data problem, said with its counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FigureWarning {
+    /// An enrolment rate's numerator above its denominator.
+    OverWhole { numerator: u32, denominator: u32 },
+    /// More in grade 9 than the cohort could hold; with the 小升初 flow when it explains it.
+    CohortOver {
+        grade9: u32,
+        base: u32,
+        junior_entrants: u32,
+        primary_graduates: u32,
+    },
+}
+
+impl std::fmt::Display for FigureWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            FigureWarning::OverWhole {
+                numerator,
+                denominator,
+            } => write!(
+                f,
+                "分子{numerator}人多于分母{denominator}人，超过100%：请核对超龄、外地学生和学籍登记"
+            ),
+            FigureWarning::CohortOver {
+                grade9,
+                base,
+                junior_entrants,
+                primary_graduates,
+            } => {
+                write!(
+                    f,
+                    "九年级{grade9}人多于本届入学基数{base}人（多{}人），数据不平衡",
+                    grade9 - base
+                )?;
+                if junior_entrants > primary_graduates {
+                    write!(
+                        f,
+                        "：七年级新生{junior_entrants}人多于本届小学毕业生{primary_graduates}人，差额{}人未登记为转入",
+                        junior_entrants - primary_graduates
+                    )
+                } else {
+                    f.write_str("：请核对转入登记和一年级入学人数")
+                }
+            }
+        }
+    }
+}
+
+impl crate::model::Localized for FigureWarning {
+    fn en(&self) -> String {
+        match *self {
+            FigureWarning::OverWhole { numerator, denominator } => format!(
+                "{numerator} counted over {denominator}, above 100%: check over-age and non-local pupils and the student records"
+            ),
+            FigureWarning::CohortOver { grade9, base, junior_entrants, primary_graduates } => {
+                let mut why = format!(
+                    "{grade9} in grade 9, more than the cohort's {base} entrants ({} more): the data do not balance",
+                    grade9 - base
+                );
+                if junior_entrants > primary_graduates {
+                    why.push_str(&format!(
+                        "; {junior_entrants} grade-7 newcomers but {primary_graduates} primary graduates: {} not recorded as transfers in",
+                        junior_entrants - primary_graduates
+                    ));
+                } else {
+                    why.push_str("; check the transfers in and the grade-1 entrants");
+                }
+                why
+            }
+        }
+    }
+}
+
 /// One computed figure, with what it was computed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
     pub indicator: Indicator,
     pub numerator: u32,
     pub denominator: u32,
-    /// Which definition produced it, in words.
-    pub variant: String,
+    /// Which definition produced it.
+    pub variant: Definition,
     /// Target in percent.
     pub target: f64,
-    /// Why the figure cannot be right (a rate above 100%), in words; none when it can be.
-    pub warning: Option<String>,
+    /// Why the figure cannot be right (a rate above 100%); none when it can be.
+    pub warning: Option<FigureWarning>,
 }
 
 impl Figure {
@@ -245,7 +394,7 @@ impl Flow {
             indicator,
             numerator,
             denominator: self.start,
-            variant: def.label().to_string(),
+            variant: Definition::Dropout(def),
             target: targets.of(indicator),
             warning: None,
         }
@@ -278,23 +427,13 @@ impl Cohort {
     }
 
     /// Why grade 9 holds more than the cohort could: the flow that does not balance.
-    fn why_over(&self, figure: &Figure) -> String {
-        let over = figure.numerator - figure.denominator;
-        let mut why = format!(
-            "九年级{}人多于本届入学基数{}人（多{}人），数据不平衡",
-            figure.numerator, figure.denominator, over
-        );
-        if self.junior_entrants > self.primary_graduates {
-            why.push_str(&format!(
-                "：七年级新生{}人多于本届小学毕业生{}人，差额{}人未登记为转入",
-                self.junior_entrants,
-                self.primary_graduates,
-                self.junior_entrants - self.primary_graduates
-            ));
-        } else {
-            why.push_str("：请核对转入登记和一年级入学人数");
+    fn why_over(&self, figure: &Figure) -> FigureWarning {
+        FigureWarning::CohortOver {
+            grade9: figure.numerator,
+            base: figure.denominator,
+            junior_entrants: self.junior_entrants,
+            primary_graduates: self.primary_graduates,
         }
-        why
     }
 
     fn rate(&self, adjusted: bool, targets: &Targets) -> Figure {
@@ -310,11 +449,7 @@ impl Cohort {
             indicator: Indicator::Consolidation,
             numerator: self.grade9_now,
             denominator,
-            variant: if adjusted {
-                "入学人数按转入、转出和死亡调整".to_string()
-            } else {
-                "入学人数未调整".to_string()
-            },
+            variant: Definition::Consolidation { adjusted },
             target: targets.of(Indicator::Consolidation),
             warning: None,
         }
@@ -431,11 +566,10 @@ impl Census {
 
     /// The three enrolment rates of this census, counted under `def`.
     pub fn figures(&self, targets: &Targets, def: CensusDefinition) -> [Figure; 3] {
-        let figure = |indicator, numerator: u32, denominator: u32, variant: String| {
-            let warning = (numerator > denominator).then(|| {
-                format!(
-                    "分子{numerator}人多于分母{denominator}人，超过100%：请核对超龄、外地学生和学籍登记"
-                )
+        let figure = |indicator, numerator: u32, denominator: u32, variant: Definition| {
+            let warning = (numerator > denominator).then_some(FigureWarning::OverWhole {
+                numerator,
+                denominator,
             });
             Figure {
                 indicator,
@@ -451,26 +585,19 @@ impl Census {
                 Indicator::PrimaryEnrolment,
                 self.primary_age_enrolled,
                 self.primary_age,
-                format!(
-                    "小学适龄儿童中在籍（含外出就读、休学）人数；{}",
-                    def.primary_label()
-                ),
+                Definition::PrimaryEnrolment(def),
             ),
             figure(
                 Indicator::JuniorEnrolment,
                 self.junior_students,
                 self.junior_age,
-                "初中在校生（不论年龄）除以初中适龄人口；小学毕业未升入初中者计入适龄人口"
-                    .to_string(),
+                Definition::JuniorEnrolment,
             ),
             figure(
                 Indicator::DisabledEnrolment,
                 self.disabled_three_enrolled,
                 self.disabled_three,
-                format!(
-                    "{}；随班就读、特教学校、送教上门均计入",
-                    def.disabled_label()
-                ),
+                Definition::DisabledEnrolment(def),
             ),
         ]
     }

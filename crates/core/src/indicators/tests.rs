@@ -59,7 +59,7 @@ fn the_dropout_rate_under_each_definition() {
         Some(true),
         "0.6% meets a ceiling of 0.6%"
     );
-    assert_eq!(plain.variant, "辍学人数不含休学和死亡");
+    assert_eq!(plain.variant.to_string(), "辍学人数不含休学和死亡");
 
     let with_suspended = DropoutDefinition {
         suspended_count: true,
@@ -68,7 +68,7 @@ fn the_dropout_rate_under_each_definition() {
     let f2 = f.dropout_rate(Stage::Primary, with_suspended, &t);
     assert!(close(f2.percent(), 1.0));
     assert_eq!(f2.meets_target(), Some(false));
-    assert_eq!(f2.variant, "辍学人数含休学，不含死亡");
+    assert_eq!(f2.variant.to_string(), "辍学人数含休学，不含死亡");
 
     let all = DropoutDefinition {
         suspended_count: true,
@@ -98,7 +98,7 @@ fn the_consolidation_rate_with_and_without_the_transfer_adjustment() {
     let adjusted = c.consolidation_rate(true, &t);
     assert_eq!(adjusted.denominator, 388);
     assert!(close(adjusted.percent(), 380.0 * 100.0 / 388.0));
-    assert!(adjusted.variant.contains("调整"));
+    assert!(adjusted.variant.to_string().contains("调整"));
     let hunan = Targets {
         consolidation: 98.0,
         ..Targets::default()
@@ -185,15 +185,15 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
     let [primary, junior, disabled] = c.figures(&Targets::default(), official);
     assert!(close(primary.percent(), 500.0 / 7.0));
     assert_eq!(primary.meets_target(), Some(false));
-    assert!(primary.variant.contains("含经批准延缓入学"));
+    assert!(primary.variant.to_string().contains("含经批准延缓入学"));
     assert!(
         close(junior.percent(), 200.0 / 3.0),
         "the leak child counts"
     );
-    assert!(junior.variant.contains("小学毕业未升入初中"));
+    assert!(junior.variant.to_string().contains("小学毕业未升入初中"));
     assert!(close(disabled.percent(), 50.0));
-    assert!(disabled.variant.contains("7–15"));
-    assert!(disabled.variant.contains("送教上门"));
+    assert!(disabled.variant.to_string().contains("7–15"));
+    assert!(disabled.variant.to_string().contains("送教上门"));
 
     // The other variants: deferrals left out, the 三类残疾 from age 6.
     let local = CensusDefinition {
@@ -205,8 +205,8 @@ fn the_enrolment_rates_of_a_census_worked_by_hand() {
     assert_eq!((c.disabled_three, c.disabled_three_enrolled), (3, 2));
     assert_eq!((c.junior_age, c.junior_age_enrolled), (3, 1));
     let [primary, _, disabled] = c.figures(&Targets::default(), local);
-    assert!(primary.variant.contains("不含经批准延缓入学"));
-    assert!(disabled.variant.contains("6–15"));
+    assert!(primary.variant.to_string().contains("不含经批准延缓入学"));
+    assert!(disabled.variant.to_string().contains("6–15"));
     // An age outside the forms' is held to them.
     let odd = CensusDefinition {
         disabled_from_age: 200,
@@ -229,7 +229,7 @@ fn a_consolidation_rate_above_100_percent_is_a_warning_not_a_met_target() {
     let f = c.consolidation_rate(true, &Targets::default());
     assert!(f.exceeds_whole());
     assert_eq!(f.meets_target(), None, "above 100% meets no target");
-    let why = f.warning.expect("a warning");
+    let why = f.warning.expect("a warning").to_string();
     assert!(
         why.contains("九年级305人多于本届入学基数300人（多5人）"),
         "{why}"
@@ -256,7 +256,9 @@ fn a_consolidation_rate_above_100_percent_is_a_warning_not_a_met_target() {
     };
     let [primary, ..] = census.figures(&Targets::default(), CensusDefinition::default());
     assert_eq!(primary.meets_target(), None);
-    assert!(primary.warning.is_some_and(|w| w.contains("超过100%")));
+    assert!(primary
+        .warning
+        .is_some_and(|w| w.to_string().contains("超过100%")));
 }
 
 #[test]
@@ -488,4 +490,58 @@ fn children_with_no_township_have_their_own_row_and_names() {
     let names = children_behind(&l, on, def, Shortfall::PrimaryNotEnrolled, Some(""), None);
     assert_eq!(names.len(), 1);
     assert_eq!(l.children()[names[0] as usize].id, id);
+}
+
+#[test]
+fn every_definition_and_warning_of_a_figure_is_said_in_english_too() {
+    use crate::model::Localized;
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let mut all = Vec::new();
+    for (suspended_count, deaths_count) in
+        [(false, false), (true, false), (false, true), (true, true)]
+    {
+        all.push(Definition::Dropout(DropoutDefinition {
+            suspended_count,
+            deaths_count,
+        }));
+    }
+    for deferred_excluded in [false, true] {
+        let d = CensusDefinition {
+            deferred_excluded,
+            ..CensusDefinition::default()
+        };
+        all.extend([
+            Definition::PrimaryEnrolment(d),
+            Definition::DisabledEnrolment(d),
+        ]);
+    }
+    all.extend([
+        Definition::JuniorEnrolment,
+        Definition::Consolidation { adjusted: true },
+        Definition::Consolidation { adjusted: false },
+    ]);
+    for d in &all {
+        assert!(han(&d.to_string()) && !han(&d.en()), "{d}: {}", d.en());
+    }
+    let warnings = [
+        FigureWarning::OverWhole {
+            numerator: 5,
+            denominator: 4,
+        },
+        FigureWarning::CohortOver {
+            grade9: 305,
+            base: 300,
+            junior_entrants: 310,
+            primary_graduates: 290,
+        },
+        FigureWarning::CohortOver {
+            grade9: 305,
+            base: 300,
+            junior_entrants: 280,
+            primary_graduates: 290,
+        },
+    ];
+    for w in &warnings {
+        assert!(han(&w.to_string()) && !han(&w.en()), "{w}: {}", w.en());
+    }
 }
