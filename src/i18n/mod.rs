@@ -38,6 +38,16 @@ pub fn sep(lang: Lang, clauses: bool) -> &'static str {
     }
 }
 
+/// A sentence with values: `{0}`, `{1}` … of `template` replaced by `values` in order.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    values
+        .iter()
+        .enumerate()
+        .fold(template.to_string(), |s, (i, v)| {
+            s.replace(&format!("{{{i}}}"), v)
+        })
+}
+
 texts! {
     app_name: ("保学 · 控辍保学工作平台", "BaoXue · Keeping Every Child in School"),
     loading: ("正在打开本机数据……", "Opening the data on this computer…"),
@@ -407,7 +417,7 @@ texts! {
     set_whole_number: ("“{what}”应为{lo}–{hi}之间的整数", "“{what}” should be a whole number from {lo} to {hi}"),
     set_reminder: ("距上次备份几天后提醒", "Remind after this many days without a backup"),
     set_calendar_error: ("校历：", "School calendar: "),
-    set_closed: ("校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）", "School calendar: holidays and vacations (one date or span per line, as 2026-10-01 至 2026-10-07)"),
+    set_closed: ("校历：节假日和寒暑假（每行一个日期或日期段，如 2026-10-01 至 2026-10-07）", "School calendar: holidays and vacations (one date or span per line, as 2026-10-01 ~ 2026-10-07)"),
     set_make_up: ("调休上课的周末（每行一个日期）", "Weekends with school (one date per line)"),
     set_usual: ("填入{year}学年常用的节假日和寒暑假", "Fill in the usual holidays of {year}"),
     set_usual_note: ("按国务院放假通知和本地校历调整后保存；调休上课日每年另行填写。", "Adjust to the State Council's holiday notice and the local school calendar, then save; weekends with school are entered each year."),
@@ -415,6 +425,56 @@ texts! {
     set_target_percent: ("“{what}”的目标应为0–100之间的百分数", "The target of “{what}” should be a percentage from 0 to 100"),
     rp_rollup_title: ("报市州汇总", "Roll-up to the prefecture"),
     rp_lookup_example: ("如 433122-3f2a…", "e.g. 433122-3f2a…"),
+    ri_need_name: ("“{0}”：请指定“姓名”列", "“{0}”: choose the Name column"),
+    ri_need_id: ("“{0}”：请指定“身份证件号”或“全国学籍号”列", "“{0}”: choose the ID number or the national student number column"),
+    ri_need_grade: ("“{0}”：请指定“年级”列", "“{0}”: choose the Grade column"),
+    ri_need_school: ("“{0}”没有学校标识码或学校名称列，请选择这份名册所属的学校", "“{0}” has no school code or school name column: choose the school it belongs to"),
+    ri_choose: ("请先选择学籍名册文件（可一次选择多个）", "Choose the 学籍 files first (several at once if you like)"),
+    ri_unreadable: ("“{0}”无法读取：{1}", "“{0}” cannot be read: {1}"),
+    ri_others_read: ("。其余文件已读取。", ". The other files were read."),
+    ri_reader_broke: ("读取程序出错，请重新读取文件", "The reader failed: read the files again"),
+    ri_read_again: ("，请重新读取文件", ": read the files again"),
+    ri_reader_stopped: ("读取程序已停止，请重新读取文件", "The reader stopped: read the files again"),
+    ri_same: ("名册与台账一致，导入不会新增或修改任何儿童：{0}人未变；台账中有、本次名册中没有的{1}人；问题行{2}行", "The export matches the ledger: importing adds or changes no child. {0} unchanged; {1} in the ledger but not in this export; {2} problem rows"),
+    ri_summary: ("新增{0}人（其中新生入学{1}人），更新{2}人（升级{3}人、县内转学{4}人、小升初{5}人、信息更新{6}人），未变{7}人；新学校{8}所；台账中有、本次名册中没有的{9}人；问题行{10}行（不导入）", "{0} new ({1} entrants), {2} updated ({3} promoted, {4} moved between schools of the county, {5} primary to junior, {6} details changed), {7} unchanged; {8} new schools; {9} in the ledger but not in this export; {10} problem rows (not imported)"),
+    ri_empty: ("（空）", "(empty)"),
+    ri_imported: ("已导入学籍名册：新增{0}人，更新{1}人，新学校{2}所；台账中有、名册中没有的{3}人待核实", "学籍 export imported: {0} new, {1} updated, {2} new schools; {3} in the ledger but not in the export, to check"),
+    ri_failed: ("导入失败，台账未作任何修改：", "The import failed; the ledger was not changed: "),
+    ri_new: ("新增", "New"),
+    ri_updated: ("更新", "Updated"),
+    ri_unchanged: ("未变", "Unchanged"),
+    ri_not_in_file: ("名册中没有", "Not in the export"),
+    ri_problem_rows: ("问题行", "Problem rows"),
+    ri_new_school: ("（新学校）", " (new school)"),
+    ri_field: ("字段", "Field"),
+    ri_ledger_by_hand: ("台账中（手工修改）", "In the ledger (changed by hand)"),
+    ri_in_file: ("名册中", "In the export"),
+    ri_keep: ("保留", "Keep"),
+    ri_ledger: ("台账", "Ledger"),
+    ri_file: ("名册", "Export"),
+    ri_rows_n: ("（{0}行）", " ({0} rows)"),
+    ri_where: ("位置", "Where"),
+    ri_shown_first: ("仅显示前{0}行", "Only the first {0} rows are shown"),
+    ri_movement: ("变动", "Movement"),
+    ri_changes: ("字段变化", "Changes"),
+    ri_recorded: ("已记录：", "Recorded: "),
+    ri_graduated: ("已将{0}名九年级学生标为已毕业", "{0} grade-9 students marked as graduated"),
+    ri_graduate_all: ("九年级{0}人全部标为已毕业", "Mark all {0} in grade 9 as graduated"),
+    ri_missing_intro: ("以下{0}名儿童在台账中为在校，但不在{1}导入的学籍名册（{2}）中。请逐一核实：", "These {0} children are in school in the ledger but not in the 学籍 export imported {1} ({2}). Check each:"),
+    ri_decision: ("核实结果", "Decision"),
+    ri_to_school: ("转入学校", "School moved to"),
+    ri_people_n: ("（{0}人）", " ({0})"),
+    rp_nothing_new: ("没有需要导入的新内容", "Nothing new to import"),
+    rp_import_failed: ("导入失败，未作任何更改：", "The import failed; nothing was changed: "),
+    rp_imported_reports: ("已导入{0}份月报", "{0} monthly reports imported"),
+    rp_imported_rollups: ("已导入{0}份汇总", "{0} roll-ups imported"),
+    rp_choose_reports: ("请先选择学校报送的月报文件（可一次选多个）", "Choose the schools' report files first (several at once if you like)"),
+    rp_choose_rollups: ("请先选择下级报送的汇总文件（可一次选多个）", "Choose the roll-up files from below first (several at once if you like)"),
+    rp_preview_cancelled: ("已取消预览，未作任何更改", "Preview cancelled: nothing was changed"),
+    rp_zero_report: ("零报告", "zero report"),
+    rp_entries_n: ("{0}条", "{0} entries"),
+    rp_sent_version: ("，已报第{0}版", ", version {0} sent"),
+    rp_withdraw: ("撤回此版（导入有误时）", "Withdraw this version (when imported by mistake)"),
     colon: ("：", ": "),
     attempts_n: ("{n}次劝返", "{n} persuasion attempts"),
     issuer_example: ("如：武溪镇人民政府、派出所、司法所", "e.g. the township government, police station, justice office"),

@@ -54,7 +54,7 @@ pub fn CasesPage() -> impl IntoView {
                             .iter()
                             .map(|p| p.name.clone())
                             .collect::<Vec<_>>()
-                            .join("、"),
+                            .join(crate::i18n::sep(lang, false)),
                         deadline: c.deadline.to_string(),
                         overdue: c.closure.is_none() && c.deadline < today(),
                         attempts: c.attempts.len(),

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use baoxue_core::casework::Actor;
 use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
-use baoxue_core::model::{IdSource, Labelled};
+use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
     plan, read_roll, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan, SchoolRef,
@@ -18,7 +18,7 @@ use super::common::read_files;
 use crate::app::{mark, measure, AppState, Progress, Route};
 use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
-use crate::i18n::text;
+use crate::i18n::{fill, sep, text};
 use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
 use crate::state::Held;
 use crate::store;
@@ -77,25 +77,20 @@ impl ReadFile {
             || self.mapping.column_of(RollField::SchoolName).is_some()
     }
     /// What must be chosen before a preview.
-    fn missing(&self) -> Option<String> {
+    fn missing(&self, lang: Lang) -> Option<String> {
+        let t = text(lang);
         let has = |f| self.mapping.column_of(f).is_some();
         if !has(RollField::Name) {
-            return Some(format!("“{}”：请指定“姓名”列", self.name));
+            return Some(fill(t.ri_need_name, &[&self.name]));
         }
         if !has(RollField::IdNumber) && !has(RollField::StudentNumber) {
-            return Some(format!(
-                "“{}”：请指定“身份证件号”或“全国学籍号”列",
-                self.name
-            ));
+            return Some(fill(t.ri_need_id, &[&self.name]));
         }
         if !has(RollField::Grade) {
-            return Some(format!("“{}”：请指定“年级”列", self.name));
+            return Some(fill(t.ri_need_grade, &[&self.name]));
         }
         if !self.names_school() && self.school.is_none() {
-            return Some(format!(
-                "“{}”没有学校标识码或学校名称列，请选择这份名册所属的学校",
-                self.name
-            ));
+            return Some(fill(t.ri_need_school, &[&self.name]));
         }
         None
     }
@@ -142,7 +137,7 @@ pub fn RollImportPage() -> impl IntoView {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
                     state.progress.set(None);
-                    return state.error("请先选择学籍名册文件（可一次选择多个）");
+                    return state.error(text(state.lang.get_untracked()).ri_choose);
                 }
                 Err(e) => {
                     state.progress.set(None);
@@ -198,7 +193,10 @@ pub fn RollImportPage() -> impl IntoView {
                             school: own,
                         });
                     }
-                    Err(e) => errors.push(format!("“{name}”无法读取：{e}")),
+                    Err(e) => errors.push(fill(
+                        text(state.lang.get_untracked()).ri_unreadable,
+                        &[&name, &e],
+                    )),
                 }
             }
             session.set(Session {
@@ -208,7 +206,11 @@ pub fn RollImportPage() -> impl IntoView {
             state.progress.set(None);
             measure("baoxue-roll-read", "baoxue-roll-read-start");
             if !errors.is_empty() {
-                state.error(format!("{}。其余文件已读取。", errors.join("；")));
+                state.error(format!(
+                    "{}{}",
+                    errors.join(sep(state.lang.get_untracked(), true)),
+                    text(state.lang.get_untracked()).ri_others_read
+                ));
             }
         });
     };
@@ -248,7 +250,10 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
     let state = expect_context::<AppState>();
     let t = move || text(state.lang.get());
     let count = move || session.with(|s| s.files.len());
-    let missing = move || session.with(|s| s.files.iter().find_map(ReadFile::missing));
+    let missing = move || {
+        let lang = state.lang.get();
+        session.with(|s| s.files.iter().find_map(|f| f.missing(lang)))
+    };
     let preview = move |_| {
         spawn_local(async move {
             busy(state, text(state.lang.get_untracked()).roll_planning);
@@ -273,14 +278,20 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                             state.progress.set(None);
                             let why = match e {
                                 Asked::Refused(e) => e,
-                                Asked::Broken | Asked::Cancelled => "读取程序出错".to_string(),
+                                Asked::Broken | Asked::Cancelled => {
+                                    return state
+                                        .error(text(state.lang.get_untracked()).ri_reader_broke)
+                                }
                             };
-                            return state.error(format!("{why}，请重新读取文件"));
+                            return state.error(format!(
+                                "{why}{}",
+                                text(state.lang.get_untracked()).ri_read_again
+                            ));
                         }
                     },
                     (Some(_), None) => {
                         state.progress.set(None);
-                        return state.error("读取程序已停止，请重新读取文件");
+                        return state.error(text(state.lang.get_untracked()).ri_reader_stopped);
                     }
                     (None, _) => {
                         yield_frame().await;
@@ -437,15 +448,16 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
         read_plan(session, |_, p| {
             use baoxue_core::student_roll::Movement::*;
             if p.entries.is_empty() && p.new_schools.is_empty() {
-                return format!(
-                    "名册与台账一致，导入不会新增或修改任何儿童：{}人未变；台账中有、本次名册中没有的{}人；问题行{}行",
-                    format_count(p.unchanged),
-                    format_count(p.missing.len()),
-                    format_count(p.problems.len())
+                return fill(
+                    t().ri_same,
+                    &[
+                        &format_count(p.unchanged),
+                        &format_count(p.missing.len()),
+                        &format_count(p.problems.len()),
+                    ],
                 );
             }
-            format!(
-                "新增{}人（其中新生入学{}人），更新{}人（升级{}人、县内转学{}人、小升初{}人、信息更新{}人），未变{}人；新学校{}所；台账中有、本次名册中没有的{}人；问题行{}行（不导入）",
+            let n = [
                 format_count(p.count(false)),
                 format_count(p.count_movement(Entrant)),
                 format_count(p.count(true)),
@@ -454,10 +466,11 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 format_count(p.count_movement(PrimaryToJunior)),
                 format_count(p.count_movement(Updated)),
                 format_count(p.unchanged),
-                p.new_schools.len(),
+                format_count(p.new_schools.len()),
                 format_count(p.missing.len()),
                 format_count(p.problems.len()),
-            )
+            ];
+            fill(t().ri_summary, &n.each_ref().map(String::as_str))
         })
     };
     let plan_rows = move || {
@@ -616,15 +629,17 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
             match result {
                 Ok(()) => {
                     session.set(Session::default());
-                    state.info(format!(
-                        "已导入学籍名册：新增{}人，更新{}人，新学校{}所；台账中有、名册中没有的{}人待核实",
-                        format_count(added),
-                        format_count(updated),
-                        schools,
-                        format_count(missing)
+                    state.info(fill(
+                        text(state.lang.get_untracked()).ri_imported,
+                        &[
+                            &format_count(added),
+                            &format_count(updated),
+                            &format_count(schools),
+                            &format_count(missing),
+                        ],
                     ));
                 }
-                Err(e) => state.error(format!("导入失败，台账未作任何修改：{e}")),
+                Err(e) => state.error(format!("{}{e}", text(state.lang.get_untracked()).ri_failed)),
             }
         });
     };
@@ -637,7 +652,11 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
     };
     let apply_label = move || {
         let n = read_plan(session, |_, p| p.entries.len());
-        format!("{}（{}人）", t().roll_apply, format_count(n))
+        format!(
+            "{}{}",
+            t().roll_apply,
+            fill(t().ri_people_n, &[&format_count(n)])
+        )
     };
     view! {
         <section class="panel" id="roll-preview">
@@ -668,11 +687,11 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
             <h3>{move || t().roll_by_school}</h3>
             <div class="table-wrap">
                 <table class="grid compact" id="roll-schools">
-                    <thead><tr><th>{move || t().school}</th><th>"新增"</th><th>"更新"</th><th>"未变"</th><th>"名册中没有"</th><th>"问题行"</th></tr></thead>
+                    <thead><tr><th>{move || t().school}</th><th>{move || t().ri_new}</th><th>{move || t().ri_updated}</th><th>{move || t().ri_unchanged}</th><th>{move || t().ri_not_in_file}</th><th>{move || t().ri_problem_rows}</th></tr></thead>
                     <tbody>
                         {move || plan_rows().into_iter().map(|(x, new)| view! {
                             <tr>
-                                <td>{x.name}{new.then_some("（新学校）")}</td>
+                                <td>{x.name}{new.then_some(t().ri_new_school)}</td>
                                 <td class="num">{format_count(x.new)}</td>
                                 <td class="num">{format_count(x.changed)}</td>
                                 <td class="num">{format_count(x.unchanged)}</td>
@@ -687,14 +706,14 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 <h3>{move || t().roll_conflicts}</h3>
                 <p class="muted">{move || t().roll_conflicts_intro}</p>
                 <table class="grid compact" id="roll-conflicts">
-                    <thead><tr><th>{move || t().col_name}</th><th>"字段"</th><th>"台账中（手工修改）"</th><th>"名册中"</th><th>"保留"</th></tr></thead>
+                    <thead><tr><th>{move || t().col_name}</th><th>{move || t().ri_field}</th><th>{move || t().ri_ledger_by_hand}</th><th>{move || t().ri_in_file}</th><th>{move || t().ri_keep}</th></tr></thead>
                     <tbody>
                         {move || conflicts().into_iter().map(|(k, name, field, ledger, file, chosen)| view! {
                             <tr data-conflict=k.to_string()>
                                 <td>{name}</td><td>{field}</td><td>{ledger}</td><td>{file}</td>
                                 <td class="choices">
-                                    <label><input type="radio" name=format!("conflict-{k}") value="ledger" prop:checked=chosen == Some(ConflictChoice::KeepLedger) on:change=move |_| choose(k, ConflictChoice::KeepLedger)/>"台账"</label>
-                                    <label><input type="radio" name=format!("conflict-{k}") value="file" prop:checked=chosen == Some(ConflictChoice::TakeFile) on:change=move |_| choose(k, ConflictChoice::TakeFile)/>"名册"</label>
+                                    <label><input type="radio" name=format!("conflict-{k}") value="ledger" prop:checked=chosen == Some(ConflictChoice::KeepLedger) on:change=move |_| choose(k, ConflictChoice::KeepLedger)/>{t().ri_ledger}</label>
+                                    <label><input type="radio" name=format!("conflict-{k}") value="file" prop:checked=chosen == Some(ConflictChoice::TakeFile) on:change=move |_| choose(k, ConflictChoice::TakeFile)/>{t().ri_file}</label>
                                 </td>
                             </tr>
                         }).collect_view()}
@@ -702,10 +721,10 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 </table>
             </Show>
             <Show when=move || { problem_count() > 0 }>
-                <h3>{move || format!("{}（{}行）", t().cc_problems, format_count(problem_count()))}</h3>
+                <h3>{move || format!("{}{}", t().cc_problems, fill(t().ri_rows_n, &[&format_count(problem_count())]))}</h3>
                 <div class="table-wrap">
                     <table class="grid compact" id="roll-problems">
-                        <thead><tr><th>"位置"</th><th>{move || t().col_name}</th><th>{move || t().cc_detail}</th></tr></thead>
+                        <thead><tr><th>{move || t().ri_where}</th><th>{move || t().col_name}</th><th>{move || t().cc_detail}</th></tr></thead>
                         <tbody>
                             {move || problems().into_iter().map(|(place, name, reason)| view! {
                                 <tr><td>{place}</td><td>{name}</td><td>{reason}</td></tr>
@@ -714,14 +733,14 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                     </table>
                 </div>
                 <Show when=move || { problem_count() > SHOWN }>
-                    <p class="muted">{move || format!("仅显示前{SHOWN}行")}</p>
+                    <p class="muted">{move || fill(t().ri_shown_first, &[&SHOWN.to_string()])}</p>
                 </Show>
             </Show>
             <Show when=move || !changes().is_empty()>
                 <details id="roll-changes">
                     <summary>{move || t().roll_changes}</summary>
                     <table class="grid compact">
-                        <thead><tr><th>{move || t().col_name}</th><th>"变动"</th><th>"字段变化"</th></tr></thead>
+                        <thead><tr><th>{move || t().col_name}</th><th>{move || t().ri_movement}</th><th>{move || t().ri_changes}</th></tr></thead>
                         <tbody>
                             {move || changes().into_iter().map(|(name, movement, what)| view! {
                                 <tr><td>{name}</td><td>{movement}</td><td>{what}</td></tr>
@@ -752,7 +771,7 @@ fn FollowUpPanel() -> impl IntoView {
                             c.name.clone(),
                             l.names_for(c).school,
                             c.grade
-                                .map(|g| format!("{g}年级 {}", c.class_name))
+                                .map(|g| grade_and_class(g, &c.class_name, state.lang.get()))
                                 .unwrap_or_default(),
                             c.status.zh().to_string(),
                         )
@@ -799,7 +818,11 @@ fn FollowUpPanel() -> impl IntoView {
                     if let Err(e) = state.commit(set).await {
                         state.error(e);
                     } else {
-                        state.info(format!("已记录：{}", decision.zh()));
+                        state.info(format!(
+                            "{}{}",
+                            text(state.lang.get_untracked()).ri_recorded,
+                            decision.label(state.lang.get_untracked())
+                        ));
                     }
                 }
                 Err(e) => state.error(e.to_string()),
@@ -819,7 +842,10 @@ fn FollowUpPanel() -> impl IntoView {
                 .with_untracked(|l| follow.graduate_grade_nine(l, &actor));
             let n = set.children.len();
             match state.commit(set).await {
-                Ok(()) => state.info(format!("已将{n}名九年级学生标为已毕业")),
+                Ok(()) => state.info(fill(
+                    text(state.lang.get_untracked()).ri_graduated,
+                    &[&n.to_string()],
+                )),
                 Err(e) => state.error(e),
             }
         });
@@ -839,26 +865,26 @@ fn FollowUpPanel() -> impl IntoView {
             <section class="panel" id="roll-follow-up">
                 <h2>{move || t().roll_missing_title}</h2>
                 <Show when=move || { grade_nine() > 0 }>
-                    <button id="graduate-grade-nine" on:click=graduate_all>{move || format!("九年级{}人全部标为已毕业", grade_nine())}</button>
+                    <button id="graduate-grade-nine" on:click=graduate_all>{move || fill(t().ri_graduate_all, &[&grade_nine().to_string()])}</button>
                 </Show>
                 <p class="muted">{move || {
                     let f = state.roll_follow_up.get();
-                    format!("以下{}名儿童在台账中为在校，但不在{}导入的学籍名册（{}）中。请逐一核实：", format_count(f.missing.len()), f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), f.files.join("、"))
+                    fill(t().ri_missing_intro, &[&format_count(f.missing.len()), &f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), &f.files.join(sep(state.lang.get(), false))])
                 }}</p>
                 <div class="table-wrap">
                     <table class="grid compact" id="roll-missing">
-                        <thead><tr><th>{move || t().col_name}</th><th>{move || t().school}</th><th>{move || t().grade}</th><th>{move || t().status}</th><th>"核实结果"</th></tr></thead>
+                        <thead><tr><th>{move || t().col_name}</th><th>{move || t().school}</th><th>{move || t().grade}</th><th>{move || t().status}</th><th>{move || t().ri_decision}</th></tr></thead>
                         <tbody>
                             {move || rows().into_iter().take(SHOWN).map(|(id, name, school, grade, status)| view! {
                                 <tr data-child=id.to_string()>
                                     <td><a href=Route::Child(id).href()>{name}</a></td>
                                     <td>{school}</td><td>{grade}</td><td>{status}</td>
                                     <td class="actions">
-                                        <input type="text" class="to-school" id=format!("to-{id}") placeholder="转入学校"/>
-                                        <button class="decide-transfer" on:click=move |_| decide(id, MissingDecision::TransferredOut)>{MissingDecision::TransferredOut.zh()}</button>
-                                        <button class="decide-graduated" on:click=move |_| decide(id, MissingDecision::Graduated)>{MissingDecision::Graduated.zh()}</button>
-                                        <button class="decide-suspect" on:click=move |_| decide(id, MissingDecision::Suspect)>{MissingDecision::Suspect.zh()}</button>
-                                        <button class="decide-mistake" on:click=move |_| decide(id, MissingDecision::Mistake)>{MissingDecision::Mistake.zh()}</button>
+                                        <input type="text" class="to-school" id=format!("to-{id}") placeholder=move || t().ri_to_school/>
+                                        <button class="decide-transfer" on:click=move |_| decide(id, MissingDecision::TransferredOut)>{move || MissingDecision::TransferredOut.label(state.lang.get())}</button>
+                                        <button class="decide-graduated" on:click=move |_| decide(id, MissingDecision::Graduated)>{move || MissingDecision::Graduated.label(state.lang.get())}</button>
+                                        <button class="decide-suspect" on:click=move |_| decide(id, MissingDecision::Suspect)>{move || MissingDecision::Suspect.label(state.lang.get())}</button>
+                                        <button class="decide-mistake" on:click=move |_| decide(id, MissingDecision::Mistake)>{move || MissingDecision::Mistake.label(state.lang.get())}</button>
                                     </td>
                                 </tr>
                             }).collect_view()}

@@ -263,7 +263,7 @@ fn Checks() -> impl IntoView {
                     }
                     view! {
                         <div id="p2j-result">
-                            <p><strong>{ids.len()}</strong>" — "{names.iter().map(|n| format!("{}（{}）", n.0, n.1)).collect::<Vec<_>>().join("、")}</p>
+                            <p><strong>{ids.len()}</strong>" — "{names.iter().map(|n| format!("{}{}", n.0, crate::i18n::paren(state.lang.get(), &n.1))).collect::<Vec<_>>().join(crate::i18n::sep(state.lang.get(), false))}</p>
                             <button id="flag-p2j" class="primary" on:click=flag_gaps>{t().flag_all}</button>
                         </div>
                     }.into_any()

@@ -1,7 +1,6 @@
 //! 月报 at a county: import the schools' reports, completeness, review, and the roll-up.
 
 use super::*;
-use crate::i18n::paren;
 use crate::roll_worker::{unseal, WorkerSlot};
 use baoxue_core::exchange::filing::StagedReport;
 
@@ -43,7 +42,9 @@ pub(super) fn CountyReports() -> impl IntoView {
             let files = match crate::pages::common::read_files("report-files").await {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
-                    return error.set(Some("请先选择学校报送的月报文件（可一次选多个）".into()))
+                    return error.set(Some(
+                        text(state.lang.get_untracked()).rp_choose_reports.into(),
+                    ))
                 }
                 Err(e) => return error.set(Some(e)),
             };
@@ -95,7 +96,9 @@ pub(super) fn CountyReports() -> impl IntoView {
             keep.set(BTreeMap::new());
             if stop.get_untracked() {
                 staged.set(Vec::new());
-                return error.set(Some("已取消预览，未作任何更改".into()));
+                return error.set(Some(
+                    text(state.lang.get_untracked()).rp_preview_cancelled.into(),
+                ));
             }
             staged.set(out);
         });
@@ -108,7 +111,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             as_operator(state, |a| filing::apply_reports(i, ready, &choices, a))
         });
         spawn_local(async move {
-            match commit_import(state, &filing, "月报").await {
+            match commit_import(state, &filing, Imported::Reports).await {
                 Ok(()) => {
                     staged.set(Vec::new());
                 }
@@ -139,7 +142,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                 <label>{move || t().rp_passphrase}<input id="import-passphrase" type="password" bind:value=passphrase/></label>
                 <button id="preview-import" class="secondary" disabled=busy on:click=dry_run>{move || t().rp_preview}</button>
                 <Show when=move || busy.get()>
-                    <button id="cancel-import" on:click=cancel>"取消"</button>
+                    <button id="cancel-import" on:click=cancel>{move || t().cancel}</button>
                 </Show>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
@@ -159,7 +162,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                                         <td>{plan.school.name.clone()}</td>
                                         <td>{plan.period.clone()}</td>
                                         <td class="num">{plan.version}</td>
-                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then_some("（零报告）")}</td>
+                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then(|| paren(state.lang.get(), t().rp_zero_report))}</td>
                                         <td>{format!("新增{add}　修改{upd}　删除{del}")}</td>
                                         <td class="small">
                                             {plan.rejected.iter().map(|r| view! { <div class="error-text">{format!("{}：{}", r.place, r.reason)}</div> }).collect_view()}
@@ -441,7 +444,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
             <h2>{format!("{} {}月报（第{}版）", r.school.name, r.period, r.version)}</h2>
             <p class="muted">{format!("收到：{}　学生{}人　填报人：{}　审核人：{}", held.received_at.format("%Y-%m-%d %H:%M"), r.total(), r.filled_by, r.checked_by)}</p>
             {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
-            <p><button id="withdraw-report" class="danger" on:click=withdraw>"撤回此版（导入有误时）"</button></p>
+            <p><button id="withdraw-report" class="danger" on:click=withdraw>{move || t().rp_withdraw}</button></p>
             {count_table(&r)}
             {if r.zero_report {
                 view! { <p class="zero-report">{move || t().rp_zero}</p> }.into_any()
@@ -453,7 +456,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                             {entries.into_iter().map(|(list, e, verdict, note)| view! {
                                 <tr>
                                     <td>{move || list.label(state.lang.get())}</td><td>{e.name.clone()}</td>
-                                    <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
+                                    <td>{e.grade.map(|g| grade_label(g, state.lang.get())).unwrap_or_default()}</td>
                                     <td class="nowrap">{e.date.to_string()}</td><td>{e.detail.clone()}</td>
                                     <td>
                                         <select class="verdict" on:change=move |ev| if let Some(v) = ReviewVerdict::from_key(&event_target_value(&ev)) { verdict.set(v) }>

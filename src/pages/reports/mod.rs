@@ -12,7 +12,7 @@ use baoxue_core::exchange::report::{
 };
 use baoxue_core::exchange::rollup::{CountyRecords, PseudonymKey, RollUp, ROLLUP_KIND};
 use baoxue_core::exchange::{bundle_text, read_payload, UnitRef};
-use baoxue_core::model::{Labelled, Lang, Level, Localized};
+use baoxue_core::model::{grade_label, Labelled, Lang, Level, Localized};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::app::{mark, measure, AppState, Progress};
 use crate::browser::{now, today};
 use crate::components::download::{save_file, ExportButtons};
-use crate::i18n::text;
+use crate::i18n::{fill, paren, text};
 use crate::store;
 use baoxue_core::export::{monthly_report_table, Cell, Table};
 use gloo_timers::future::TimeoutFuture;
@@ -84,17 +84,29 @@ async fn file_in(state: AppState, filing: &Filing) -> Result<(), String> {
 }
 
 /// Files a confirmed import — every file of it, or none — and says how many landed.
-async fn commit_import(state: AppState, filing: &Filing, what: &str) -> Result<(), String> {
+async fn commit_import(state: AppState, filing: &Filing, what: Imported) -> Result<(), String> {
+    let t = text(state.lang.get_untracked());
     if filing.is_empty() {
-        state.info("没有需要导入的新内容");
+        state.info(t.rp_nothing_new);
         return Ok(());
     }
     mark("baoxue-import-save-start");
     let saved = file_in(state, filing).await;
     measure("baoxue-import-save", "baoxue-import-save-start");
-    saved.map_err(|e| format!("导入失败，未作任何更改：{e}"))?;
-    state.info(format!("已导入{}份{what}", filing.audit.len()));
+    saved.map_err(|e| format!("{}{e}", t.rp_import_failed))?;
+    let template = match what {
+        Imported::Reports => t.rp_imported_reports,
+        Imported::RollUps => t.rp_imported_rollups,
+    };
+    state.info(fill(template, &[&filing.audit.len().to_string()]));
     Ok(())
+}
+
+/// What an import brought in, for the sentence that says how many.
+#[derive(Clone, Copy)]
+enum Imported {
+    Reports,
+    RollUps,
 }
 
 /// How a school stands for a period, in words; the version is left out where it has a column
@@ -280,11 +292,11 @@ fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
                             <td>{e.name.clone()}</td>
                             <td>{e.sex.label(lang)}</td>
                             <td class="nowrap">{e.birth_date.to_string()}</td>
-                            <td>{e.grade.map(|g| format!("{g}年级")).unwrap_or_default()}</td>
+                            <td>{e.grade.map(|g| grade_label(g, lang)).unwrap_or_default()}</td>
                             <td class="nowrap">{e.date.to_string()}</td>
                             <td>{e.detail.clone()}</td>
                             {review.map(|_| view! {
-                                <td class="verdict">{verdict.as_ref().map(|v| format!("{}{}", v.verdict.label(lang), if v.comment.is_empty() { String::new() } else { format!("：{}", v.comment) })).unwrap_or_else(|| "—".into())}</td>
+                                <td class="verdict">{verdict.as_ref().map(|v| format!("{}{}", v.verdict.label(lang), if v.comment.is_empty() { String::new() } else { format!("{}{}", text(lang).colon, v.comment) })).unwrap_or_else(|| "—".into())}</td>
                             })}
                         </tr>
                     }
@@ -336,8 +348,8 @@ fn count_table(r: &MonthlyReport) -> impl IntoView {
         <table class="grid compact" id="report-counts">
             <thead><tr><th>{move || t().rp_grade}</th><th class="num">{move || t().rp_male}</th><th class="num">{move || t().rp_female}</th><th class="num">{move || t().rp_total}</th><th class="num">{move || t().rp_enrolled}</th><th class="num">{move || t().rp_suspended}</th><th class="num">{move || t().rp_suspected}</th><th class="num">{move || t().rp_dropout}</th></tr></thead>
             <tbody>
-                {grades.iter().map(|g| row(format!("{g}年级"), Some(*g))).collect_view()}
-                {row("合计".into(), None)}
+                {grades.iter().map(|g| row(grade_label(*g, state.lang.get_untracked()), Some(*g))).collect_view()}
+                {row(t().rp_total.into(), None)}
             </tbody>
         </table>
         </div>

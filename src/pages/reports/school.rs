@@ -53,13 +53,17 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 .with(|h| MonthlyReport::build(l, b, h, school_id, m).map(|r| r.entries().count()))
         });
         let done = state.outbox.with(|o| o.latest(&p).map(|s| s.version));
+        let t = text(state.lang.get());
+        let entries = match n {
+            Some(0) | None => t.rp_zero_report.to_string(),
+            Some(n) => fill(t.rp_entries_n, &[&n.to_string()]),
+        };
+        let done = done
+            .map(|v| fill(t.rp_sent_version, &[&v.to_string()]))
+            .unwrap_or_default();
         format!(
-            "{p}（{}{}）",
-            match n {
-                Some(0) | None => "零报告".to_string(),
-                Some(n) => format!("{n}条"),
-            },
-            done.map(|v| format!("，已报第{v}版")).unwrap_or_default()
+            "{p}{}",
+            paren(state.lang.get(), &format!("{entries}{done}"))
         )
     };
 

@@ -48,7 +48,9 @@ pub(super) fn UpperReports() -> impl IntoView {
             let files = match crate::pages::common::read_files("rollup-files").await {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
-                    return error.set(Some("请先选择下级报送的汇总文件（可一次选多个）".into()))
+                    return error.set(Some(
+                        text(state.lang.get_untracked()).rp_choose_rollups.into(),
+                    ))
                 }
                 Err(e) => return error.set(Some(e)),
             };
@@ -83,7 +85,7 @@ pub(super) fn UpperReports() -> impl IntoView {
         let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
         let filing = as_operator(state, |a| filing::apply_rollups(ready, a));
         spawn_local(async move {
-            match commit_import(state, &filing, "汇总").await {
+            match commit_import(state, &filing, Imported::RollUps).await {
                 Ok(()) => {
                     staged.set(Vec::new());
                 }

@@ -61,7 +61,7 @@ pub struct CalendarLineError {
 impl crate::model::Localized for CalendarLineError {
     fn en(&self) -> String {
         format!(
-            "Line {} “{}” is not a date or a span of dates (as 2026-10-01 至 2026-10-07)",
+            "Line {} “{}” is not a date or a span of dates (as 2026-10-01 ~ 2026-10-07)",
             self.line, self.text
         )
     }
