@@ -17,6 +17,8 @@ mod pages;
 #[cfg(target_arch = "wasm32")]
 mod roll_worker;
 #[cfg(target_arch = "wasm32")]
+mod route;
+#[cfg(target_arch = "wasm32")]
 mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod store;

@@ -2,7 +2,26 @@
 //! through a method that tracks (so a view that reads it redraws when it changes) and
 //! changed through one that notifies, with no revision counters kept by hand.
 
+use baoxue_core::casework::{Casebook, ChangeSet};
+use baoxue_core::crosscheck::{RememberedMapping, Session};
+use baoxue_core::exchange::holdings::{Inbox, Outbox};
+use baoxue_core::indicators::history::History;
+use baoxue_core::installation::WholeInstallation;
+use baoxue_core::ledger::query::{ChildQuery, SortKey};
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{Installation, Lang, SpecialGroup, Stage, Status};
+use baoxue_core::student_roll::{RollField, RollFollowUp};
 use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::browser::{mark, measure};
+use crate::route::Route;
+use crate::store::{self, Db};
+
+/// Why the data could not be opened; `None` once it is (a restore clears it). Provided
+/// beside [`AppState`]: the recovery page shows instead of every other page while it is set.
+#[derive(Clone, Copy)]
+pub struct OpenFailure(pub RwSignal<Option<String>>);
 
 /// A large value held once in memory (the ledger of 200,000 children, the casebook) and
 /// read in place: never cloned into a signal, but tracked like one.
@@ -61,5 +80,310 @@ impl<T: Send + Sync + 'static> Held<T> {
     /// did: the settings it is read with).
     pub fn track(&self) {
         self.changed.track();
+    }
+}
+
+/// A message for the user at the top of the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// Long work under way: what, and how far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub label: String,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The children list's filters, kept while the user opens a child and comes back.
+#[derive(Clone, Copy)]
+pub struct ChildFilters {
+    pub text: RwSignal<String>,
+    pub township: RwSignal<Option<String>>,
+    pub school: RwSignal<Option<Uuid>>,
+    pub grade: RwSignal<Option<u8>>,
+    pub stage: RwSignal<Option<Stage>>,
+    pub status: RwSignal<Option<Status>>,
+    pub group: RwSignal<Option<SpecialGroup>>,
+    pub sort: RwSignal<SortKey>,
+    pub descending: RwSignal<bool>,
+    pub page: RwSignal<usize>,
+    pub page_size: RwSignal<usize>,
+}
+
+impl ChildFilters {
+    fn new() -> Self {
+        Self {
+            text: RwSignal::new(String::new()),
+            township: RwSignal::new(None),
+            school: RwSignal::new(None),
+            grade: RwSignal::new(None),
+            stage: RwSignal::new(None),
+            status: RwSignal::new(None),
+            group: RwSignal::new(None),
+            sort: RwSignal::new(SortKey::Ledger),
+            descending: RwSignal::new(false),
+            page: RwSignal::new(0),
+            page_size: RwSignal::new(50),
+        }
+    }
+
+    /// Back to the whole ledger, first page.
+    pub fn reset(&self) {
+        self.text.set(String::new());
+        self.township.set(None);
+        self.school.set(None);
+        self.grade.set(None);
+        self.stage.set(None);
+        self.status.set(None);
+        self.group.set(None);
+        self.page.set(0);
+    }
+
+    /// The query these filters make, without tracking.
+    pub fn query_untracked(&self) -> ChildQuery {
+        untrack(|| self.query())
+    }
+
+    /// The query these filters make (reactive).
+    pub fn query(&self) -> ChildQuery {
+        ChildQuery {
+            text: self.text.get(),
+            township: self.township.get(),
+            school: self.school.get(),
+            grade: self.grade.get(),
+            stage: self.stage.get(),
+            status: self.status.get(),
+            group: self.group.get(),
+            sort: self.sort.get(),
+            descending: self.descending.get(),
+        }
+    }
+}
+
+/// App-wide state, provided once by the shell (`app::App`): small handles, each read through a method
+/// that tracks.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    /// The unit this installation works for, with its operator.
+    pub installation: RwSignal<Option<Installation>>,
+    /// Every child and school, in memory.
+    pub ledger: Held<Ledger>,
+    /// Suspects, cases, transfers, home teaching, recent absences and the casework
+    /// settings, in memory.
+    pub casebook: Held<Casebook>,
+    pub route: RwSignal<Route>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub filters: ChildFilters,
+    /// The roster being cross-checked (四查三比对), in memory only.
+    pub crosscheck: Held<Option<Session>>,
+    /// Roster column choices per department.
+    pub mappings: Held<store::Mappings>,
+    /// Column choices for the 学籍 export.
+    pub roll_mapping: Held<RememberedMapping<RollField>>,
+    /// Children the last 学籍 import left to decide for.
+    pub roll_follow_up: RwSignal<RollFollowUp>,
+    /// Each school's monthly figures, for the indicators over time.
+    pub history: Held<History>,
+    /// Monthly reports received and reviewed (county), sent and reviewed (school).
+    pub inbox: Held<Inbox>,
+    pub outbox: Held<Outbox>,
+    db: StoredValue<Option<Db>, LocalStorage>,
+}
+
+impl AppState {
+    pub fn db(&self) -> Option<Db> {
+        self.db.get_value()
+    }
+
+    /// Reads the ledger; reactive on changes to it.
+    pub fn with_ledger<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
+        self.ledger.with(f)
+    }
+
+    /// Redraws when the children's ledger or the casework changes: a commit changes one or
+    /// both, and the audit trail with them.
+    pub fn track_ledgers(&self) {
+        self.ledger.track();
+        self.casebook.track();
+    }
+
+    /// Reads the ledger and the casebook together; reactive on changes to either.
+    pub fn with_cases<T>(&self, f: impl FnOnce(&Ledger, &Casebook) -> T) -> T {
+        self.ledger.with(|l| self.casebook.with(|b| f(l, b)))
+    }
+
+    /// Stores what a casework operation changed in one transaction, then takes it into
+    /// memory. Nothing changes in memory if the write fails.
+    pub async fn commit(&self, set: ChangeSet) -> Result<(), String> {
+        let db = self.db().ok_or_else(|| "数据库未打开".to_string())?;
+        mark("baoxue-commit-start");
+        let batch = self
+            .ledger
+            .with_untracked(|l| {
+                l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
+            })
+            .map_err(|e| e.to_string())?;
+        measure("baoxue-commit-prepare", "baoxue-commit-start");
+        store::commit_changes(&db, &batch, &set)
+            .await
+            .map_err(|e| e.to_string())?;
+        mark("baoxue-commit-apply-start");
+        if !set.schools.is_empty() {
+            self.ledger.update(|l| {
+                let mut all = l.schools().to_vec();
+                for s in &set.schools {
+                    match all.iter_mut().find(|x| x.id == s.id) {
+                        Some(x) => *x = s.clone(),
+                        None => all.push(s.clone()),
+                    }
+                }
+                l.set_schools(all);
+            });
+        }
+        self.ledger.update(|l| l.apply_batch(batch));
+        self.casebook.update(|b| b.apply(&set));
+        if let Some(f) = &set.roll_follow_up {
+            self.roll_follow_up.set(f.clone());
+        }
+        measure("baoxue-commit-apply", "baoxue-commit-apply-start");
+        Ok(())
+    }
+
+    /// Changes the ledger and tells every reader.
+    pub fn update_ledger(&self, f: impl FnOnce(&mut Ledger)) {
+        self.ledger.update(f);
+    }
+
+    pub fn operator(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.operator.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The unit this installation works for, as people name it: for a school its name and
+    /// where it is, else the division's full name.
+    pub fn unit_title(&self) -> Option<String> {
+        let inst = self.installation.get()?;
+        Some(match self.school_name() {
+            Some(name) => format!("{name}（{}）", inst.unit_name()),
+            None => inst.unit_name(),
+        })
+    }
+
+    /// A school installation's own school, by name (reactive).
+    pub fn school_name(&self) -> Option<String> {
+        let id = self
+            .installation
+            .with(|i| i.as_ref().and_then(|i| i.school_id))?;
+        self.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
+    }
+
+    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
+    pub fn unit_short_name(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, message: impl Into<String>) {
+        self.notice.set(Some(Notice::Error(message.into())));
+    }
+
+    /// Shows a message that goes away by itself after a few seconds.
+    pub fn info(&self, message: impl Into<String>) {
+        let notice = Notice::Info(message.into());
+        self.notice.set(Some(notice.clone()));
+        let slot = self.notice;
+        gloo_timers::callback::Timeout::new(6_000, move || {
+            if slot.try_get_untracked().flatten().as_ref() == Some(&notice) {
+                slot.set(None);
+            }
+        })
+        .forget();
+    }
+
+    pub fn navigate(&self, route: Route) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(&route.href());
+        }
+        self.route.set(route);
+    }
+
+    /// Replaces everything held in memory with a whole installation just stored or loaded
+    /// (or with nothing, after erasing), building its ledger.
+    pub fn install(&self, whole: Option<WholeInstallation>) {
+        let Some(mut w) = whole else {
+            return self.install_with(Ledger::default(), None);
+        };
+        let schools = std::mem::take(&mut w.schools);
+        let children = std::mem::take(&mut w.children);
+        let ledger = Ledger::new(schools, &w.installation.townships, children);
+        self.install_with(ledger, Some(w));
+    }
+
+    /// Replaces everything held in memory with an installation, its ledger already built:
+    /// the one path for start, set-up, demo, restore and erase, so nothing the previous
+    /// data left behind (a roster being checked, its columns, filters) survives into the
+    /// new. `whole`'s schools and children are not read.
+    pub fn install_with(&self, ledger: Ledger, whole: Option<WholeInstallation>) {
+        self.ledger.set(ledger);
+        let (installation, settings, records, mappings, roll_mapping, roll_follow_up) = match whole
+        {
+            Some(w) => (
+                Some(w.installation),
+                w.settings,
+                w.records,
+                w.mappings,
+                w.roll_mapping,
+                w.roll_follow_up,
+            ),
+            None => Default::default(),
+        };
+        self.history.set(History::new(records.history.clone()));
+        self.casebook.set(records.casebook(settings));
+        self.inbox.set(records.inbox);
+        self.outbox.set(records.outbox);
+        self.mappings.set(mappings);
+        self.roll_mapping.set(roll_mapping);
+        self.roll_follow_up.set(roll_follow_up);
+        // A roster being checked belonged to the data now replaced.
+        self.crosscheck.set(None);
+        self.filters.reset();
+        self.installation.set(installation);
+    }
+}
+
+impl AppState {
+    /// The state of a browser that has opened nothing yet.
+    pub fn new(lang: Lang, route: Route) -> Self {
+        AppState {
+            lang: RwSignal::new(lang),
+            installation: RwSignal::new(None),
+            ledger: Held::new(Ledger::default()),
+            casebook: Held::new(Casebook::default()),
+            route: RwSignal::new(route),
+            notice: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            filters: ChildFilters::new(),
+            crosscheck: Held::new(None),
+            mappings: Held::new(Default::default()),
+            roll_mapping: Held::new(Default::default()),
+            roll_follow_up: RwSignal::new(Default::default()),
+            history: Held::new(Default::default()),
+            inbox: Held::new(Default::default()),
+            outbox: Held::new(Default::default()),
+            db: StoredValue::new_local(None),
+        }
+    }
+
+    /// The database, once opened.
+    pub fn set_db(&self, db: Db) {
+        self.db.set_value(Some(db));
     }
 }

@@ -6,8 +6,8 @@ use baoxue_core::crosscheck::RawTable;
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 
-use crate::app::AppState;
 use crate::i18n::text;
+use crate::state::AppState;
 use baoxue_core::model::format_count;
 
 /// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".

@@ -4,8 +4,8 @@ use baoxue_core::export::{to_csv, to_xlsx, Table};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::AppState;
 use crate::i18n::text;
+use crate::state::AppState;
 
 /// Offers bytes as a download named `name`.
 /// A file name from a title: characters no file system takes become "_".
@@ -49,7 +49,7 @@ pub fn ExportButtons(
     id: &'static str,
     /// The print view of this ledger, if it has one.
     #[prop(optional)]
-    print: Option<crate::app::Route>,
+    print: Option<crate::route::Route>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let stamp = || chrono::Local::now().naive_local();

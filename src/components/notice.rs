@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::app::{AppState, Notice};
 use crate::i18n::text;
+use crate::state::{AppState, Notice};
 
 /// The message bar under the header: errors in red, information in green, dismissable.
 #[component]

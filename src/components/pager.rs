@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::app::AppState;
 use crate::i18n::text;
+use crate::state::AppState;
 
 /// Page navigation for a long list: first, previous, "page n of m", next, last.
 #[component]

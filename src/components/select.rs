@@ -1,7 +1,7 @@
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// A `<select>` over a closed vocabulary, with an optional "any"/"none" first option.
 #[component]

@@ -12,11 +12,12 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::app::{AppState, Route};
 use crate::browser::{confirm, now};
 use crate::components::download::save_file;
 use crate::i18n::text;
 use crate::roll_worker::{unseal, WorkerSlot};
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 
 fn envelope_for(b: &Backup, by: &str) -> Envelope {
@@ -160,7 +161,7 @@ pub fn RestorePanel() -> impl IntoView {
     let pending = RwSignal::new(None::<(chrono::NaiveDateTime, Backup)>);
     let restore_error = RwSignal::new(None::<String>);
     // Taken here: handlers run outside the component, where there is no context to ask.
-    let failure = use_context::<super::recovery::OpenFailure>();
+    let failure = use_context::<crate::state::OpenFailure>();
     let worker: WorkerSlot = StoredValue::new_local(None);
     let checking = RwSignal::new(false);
     let stop = RwSignal::new(false);

@@ -10,10 +10,11 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{child_line, parse_date, run};
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::select::EnumSelect;
 use crate::i18n::{paren, sep, text};
+use crate::route::Route;
+use crate::state::AppState;
 
 #[component]
 pub fn CasePage(id: Uuid) -> impl IntoView {

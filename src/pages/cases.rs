@@ -6,11 +6,12 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::common::child_line;
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 
 #[derive(Clone, PartialEq)]
 struct Row {
@@ -81,7 +82,7 @@ pub fn CasesPage() -> impl IntoView {
     view! {
         <div class="title-row">
             <h1>{move || t().cases_title}</h1>
-            <ExportButtons id="export-cases" print=Route::Print(crate::pages::print::PrintLedger::Cases) table=move || {
+            <ExportButtons id="export-cases" print=Route::Print(crate::route::PrintLedger::Cases) table=move || {
                 let title = format!("{}辍学学生台账", state.unit_short_name());
                 state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::cases_table(l, b, &title)))
             }/>

@@ -9,9 +9,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::app::{mark, measure, AppState};
+use crate::browser::{mark, measure};
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
+use crate::state::AppState;
 
 /// How many months the trend shows, and how many school years the dropout chart.
 const TREND_MONTHS: usize = 60;

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 
 #[component]

@@ -8,9 +8,10 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{parse_date, run};
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 
 #[component]
 pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {

@@ -11,10 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::app::{mark, measure, AppState, Route};
+use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 
 /// Drafts of a form in this tab's session storage: text only, gone with the tab.

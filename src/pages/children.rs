@@ -4,11 +4,13 @@ use baoxue_core::ledger::query::SortKey;
 use baoxue_core::model::{Child, Labelled, Lang};
 use leptos::prelude::*;
 
-use crate::app::{mark, measure, AppState, Route};
+use crate::browser::{mark, measure};
 use crate::components::download::ExportButtons;
 use crate::components::pager::Pager;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use baoxue_core::model::format_count;
 
 #[component]
@@ -42,7 +44,7 @@ pub fn ChildrenPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().nav_children}</h1>
             <div class="actions">
-                <ExportButtons id="export-children" print=Route::Print(crate::pages::print::PrintLedger::Children) table=move || {
+                <ExportButtons id="export-children" print=Route::Print(crate::route::PrintLedger::Children) table=move || {
                     let title = format!("{}适龄儿童台账", state.unit_short_name());
                     hits.with_untracked(|h| state.ledger.with_untracked(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>

@@ -6,8 +6,8 @@ use baoxue_core::model::{grade_and_class, Lang};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::i18n::text;
+use crate::state::AppState;
 use leptos::prelude::GetUntracked;
 
 /// A date typed as 2026-11-23.

@@ -13,12 +13,14 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::read_file;
-use crate::app::{mark, measure, AppState, Progress, Route};
 use crate::browser::today;
+use crate::browser::{mark, measure};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::{AppState, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
 

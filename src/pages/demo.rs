@@ -8,9 +8,11 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{mark, measure, AppState, Progress, Route};
 use crate::browser::{confirm, now, today};
+use crate::browser::{mark, measure};
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::{AppState, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
 

@@ -4,8 +4,9 @@ use baoxue_core::model::{AuditEntry, Labelled, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::{AppState, Route};
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 use baoxue_core::model::format_count;
 

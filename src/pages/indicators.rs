@@ -10,10 +10,12 @@ use baoxue_core::model::{Labelled, Lang, Localized};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::app::{mark, measure, AppState, Route};
 use crate::browser::today;
+use crate::browser::{mark, measure};
 use crate::components::pager::Pager;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use baoxue_core::model::format_count;
 
 const PAGE: usize = 50;

@@ -5,8 +5,9 @@ use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::app::{AppState, Route};
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 
 /// 2026-11-30 → 2026年11月30日.
 fn cn_date(d: chrono::NaiveDate) -> String {

@@ -4,35 +4,8 @@
 use baoxue_core::export::{cases_table, children_table, suspects_table, Cell, Table};
 use leptos::prelude::*;
 
-use crate::app::{AppState, Route};
-
-/// Which ledger to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrintLedger {
-    Children,
-    Suspects,
-    Cases,
-}
-
-impl PrintLedger {
-    pub fn key(self) -> &'static str {
-        match self {
-            PrintLedger::Children => "children",
-            PrintLedger::Suspects => "suspects",
-            PrintLedger::Cases => "cases",
-        }
-    }
-
-    pub fn from_key(k: &str) -> Option<Self> {
-        [
-            PrintLedger::Children,
-            PrintLedger::Suspects,
-            PrintLedger::Cases,
-        ]
-        .into_iter()
-        .find(|l| l.key() == k)
-    }
-}
+use crate::route::{PrintLedger, Route};
+use crate::state::AppState;
 
 /// Rows beyond this are not laid out on paper: filter the list first.
 const MAX_ROWS: usize = 3_000;

@@ -8,14 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::backup::RestorePanel;
-use crate::app::AppState;
 use crate::browser::now;
 use crate::components::download::save_file;
+use crate::state::AppState;
 use crate::store;
-
-/// Why the data could not be opened; `None` once it is (a restore clears it).
-#[derive(Clone, Copy)]
-pub struct OpenFailure(pub RwSignal<Option<String>>);
 
 /// The hash that opens the app without reading its data (linked from the internal-error
 /// message, for an installation that stops every time it opens).

@@ -15,12 +15,14 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::read_files;
-use crate::app::{mark, measure, AppState, Progress, Route};
+use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::{fill, sep, text};
 use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
+use crate::route::Route;
 use crate::state::Held;
+use crate::state::{AppState, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
 

@@ -9,10 +9,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::app::{AppState, Route};
 use crate::browser::now;
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 
 /// The file name a school's set-up file is saved under.

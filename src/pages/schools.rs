@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::app::{AppState, Route};
 use crate::browser::now;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 use baoxue_core::model::format_count;
 

@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::demo::DemoPanel;
-use crate::app::{save_lang, AppState};
+use crate::browser::save_lang;
 use crate::browser::{confirm, now, today};
 use crate::i18n::text;
+use crate::state::AppState;
 use crate::store;
 
 #[component]

@@ -11,10 +11,11 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::demo::DemoPanel;
-use crate::app::{AppState, Route};
 use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use crate::store;
 
 /// The set-up page shown until an installation exists.

@@ -11,10 +11,11 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{child_line, parse_date, run};
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::select::EnumSelect;
 use crate::i18n::{paren, text};
+use crate::route::Route;
+use crate::state::AppState;
 
 /// Checkboxes over a closed vocabulary.
 #[component]

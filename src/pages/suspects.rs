@@ -9,12 +9,13 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::common::{child_line, run};
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::components::pager::Pager;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 use baoxue_core::model::format_count;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -107,7 +108,7 @@ pub fn SuspectsPage() -> impl IntoView {
     view! {
         <div class="title-row">
             <h1>{move || t().suspects_title}</h1>
-            <ExportButtons id="export-suspects" print=Route::Print(crate::pages::print::PrintLedger::Suspects) table=move || {
+            <ExportButtons id="export-suspects" print=Route::Print(crate::route::PrintLedger::Suspects) table=move || {
                 let title = format!("{}疑似辍学学生台账", state.unit_short_name());
                 state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::suspects_table(l, b, &title)))
             }/>

@@ -4,9 +4,10 @@ use baoxue_core::casework::Todo;
 use leptos::prelude::*;
 
 use super::common::child_line;
-use crate::app::{AppState, Route};
 use crate::browser::today;
 use crate::i18n::text;
+use crate::route::Route;
+use crate::state::AppState;
 
 /// How many to show before "and N more".
 const SHOWN: usize = 12;

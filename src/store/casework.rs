@@ -57,7 +57,7 @@ pub async fn commit_changes(
         .map(to_js)
         .collect::<Result<Vec<_>, _>>()?;
     let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
-    crate::app::mark("baoxue-commit-serialized");
+    crate::browser::mark("baoxue-commit-serialized");
     let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
     write(db, &stores, |tx| async move {
         let chunks = step!(tx, tx.store(CHUNKS).map_err(write_err));

@@ -18,7 +18,7 @@ use baoxue_core::casework::{
 };
 use baoxue_core::crosscheck::{CrossCheckDecision, RememberedMapping};
 use baoxue_core::exchange::filing::{ExchangeRecord, Filing};
-use baoxue_core::exchange::report::{Inbox, Outbox};
+use baoxue_core::exchange::holdings::{Inbox, Outbox};
 use baoxue_core::exchange::Backup;
 use baoxue_core::installation::{Records, WholeInstallation};
 use baoxue_core::ledger::chunk::{decode_chunk, ChunkError};

@@ -504,7 +504,7 @@ fn merge(args: &[String]) -> Result<(), String> {
     let records = CountyRecords {
         installation: &backup.installation,
         ledger: &ledger,
-        inbox: &inbox,
+        reports: &inbox.reports,
         census_definition: backup.settings.census_definition,
     };
     let (rollup, file) = filing::county_rollup(

@@ -6,7 +6,7 @@ use crate::casework::{
     Absence, Casebook, CaseworkSettings, DropoutCase, HomeTeachingPlan, Suspect, Transfer,
 };
 use crate::crosscheck::{CrossCheckDecision, Mappings, RememberedMapping};
-use crate::exchange::report::{Inbox, Outbox};
+use crate::exchange::holdings::{Inbox, Outbox};
 use crate::exchange::Backup;
 use crate::indicators::history::SchoolMonth;
 use crate::model::{AuditEntry, Child, Installation, School};

@@ -5,6 +5,7 @@ pub mod casework;
 pub mod charts;
 pub mod crosscheck;
 pub mod demo;
+pub mod digest;
 pub mod divisions;
 pub mod exchange;
 pub mod export;

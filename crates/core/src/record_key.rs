@@ -212,8 +212,8 @@ impl RecordKey {
 
     /// The exchange records of an inbox and outbox, each with its key.
     pub fn exchange_records(
-        inbox: &crate::exchange::report::Inbox,
-        outbox: &crate::exchange::report::Outbox,
+        inbox: &crate::exchange::holdings::Inbox,
+        outbox: &crate::exchange::holdings::Outbox,
     ) -> Vec<ExchangeRecord> {
         let mut out: Vec<ExchangeRecord> = Vec::new();
         out.extend(inbox.reports.iter().cloned().map(ExchangeRecord::ReportIn));

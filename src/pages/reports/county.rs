@@ -270,7 +270,7 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                             let records = CountyRecords {
                                 installation: &inst,
                                 ledger,
-                                inbox,
+                                reports: &inbox.reports,
                                 census_definition,
                             };
                             let period = period.get_untracked();
@@ -314,7 +314,7 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                 <span id="pseudonym-found">{move || match found() {
                     None => view! { <span></span> }.into_any(),
                     Some(None) => view! { <span class="muted">{move || t().rp_lookup_none}</span> }.into_any(),
-                    Some(Some((id, name))) => view! { <a href=crate::app::Route::Child(id).href()>{name}</a> }.into_any(),
+                    Some(Some((id, name))) => view! { <a href=crate::route::Route::Child(id).href()>{name}</a> }.into_any(),
                 }}</span>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use baoxue_core::casework::Actor;
 use baoxue_core::exchange::filing::{self, outcome_text, Filing};
+use baoxue_core::exchange::holdings::ReportState;
 use baoxue_core::exchange::report::{
-    deadline_of, month_period, EntryChange, EntryList, MonthlyReport, ReportEntry, ReportState,
-    Review, ReviewEntry, ReviewVerdict, MONTHLY_KIND, REVIEW_KIND,
+    deadline_of, month_period, EntryChange, EntryList, MonthlyReport, ReportEntry, Review,
+    ReviewEntry, ReviewVerdict, MONTHLY_KIND, REVIEW_KIND,
 };
 use baoxue_core::exchange::rollup::{CountyRecords, PseudonymKey, RollUp, ROLLUP_KIND};
 use baoxue_core::exchange::{bundle_text, read_payload, UnitRef};
@@ -18,10 +19,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::app::{mark, measure, AppState, Progress};
+use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::download::{save_file, ExportButtons};
 use crate::i18n::{fill, paren, text};
+use crate::state::{AppState, Progress};
 use crate::store;
 use baoxue_core::export::{monthly_report_table, Cell, Table};
 use gloo_timers::future::TimeoutFuture;
@@ -178,7 +180,7 @@ fn completeness_sentence(
 fn completeness_table(
     state: AppState,
     period: &str,
-    rows: Vec<baoxue_core::exchange::report::Completeness>,
+    rows: Vec<baoxue_core::exchange::holdings::Completeness>,
 ) -> Table {
     let rows = state.ledger.with_untracked(|l| {
         state.inbox.with_untracked(|inbox| {

@@ -36,9 +36,9 @@ pub struct ChangeSet {
     /// Keys of absences taken back (a child marked present after all).
     pub removed_absences: Vec<String>,
     /// Cross-check decisions (四查三比对).
-    pub decisions: Vec<crate::crosscheck::CrossCheckDecision>,
+    pub decisions: Vec<crate::model::crosscheck::CrossCheckDecision>,
     /// The children a 学籍 import left to decide for, when the operation changes that list.
-    pub roll_follow_up: Option<crate::student_roll::plan::RollFollowUp>,
+    pub roll_follow_up: Option<crate::model::RollFollowUp>,
     pub audit: Vec<AuditEntry>,
 }
 
@@ -188,7 +188,7 @@ pub struct Casebook {
     /// Recent absences by child.
     absences: HashMap<Uuid, Vec<Absence>>,
     /// Cross-check decisions by finding key.
-    decisions: HashMap<String, crate::crosscheck::CrossCheckDecision>,
+    decisions: HashMap<String, crate::model::crosscheck::CrossCheckDecision>,
 }
 
 /// A new case's details, given when a suspect is confirmed.
@@ -265,7 +265,10 @@ impl Casebook {
     }
 
     /// The casebook with its remembered cross-check decisions.
-    pub fn with_decisions(mut self, decisions: Vec<crate::crosscheck::CrossCheckDecision>) -> Self {
+    pub fn with_decisions(
+        mut self,
+        decisions: Vec<crate::model::crosscheck::CrossCheckDecision>,
+    ) -> Self {
         self.apply(&ChangeSet {
             decisions,
             ..Default::default()
@@ -304,7 +307,7 @@ impl Casebook {
     }
 
     /// Remembered cross-check decisions by finding key.
-    pub fn decisions(&self) -> &HashMap<String, crate::crosscheck::CrossCheckDecision> {
+    pub fn decisions(&self) -> &HashMap<String, crate::model::crosscheck::CrossCheckDecision> {
         &self.decisions
     }
 

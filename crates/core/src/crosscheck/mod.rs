@@ -15,40 +15,17 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::model::crosscheck::{CrossCheckDecision, Department, FindingKind, Verdict};
 pub use mapping::{ColumnMapping, RememberedMapping, RosterField};
-pub use roster::{build_roster, Department, RejectedRow, Roster, RosterRow};
+pub use roster::{build_roster, RejectedRow, Roster, RosterRow};
 pub use session::{Action, CheckSummary, Mappings, Session, SessionError};
 pub use table::{read_table, RawTable, TableError, TableHead};
 
 use crate::ledger::Ledger;
-use crate::model::{labelled_enum, Child, Labelled, SpecialGroup};
+use crate::model::{Child, Labelled, SpecialGroup};
 use crate::rules::school_age::is_school_age;
-
-labelled_enum! {
-    /// The lists a cross-check produces.
-    FindingKind {
-        NotInSchool = ("not-in-school", "有户籍、不在任何学校", "Registered, in no school"),
-        Inflow = ("inflow", "在校、本县无户籍（流入）", "In school, not registered here"),
-        Group = ("group", "重点群体儿童就学情况", "Special-group children"),
-        Disagreement = ("disagreement", "姓名或出生日期不一致", "Name or birth date disagree"),
-        Duplicate = ("duplicate", "身份证号重复", "Same ID twice"),
-        PossibleMatch = ("possible-match", "疑似同一人（待确认）", "Possibly the same person"),
-    }
-}
-
-labelled_enum! {
-    /// A reviewer's decision on a finding.
-    Verdict {
-        Flagged = ("flagged", "已列入疑似辍学台账", "Put on the suspects ledger"),
-        GroupAdded = ("group-added", "已添加群体标记", "Group added to the ledger"),
-        Explained = ("explained", "已核实，无需处理", "Checked, nothing to do"),
-        SamePerson = ("same-person", "确认为同一人", "Confirmed the same person"),
-        DifferentPerson = ("different-person", "不是同一人", "Not the same person"),
-    }
-}
 
 /// Where a finding stands against remembered decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,21 +62,6 @@ pub struct Finding {
     pub state: FindingState,
 }
 
-/// A remembered decision (kept in the browser; the roster itself is not).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct CrossCheckDecision {
-    pub key: String,
-    pub fingerprint: String,
-    pub department: Department,
-    pub kind: FindingKind,
-    pub verdict: Verdict,
-    /// The ledger child the decision is about (the one confirmed as the same person).
-    pub child_id: Option<Uuid>,
-    pub note: String,
-    pub decided_by: String,
-    pub decided_at: NaiveDateTime,
-}
-
 /// What a run found, with counts for the summary line.
 #[derive(Debug, Clone, Default)]
 pub struct CrossCheckResult {
@@ -125,7 +87,7 @@ pub const LIST_CONFIDENCE: u8 = 70;
 const NAME_SIMILARITY: u8 = 80;
 
 fn fingerprint(parts: &[&str]) -> String {
-    crate::exchange::sha256_hex(parts.join("\u{1f}").as_bytes())[..16].to_string()
+    crate::digest::sha256_hex(parts.join("\u{1f}").as_bytes())[..16].to_string()
 }
 
 fn person_key(r: &RosterRow) -> String {

@@ -6,18 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::mapping::{ColumnMapping, RosterField};
 use super::table::RawTable;
-use crate::model::{labelled_enum, DisabilityCategory, Labelled, Sex, SpecialGroup};
+use crate::model::crosscheck::Department;
+use crate::model::{DisabilityCategory, Labelled, Sex, SpecialGroup};
 use crate::rules::id_number::{normalize, IdNumber};
-
-labelled_enum! {
-    /// The departments whose rosters are checked against the ledger (四查).
-    Department {
-        Police = ("police", "公安（户籍）", "Police (household registration)"),
-        RuralRevitalisation = ("rural", "乡村振兴（脱贫家庭/监测户）", "Rural revitalisation (formerly poor families)"),
-        DisabledFederation = ("disabled", "残联（残疾儿童）", "Disabled Persons' Federation"),
-        CivilAffairs = ("civil", "民政（孤儿/事实无人抚养/困境/低保）", "Civil affairs (orphans, unsupported, in difficulty, low income)"),
-    }
-}
 
 impl Department {
     /// The special group every child of this department's roster belongs to, when the

@@ -37,10 +37,10 @@ pub struct Backup {
     pub history: Vec<crate::indicators::history::SchoolMonth>,
     /// Monthly reports received (every version) and the reviews made of them.
     #[serde(default)]
-    pub inbox: super::report::Inbox,
+    pub inbox: super::holdings::Inbox,
     /// Monthly reports sent and the reviews that came back.
     #[serde(default)]
-    pub outbox: super::report::Outbox,
+    pub outbox: super::holdings::Outbox,
     /// Column choices for the 学籍 export.
     #[serde(default)]
     pub roll_mapping: RememberedMapping<crate::student_roll::RollField>,

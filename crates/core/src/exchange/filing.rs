@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport};
 use super::report::{
-    ImportPlan, Inbox, MonthlyReport, Outbox, ReceivedReport, ReceivedRollUp, ReportOutcome,
-    Review, SentReport, MONTHLY_KIND, REVIEW_KIND,
+    ImportPlan, MonthlyReport, ReceivedReport, ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
 };
 use super::rollup::{
     CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,

@@ -387,7 +387,7 @@ fn roll_ups_land_when_new_or_a_correction_and_go_up_to_the_province() {
     let records = CountyRecords {
         installation: &k.c.installation,
         ledger: &k.ledger,
-        inbox: &inbox,
+        reports: &inbox.reports,
         census_definition: Default::default(),
     };
     let (rollup, file) = county_rollup(

@@ -7,6 +7,7 @@
 mod backup;
 mod crypto;
 pub mod filing;
+pub mod holdings;
 pub mod report;
 pub mod rollup;
 pub mod school_setup;
@@ -24,7 +25,6 @@ pub use crypto::{
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 /// The format name every bundle carries.
 pub const FORMAT: &str = "baoxue-bundle";
@@ -277,12 +277,7 @@ pub(crate) fn clip(text: &str, max: usize) -> String {
     t
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::digest::sha256_hex;
 
 /// A whole bundle, for its JSON Schema (docs/bundle-<kind>.schema.json).
 #[derive(Serialize, schemars::JsonSchema)]

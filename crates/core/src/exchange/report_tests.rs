@@ -1,5 +1,6 @@
 use std::collections::BTreeMap;
 
+use super::super::holdings::*;
 use super::super::{decrypt, encrypt, read_payload, write_bundle, BundleError};
 use super::*;
 

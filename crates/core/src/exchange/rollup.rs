@@ -247,7 +247,8 @@ pub fn pseudonymous_dropouts(
 pub struct CountyRecords<'a> {
     pub installation: &'a crate::model::Installation,
     pub ledger: &'a crate::ledger::Ledger,
-    pub inbox: &'a super::report::Inbox,
+    /// Every version of every school's report the county holds.
+    pub reports: &'a [super::report::ReceivedReport],
     pub census_definition: crate::indicators::CensusDefinition,
 }
 
@@ -262,7 +263,9 @@ impl CountyRecords<'_> {
         // is the same file, made in the browser or from its backup.
         let mut reports: Vec<&MonthlyReport> = schools
             .iter()
-            .filter_map(|s| self.inbox.current(s.id, period).map(|r| &r.report))
+            .filter_map(|s| {
+                super::report::current_report(self.reports, s.id, period).map(|r| &r.report)
+            })
             .collect();
         reports.sort_by(|a, b| {
             (&a.school.code, &a.school.name, a.school.id).cmp(&(

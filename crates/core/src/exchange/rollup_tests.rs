@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::super::report::{Inbox, MonthlyReport, MONTHLY_KIND};
+use super::super::holdings::Inbox;
+use super::super::report::{MonthlyReport, MONTHLY_KIND};
 use super::super::{read_payload, write_bundle, Envelope, UnitRef};
 use super::*;
 use crate::indicators::CensusTable;
@@ -73,7 +74,7 @@ fn county_rollup(code: &str, key: &PseudonymKey) -> (RollUp, Vec<crate::model::C
     let records = CountyRecords {
         installation: &c.installation,
         ledger: &ledger,
-        inbox: &inbox,
+        reports: &inbox.reports,
         census_definition: crate::indicators::CensusDefinition::default(),
     };
     let rollup = records.rollup("2026-11", key, d(2026, 11, 23));
@@ -248,7 +249,8 @@ fn three_schools_to_two_counties_to_the_prefecture_to_the_province_and_the_evalu
 
 #[test]
 fn the_prefecture_imports_county_rollups_once_and_only_from_its_own_counties() {
-    use super::super::report::{ReceivedRollUp, ReportOutcome};
+    use super::super::holdings::ReceivedRollUp;
+    use super::super::report::ReportOutcome;
     let key = PseudonymKey::from_bytes([1; 32]);
     let (a, _) = county_rollup("433122", &key);
     let prefecture = UnitRef {

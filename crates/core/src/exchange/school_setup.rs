@@ -135,7 +135,8 @@ impl SchoolSetup {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::super::report::{Inbox, MonthlyReport, ReportState, MONTHLY_KIND};
+    use super::super::holdings::{Inbox, ReportState};
+    use super::super::report::{MonthlyReport, MONTHLY_KIND};
     use super::super::test_county::{county, d};
     use super::super::{bundle_text, decrypt, encrypt, read_payload, write_bundle};
     use super::*;

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::id_number::IdNumber;
 use super::{labelled_enum, FieldChange, Labelled, Lang};
-use crate::rules::id_number::IdNumber;
 
 labelled_enum! {
     /// 性别.
@@ -323,7 +323,7 @@ pub enum ChildProblem {
     #[error("姓名不能为空")]
     NoName,
     #[error("{0}")]
-    IdNumber(#[from] crate::rules::id_number::IdNumberError),
+    IdNumber(#[from] super::id_number::IdNumberError),
     #[error("没有身份证号时须说明原因")]
     NoIdWithoutReason,
     #[error("出生日期 {entered} 与身份证号中的 {from_id} 不一致")]
@@ -671,8 +671,8 @@ mod tests {
 
     #[test]
     fn every_problem_with_a_childs_record_is_said_in_english_too() {
+        use crate::model::id_number::IdNumberError;
         use crate::model::Localized;
-        use crate::rules::id_number::IdNumberError;
         let d = NaiveDate::from_ymd_opt(2015, 3, 8).unwrap();
         let id_errors = [
             IdNumberError::Length(17),

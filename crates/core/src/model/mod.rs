@@ -1,6 +1,8 @@
 //! The field's nouns: units, schools, children, and the audit trail.
 
 mod child;
+pub mod crosscheck;
+pub mod id_number;
 mod labels;
 mod unit;
 
@@ -147,6 +149,18 @@ mod id_source_tests {
         let mut other = IdSource::from_seed([8; 32]);
         assert!(!made.contains(&other.next_id()));
     }
+}
+
+/// Children of the imported schools whom the export did not list: a person decides for each
+/// (转出, 毕业, 疑似辍学, or a mistake of the file); nothing is deleted. What is done with
+/// it is the 学籍 import's (`student_roll`).
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct RollFollowUp {
+    pub imported_at: Option<chrono::NaiveDateTime>,
+    pub files: Vec<String>,
+    pub missing: Vec<uuid::Uuid>,
 }
 
 /// A grade as people say it: 7年级, Grade 7.

@@ -1005,16 +1005,7 @@ fn change_after(changes: &[FieldChange], field: &str) -> Option<String> {
         .map(|c| c.after.clone())
 }
 
-/// Children of the imported schools whom the export did not list: a person decides for each
-/// (转出, 毕业, 疑似辍学, or a mistake of the file); nothing is deleted.
-#[derive(
-    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-pub struct RollFollowUp {
-    pub imported_at: Option<NaiveDateTime>,
-    pub files: Vec<String>,
-    pub missing: Vec<Uuid>,
-}
+pub use crate::model::RollFollowUp;
 
 labelled_enum! {
     /// What a person decided for a child missing from the export.

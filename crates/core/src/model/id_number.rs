@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use thiserror::Error;
 
-use crate::model::Sex;
+use super::Sex;
 
 /// Weights of the 17 body digits in the MOD 11-2 check.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -36,7 +36,7 @@ pub enum IdNumberError {
     AreaCode(String),
 }
 
-impl crate::model::Localized for IdNumberError {
+impl super::Localized for IdNumberError {
     fn en(&self) -> String {
         match self {
             IdNumberError::Length(n) => {

@@ -1,0 +1,514 @@
+//! What each level holds of the reporting chain: the county's inbox (every version of every
+//! school's report, its reviews, the roll-ups received from below) and the school's outbox
+//! (what it sent, the reviews it got back), with which schools have reported for a period.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::report::*;
+use super::rollup::{PseudonymKey, RollUp, ROLLUP_KIND};
+use super::{clip, Envelope, UnitRef};
+use crate::model::Labelled;
+
+/// The reports a county holds, every version, and its reviews.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Inbox {
+    pub reports: Vec<ReceivedReport>,
+    pub reviews: Vec<Review>,
+    /// The county's secret for the pseudonyms of its roll-ups, made on first use.
+    #[serde(default)]
+    pub pseudonym_key: Option<PseudonymKey>,
+    /// Roll-ups received from the level below (prefecture and province), every version.
+    #[serde(default)]
+    pub rollups: Vec<ReceivedRollUp>,
+}
+
+/// A roll-up as the prefecture or province holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReceivedRollUp {
+    pub envelope: Envelope,
+    pub rollup: RollUp,
+    pub received_at: NaiveDateTime,
+    pub received_by: String,
+}
+
+/// Where a file stands against the versions held of the same sender and period.
+fn outcome_of(same_file: bool, held: Option<(u32, &str)>, version: u32) -> ReportOutcome {
+    match held {
+        _ if same_file => ReportOutcome::AlreadyImported,
+        None => ReportOutcome::New,
+        Some((h, _)) if version > h => ReportOutcome::Correction { held: h },
+        Some((h, _)) if version < h => ReportOutcome::Older { held: h },
+        Some((_, hash)) => ReportOutcome::Conflict {
+            held_sha256: hash.to_string(),
+        },
+    }
+}
+
+/// The level directly below: who sends roll-ups to a prefecture or province.
+fn level_below(level: &str) -> Option<&'static str> {
+    match level {
+        "prefecture" => Some("county"),
+        "province" => Some("prefecture"),
+        _ => None,
+    }
+}
+
+impl Inbox {
+    /// The highest version held of a school's report for a period.
+    pub fn current(&self, school: Uuid, period: &str) -> Option<&ReceivedReport> {
+        current_report(&self.reports, school, period)
+    }
+
+    /// Withdraws one received version (撤回): a file imported by mistake, or one that should
+    /// never have been taken. The version before it, if any, is the current one again; the
+    /// school may send the next one as usual.
+    pub fn withdraw(&mut self, school: Uuid, period: &str, version: u32) -> Option<ReceivedReport> {
+        let at = self.reports.iter().position(|r| {
+            r.report.school.id == school && r.report.period == period && r.report.version == version
+        })?;
+        Some(self.reports.remove(at))
+    }
+
+    /// Every version held of a school's report for a period, oldest first.
+    pub fn versions(&self, school: Uuid, period: &str) -> Vec<&ReceivedReport> {
+        let mut v: Vec<_> = self
+            .reports
+            .iter()
+            .filter(|r| r.report.school.id == school && r.report.period == period)
+            .collect();
+        v.sort_by_key(|r| r.report.version);
+        v
+    }
+
+    pub fn review(&self, school: Uuid, period: &str) -> Option<&Review> {
+        self.reviews
+            .iter()
+            .find(|r| r.school.id == school && r.period == period)
+    }
+
+    /// The dry run of importing a report addressed to `me` (the county).
+    /// `ours` is the county's own record of the school, found with [`ReportSchool::is`]: the
+    /// report is filed under it, so a school set up by hand with its 学校标识码 is the same
+    /// school as the one on the county's list.
+    pub fn plan(
+        &self,
+        envelope: &Envelope,
+        report: &MonthlyReport,
+        me: &UnitRef,
+        ours: Option<&crate::model::School>,
+    ) -> Result<ImportPlan, String> {
+        if envelope.kind != MONTHLY_KIND {
+            return Err(format!("这是“{}”数据包，不是学校月报", envelope.kind));
+        }
+        if envelope.from_unit.level != "school" {
+            return Err(format!(
+                "月报应由学校报送，此文件来自“{}”（{}）",
+                envelope.from_unit.name, envelope.from_unit.level
+            ));
+        }
+        match &envelope.to_unit {
+            Some(to) if to.code == me.code => {}
+            Some(to) => {
+                return Err(format!(
+                    "此月报是报给“{}”（{}）的，不是本单位（{}）",
+                    to.name, to.code, me.name
+                ))
+            }
+            None => return Err("月报没有写明报送单位".into()),
+        }
+        if envelope.period.as_deref() != Some(report.period.as_str()) {
+            return Err("信封上的期间与月报内容不一致".into());
+        }
+        if envelope.from_unit.code != report.school.unit().code {
+            return Err(format!(
+                "信封上的发送单位（{}）与月报中的学校（{}）不一致",
+                envelope.from_unit.name, report.school.name
+            ));
+        }
+        let rejected = report.problems()?;
+        let mut warnings = Vec::new();
+        let mut school = report.school.clone();
+        match ours {
+            Some(s) => {
+                if (school.code.is_none() || s.code.is_none()) && school.id != s.id {
+                    warnings.push(format!(
+                        "按学校名称对应到本县的“{}”（一方没有学校标识码），请核实是同一所学校",
+                        s.name
+                    ));
+                }
+                school.id = s.id;
+            }
+            None => {
+                return Err(format!(
+                    "“{}”{}不在本县学校名单中，未导入：请先在“学校”页添加该校或核实其学校标识码，再导入此月报",
+                    clip(&school.name, 30),
+                    school
+                        .code
+                        .as_ref()
+                        .map(|c| format!("（学校标识码{}）", clip(c, 30)))
+                        .unwrap_or_default()
+                ))
+            }
+        }
+        let report = &MonthlyReport {
+            school: school.clone(),
+            ..report.clone()
+        };
+        if let Some(f) = &report.figures {
+            for stage in [crate::model::Stage::Primary, crate::model::Stage::Junior] {
+                let flow = f.flow(stage);
+                if !flow.balances() {
+                    warnings.push(format!(
+                        "{}人账不符：按变动应有{}人，月末实有{}人（差{:+}）",
+                        stage.zh(),
+                        flow.expected_end(),
+                        flow.end,
+                        flow.difference()
+                    ));
+                }
+            }
+        }
+        if let Some(prev) = &envelope.previous_sha256 {
+            let known = self.reports.iter().any(|r| {
+                r.report.school.id == report.school.id && &r.envelope.content_sha256 == prev
+            });
+            if !known {
+                warnings.push("该校上一份月报尚未收到（报送链条有缺口），请向学校核实".into());
+            }
+        }
+        let held = self.current(report.school.id, &report.period);
+        let base = held.map_or(1, |h| h.report.version);
+        if report.version > base.saturating_add(MAX_VERSION_STEP) {
+            return Err(match held {
+                Some(h) => format!(
+                    "月报版本号{}不合理：已收到第{}版，更正应为第{}版（最多跳过{MAX_VERSION_STEP}版），未导入",
+                    report.version,
+                    h.report.version,
+                    h.report.version.saturating_add(1)
+                ),
+                None => format!(
+                    "月报版本号{}不合理：尚未收到该校该月的月报，应为第1版（最多到第{}版），未导入",
+                    report.version,
+                    1 + MAX_VERSION_STEP
+                ),
+            });
+        }
+        let same_file = self
+            .versions(report.school.id, &report.period)
+            .into_iter()
+            .any(|r| r.envelope.content_sha256 == envelope.content_sha256);
+        let outcome = outcome_of(
+            same_file,
+            held.map(|h| (h.report.version, h.envelope.content_sha256.as_str())),
+            report.version,
+        );
+        let mut changes = Vec::new();
+        let mut conflicts = Vec::new();
+        if matches!(
+            outcome,
+            ReportOutcome::New | ReportOutcome::Correction { .. }
+        ) {
+            let before: Vec<(EntryList, &ReportEntry)> = held
+                .map(|h| h.report.entries().collect())
+                .unwrap_or_default();
+            let review = self.review(report.school.id, &report.period);
+            for (list, e) in report.entries() {
+                match before.iter().find(|(l, b)| *l == list && b.id == e.id) {
+                    None => changes.push(EntryChange::Added(list, e.clone())),
+                    Some((_, b)) if *b != e => {
+                        changes.push(EntryChange::Updated(list, (*b).clone(), e.clone()));
+                        if let Some(v) = review.and_then(|r| r.verdict_of(list, e.id)) {
+                            conflicts.push(ReviewConflict {
+                                list,
+                                entry: e.clone(),
+                                verdict: v.clone(),
+                            });
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            for (list, b) in &before {
+                if !report.entries().any(|(l, e)| l == *list && e.id == b.id) {
+                    changes.push(EntryChange::Removed(*list, (*b).clone()));
+                }
+            }
+        }
+        Ok(ImportPlan {
+            outcome,
+            school: report.school.clone(),
+            period: report.period.clone(),
+            version: report.version,
+            zero_report: report.zero_report,
+            changes,
+            rejected,
+            conflicts,
+            warnings,
+        })
+    }
+
+    /// Applies a planned import. `keep_verdicts` says, per conflicting entry, whether the
+    /// county's verdict stands (true) or the entry goes back to be reviewed (false).
+    pub fn apply(
+        &mut self,
+        plan: &ImportPlan,
+        envelope: Envelope,
+        report: MonthlyReport,
+        received_at: NaiveDateTime,
+        received_by: &str,
+        keep_verdicts: &BTreeMap<Uuid, bool>,
+    ) -> bool {
+        if !plan.changes_anything() {
+            return false;
+        }
+        // Filed under the county's own record of the school.
+        let mut report = report;
+        report.school.id = plan.school.id;
+        if let Some(review) = self
+            .reviews
+            .iter_mut()
+            .find(|r| r.school.id == report.school.id && r.period == report.period)
+        {
+            review.entries.retain(|e| {
+                !plan
+                    .conflicts
+                    .iter()
+                    .any(|c| c.list == e.list && c.entry.id == e.entry_id)
+                    || keep_verdicts.get(&e.entry_id).copied().unwrap_or(false)
+            });
+        }
+        self.reports.push(ReceivedReport {
+            envelope,
+            report,
+            received_at,
+            received_by: received_by.to_string(),
+            problems: plan
+                .rejected
+                .iter()
+                .map(|r| format!("{}：{}", r.place, r.reason))
+                .collect(),
+        });
+        true
+    }
+
+    /// The highest version held of a unit's roll-up for a period.
+    pub fn current_rollup(&self, unit_code: &str, period: &str) -> Option<&ReceivedRollUp> {
+        self.rollups
+            .iter()
+            .filter(|r| r.rollup.unit.code == unit_code && r.rollup.period == period)
+            .max_by_key(|r| r.rollup.version)
+    }
+
+    /// The dry run of importing a roll-up addressed to `me` (a prefecture or province) from
+    /// the level below.
+    pub fn plan_rollup(
+        &self,
+        envelope: &Envelope,
+        rollup: &RollUp,
+        me: &UnitRef,
+    ) -> Result<ReportOutcome, String> {
+        if envelope.kind != ROLLUP_KIND {
+            return Err(format!("这是“{}”数据包，不是汇总", envelope.kind));
+        }
+        let below = level_below(&me.level).ok_or("只有市州和省接收汇总")?;
+        if envelope.from_unit.level != below || rollup.unit.code != envelope.from_unit.code {
+            return Err(format!(
+                "汇总应由下一级（{below}）报送，此文件来自“{}”（{}）",
+                envelope.from_unit.name, envelope.from_unit.level
+            ));
+        }
+        match &envelope.to_unit {
+            Some(to) if to.code == me.code => {}
+            _ => {
+                return Err(format!(
+                    "此汇总是报给“{}”的，不是本单位（{}）",
+                    envelope.to_unit.as_ref().map_or("—", |u| u.code.as_str()),
+                    me.name
+                ))
+            }
+        }
+        if !rollup.unit.code.starts_with(&me.code) {
+            return Err(format!("“{}”不在本单位辖区内", rollup.unit.name));
+        }
+        if envelope.period.as_deref() != Some(rollup.period.as_str()) {
+            return Err("信封上的期间与汇总内容不一致".into());
+        }
+        let same_file = self.rollups.iter().any(|r| {
+            r.rollup.unit.code == rollup.unit.code
+                && r.envelope.content_sha256 == envelope.content_sha256
+        });
+        let held = self.current_rollup(&rollup.unit.code, &rollup.period);
+        Ok(outcome_of(
+            same_file,
+            held.map(|h| (h.rollup.version, h.envelope.content_sha256.as_str())),
+            rollup.version,
+        ))
+    }
+
+    /// Saves the county's review of a school's report (replacing an earlier draft).
+    pub fn set_review(&mut self, review: Review) {
+        self.reviews
+            .retain(|r| !(r.school.id == review.school.id && r.period == review.period));
+        self.reviews.push(review);
+    }
+
+    /// Which schools have reported for a period, zero reports included, and who is late;
+    /// by township in the official order (GB/T 2260 code), then by 学校标识码 and name, so a
+    /// clerk phones one township's schools together. Schools of no township come last.
+    pub fn completeness(
+        &self,
+        schools: &[crate::model::School],
+        period: &str,
+        deadline: NaiveDate,
+        today: NaiveDate,
+    ) -> Vec<Completeness> {
+        let mut ordered: Vec<&crate::model::School> = schools.iter().collect();
+        ordered.sort_by_key(|s| {
+            let town = s.township_code.as_str();
+            (town.is_empty(), town, s.code.as_deref(), s.name.as_str())
+        });
+        ordered
+            .into_iter()
+            .map(|s| {
+                let state = match self.current(s.id, period) {
+                    Some(r) => ReportState::Reported {
+                        version: r.report.version,
+                        zero: r.report.zero_report,
+                        late: self
+                            .versions(s.id, period)
+                            .first()
+                            .is_some_and(|first| first.received_at.date() > deadline),
+                        reviewed: self.review(s.id, period).is_some(),
+                    },
+                    None => ReportState::Missing {
+                        late: today > deadline,
+                    },
+                };
+                Completeness {
+                    school_id: s.id,
+                    school: s.name.clone(),
+                    township_code: s.township_code.clone(),
+                    state,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Where one school stands for a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportState {
+    Reported {
+        version: u32,
+        zero: bool,
+        /// The first version arrived after the deadline.
+        late: bool,
+        reviewed: bool,
+    },
+    Missing {
+        /// The deadline has passed.
+        late: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completeness {
+    pub school_id: Uuid,
+    pub school: String,
+    pub township_code: String,
+    pub state: ReportState,
+}
+
+/// A report the school has sent: its hash chains the next one, and it is locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SentReport {
+    pub period: String,
+    pub version: u32,
+    pub content_sha256: String,
+    pub sent_at: NaiveDateTime,
+    pub sent_by: String,
+    /// The report as sent, to print and to compare with the review.
+    pub report: MonthlyReport,
+}
+
+/// What a school has sent and the reviews it got back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Outbox {
+    pub sent: Vec<SentReport>,
+    pub reviews: Vec<Review>,
+}
+
+impl Outbox {
+    /// The latest version sent for a period.
+    pub fn latest(&self, period: &str) -> Option<&SentReport> {
+        self.sent
+            .iter()
+            .filter(|s| s.period == period)
+            .max_by_key(|s| s.version)
+    }
+
+    /// The version number the next report for a period gets (a correction when one was sent).
+    pub fn next_version(&self, period: &str) -> u32 {
+        self.latest(period).map_or(1, |s| s.version + 1)
+    }
+
+    /// The hash of the last report sent, whatever its period: the next one chains to it.
+    pub fn chain_head(&self) -> Option<&str> {
+        self.sent
+            .iter()
+            .max_by_key(|s| s.sent_at)
+            .map(|s| s.content_sha256.as_str())
+    }
+
+    pub fn review(&self, period: &str) -> Option<&Review> {
+        self.reviews
+            .iter()
+            .filter(|r| r.period == period)
+            .max_by_key(|r| r.reviewed_at)
+    }
+
+    /// Takes a review sent down for one of this school's reports. Returns false when the
+    /// same review is already held.
+    /// `school` is this installation's own school: a county may know it under another id,
+    /// but never under another 学校标识码.
+    pub fn receive_review(
+        &mut self,
+        school: &crate::model::School,
+        review: Review,
+    ) -> Result<bool, String> {
+        if !review.school.is(school) {
+            return Err(format!(
+                "此审核结果是给“{}”的，不是本校",
+                review.school.name
+            ));
+        }
+        let sent = self
+            .sent
+            .iter()
+            .find(|s| s.period == review.period && s.version == review.report_version)
+            .ok_or_else(|| {
+                format!(
+                    "本校没有报送过{}月第{}版月报，无法对应此审核结果",
+                    review.period, review.report_version
+                )
+            })?;
+        if sent.content_sha256 != review.report_sha256 {
+            return Err("审核结果对应的月报与本校报送的不一致（校验值不同）".into());
+        }
+        if self.reviews.contains(&review) {
+            return Ok(false);
+        }
+        if self
+            .review(&review.period)
+            .is_some_and(|r| r.reviewed_at > review.reviewed_at)
+        {
+            return Err("本校已有更新的审核结果，此文件较旧，已忽略".into());
+        }
+        self.reviews.push(review);
+        Ok(true)
+    }
+}
