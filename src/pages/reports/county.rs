@@ -81,7 +81,8 @@ pub(super) fn CountyReports() -> impl IntoView {
                         let ours = schools.iter().find(|s| report.school.is(s));
                         let plan = state
                             .inbox
-                            .with_untracked(|inbox| inbox.plan(&envelope, &report, &me, ours))?;
+                            .with_untracked(|inbox| inbox.plan(&envelope, &report, &me, ours))
+                            .map_err(|e| e.say(state.lang.get_untracked()))?;
                         Ok(StagedReport {
                             plan,
                             envelope,

@@ -68,7 +68,8 @@ pub(super) fn UpperReports() -> impl IntoView {
                     .and_then(|(envelope, rollup)| {
                         let outcome = state
                             .inbox
-                            .with_untracked(|i| i.plan_rollup(&envelope, &rollup, &me))?;
+                            .with_untracked(|i| i.plan_rollup(&envelope, &rollup, &me))
+                            .map_err(|e| e.say(state.lang.get_untracked()))?;
                         Ok(StagedRollUp {
                             outcome,
                             envelope,

@@ -17,7 +17,8 @@ use super::rollup::{
     CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
 };
 use super::{
-    check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, UnitRef,
+    check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, Refusal,
+    UnitRef,
 };
 use crate::casework::Actor;
 use crate::indicators::Targets;
@@ -109,7 +110,7 @@ pub struct OutgoingFile {
 pub enum FilingError {
     /// The report or review fails one of its own rules (the message says which).
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
     #[error("月报含学生姓名和身份证号，须加密，口令另行告知县级：{0}")]
     ReportPassphrase(BundleError),
     #[error("审核结果含学生姓名，须加密：{0}")]
@@ -125,8 +126,7 @@ pub enum FilingError {
 impl Localized for FilingError {
     fn en(&self) -> String {
         match self {
-            // The report's own rules still speak Chinese only (issue #15).
-            FilingError::Refused(why) => why.clone(),
+            FilingError::Refused(why) => why.en(),
             FilingError::ReportPassphrase(e) => format!(
                 "The monthly report holds pupils' names and ID numbers and must be encrypted; tell the county the passphrase separately: {}",
                 e.en()

@@ -207,7 +207,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
             PASS,
             actor("县控辍办", 5)
         ),
-        Err(FilingError::Refused(m)) if m.starts_with("退回或请再核实的条目须写明意见")
+        Err(FilingError::Refused(m)) if m.to_string().starts_with("退回或请再核实的条目须写明意见")
     ));
     assert_eq!(
         save_review(
@@ -264,7 +264,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
     };
     assert!(matches!(
         receive_review(&school_out, &other, got, actor("李老师", 6)),
-        Err(FilingError::Refused(m)) if m.contains("不是本校")
+        Err(FilingError::Refused(m)) if m.to_string().contains("不是本校")
     ));
 
     // Withdrawn: gone from the inbox, kept in the audit as a deletion.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::report::*;
 use super::rollup::{PseudonymKey, RollUp, ROLLUP_KIND};
-use super::{clip, Envelope, UnitRef};
+use super::{clip, Envelope, Refusal, UnitRef};
 use crate::model::Labelled;
 
 /// The reports a county holds, every version, and its reviews.
@@ -100,34 +100,35 @@ impl Inbox {
         report: &MonthlyReport,
         me: &UnitRef,
         ours: Option<&crate::model::School>,
-    ) -> Result<ImportPlan, String> {
+    ) -> Result<ImportPlan, Refusal> {
         if envelope.kind != MONTHLY_KIND {
-            return Err(format!("这是“{}”数据包，不是学校月报", envelope.kind));
+            return Err(Refusal::NotAReport(envelope.kind.clone()));
         }
         if envelope.from_unit.level != "school" {
-            return Err(format!(
-                "月报应由学校报送，此文件来自“{}”（{}）",
-                envelope.from_unit.name, envelope.from_unit.level
-            ));
+            return Err(Refusal::ReportNotFromSchool {
+                name: envelope.from_unit.name.clone(),
+                level: envelope.from_unit.level.clone(),
+            });
         }
         match &envelope.to_unit {
             Some(to) if to.code == me.code => {}
             Some(to) => {
-                return Err(format!(
-                    "此月报是报给“{}”（{}）的，不是本单位（{}）",
-                    to.name, to.code, me.name
-                ))
+                return Err(Refusal::ReportForOther {
+                    name: to.name.clone(),
+                    code: to.code.clone(),
+                    me: me.name.clone(),
+                })
             }
-            None => return Err("月报没有写明报送单位".into()),
+            None => return Err(Refusal::ReportUnaddressed),
         }
         if envelope.period.as_deref() != Some(report.period.as_str()) {
-            return Err("信封上的期间与月报内容不一致".into());
+            return Err(Refusal::ReportPeriodMismatch);
         }
         if envelope.from_unit.code != report.school.unit().code {
-            return Err(format!(
-                "信封上的发送单位（{}）与月报中的学校（{}）不一致",
-                envelope.from_unit.name, report.school.name
-            ));
+            return Err(Refusal::SenderMismatch {
+                sender: envelope.from_unit.name.clone(),
+                school: report.school.name.clone(),
+            });
         }
         let rejected = report.problems()?;
         let mut warnings = Vec::new();
@@ -143,15 +144,10 @@ impl Inbox {
                 school.id = s.id;
             }
             None => {
-                return Err(format!(
-                    "“{}”{}不在本县学校名单中，未导入：请先在“学校”页添加该校或核实其学校标识码，再导入此月报",
-                    clip(&school.name, 30),
-                    school
-                        .code
-                        .as_ref()
-                        .map(|c| format!("（学校标识码{}）", clip(c, 30)))
-                        .unwrap_or_default()
-                ))
+                return Err(Refusal::UnknownSchool {
+                    name: clip(&school.name, 30),
+                    code: school.code.as_ref().map(|c| clip(c, 30)),
+                })
             }
         }
         let report = &MonthlyReport {
@@ -184,17 +180,15 @@ impl Inbox {
         let base = held.map_or(1, |h| h.report.version);
         if report.version > base.saturating_add(MAX_VERSION_STEP) {
             return Err(match held {
-                Some(h) => format!(
-                    "月报版本号{}不合理：已收到第{}版，更正应为第{}版（最多跳过{MAX_VERSION_STEP}版），未导入",
-                    report.version,
-                    h.report.version,
-                    h.report.version.saturating_add(1)
-                ),
-                None => format!(
-                    "月报版本号{}不合理：尚未收到该校该月的月报，应为第1版（最多到第{}版），未导入",
-                    report.version,
-                    1 + MAX_VERSION_STEP
-                ),
+                Some(h) => Refusal::VersionJump {
+                    version: report.version,
+                    held: h.report.version,
+                    step: MAX_VERSION_STEP,
+                },
+                None => Refusal::FirstVersionTooHigh {
+                    version: report.version,
+                    most: 1 + MAX_VERSION_STEP,
+                },
             });
         }
         let same_file = self
@@ -310,32 +304,35 @@ impl Inbox {
         envelope: &Envelope,
         rollup: &RollUp,
         me: &UnitRef,
-    ) -> Result<ReportOutcome, String> {
+    ) -> Result<ReportOutcome, Refusal> {
         if envelope.kind != ROLLUP_KIND {
-            return Err(format!("这是“{}”数据包，不是汇总", envelope.kind));
+            return Err(Refusal::NotARollUp(envelope.kind.clone()));
         }
-        let below = level_below(&me.level).ok_or("只有市州和省接收汇总")?;
+        let below = level_below(&me.level).ok_or(Refusal::NoRollUpsHere)?;
         if envelope.from_unit.level != below || rollup.unit.code != envelope.from_unit.code {
-            return Err(format!(
-                "汇总应由下一级（{below}）报送，此文件来自“{}”（{}）",
-                envelope.from_unit.name, envelope.from_unit.level
-            ));
+            return Err(Refusal::RollUpNotFromBelow {
+                below: below.to_string(),
+                name: envelope.from_unit.name.clone(),
+                level: envelope.from_unit.level.clone(),
+            });
         }
         match &envelope.to_unit {
             Some(to) if to.code == me.code => {}
             _ => {
-                return Err(format!(
-                    "此汇总是报给“{}”的，不是本单位（{}）",
-                    envelope.to_unit.as_ref().map_or("—", |u| u.code.as_str()),
-                    me.name
-                ))
+                return Err(Refusal::RollUpForOther {
+                    to: envelope
+                        .to_unit
+                        .as_ref()
+                        .map_or("—".to_string(), |u| u.code.clone()),
+                    me: me.name.clone(),
+                })
             }
         }
         if !rollup.unit.code.starts_with(&me.code) {
-            return Err(format!("“{}”不在本单位辖区内", rollup.unit.name));
+            return Err(Refusal::OutsideArea(rollup.unit.name.clone()));
         }
         if envelope.period.as_deref() != Some(rollup.period.as_str()) {
-            return Err("信封上的期间与汇总内容不一致".into());
+            return Err(Refusal::RollUpPeriodMismatch);
         }
         let same_file = self.rollups.iter().any(|r| {
             r.rollup.unit.code == rollup.unit.code
@@ -479,25 +476,20 @@ impl Outbox {
         &mut self,
         school: &crate::model::School,
         review: Review,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, Refusal> {
         if !review.school.is(school) {
-            return Err(format!(
-                "此审核结果是给“{}”的，不是本校",
-                review.school.name
-            ));
+            return Err(Refusal::ReviewForOther(review.school.name.clone()));
         }
         let sent = self
             .sent
             .iter()
             .find(|s| s.period == review.period && s.version == review.report_version)
-            .ok_or_else(|| {
-                format!(
-                    "本校没有报送过{}月第{}版月报，无法对应此审核结果",
-                    review.period, review.report_version
-                )
+            .ok_or_else(|| Refusal::ReviewOfUnsent {
+                period: review.period.clone(),
+                version: review.report_version,
             })?;
         if sent.content_sha256 != review.report_sha256 {
-            return Err("审核结果对应的月报与本校报送的不一致（校验值不同）".into());
+            return Err(Refusal::ReviewHashMismatch);
         }
         if self.reviews.contains(&review) {
             return Ok(false);
@@ -506,7 +498,7 @@ impl Outbox {
             .review(&review.period)
             .is_some_and(|r| r.reviewed_at > review.reviewed_at)
         {
-            return Err("本校已有更新的审核结果，此文件较旧，已忽略".into());
+            return Err(Refusal::ReviewOlder);
         }
         self.reviews.push(review);
         Ok(true)

@@ -8,6 +8,8 @@ mod backup;
 mod crypto;
 pub mod filing;
 pub mod holdings;
+mod refusal;
+pub use refusal::Refusal;
 pub mod report;
 pub mod rollup;
 pub mod school_setup;

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{clip, Envelope, UnitRef};
+use super::{clip, Envelope, Refusal, UnitRef};
 use crate::casework::{Casebook, ClosureOutcome, Verdict};
 use crate::indicators::history::{History, SchoolMonth};
 use crate::ledger::Ledger;
@@ -161,9 +161,9 @@ fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntr
 
 impl MonthlyReport {
     /// Whether the report is signed as the form asks (填报人, 审核人) before it is sent.
-    pub fn check_signed(&self) -> Result<(), String> {
+    pub fn check_signed(&self) -> Result<(), Refusal> {
         if self.filled_by.trim().is_empty() || self.checked_by.trim().is_empty() {
-            return Err("请填写填报人和审核人".into());
+            return Err(Refusal::Unsigned);
         }
         Ok(())
     }
@@ -344,24 +344,17 @@ impl MonthlyReport {
 
     /// What is wrong with the report's rows, each with where it is; an empty list when all
     /// is well. The report as a whole is refused when its period or version is unusable.
-    pub fn problems(&self) -> Result<Vec<Rejected>, String> {
-        let month = parse_month_period(&self.period).ok_or_else(|| {
-            format!(
-                "月报的期间“{}”不是“年-月”（如 2026-11，年份在2000到2100之间）",
-                clip(&self.period, 30)
-            )
-        })?;
+    pub fn problems(&self) -> Result<Vec<Rejected>, Refusal> {
+        let month = parse_month_period(&self.period)
+            .ok_or_else(|| Refusal::BadPeriod(clip(&self.period, 30)))?;
         if self.version == 0 {
-            return Err("月报的版本号应从1开始".into());
+            return Err(Refusal::VersionZero);
         }
         if self.version > MAX_VERSION {
-            return Err(format!(
-                "月报版本号{}不合理：一个月的月报不会更正到第{}版以上，未导入",
-                self.version, MAX_VERSION
-            ));
+            return Err(Refusal::VersionTooHigh(self.version, MAX_VERSION));
         }
         if let Some(why) = self.implausible() {
-            return Err(format!("月报中的数字不合理，未导入：{why}"));
+            return Err(Refusal::Implausible(why));
         }
         let mut out = Vec::new();
         for (list, key) in [
@@ -459,7 +452,7 @@ pub struct Review {
 
 impl Review {
     /// Whether the school can act on this review: a 退回 or 请再核实 says why.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Refusal> {
         let silent: Vec<String> = self
             .entries
             .iter()
@@ -469,10 +462,7 @@ impl Review {
         if silent.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "退回或请再核实的条目须写明意见：{}",
-                silent.join("、")
-            ))
+            Err(Refusal::SilentVerdicts(silent))
         }
     }
 

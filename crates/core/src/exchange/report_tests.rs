@@ -72,7 +72,9 @@ fn import(
 ) -> Result<ImportPlan, String> {
     let (env, report) =
         read_payload::<MonthlyReport>(text, MONTHLY_KIND).map_err(|e| e.to_string())?;
-    let plan = inbox.plan(&env, &report, &k.me(), ours(k, &report))?;
+    let plan = inbox
+        .plan(&env, &report, &k.me(), ours(k, &report))
+        .map_err(|e| e.to_string())?;
     inbox.apply(
         &plan,
         env,
@@ -260,12 +262,14 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     let other = county("433101");
     assert!(import(&mut inbox, &other, &good, &BTreeMap::new())
         .unwrap_err()
+        .to_string()
         .contains("不是本单位"));
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
     env.from_unit.level = "county".into();
     assert!(inbox
         .plan(&env, &report, &k.me(), ours(&k, &report))
         .unwrap_err()
+        .to_string()
         .contains("应由学校报送"));
     // An envelope from one school around another school's report.
     let (mut env, report) = read_payload::<MonthlyReport>(&good, MONTHLY_KIND).unwrap();
@@ -273,6 +277,7 @@ fn bad_bundles_are_refused_with_nothing_changed() {
     assert!(inbox
         .plan(&env, &report, &k.me(), ours(&k, &report))
         .unwrap_err()
+        .to_string()
         .contains("不一致"));
     // A bad period refuses the whole report; a bad ID number rejects its row, with where.
     let mut bad = r.clone();
@@ -453,7 +458,7 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     assert_eq!(review.check(), Ok(()));
     let mut silent = review.clone();
     silent.entries[0].comment = "  ".into();
-    let said = silent.check().unwrap_err();
+    let said = silent.check().unwrap_err().to_string();
     assert!(
         said.starts_with("退回或请再核实的条目须写明意见：")
             && said.contains(&silent.entries[0].name),
@@ -510,6 +515,7 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     assert!(outbox
         .receive_review(&own, wrong)
         .unwrap_err()
+        .to_string()
         .contains("不一致"));
     let other = crate::model::School {
         id: Uuid::nil(),
@@ -520,6 +526,7 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     assert!(outbox
         .receive_review(&other, got)
         .unwrap_err()
+        .to_string()
         .contains("不是本校"));
 }
 
@@ -683,7 +690,8 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
             &k.me(),
             None,
         )
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         refused.contains("不在本县学校名单中，未导入")
             && refused.contains(listed.code.as_deref().unwrap()),
@@ -770,7 +778,7 @@ fn versions_figures_and_periods_no_school_can_send_are_refused_with_where() {
     }
     wrapping.counts = std::iter::repeat_n(wrapping.counts[0].clone(), 900_000).collect();
     assert!(wrapping.total() > u64::from(u32::MAX));
-    let e = wrapping.problems().unwrap_err();
+    let e = wrapping.problems().unwrap_err().to_string();
     assert!(e.contains("合计4499100000人"), "{e}");
     // As a file it is refused before its rows are even read: no school's month is 50 MB.
     let e = refused(&wrapping, &mut inbox);

@@ -188,7 +188,11 @@ impl RollUp {
     }
 
     /// A prefecture's (or province's) roll-up from the roll-ups of the units below it.
-    pub fn of_parts(unit: UnitRef, period: &str, below: &[&RollUp]) -> Result<RollUp, String> {
+    pub fn of_parts(
+        unit: UnitRef,
+        period: &str,
+        below: &[&RollUp],
+    ) -> Result<RollUp, super::Refusal> {
         let mut totals = UnitFigures {
             unit: Some(unit.clone()),
             ..UnitFigures::default()
@@ -197,16 +201,17 @@ impl RollUp {
         let mut dropouts = Vec::new();
         for r in below {
             if r.period != period {
-                return Err(format!(
-                    "“{}”的汇总期间为{}，不是{period}",
-                    r.unit.name, r.period
-                ));
+                return Err(super::Refusal::PartPeriod {
+                    name: r.unit.name.clone(),
+                    got: r.period.clone(),
+                    want: period.to_string(),
+                });
             }
             if parts
                 .iter()
                 .any(|p: &UnitFigures| p.unit.as_ref() == Some(&r.unit))
             {
-                return Err(format!("“{}”的汇总重复", r.unit.name));
+                return Err(super::Refusal::DuplicatePart(r.unit.name.clone()));
             }
             totals.add(&r.totals);
             parts.push(r.totals.clone());

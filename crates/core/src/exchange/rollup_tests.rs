@@ -198,6 +198,7 @@ fn three_schools_to_two_counties_to_the_prefecture_to_the_province_and_the_evalu
     assert!(
         RollUp::of_parts(prefecture.clone(), "2026-11", &[&a_up, &a_up])
             .unwrap_err()
+            .to_string()
             .contains("重复")
     );
     assert!(RollUp::of_parts(prefecture.clone(), "2026-10", &[&a_up]).is_err());
@@ -304,10 +305,12 @@ fn the_prefecture_imports_county_rollups_once_and_only_from_its_own_counties() {
     assert!(inbox
         .plan_rollup(&e, &r, &other)
         .unwrap_err()
+        .to_string()
         .contains("不在本单位辖区内"));
     assert!(inbox
         .plan_rollup(&e, &r, &prefecture)
         .unwrap_err()
+        .to_string()
         .contains("不是本单位"));
     let province = UnitRef {
         level: "province".into(),
@@ -318,5 +321,6 @@ fn the_prefecture_imports_county_rollups_once_and_only_from_its_own_counties() {
     assert!(inbox
         .plan_rollup(&e, &r, &province)
         .unwrap_err()
+        .to_string()
         .contains("下一级"));
 }
