@@ -349,7 +349,7 @@ fn Results() -> impl IntoView {
                                 )
                             }),
                             confidence: f.confidence.map(|p| format!("{p}%")).unwrap_or_default(),
-                            detail: f.detail.clone(),
+                            detail: f.detail.say(lang),
                             state: f.state,
                             kind: f.kind,
                             can_add_group: f.missing_group.is_some(),
@@ -547,7 +547,7 @@ fn Results() -> impl IntoView {
                                         <td class="nowrap">{l.birth}</td>
                                         <td>{l.address}</td>
                                         <td>{l.child.map(|(id, name, place)| view! { <a href=Route::Child(id).href()>{name}</a>" "<span class="muted">{place}</span> })}</td>
-                                        <td>{l.detail}{(!l.confidence.is_empty()).then(|| format!("（{}{}）", t().cc_confidence, l.confidence))}</td>
+                                        <td>{l.detail}{(!l.confidence.is_empty()).then(|| crate::i18n::paren(state.lang.get(), &format!("{}{}", t().cc_confidence, l.confidence)))}</td>
                                         <td><span class="cc-state">{state_text}</span><div class="actions">{actions}</div></td>
                                     </tr>
                                 }

@@ -57,9 +57,147 @@ pub struct Finding {
     pub confidence: Option<u8>,
     /// The group to add to the ledger, for special-group children not yet flagged.
     pub missing_group: Option<SpecialGroup>,
-    /// What is wrong, in words.
-    pub detail: String,
+    /// What is wrong.
+    pub detail: FindingDetail,
     pub state: FindingState,
+}
+
+/// What is wrong with one finding, with the values a reviewer compares: said in Chinese
+/// (`Display`, as the exported list writes it) and English (`Localized`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum FindingDetail {
+    #[default]
+    Nothing,
+    /// The same ID number as an earlier row of the roster.
+    SameIdAs {
+        line: usize,
+        name: String,
+        same_name: bool,
+    },
+    /// Different ID numbers, close names and birth dates.
+    IdsDiffer {
+        roster: String,
+        ledger: String,
+    },
+    /// The ledger's child has no ID number.
+    LedgerHasNoId,
+    /// The roster's ID number cannot be read (why, as the roster reader says it).
+    RosterIdProblem(String),
+    RosterHasNoId,
+    /// Of compulsory-school age, and not in the ledger.
+    NotInLedger(Department),
+    NameAndBirthDisagree {
+        names: Option<(String, String)>,
+        births: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    },
+    Group {
+        group: SpecialGroup,
+        missing: bool,
+        status: crate::model::Status,
+    },
+    /// In school here, not on the police roster.
+    NotOnPoliceRoster {
+        hukou: String,
+    },
+}
+
+impl std::fmt::Display for FindingDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use FindingDetail::*;
+        match self {
+            Nothing => Ok(()),
+            SameIdAs {
+                line,
+                name,
+                same_name,
+            } => write!(
+                f,
+                "与第{line}行（{name}）身份证号相同{}",
+                if *same_name {
+                    "，重复登记"
+                } else {
+                    "，姓名不同，可能有一行身份证号录错"
+                }
+            ),
+            IdsDiffer { roster, ledger } => {
+                write!(
+                    f,
+                    "身份证号不同（名册{roster}，台账{ledger}），姓名和出生日期相近"
+                )
+            }
+            LedgerHasNoId => f.write_str("台账中此人没有身份证号，按姓名和出生日期比对"),
+            RosterIdProblem(p) => write!(f, "{p}；按姓名和出生日期比对"),
+            RosterHasNoId => f.write_str("名册没有身份证号，按姓名和出生日期比对"),
+            NotInLedger(d) => write!(f, "{}在义务教育年龄，台账中没有此人", d.zh()),
+            NameAndBirthDisagree { names, births } => {
+                let mut parts = Vec::new();
+                if let Some((r, l)) = names {
+                    parts.push(format!("姓名：名册“{r}”，台账“{l}”"));
+                }
+                if let Some((r, l)) = births {
+                    parts.push(format!("出生日期：名册{r}，台账{l}"));
+                }
+                f.write_str(&parts.join("；"))
+            }
+            Group {
+                group,
+                missing,
+                status,
+            } => write!(
+                f,
+                "{}{}；{}",
+                group.zh(),
+                if *missing {
+                    "（台账未标记）"
+                } else {
+                    ""
+                },
+                status.zh()
+            ),
+            NotOnPoliceRoster { hukou } if hukou.is_empty() => f.write_str("户籍名册中没有此人"),
+            NotOnPoliceRoster { hukou } => write!(f, "户籍名册中没有此人；台账户籍地：{hukou}"),
+        }
+    }
+}
+
+impl crate::model::Localized for FindingDetail {
+    fn en(&self) -> String {
+        use FindingDetail::*;
+        match self {
+            Nothing => String::new(),
+            SameIdAs { line, name, same_name } => format!(
+                "Same ID number as row {line} ({name}){}",
+                if *same_name { ": entered twice" } else { ", another name: one row's ID number may be mistyped" }
+            ),
+            IdsDiffer { roster, ledger } => format!(
+                "Different ID numbers (roster {roster}, ledger {ledger}); names and birth dates close"
+            ),
+            LedgerHasNoId => "The ledger's child has no ID number: compared by name and birth date".into(),
+            RosterIdProblem(p) => format!("{p}; compared by name and birth date"),
+            RosterHasNoId => "The roster has no ID number: compared by name and birth date".into(),
+            NotInLedger(d) => format!("{}: of compulsory-school age, not in the ledger", d.en()),
+            NameAndBirthDisagree { names, births } => {
+                let mut parts = Vec::new();
+                if let Some((r, l)) = names {
+                    parts.push(format!("name: roster “{r}”, ledger “{l}”"));
+                }
+                if let Some((r, l)) = births {
+                    parts.push(format!("birth date: roster {r}, ledger {l}"));
+                }
+                parts.join("; ")
+            }
+            Group { group, missing, status } => format!(
+                "{}{}; {}",
+                group.en(),
+                if *missing { " (not flagged in the ledger)" } else { "" },
+                status.en()
+            ),
+            NotOnPoliceRoster { hukou } if hukou.is_empty() => "Not on the household register".into(),
+            NotOnPoliceRoster { hukou } => {
+                format!("Not on the household register; registered in the ledger at {hukou}")
+            }
+        }
+    }
 }
 
 /// What a run found, with counts for the summary line.
@@ -210,7 +348,7 @@ pub fn cross_check(
         child_id: None,
         confidence: None,
         missing_group: None,
-        detail: String::new(),
+        detail: FindingDetail::Nothing,
         state: FindingState::New,
     };
 
@@ -230,16 +368,11 @@ pub fn cross_check(
                 fingerprint(&[&r.name, &earlier.name]),
                 Some(i),
             );
-            f.detail = format!(
-                "与第{}行（{}）身份证号相同{}",
-                earlier.line,
-                earlier.name,
-                if earlier.name == r.name {
-                    "，重复登记"
-                } else {
-                    "，姓名不同，可能有一行身份证号录错"
-                }
-            );
+            f.detail = FindingDetail::SameIdAs {
+                line: earlier.line,
+                name: earlier.name.clone(),
+                same_name: earlier.name == r.name,
+            };
             push(f);
         } else {
             first_line.insert(n.as_str(), i);
@@ -305,15 +438,14 @@ pub fn cross_check(
                     f.child_id = Some(c.id);
                     f.confidence = Some(score);
                     f.detail = match (&r.id_number, &c.id_number) {
-                        (Some(a), Some(b)) => {
-                            format!("身份证号不同（名册{a}，台账{b}），姓名和出生日期相近")
-                        }
-                        (Some(_), None) => {
-                            "台账中此人没有身份证号，按姓名和出生日期比对".to_string()
-                        }
+                        (Some(a), Some(b)) => FindingDetail::IdsDiffer {
+                            roster: a.to_string(),
+                            ledger: b.to_string(),
+                        },
+                        (Some(_), None) => FindingDetail::LedgerHasNoId,
                         _ => match &r.id_problem {
-                            Some(p) => format!("{p}；按姓名和出生日期比对"),
-                            None => "名册没有身份证号，按姓名和出生日期比对".to_string(),
+                            Some(p) => FindingDetail::RosterIdProblem(p.clone()),
+                            None => FindingDetail::RosterHasNoId,
                         },
                     };
                     push(f);
@@ -339,7 +471,7 @@ pub fn cross_check(
                 fingerprint(&[&r.name, &birth.to_string(), &r.hukou]),
                 Some(i),
             );
-            f.detail = format!("{}在义务教育年龄，台账中没有此人", dept.zh());
+            f.detail = FindingDetail::NotInLedger(dept);
             push(f);
             continue;
         };
@@ -348,13 +480,14 @@ pub fn cross_check(
             && matching::fold_name(&r.name) != matching::fold_name(&child.name);
         let birth_differs = r.birth_date.is_some_and(|d| d != child.birth_date);
         if (name_differs && !r.name.is_empty()) || birth_differs {
-            let mut parts = Vec::new();
-            if name_differs && !r.name.is_empty() {
-                parts.push(format!("姓名：名册“{}”，台账“{}”", r.name, child.name));
-            }
-            if let Some(d) = r.birth_date.filter(|_| birth_differs) {
-                parts.push(format!("出生日期：名册{d}，台账{}", child.birth_date));
-            }
+            let detail = FindingDetail::NameAndBirthDisagree {
+                names: (name_differs && !r.name.is_empty())
+                    .then(|| (r.name.clone(), child.name.clone())),
+                births: r
+                    .birth_date
+                    .filter(|_| birth_differs)
+                    .map(|d| (d, child.birth_date)),
+            };
             let mut f = finding(
                 FindingKind::Disagreement,
                 child.id.to_string(),
@@ -362,7 +495,7 @@ pub fn cross_check(
                 Some(i),
             );
             f.child_id = Some(child.id);
-            f.detail = parts.join("；");
+            f.detail = detail;
             push(f);
         }
 
@@ -382,12 +515,11 @@ pub fn cross_check(
             );
             f.child_id = Some(child.id);
             f.missing_group = missing.then_some(group);
-            f.detail = format!(
-                "{}{}；{}",
-                group.zh(),
-                if missing { "（台账未标记）" } else { "" },
-                child.status.zh()
-            );
+            f.detail = FindingDetail::Group {
+                group,
+                missing,
+                status: child.status,
+            };
             push(f);
         }
     }
@@ -404,10 +536,8 @@ pub fn cross_check(
                 None,
             );
             f.child_id = Some(c.id);
-            f.detail = if c.hukou.detail.is_empty() {
-                "户籍名册中没有此人".to_string()
-            } else {
-                format!("户籍名册中没有此人；台账户籍地：{}", c.hukou.detail)
+            f.detail = FindingDetail::NotOnPoliceRoster {
+                hukou: c.hukou.detail.clone(),
             };
             push(f);
         }

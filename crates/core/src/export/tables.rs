@@ -317,7 +317,7 @@ pub fn crosscheck_table(
                 f.confidence
                     .map(|p| Cell::Number(f64::from(p)))
                     .unwrap_or(Cell::Empty),
-                f.detail.as_str().into(),
+                f.detail.to_string().into(),
             ]
         })
         .collect();
