@@ -15,13 +15,13 @@ pub mod i18n;
 #[cfg(target_arch = "wasm32")]
 mod pages;
 #[cfg(target_arch = "wasm32")]
-mod roll_worker;
-#[cfg(target_arch = "wasm32")]
 mod route;
 #[cfg(target_arch = "wasm32")]
 mod state;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 
 /// Mounts the app on the page body.
 #[cfg(target_arch = "wasm32")]
@@ -30,7 +30,7 @@ pub fn start() {
         console_error_panic_hook::hook(info);
         pages::recovery::show_stopped(&info.to_string());
     }));
-    // The same module runs the page's worker (roll_worker), which has no window to draw in.
+    // The same module runs the page's worker (`worker::page_worker`), which has no window to draw in.
     if web_sys::window().is_none() {
         return;
     }

@@ -15,10 +15,10 @@ use wasm_bindgen_futures::JsFuture;
 use crate::browser::{confirm, now};
 use crate::components::download::save_file;
 use crate::i18n::text;
-use crate::roll_worker::{unseal, WorkerSlot};
 use crate::route::Route;
 use crate::state::AppState;
 use crate::store;
+use crate::worker::{unseal, WorkerSlot};
 
 fn envelope_for(b: &Backup, by: &str) -> Envelope {
     Envelope::new(
@@ -195,7 +195,7 @@ pub fn RestorePanel() -> impl IntoView {
     };
     let cancel_check = move |_| {
         stop.set(true);
-        crate::roll_worker::cancel(worker);
+        crate::worker::cancel(worker);
     };
     let apply = move |_| {
         let Some((made_at, b)) = pending.get_untracked() else {

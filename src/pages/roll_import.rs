@@ -19,17 +19,17 @@ use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::{fill, sep, text};
-use crate::roll_worker::{Asked, RollWorker, WorkerSlot};
 use crate::route::Route;
 use crate::state::Held;
 use crate::state::{AppState, Progress};
 use crate::store;
+use crate::worker::{Asked, PageWorker, WorkerSlot};
 use baoxue_core::model::format_count;
 
 /// Reads the files in the worker, each answered by its head; `None` when the worker failed
 /// (then the page reads them itself).
 async fn read_in_worker(
-    worker: &RollWorker,
+    worker: &PageWorker,
     files: &[(String, Vec<u8>)],
     on_file: impl Fn(usize),
 ) -> Option<Vec<Result<(RawTable, usize, Option<usize>), String>>> {
@@ -156,7 +156,7 @@ pub fn RollImportPage() -> impl IntoView {
             let on_file =
                 |i: usize| step(state, &format!("{label}（{}/{total}）", i + 1), i, total);
             if worker.with_value(Option::is_none) {
-                worker.set_value(RollWorker::start().map(Rc::new));
+                worker.set_value(PageWorker::start().map(Rc::new));
             }
             let mut tables = match worker.get_value() {
                 Some(w) => read_in_worker(&w, &files, on_file).await,

@@ -1,7 +1,7 @@
 //! 月报 at a county: import the schools' reports, completeness, review, and the roll-up.
 
 use super::*;
-use crate::roll_worker::{unseal, WorkerSlot};
+use crate::worker::{unseal, WorkerSlot};
 use baoxue_core::exchange::filing::StagedReport;
 
 /// One chosen file and what importing it would do (or why it cannot be read).
@@ -28,7 +28,7 @@ pub(super) fn CountyReports() -> impl IntoView {
     let stop = RwSignal::new(false);
     let cancel = move |_| {
         stop.set(true);
-        crate::roll_worker::cancel(worker);
+        crate::worker::cancel(worker);
     };
 
     let me = move || {

@@ -6,7 +6,7 @@
 //! frames; or a file's decrypted bytes.
 //!
 //! Where no worker can run (the one-file copy opened from disk, a browser without module
-//! workers) [`RollWorker::start`] or its first answer fails and the page does the work itself.
+//! workers) [`PageWorker::start`] or its first answer fails and the page does the work itself.
 
 use std::cell::RefCell;
 
@@ -45,7 +45,7 @@ fn refuse(message: impl Into<String>) -> JsValue {
 /// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows;
 /// `{op: "decrypt", bytes, passphrase}` answers the plain bytes.
 #[wasm_bindgen]
-pub fn roll_worker(msg: JsValue) -> JsValue {
+pub fn page_worker(msg: JsValue) -> JsValue {
     match get(&msg, "op").as_string().as_deref() {
         Some("clear") => {
             TABLES.with(|t| t.borrow_mut().clear());
@@ -125,10 +125,10 @@ fn send_roll(mut file: RollFile) -> JsValue {
 /// The worker's module script: it loads this app's own JS and wasm, then answers messages.
 fn script(js: &str, wasm: &str) -> String {
     format!(
-        "import init, {{ roll_worker }} from {js:?};\n\
+        "import init, {{ page_worker }} from {js:?};\n\
          const ready = init({{ module_or_path: {wasm:?} }});\n\
          self.onmessage = (e) => ready.then(() => {{\n\
-           const out = roll_worker(e.data);\n\
+           const out = page_worker(e.data);\n\
            self.postMessage(out, out.transfer || []);\n\
          }}).catch((err) => self.postMessage({{ error: String((err && err.message) || err) }}));\n"
     )
@@ -147,20 +147,20 @@ pub enum Asked {
 
 /// The page's worker, started on first use; `None` where none runs.
 pub type WorkerSlot =
-    leptos::prelude::StoredValue<Option<std::rc::Rc<RollWorker>>, leptos::prelude::LocalStorage>;
+    leptos::prelude::StoredValue<Option<std::rc::Rc<PageWorker>>, leptos::prelude::LocalStorage>;
 
 /// The page's side: one worker, one question at a time.
-pub struct RollWorker {
+pub struct PageWorker {
     worker: web_sys::Worker,
     url: String,
-    /// Ends the question being asked, for [`RollWorker::cancel`].
+    /// Ends the question being asked, for [`PageWorker::cancel`].
     pending: RefCell<Option<js_sys::Function>>,
 }
 
-impl RollWorker {
+impl PageWorker {
     /// A worker over the app's module, named by the page's loader (see Trunk.toml); `None`
     /// where none can start.
-    pub fn start() -> Option<RollWorker> {
+    pub fn start() -> Option<PageWorker> {
         let window = web_sys::window()?;
         let module = Reflect::get(&window, &"baoxueModule".into()).ok()?;
         let js = get(&module, "js").as_string()?;
@@ -173,7 +173,7 @@ impl RollWorker {
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Module);
         match web_sys::Worker::new_with_options(&url, &opts) {
-            Ok(worker) => Some(RollWorker {
+            Ok(worker) => Some(PageWorker {
                 worker,
                 url,
                 pending: RefCell::new(None),
@@ -290,7 +290,7 @@ impl RollWorker {
     }
 }
 
-impl Drop for RollWorker {
+impl Drop for PageWorker {
     fn drop(&mut self) {
         self.worker.terminate();
         let _ = web_sys::Url::revoke_object_url(&self.url);
@@ -309,7 +309,7 @@ pub async fn unseal(slot: WorkerSlot, bytes: &[u8], passphrase: &str) -> Result<
     }
     check_header(bytes).map_err(|e| e.to_string())?;
     if slot.with_value(Option::is_none) {
-        slot.set_value(RollWorker::start().map(std::rc::Rc::new));
+        slot.set_value(PageWorker::start().map(std::rc::Rc::new));
     }
     let plain = match slot.get_value() {
         Some(w) => match w.decrypt(bytes, passphrase).await {
