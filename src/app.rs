@@ -196,7 +196,7 @@ fn Header() -> impl IntoView {
             </Show>
             <div class="tools">
                 <span class="operator">
-                    {move || state.installation.with(|i| i.as_ref().map(|i| format!("{}：{}", t().operator, i.operator)))}
+                    {move || state.installation.with(|i| i.as_ref().map(|i| format!("{}{}{}", t().operator, t().colon, i.operator)))}
                 </span>
                 <button class="link" id="lang-switch" on:click=move |_| {
                     let next = if state.lang.get_untracked() == Lang::Zh { Lang::En } else { Lang::Zh };

@@ -138,7 +138,7 @@ pub fn BackupPanel() -> impl IntoView {
             <h2>{move || text(state.lang.get()).backup_title}</h2>
             <StorageStatus/>
             <p>
-                {move || text(state.lang.get()).last_backup}"："
+                {move || text(state.lang.get()).last_backup}{move || text(state.lang.get()).colon}
                 <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| text(state.lang.get()).never.into())}</strong>
             </p>
             <div class="form-grid">

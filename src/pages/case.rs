@@ -34,7 +34,7 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
         let open = c.closure.is_none();
         view! {
             <div class="title-row">
-                <h1>{t().case_title}"：" <a href=Route::Child(c.child_id).href() id="case-child">{name}</a>
+                <h1>{t().case_title}{t().colon} <a href=Route::Child(c.child_id).href() id="case-child">{name}</a>
                     " " <span class=format!("status case-{}", c.state().key()) id="case-state">{c.state().label(lang)}</span></h1>
                 <a class="button" href=Route::Cases.href()>{t().back_to_list}</a>
             </div>

@@ -67,7 +67,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
             </div>
             <p class="muted">{facts}</p>
             {(!problems.is_empty()).then(|| view! {
-                <div class="warning" id="child-problems">{t().warnings}"："{problems.join("；")}</div>
+                <div class="warning" id="child-problems">{t().warnings}{t().colon}{problems.join(crate::i18n::sep(lang, true))}</div>
             })}
             <super::child_casework::CaseworkPanel child_id=c.id/>
             <div class="columns two">

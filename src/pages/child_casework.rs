@@ -87,7 +87,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
                     })}
                     {watch.map(|w| view! { <span class="badge watch">{format!("{} {}", t().watch_until, w)}</span> })}
                 </div>
-                <p class="muted">{t().recent_absences}"："{if absences.is_empty() { "—".to_string() } else { absences.join("；") }}</p>
+                <p class="muted">{t().recent_absences}{t().colon}{if absences.is_empty() { "—".to_string() } else { absences.join("；") }}</p>
                 {flaggable.then(|| view! {
                     <div class="form-grid">
                         <label class="field"><span>{t().flag_reason}</span><input id="flag-reason" bind:value=reason/></label>
@@ -197,7 +197,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             <div class="field"><span>"\u{a0}"</span><button id="save-plan" on:click=save_plan>{move || t().save_plan}</button></div>
         </div>
         {move || plan.get().map(|p| view! {
-            <p class:alert-text=p.next_due() < today()>{t().next_due}"："{p.next_due().to_string()}</p>
+            <p class:alert-text=p.next_due() < today()>{t().next_due}{t().colon}{p.next_due().to_string()}</p>
             <table class="grid compact" id="visits">
                 <thead><tr><th>{t().date}</th><th>{t().teacher}</th><th class="num">{t().hours}</th><th>{t().content}</th></tr></thead>
                 <tbody>{p.visits.iter().rev().map(|v| view! {

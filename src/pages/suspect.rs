@@ -204,7 +204,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         format!("{} {} · {} · {}", v.date, v.by, verdict, v.evidence)
     });
     view! {
-        <h1>{move || t().verify_title}"："{name.clone()}</h1>
+        <h1>{move || t().verify_title}{move || t().colon}{name.clone()}</h1>
         <p class="muted">{school}" · "{grade}</p>
         <section class="card">
             <table class="fields"><tbody>
@@ -214,7 +214,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
             </tbody></table>
         </section>
         {reopening.then(|| view! { <div class="warning">"该生曾辍学并已销号，确认辍学将重新启动原案，既往记录保留。"</div> })}
-        <Show when=move || !done fallback=move || view! { <p class="card" id="verified">{t().verification}"："{done_text.clone()}</p> }>
+        <Show when=move || !done fallback=move || view! { <p class="card" id="verified">{t().verification}{t().colon}{done_text.clone()}</p> }>
             <fieldset>
                 <legend>{move || t().verification}</legend>
                 <div class="form-grid">

@@ -124,7 +124,7 @@ pub fn SuspectsPage() -> impl IntoView {
             <span>
                 {move || format!("{} {}", format_count(total.get()), t().results)}" "
                 <select id="trigger-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
-                    <option value="">{move || format!("{}：{}", t().trigger, t().all)}</option>
+                    <option value="">{move || format!("{}{}{}", t().trigger, t().colon, t().all)}</option>
                     {SuspectTrigger::KINDS.into_iter().map(|(zh, en)| view! { <option value=zh>{move || if state.lang.get() == Lang::En { en } else { zh }}</option> }).collect_view()}
                 </select>
             </span>
