@@ -1,7 +1,7 @@
 //! The shell: loads what is stored, provides the app state, routes by the URL's hash, and
 //! shows the frame around each page.
 
-use baoxue_core::model::{Labelled, Lang, Level};
+use baoxue_core::model::{Labelled, Lang, Level, Localized};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -29,29 +29,36 @@ pub fn App() -> impl IntoView {
     handle_hash_changes(state);
     spawn_local(async move {
         mark("baoxue-open-start");
+        let t = text(state.lang.get_untracked());
+        let lang = state.lang.get_untracked();
         match store::open().await {
             Ok(db) => {
                 state.set_db(db.clone());
                 if recovery_mode {
-                    failure
-                        .0
-                        .set(Some("已在恢复模式中打开：未读取本机数据。".to_string()));
+                    failure.0.set(Some(t.rc_recovery_opened.to_string()));
                 } else {
                     match store::load_all(&db).await {
                         Ok(l) => {
                             state.install(l.whole);
                             if !l.repaired.is_empty() {
                                 state.error(format!(
-                                    "本机设置中有不合理的值，已改回默认值，请到“设置”核对后保存：{}",
-                                    l.repaired.join("；")
+                                    "{}{}",
+                                    t.rc_repaired,
+                                    l.repaired.join(crate::i18n::sep(lang, true))
                                 ));
                             }
                         }
-                        Err(e) => failure.0.set(Some(format!("读取本机数据时出错：{e}"))),
+                        Err(e) => {
+                            failure
+                                .0
+                                .set(Some(format!("{}{}", t.rc_read_error, e.say(lang))))
+                        }
                     }
                 }
             }
-            Err(e) => failure.0.set(Some(format!("浏览器的数据库无法打开：{e}"))),
+            Err(e) => failure
+                .0
+                .set(Some(format!("{}{}", t.rc_open_error, e.say(lang)))),
         }
         loaded.set(true);
         mark("baoxue-loaded");

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use super::backup::RestorePanel;
 use crate::browser::now;
 use crate::components::download::save_file;
+use crate::i18n::text;
 use crate::state::AppState;
 use crate::store;
 
@@ -20,6 +21,7 @@ pub const RECOVERY_HASH: &str = "#/recovery";
 #[component]
 pub fn RecoveryPage(why: String) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let t = move || text(state.lang.get());
     let pass = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -28,7 +30,9 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let result = async {
-                let db = state.db().ok_or("浏览器的数据库无法打开，无法导出")?;
+                let db = state
+                    .db()
+                    .ok_or(text(state.lang.get_untracked()).rc_no_database)?;
                 let raw = store::dump_raw(&db).await.map_err(|e| e.to_string())?;
                 let sealed =
                     encrypt(raw.as_bytes(), &pass.get_untracked()).map_err(|e| e.to_string())?;
@@ -39,29 +43,31 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
             .await;
             busy.set(false);
             match result {
-                Ok(name) => state.info(format!(
-                    "已导出本机原始数据：{name}（已加密）。请交技术人员恢复，并妥善保管口令。"
-                )),
+                Ok(name) => state.info(
+                    text(state.lang.get_untracked())
+                        .rc_exported
+                        .replace("{name}", &name),
+                ),
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     view! {
         <section class="card" id="recovery">
-            <h2>"本机数据无法打开"</h2>
+            <h2>{move || t().rc_title}</h2>
             <div class="errors" role="alert" id="recovery-why">{why}</div>
-            <p>"数据仍保存在本浏览器中，没有被删除。请不要清除浏览器数据。可以："</p>
+            <p>{move || t().rc_kept}</p>
             <ol>
-                <li>"用最近的备份文件恢复（将替换本机数据）；"</li>
-                <li>"或导出本机原始数据（加密），交技术人员恢复。"</li>
+                <li>{move || t().rc_restore}</li>
+                <li>{move || t().rc_export_raw}</li>
             </ol>
         </section>
         <RestorePanel/>
         <section class="card" id="raw-export">
-            <h2>"导出本机原始数据"</h2>
+            <h2>{move || t().rc_export_title}</h2>
             <div class="form-grid">
-                <label class="field"><span>"加密口令（至少8个字符）"</span><input type="password" id="raw-pass" bind:value=pass autocomplete="new-password"/></label>
-                <div class="field"><span>"\u{a0}"</span><button id="raw-export-btn" disabled=busy on:click=export>"导出"</button></div>
+                <label class="field"><span>{move || t().rc_passphrase}</span><input type="password" id="raw-pass" bind:value=pass autocomplete="new-password"/></label>
+                <div class="field"><span>"\u{a0}"</span><button id="raw-export-btn" disabled=busy on:click=export>{move || t().rc_export}</button></div>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert" id="raw-export-error">{e}</div> })}
         </section>
@@ -93,16 +99,16 @@ pub fn show_stopped(message: &str) {
     if let (Some(title), Some(text), Some(detail), Some(again), Some(recover)) =
         (title, text, detail, again, recover)
     {
-        title.set_text_content(Some("保学遇到内部错误，已停止"));
-        text.set_text_content(Some(
-            "本机数据没有被删除。请重新打开；如果每次打开都出现此错误，请选择“恢复模式”：不读取本机数据，可以用备份文件恢复或导出原始数据。请不要清除浏览器数据。",
-        ));
+        // The language remembered in this browser: the app's own state may be what broke.
+        let t = crate::i18n::text(crate::browser::saved_lang());
+        title.set_text_content(Some(t.rc_stopped));
+        text.set_text_content(Some(t.rc_stopped_note));
         // As text, never as markup: a message may quote a child's name.
         detail.set_text_content(Some(message));
-        again.set_text_content(Some("重新打开"));
+        again.set_text_content(Some(t.rc_reopen));
         let _ = again.set_attribute("id", "stopped-reload");
         let _ = again.set_attribute("onclick", "location.reload()");
-        recover.set_text_content(Some("恢复模式"));
+        recover.set_text_content(Some(t.rc_recovery_mode));
         let _ = recover.set_attribute("id", "stopped-recovery");
         let _ = recover.set_attribute(
             "onclick",

@@ -4,14 +4,14 @@
 use baoxue_core::exchange::school_setup::{SchoolSetup, SCHOOL_SETUP_KIND};
 use baoxue_core::exchange::{bundle_text, check_passphrase, encrypt, read_payload, write_bundle};
 use baoxue_core::ledger::Ledger;
-use baoxue_core::model::{AuditAction, AuditEntry};
+use baoxue_core::model::{AuditAction, AuditEntry, Localized};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::browser::now;
 use crate::components::download::{safe_file_name, save_file};
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::route::Route;
 use crate::state::AppState;
 use crate::store;
@@ -44,7 +44,11 @@ pub fn MakeSetupFiles() -> impl IntoView {
     let make = move |_| {
         error.set(None);
         let ids: Vec<Uuid> = match chosen.get_untracked().as_str() {
-            "" => return error.set(Some("请选择学校（或“全部学校”）".into())),
+            "" => {
+                return error.set(Some(
+                    text(state.lang.get_untracked()).ss_choose_school.into(),
+                ))
+            }
             "all" => schools().into_iter().map(|(id, _)| id).collect(),
             id => Uuid::parse_str(id).into_iter().collect(),
         };
@@ -52,7 +56,9 @@ pub fn MakeSetupFiles() -> impl IntoView {
         let pass = pass.get_untracked();
         if let (true, Err(e)) = (children, check_passphrase(&pass)) {
             return error.set(Some(format!(
-                "含学生名单的安装文件须加密，口令另行告知学校：{e}"
+                "{}{}",
+                text(state.lang.get_untracked()).ss_must_encrypt,
+                e.say(state.lang.get_untracked())
             )));
         }
         let Some(inst) = state.installation.get_untracked() else {
@@ -109,7 +115,10 @@ pub fn MakeSetupFiles() -> impl IntoView {
                     state.error(e.to_string());
                 }
             }
-            state.info(format!("已生成{}份学校安装文件", made.len()));
+            state.info(fill(
+                text(state.lang.get_untracked()).ss_made,
+                &[&made.len().to_string()],
+            ));
         });
     };
     view! {
@@ -150,14 +159,14 @@ pub fn InstallFromSetupFile() -> impl IntoView {
             ));
         }
         let pass = pass.get_untracked();
+        let lang = state.lang.get_untracked();
         spawn_local(async move {
             let result: Result<(), String> = async {
                 let (_, bytes) =
-                    super::common::read_file("setup-file", "请先选择县里发来的学校安装文件")
-                        .await?;
-                let text = bundle_text(&bytes, Some(&pass)).map_err(|e| e.to_string())?;
-                let (_, setup) = read_payload::<SchoolSetup>(&text, SCHOOL_SETUP_KIND)
-                    .map_err(|e| e.to_string())?;
+                    super::common::read_file("setup-file", text(lang).ss_choose_file).await?;
+                let json = bundle_text(&bytes, Some(&pass)).map_err(|e| e.say(lang))?;
+                let (_, setup) = read_payload::<SchoolSetup>(&json, SCHOOL_SETUP_KIND)
+                    .map_err(|e| e.say(lang))?;
                 let inst = setup.installation(&op, now()).map_err(|e| e.to_string())?;
                 let ledger = Ledger::new(
                     vec![setup.school.clone()],
@@ -194,7 +203,7 @@ pub fn InstallFromSetupFile() -> impl IntoView {
             .await;
             match result {
                 Ok(()) => {
-                    state.info("已据学校安装文件完成设置");
+                    state.info(text(lang).ss_installed);
                     state.navigate(Route::Home);
                 }
                 Err(e) => error.set(Some(e)),
@@ -225,12 +234,15 @@ pub fn SchoolList() -> impl IntoView {
     let plan = RwSignal::new(None::<SchoolListPlan>);
     let read = move |_| {
         spawn_local(async move {
-            let (name, bytes) =
-                match super::common::read_file("school-list-file", "请先选择学校名单文件").await
-                {
-                    Ok(f) => f,
-                    Err(e) => return state.error(e),
-                };
+            let (name, bytes) = match super::common::read_file(
+                "school-list-file",
+                text(state.lang.get_untracked()).ss_choose_list,
+            )
+            .await
+            {
+                Ok(f) => f,
+                Err(e) => return state.error(e),
+            };
             match baoxue_core::crosscheck::read_table(&bytes) {
                 Ok(table) => {
                     let towns = state
@@ -242,7 +254,10 @@ pub fn SchoolList() -> impl IntoView {
                     });
                     plan.set(Some(p));
                 }
-                Err(e) => state.error(format!("“{name}”无法读取：{e}")),
+                Err(e) => state.error(fill(
+                    text(state.lang.get_untracked()).ri_unreadable,
+                    &[&name, &e.say(state.lang.get_untracked())],
+                )),
             }
         });
     };
@@ -277,19 +292,21 @@ pub fn SchoolList() -> impl IntoView {
             set.schools.push(new.clone());
         }
         if set.schools.is_empty() {
-            return state.info("学校名单与本县学校一致，没有需要导入的内容");
+            return state.info(text(state.lang.get_untracked()).ss_list_same);
         }
         spawn_local(async move {
             match state.commit(set).await {
                 Ok(()) => {
-                    state.info(format!(
-                        "已导入学校名单：新增{}所，更新{}所",
-                        p.added.len(),
-                        p.changed.len()
+                    state.info(fill(
+                        text(state.lang.get_untracked()).ss_list_imported,
+                        &[&p.added.len().to_string(), &p.changed.len().to_string()],
                     ));
                     plan.set(None);
                 }
-                Err(e) => state.error(format!("导入失败，学校未作任何修改：{e}")),
+                Err(e) => state.error(format!(
+                    "{}{e}",
+                    text(state.lang.get_untracked()).ss_list_failed
+                )),
             }
         });
     };
@@ -309,9 +326,9 @@ pub fn SchoolList() -> impl IntoView {
                 <button id="school-list-read" on:click=read>{move || t().roll_preview}</button>
             </div>
             {move || plan.get().map(|p| view! {
-                <p id="school-list-summary">{format!("新增{}所，更新{}所，未变{}所，问题行{}行（不导入）", p.added.len(), p.changed.len(), p.unchanged, p.problems.len())}</p>
+                <p id="school-list-summary">{let n = [p.added.len(), p.changed.len(), p.unchanged, p.problems.len()].map(|x| x.to_string()); move || fill(t().ss_list_summary, &n.each_ref().map(String::as_str))}</p>
                 <ul class="problems">
-                    {p.problems.iter().map(|x| view! { <li>{format!("{}：{}", x.place(), x.reason)}</li> }).collect_view()}
+                    {p.problems.iter().map(|x| view! { <li>{format!("{}{}{}", x.place(), t().colon, x.reason)}</li> }).collect_view()}
                 </ul>
                 <button class="primary" id="school-list-apply" disabled=p.added.is_empty() && p.changed.is_empty() on:click=apply>{t().roll_apply}</button>
             })}
