@@ -189,9 +189,11 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                     lines: Vec::new(),
                 };
                 let db = state.db().ok_or("数据库未打开")?;
+                // As loading would: a setting out of any sane range goes back to its default.
+                let (settings, _) = setup.settings.clone().sanitized();
                 let whole = baoxue_core::installation::WholeInstallation::new(
                     inst,
-                    setup.settings.clone(),
+                    settings,
                     vec![setup.school.clone()],
                 );
                 store::replace_all(&db, &whole, &chunks, &[audit], None)
