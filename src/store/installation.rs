@@ -16,13 +16,7 @@ pub use baoxue_core::crosscheck::Mappings;
 
 /// Remembers the column choices made for a department's roster.
 pub async fn save_mappings(db: &Db, mappings: &Mappings) -> Result<(), StoreError> {
-    let value = json_value(mappings)?;
-    write(db, &[META], |tx| async move {
-        let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put_meta(&meta, MetaKey::Mappings, &value).await);
-        Ok(tx)
-    })
-    .await
+    save_meta(db, MetaKey::Mappings, mappings, None).await
 }
 
 /// Remembers the column choices made for the 学籍 export.
@@ -30,10 +24,29 @@ pub async fn save_roll_mapping(
     db: &Db,
     mapping: &RememberedMapping<RollField>,
 ) -> Result<(), StoreError> {
-    let value = json_value(mapping)?;
-    write(db, &[META], |tx| async move {
+    save_meta(db, MetaKey::RollMapping, mapping, None).await
+}
+
+/// Writes one record of the `meta` store, with its audit entry when it has one, in one
+/// transaction.
+async fn save_meta<T: Serialize>(
+    db: &Db,
+    key: MetaKey,
+    value: &T,
+    audit: Option<&AuditEntry>,
+) -> Result<(), StoreError> {
+    let value = json_value(value)?;
+    let stores: &[&str] = if audit.is_some() {
+        &[META, AUDIT]
+    } else {
+        &[META]
+    };
+    write(db, stores, |tx| async move {
         let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put_meta(&meta, MetaKey::RollMapping, &value).await);
+        step!(tx, put_meta(&meta, key, &value).await);
+        if let Some(a) = audit {
+            step!(tx, put_audit(&tx, a).await);
+        }
         Ok(tx)
     })
     .await
@@ -150,14 +163,7 @@ pub async fn save_settings(
     settings: &CaseworkSettings,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
-    let value = json_value(settings)?;
-    write(db, &[META, AUDIT], |tx| async move {
-        let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put_meta(&meta, MetaKey::Settings, &value).await);
-        step!(tx, put_audit(&tx, audit).await);
-        Ok(tx)
-    })
-    .await
+    save_meta(db, MetaKey::Settings, settings, Some(audit)).await
 }
 
 /// Saves the unit's installation record (a changed operator name).
@@ -166,14 +172,7 @@ pub async fn save_installation(
     inst: &Installation,
     audit: &AuditEntry,
 ) -> Result<(), StoreError> {
-    let value = json_value(inst)?;
-    write(db, &[META, AUDIT], |tx| async move {
-        let meta = step!(tx, tx.store(META).map_err(write_err));
-        step!(tx, put_meta(&meta, MetaKey::Installation, &value).await);
-        step!(tx, put_audit(&tx, audit).await);
-        Ok(tx)
-    })
-    .await
+    save_meta(db, MetaKey::Installation, inst, Some(audit)).await
 }
 
 /// Replaces everything stored with a whole installation (set-up, demo, restore), its
