@@ -153,34 +153,31 @@ impl Backup {
         out
     }
 
-    /// Counts to show before a restore.
-    /// What the backup holds, in `lang`.
+    /// What the backup holds, in `lang`: counts to show before a restore.
     pub fn summary_in(&self, lang: crate::model::Lang) -> String {
-        match lang {
-            crate::model::Lang::Zh => self.summary(),
-            crate::model::Lang::En => format!(
-                "{}: {} schools, {} children, {} suspects, {} dropout cases, {} absences, {} log entries",
-                self.installation.unit_name(),
-                self.schools.len(),
-                self.children.len(),
-                self.suspects.len(),
-                self.cases.len(),
-                self.absences.len(),
-                self.audit.len()
-            ),
-        }
-    }
-
-    pub fn summary(&self) -> String {
-        format!(
-            "{}：{}所学校，{}名儿童，{}条疑似辍学记录，{}个辍学案件，{}条缺勤记录，{}条操作日志",
-            self.installation.unit_name(),
+        let n = [
             self.schools.len(),
             self.children.len(),
             self.suspects.len(),
             self.cases.len(),
             self.absences.len(),
-            self.audit.len()
-        )
+            self.audit.len(),
+        ];
+        let unit = self.installation.unit_name();
+        match lang {
+            crate::model::Lang::Zh => format!(
+                "{unit}：{}所学校，{}名儿童，{}条疑似辍学记录，{}个辍学案件，{}条缺勤记录，{}条操作日志",
+                n[0], n[1], n[2], n[3], n[4], n[5]
+            ),
+            crate::model::Lang::En => format!(
+                "{unit}: {} schools, {} children, {} suspects, {} dropout cases, {} absences, {} log entries",
+                n[0], n[1], n[2], n[3], n[4], n[5]
+            ),
+        }
+    }
+
+    /// What the backup holds, as the audit trail records it.
+    pub fn summary(&self) -> String {
+        self.summary_in(crate::model::Lang::Zh)
     }
 }
