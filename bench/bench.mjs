@@ -101,7 +101,7 @@ let gz = 0;
 const files = await readdir(DIST);
 // index.html, the hashed script, wasm and styles, the service worker and the icon; not the
 // one-file baoxue.html, which is for USB sticks.
-const opened = files.filter((f) => /^(index\.html|sw\.js|favicon\.svg|baoxue-[0-9a-f]+(\.js|_bg\.wasm)|main-[0-9a-f]+\.css)$/.test(f));
+const opened = files.filter((f) => /^(index\.html|sw\.js|favicon\.svg|baoxue-web-[0-9a-f]+(\.js|_bg\.wasm)|main-[0-9a-f]+\.css)$/.test(f));
 for (const f of opened) gz += gzipSync(await readFile(DIST + f), { level: 9 }).length;
 const divisions = gzipSync(await readFile(DIST + 'divisions.tsv'), { level: 9 }).length;
 row(`download to open the app, gzipped (${opened.length} files)`, `${(gz / 1024).toFixed(0)} KB`, '< 1536 KB');

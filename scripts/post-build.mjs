@@ -18,8 +18,8 @@ const find = (re) => {
   if (!f) throw new Error(`no ${re} in ${dir}`);
   return f;
 };
-const js = find(/^baoxue-[0-9a-f]+\.js$/);
-const wasm = find(/^baoxue-[0-9a-f]+_bg\.wasm$/);
+const js = find(/^baoxue-web-[0-9a-f]+\.js$/);
+const wasm = find(/^baoxue-web-[0-9a-f]+_bg\.wasm$/);
 const css = find(/^main-[0-9a-f]+\.css$/);
 const read = (f) => readFileSync(join(dir, f));
 const version = createHash('sha256').update(read(js)).update(read(wasm)).update(read(css)).digest('hex').slice(0, 12);
