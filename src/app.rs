@@ -11,14 +11,22 @@ use crate::components::notice::NoticeBar;
 use crate::i18n::text;
 use crate::pages;
 use crate::route::{current_hash, Route};
-use crate::state::{AppState, OpenFailure};
+use crate::state::{
+    provide_contexts, Database, Installer, Language, Ledgers, Navigation, Notices, Office,
+    OpenFailure,
+};
 use crate::store;
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(saved_lang(), Route::parse(&current_hash()));
-    provide_context(state);
+    provide_contexts(saved_lang(), Route::parse(&current_hash()));
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let installer = expect_context::<Installer>();
     let loaded = RwSignal::new(false);
     // Data that cannot be opened shows the recovery page, never the first-start set-up
     // (which would look like an empty installation).
@@ -26,22 +34,22 @@ pub fn App() -> impl IntoView {
     provide_context(failure);
     let recovery_mode = current_hash() == pages::recovery::RECOVERY_HASH;
 
-    handle_hash_changes(state);
+    handle_hash_changes(nav);
     spawn_local(async move {
         mark("baoxue-open-start");
-        let t = text(state.lang.get_untracked());
-        let lang = state.lang.get_untracked();
+        let t = text(language.get_untracked());
+        let lang = language.get_untracked();
         match store::open().await {
             Ok(db) => {
-                state.set_db(db.clone());
+                database.set_db(db.clone());
                 if recovery_mode {
                     failure.0.set(Some(t.rc_recovery_opened.to_string()));
                 } else {
                     match store::load_all(&db).await {
                         Ok(l) => {
-                            state.install(l.whole);
+                            installer.install(l.whole);
                             if !l.repaired.is_empty() {
-                                state.error(format!(
+                                notices.error(format!(
                                     "{}{}",
                                     t.rc_repaired,
                                     l.repaired.join(crate::i18n::sep(lang, true))
@@ -71,7 +79,7 @@ pub fn App() -> impl IntoView {
     });
 
     Effect::new(move |_| {
-        let lang = state.lang.get();
+        let lang = language.get();
         if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
             if let Some(html) = doc.document_element() {
                 let _ = html.set_attribute("lang", if lang == Lang::En { "en" } else { "zh-CN" });
@@ -86,15 +94,15 @@ pub fn App() -> impl IntoView {
         <main class="page">
             {move || {
                 if !loaded.get() {
-                    return view! { <p class="muted">{text(state.lang.get()).loading}</p> }.into_any();
+                    return view! { <p class="muted">{text(language.get()).loading}</p> }.into_any();
                 }
                 if let Some(why) = failure.0.get() {
                     return view! { <pages::recovery::RecoveryPage why=why/> }.into_any();
                 }
-                if state.installation.with(Option::is_none) {
+                if office.installation.with(Option::is_none) {
                     return view! { <pages::setup::SetupPage/> }.into_any();
                 }
-                match state.route.get() {
+                match nav.route.get() {
                     Route::Home => view! { <pages::home::HomePage/> }.into_any(),
                     Route::Children => view! { <pages::children::ChildrenPage/> }.into_any(),
                     Route::NewChild => view! { <pages::child_form::ChildForm id=None/> }.into_any(),
@@ -120,11 +128,11 @@ pub fn App() -> impl IntoView {
 }
 
 /// Follows the back and forward buttons and typed URLs.
-fn handle_hash_changes(state: AppState) {
+fn handle_hash_changes(nav: Navigation) {
     let on_change = Closure::<dyn Fn()>::new(move || {
         let route = Route::parse(&current_hash());
-        if state.route.get_untracked() != route {
-            state.route.set(route);
+        if nav.route.get_untracked() != route {
+            nav.route.set(route);
         }
     });
     if let Some(w) = web_sys::window() {
@@ -137,12 +145,15 @@ fn handle_hash_changes(state: AppState) {
 /// The top bar: unit, navigation, language.
 #[component]
 fn Header() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let nav = expect_context::<Navigation>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     // A prefecture or province keeps no children's ledgers: it works from the roll-ups of the
     // level below.
     let keeps_ledgers = move || {
-        !state.installation.with(|i| {
+        !office.installation.with(|i| {
             i.as_ref()
                 .is_some_and(|i| matches!(i.level, Level::Prefecture | Level::Province))
         })
@@ -152,7 +163,7 @@ fn Header() -> impl IntoView {
         let active = {
             let route = route.clone();
             move || {
-                let current = state.route.get();
+                let current = nav.route.get();
                 current == route
                     || (route == Route::Children
                         && matches!(
@@ -172,18 +183,18 @@ fn Header() -> impl IntoView {
                 <span class="logo">"保学"</span>
                 {move || {
                     // The short name leaves the menu room; the full one is the tooltip.
-                    let (level, short) = state.installation.with(|i| {
-                        i.as_ref().map(|i| (i.level.label(state.lang.get()), i.short_name().to_string()))
+                    let (level, short) = office.installation.with(|i| {
+                        i.as_ref().map(|i| (i.level.label(language.get()), i.short_name().to_string()))
                     })?;
-                    let title = format!("{} · {}", state.unit_title()?, level);
-                    let shown = format!("{} · {}", state.school_name().unwrap_or(short), level);
+                    let title = format!("{} · {}", office.unit_title(&ledgers)?, level);
+                    let shown = format!("{} · {}", office.school_name(&ledgers).unwrap_or(short), level);
                     Some(view! { <span class="unit" title=title>{shown}</span> })
                 }}
-                <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+                <Show when=move || office.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
                     <span class="badge demo">{move || t().demo_badge}</span>
                 </Show>
             </div>
-            <Show when=move || state.installation.with(Option::is_some)>
+            <Show when=move || office.installation.with(Option::is_some)>
                 <nav>
                     {link(Route::Home, |t| t.nav_home)}
                     <Show when=keeps_ledgers>
@@ -203,12 +214,12 @@ fn Header() -> impl IntoView {
             </Show>
             <div class="tools">
                 <span class="operator">
-                    {move || state.installation.with(|i| i.as_ref().map(|i| format!("{}{}{}", t().operator, t().colon, i.operator)))}
+                    {move || office.installation.with(|i| i.as_ref().map(|i| format!("{}{}{}", t().operator, t().colon, i.operator)))}
                 </span>
                 <button class="link" id="lang-switch" on:click=move |_| {
-                    let next = if state.lang.get_untracked() == Lang::Zh { Lang::En } else { Lang::Zh };
+                    let next = if language.get_untracked() == Lang::Zh { Lang::En } else { Lang::Zh };
                     save_lang(next);
-                    state.lang.set(next);
+                    language.set(next);
                 }>{move || t().switch_lang}</button>
             </div>
         </header>
@@ -219,9 +230,9 @@ fn Header() -> impl IntoView {
 /// Shows long work under way.
 #[component]
 fn ProgressBar() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let notices = expect_context::<Notices>();
     move || {
-        state.progress.get().map(|p| {
+        notices.progress.get().map(|p| {
             let pct = (p.done * 100).checked_div(p.total).unwrap_or(0);
             view! {
                 <div class="progress" role="progressbar" aria-valuenow=pct>

@@ -1,25 +1,29 @@
-//! The app's state, as small typed handles provided once by the shell: each value is read
-//! through a method that tracks (so a view that reads it redraws when it changes) and
-//! changed through one that notifies, with no revision counters kept by hand.
+//! The app's state, as small typed contexts provided once by the shell — language, notices,
+//! navigation, the database, the office, the ledgers, the exchange of files, the cross-check
+//! — each value read through a method that tracks (so a view that reads it redraws when it
+//! changes) and changed through one that notifies, with no revision counters kept by hand.
+//! A page takes only the contexts it uses.
 
-use baoxue_core::casework::{Casebook, ChangeSet};
+use baoxue_core::casework::{Casebook, CaseworkSettings, ChangeSet};
 use baoxue_core::crosscheck::{RememberedMapping, Session};
+use baoxue_core::exchange::filing::Filing;
 use baoxue_core::exchange::holdings::{Inbox, Outbox};
 use baoxue_core::indicators::history::History;
 use baoxue_core::installation::WholeInstallation;
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
-use baoxue_core::ledger::Ledger;
-use baoxue_core::model::{Installation, Lang, SpecialGroup, Stage, Status};
+use baoxue_core::ledger::{Ledger, SaveError};
+use baoxue_core::model::AuditEntry;
+use baoxue_core::model::{Installation, Lang, Localized, SpecialGroup, Stage, Status};
 use baoxue_core::student_roll::{RollField, RollFollowUp};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::browser::{mark, measure};
 use crate::route::Route;
-use crate::store::{self, Db};
+use crate::store::{self, Db, StoreError};
 
 /// Why the data could not be opened; `None` once it is (a restore clears it). Provided
-/// beside [`AppState`]: the recovery page shows instead of every other page while it is set.
+/// beside the others: the recovery page shows instead of every other page while it is set.
 #[derive(Clone, Copy)]
 pub struct OpenFailure(pub RwSignal<Option<String>>);
 
@@ -164,43 +168,146 @@ impl ChildFilters {
     }
 }
 
-/// App-wide state, provided once by the shell (`app::App`): small handles, each read through a method
-/// that tracks.
+/// The language the interface speaks (界面语言).
 #[derive(Clone, Copy)]
-pub struct AppState {
-    pub lang: RwSignal<Lang>,
-    /// The unit this installation works for, with its operator.
-    pub installation: RwSignal<Option<Installation>>,
-    /// Every child and school, in memory.
-    pub ledger: Held<Ledger>,
-    /// Suspects, cases, transfers, home teaching, recent absences and the casework
-    /// settings, in memory.
-    pub casebook: Held<Casebook>,
-    pub route: RwSignal<Route>,
+pub struct Language(RwSignal<Lang>);
+
+impl Language {
+    /// The language; the view that reads it redraws when the user switches.
+    pub fn get(&self) -> Lang {
+        self.0.get()
+    }
+
+    /// The language, in an event handler or async task.
+    pub fn get_untracked(&self) -> Lang {
+        self.0.get_untracked()
+    }
+
+    pub fn set(&self, lang: Lang) {
+        self.0.set(lang);
+    }
+
+    /// Redraws the reader when the user switches, for a memo that reads it untracked.
+    pub fn track(&self) {
+        self.0.track();
+    }
+}
+
+/// Messages at the top of the page and the progress of long work.
+#[derive(Clone, Copy)]
+pub struct Notices {
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<Option<Progress>>,
+}
+
+impl Notices {
+    pub fn error(&self, message: impl Into<String>) {
+        self.notice.set(Some(Notice::Error(message.into())));
+    }
+
+    /// Shows a message that goes away by itself after a few seconds.
+    pub fn info(&self, message: impl Into<String>) {
+        let notice = Notice::Info(message.into());
+        self.notice.set(Some(notice.clone()));
+        let slot = self.notice;
+        gloo_timers::callback::Timeout::new(6_000, move || {
+            if slot.try_get_untracked().flatten().as_ref() == Some(&notice) {
+                slot.set(None);
+            }
+        })
+        .forget();
+    }
+}
+
+/// Which page is open (the URL's hash).
+#[derive(Clone, Copy)]
+pub struct Navigation {
+    pub route: RwSignal<Route>,
+}
+
+impl Navigation {
+    pub fn navigate(&self, route: Route) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().set_hash(&route.href());
+        }
+        self.route.set(route);
+    }
+}
+
+/// The browser's database, once opened.
+#[derive(Clone, Copy)]
+pub struct Database(StoredValue<Option<Db>, LocalStorage>);
+
+impl Database {
+    pub fn db(&self) -> Option<Db> {
+        self.0.get_value()
+    }
+
+    pub fn set_db(&self, db: Db) {
+        self.0.set_value(Some(db));
+    }
+}
+
+/// The office this installation works for (本机单位) — a school or a bureau — with its
+/// operator and settings; `None` before set-up.
+#[derive(Clone, Copy)]
+pub struct Office {
+    pub installation: RwSignal<Option<Installation>>,
+}
+
+impl Office {
+    pub fn operator(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.operator.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The unit as people name it: for a school its name and where it is, else the
+    /// division's full name (reactive).
+    pub fn unit_title(&self, ledgers: &Ledgers) -> Option<String> {
+        let inst = self.installation.get()?;
+        Some(match self.school_name(ledgers) {
+            Some(name) => format!("{name}（{}）", inst.unit_name()),
+            None => inst.unit_name(),
+        })
+    }
+
+    /// A school installation's own school, by name (reactive).
+    pub fn school_name(&self, ledgers: &Ledgers) -> Option<String> {
+        let id = self
+            .installation
+            .with(|i| i.as_ref().and_then(|i| i.school_id))?;
+        ledgers.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
+    }
+
+    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
+    pub fn unit_short_name(&self) -> String {
+        self.installation
+            .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
+            .unwrap_or_default()
+    }
+}
+
+/// The ledgers (适龄儿童台账, 疑似辍学台账, 辍学台账) and their casework, in memory: they
+/// change together, in one transaction per operation.
+#[derive(Clone, Copy)]
+pub struct Ledgers {
+    /// Every child and school.
+    pub ledger: Held<Ledger>,
+    /// Suspects, cases, transfers, home teaching, recent absences and the casework settings.
+    pub casebook: Held<Casebook>,
+    /// Each school's monthly figures, for the indicators over time.
+    pub history: Held<History>,
+    /// The children list's filters, kept while the user opens a child and comes back.
     pub filters: ChildFilters,
-    /// The roster being cross-checked (四查三比对), in memory only.
-    pub crosscheck: Held<Option<Session>>,
-    /// Roster column choices per department.
-    pub mappings: Held<store::Mappings>,
     /// Column choices for the 学籍 export.
     pub roll_mapping: Held<RememberedMapping<RollField>>,
     /// Children the last 学籍 import left to decide for.
     pub roll_follow_up: RwSignal<RollFollowUp>,
-    /// Each school's monthly figures, for the indicators over time.
-    pub history: Held<History>,
-    /// Monthly reports received and reviewed (county), sent and reviewed (school).
-    pub inbox: Held<Inbox>,
-    pub outbox: Held<Outbox>,
-    db: StoredValue<Option<Db>, LocalStorage>,
+    database: Database,
 }
 
-impl AppState {
-    pub fn db(&self) -> Option<Db> {
-        self.db.get_value()
-    }
-
+impl Ledgers {
     /// Reads the ledger; reactive on changes to it.
     pub fn with_ledger<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
         self.ledger.with(f)
@@ -218,21 +325,21 @@ impl AppState {
         self.ledger.with(|l| self.casebook.with(|b| f(l, b)))
     }
 
+    /// Changes the ledger and tells every reader.
+    pub fn update_ledger(&self, f: impl FnOnce(&mut Ledger)) {
+        self.ledger.update(f);
+    }
+
     /// Stores what a casework operation changed in one transaction, then takes it into
     /// memory. Nothing changes in memory if the write fails.
-    pub async fn commit(&self, set: ChangeSet) -> Result<(), String> {
-        let db = self.db().ok_or_else(|| "数据库未打开".to_string())?;
+    pub async fn commit(&self, set: ChangeSet) -> Result<(), CommitError> {
+        let db = self.database.db().ok_or(StoreError::NotOpen)?;
         mark("baoxue-commit-start");
-        let batch = self
-            .ledger
-            .with_untracked(|l| {
-                l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
-            })
-            .map_err(|e| e.to_string())?;
+        let batch = self.ledger.with_untracked(|l| {
+            l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
+        })?;
         measure("baoxue-commit-prepare", "baoxue-commit-start");
-        store::commit_changes(&db, &batch, &set)
-            .await
-            .map_err(|e| e.to_string())?;
+        store::commit_changes(&db, &batch, &set).await?;
         mark("baoxue-commit-apply-start");
         if !set.schools.is_empty() {
             self.ledger.update(|l| {
@@ -255,68 +362,86 @@ impl AppState {
         Ok(())
     }
 
-    /// Changes the ledger and tells every reader.
-    pub fn update_ledger(&self, f: impl FnOnce(&mut Ledger)) {
-        self.ledger.update(f);
+    /// Stores new casework settings with their audit entry, then takes them into memory.
+    pub async fn save_settings(
+        &self,
+        settings: CaseworkSettings,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let db = self.database.db().ok_or(StoreError::NotOpen)?;
+        store::save_settings(&db, &settings, audit).await?;
+        self.casebook.update(|b| b.settings = settings);
+        Ok(())
     }
+}
 
-    pub fn operator(&self) -> String {
-        self.installation
-            .with_untracked(|i| i.as_ref().map(|i| i.operator.clone()))
-            .unwrap_or_default()
-    }
+/// Why an operation's changes were not saved: the ledger refused them, or the database did.
+/// Nothing changed, in memory or stored.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    #[error("{0}")]
+    Ledger(#[from] SaveError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
 
-    /// The unit this installation works for, as people name it: for a school its name and
-    /// where it is, else the division's full name.
-    pub fn unit_title(&self) -> Option<String> {
-        let inst = self.installation.get()?;
-        Some(match self.school_name() {
-            Some(name) => format!("{name}（{}）", inst.unit_name()),
-            None => inst.unit_name(),
-        })
-    }
-
-    /// A school installation's own school, by name (reactive).
-    pub fn school_name(&self) -> Option<String> {
-        let id = self
-            .installation
-            .with(|i| i.as_ref().and_then(|i| i.school_id))?;
-        self.with_ledger(|l| l.school(id).map(|s| s.name.clone()))
-    }
-
-    /// The unit's short name (e.g. 泸溪县), for titles of ledgers and files.
-    pub fn unit_short_name(&self) -> String {
-        self.installation
-            .with_untracked(|i| i.as_ref().map(|i| i.short_name().to_string()))
-            .unwrap_or_default()
-    }
-
-    pub fn error(&self, message: impl Into<String>) {
-        self.notice.set(Some(Notice::Error(message.into())));
-    }
-
-    /// Shows a message that goes away by itself after a few seconds.
-    pub fn info(&self, message: impl Into<String>) {
-        let notice = Notice::Info(message.into());
-        self.notice.set(Some(notice.clone()));
-        let slot = self.notice;
-        gloo_timers::callback::Timeout::new(6_000, move || {
-            if slot.try_get_untracked().flatten().as_ref() == Some(&notice) {
-                slot.set(None);
-            }
-        })
-        .forget();
-    }
-
-    pub fn navigate(&self, route: Route) {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().set_hash(&route.href());
+impl Localized for CommitError {
+    fn en(&self) -> String {
+        match self {
+            CommitError::Ledger(e) => e.en(),
+            CommitError::Store(e) => e.en(),
         }
-        self.route.set(route);
+    }
+}
+
+/// Monthly reports received and reviewed (county), sent and reviewed (school), and roll-ups.
+#[derive(Clone, Copy)]
+pub struct Exchange {
+    pub inbox: Held<Inbox>,
+    pub outbox: Held<Outbox>,
+    database: Database,
+}
+
+impl Exchange {
+    /// Stores what an exchange step files in one transaction, and only then applies it in
+    /// memory.
+    pub async fn file(&self, filing: &Filing) -> Result<(), StoreError> {
+        let db = self.database.db().ok_or(StoreError::NotOpen)?;
+        store::save_exchange(&db, filing).await?;
+        self.inbox
+            .update(|i| self.outbox.update(|o| filing.apply(i, o)));
+        Ok(())
+    }
+}
+
+/// The roster being cross-checked (四查三比对), in memory only, and the column choices
+/// remembered per department.
+#[derive(Clone, Copy)]
+pub struct CrossCheck {
+    pub session: Held<Option<Session>>,
+    pub mappings: Held<store::Mappings>,
+}
+
+/// Replaces everything held in memory at once: the one path for start, set-up, demo,
+/// restore and erase, so nothing the previous data left behind (a roster being checked, its
+/// columns, filters) survives into the new.
+#[derive(Clone, Copy)]
+pub struct Installer {
+    database: Database,
+    office: Office,
+    ledgers: Ledgers,
+    exchange: Exchange,
+    crosscheck: CrossCheck,
+}
+
+impl Installer {
+    /// The database the installation is stored in, once opened.
+    pub fn db(&self) -> Option<Db> {
+        self.database.db()
     }
 
-    /// Replaces everything held in memory with a whole installation just stored or loaded
-    /// (or with nothing, after erasing), building its ledger.
+    /// Replaces what is in memory with a whole installation just stored or loaded (or with
+    /// nothing, after erasing), building its ledger.
     pub fn install(&self, whole: Option<WholeInstallation>) {
         let Some(mut w) = whole else {
             return self.install_with(Ledger::default(), None);
@@ -327,12 +452,17 @@ impl AppState {
         self.install_with(ledger, Some(w));
     }
 
-    /// Replaces everything held in memory with an installation, its ledger already built:
-    /// the one path for start, set-up, demo, restore and erase, so nothing the previous
-    /// data left behind (a roster being checked, its columns, filters) survives into the
-    /// new. `whole`'s schools and children are not read.
+    /// As [`Installer::install`], with the ledger already built: `whole`'s schools and
+    /// children are not read.
     pub fn install_with(&self, ledger: Ledger, whole: Option<WholeInstallation>) {
-        self.ledger.set(ledger);
+        let Installer {
+            database: _,
+            office,
+            ledgers,
+            exchange,
+            crosscheck,
+        } = *self;
+        ledgers.ledger.set(ledger);
         let (installation, settings, records, mappings, roll_mapping, roll_follow_up) = match whole
         {
             Some(w) => (
@@ -345,45 +475,63 @@ impl AppState {
             ),
             None => Default::default(),
         };
-        self.history.set(History::new(records.history.clone()));
-        self.casebook.set(records.casebook(settings));
-        self.inbox.set(records.inbox);
-        self.outbox.set(records.outbox);
-        self.mappings.set(mappings);
-        self.roll_mapping.set(roll_mapping);
-        self.roll_follow_up.set(roll_follow_up);
+        ledgers.history.set(History::new(records.history.clone()));
+        ledgers.casebook.set(records.casebook(settings));
+        exchange.inbox.set(records.inbox);
+        exchange.outbox.set(records.outbox);
+        crosscheck.mappings.set(mappings);
+        ledgers.roll_mapping.set(roll_mapping);
+        ledgers.roll_follow_up.set(roll_follow_up);
         // A roster being checked belonged to the data now replaced.
-        self.crosscheck.set(None);
-        self.filters.reset();
-        self.installation.set(installation);
+        crosscheck.session.set(None);
+        ledgers.filters.reset();
+        office.installation.set(installation);
     }
 }
 
-impl AppState {
-    /// The state of a browser that has opened nothing yet.
-    pub fn new(lang: Lang, route: Route) -> Self {
-        AppState {
-            lang: RwSignal::new(lang),
-            installation: RwSignal::new(None),
-            ledger: Held::new(Ledger::default()),
-            casebook: Held::new(Casebook::default()),
-            route: RwSignal::new(route),
-            notice: RwSignal::new(None),
-            progress: RwSignal::new(None),
-            filters: ChildFilters::new(),
-            crosscheck: Held::new(None),
-            mappings: Held::new(Default::default()),
-            roll_mapping: Held::new(Default::default()),
-            roll_follow_up: RwSignal::new(Default::default()),
-            history: Held::new(Default::default()),
-            inbox: Held::new(Default::default()),
-            outbox: Held::new(Default::default()),
-            db: StoredValue::new_local(None),
-        }
-    }
-
-    /// The database, once opened.
-    pub fn set_db(&self, db: Db) {
-        self.db.set_value(Some(db));
-    }
+/// Makes the app's contexts for a browser that has opened nothing yet and provides each
+/// once (called by the shell, `app::App`).
+pub fn provide_contexts(lang: Lang, route: Route) {
+    let database = Database(StoredValue::new_local(None));
+    let office = Office {
+        installation: RwSignal::new(None),
+    };
+    let ledgers = Ledgers {
+        ledger: Held::new(Ledger::default()),
+        casebook: Held::new(Casebook::default()),
+        history: Held::new(Default::default()),
+        filters: ChildFilters::new(),
+        roll_mapping: Held::new(Default::default()),
+        roll_follow_up: RwSignal::new(Default::default()),
+        database,
+    };
+    let exchange = Exchange {
+        inbox: Held::new(Default::default()),
+        outbox: Held::new(Default::default()),
+        database,
+    };
+    let crosscheck = CrossCheck {
+        session: Held::new(None),
+        mappings: Held::new(Default::default()),
+    };
+    provide_context(Language(RwSignal::new(lang)));
+    provide_context(Notices {
+        notice: RwSignal::new(None),
+        progress: RwSignal::new(None),
+    });
+    provide_context(Navigation {
+        route: RwSignal::new(route),
+    });
+    provide_context(database);
+    provide_context(office);
+    provide_context(ledgers);
+    provide_context(exchange);
+    provide_context(crosscheck);
+    provide_context(Installer {
+        database,
+        office,
+        ledgers,
+        exchange,
+        crosscheck,
+    });
 }

@@ -7,7 +7,7 @@ use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::Language;
 use baoxue_core::model::format_count;
 
 /// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".
@@ -47,8 +47,8 @@ where
     C: Fn() -> Vec<(usize, String, String, Option<F>)> + Send + Sync + 'static,
     S: Fn(usize, Option<F>) + Copy + Send + Sync + 'static,
 {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
     view! {
         <div class="table-wrap">
             <table class="grid compact">
@@ -63,7 +63,7 @@ where
                                     <option value="" selected=field.is_none()>{move || t().cc_skip}</option>
                                     {F::ALL.iter().map(|f| {
                                         let f = *f;
-                                        view! { <option value=f.key() selected=field == Some(f)>{move || f.label(state.lang.get())}</option> }
+                                        view! { <option value=f.key() selected=field == Some(f)>{move || f.label(language.get())}</option> }
                                     }).collect_view()}
                                 </select>
                             </td>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::{Language, Notices, Office};
 
 /// Offers bytes as a download named `name`.
 /// A file name from a title: characters no file system takes become "_".
@@ -51,7 +51,9 @@ pub fn ExportButtons(
     #[prop(optional)]
     print: Option<crate::route::Route>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
     let stamp = || chrono::Local::now().naive_local();
     let xlsx = move |_| {
         let t = table();
@@ -60,7 +62,7 @@ pub fn ExportButtons(
             "导出时间：{}　共{}条　导出人：{}",
             now.format("%Y-%m-%d %H:%M"),
             t.rows.len(),
-            state.operator()
+            office.operator()
         );
         match to_xlsx(&t, &subtitle, now)
             .map_err(|e| e.to_string())
@@ -72,7 +74,7 @@ pub fn ExportButtons(
                 )
             }) {
             Ok(()) => {}
-            Err(e) => state.error(e),
+            Err(e) => notices.error(e),
         }
     };
     let csv = move |_| {
@@ -83,14 +85,14 @@ pub fn ExportButtons(
             "text/csv;charset=utf-8",
             &to_csv(&t),
         ) {
-            state.error(e);
+            notices.error(e);
         }
     };
     view! {
         <span class="export">
-            <button id=format!("{id}-xlsx") on:click=xlsx>{move || text(state.lang.get()).export_xlsx}</button>
-            <button id=format!("{id}-csv") on:click=csv>{move || text(state.lang.get()).export_csv}</button>
-            {print.map(|r| view! { <a class="button" id=format!("{id}-print") href=r.href()>{move || text(state.lang.get()).print}</a> })}
+            <button id=format!("{id}-xlsx") on:click=xlsx>{move || text(language.get()).export_xlsx}</button>
+            <button id=format!("{id}-csv") on:click=csv>{move || text(language.get()).export_csv}</button>
+            {print.map(|r| view! { <a class="button" id=format!("{id}-print") href=r.href()>{move || text(language.get()).print}</a> })}
         </span>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::Language;
 
 /// Page navigation for a long list: first, previous, "page n of m", next, last.
 #[component]
@@ -15,8 +15,8 @@ pub fn Pager(
     #[prop(into)]
     size: Signal<usize>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
     let pages = move || total.get().div_ceil(size.get().max(1)).max(1);
     // A shorter list or a larger page size never leaves the page past the end.
     Effect::new(move |_| {

@@ -1,7 +1,7 @@
 use baoxue_core::model::Labelled;
 use leptos::prelude::*;
 
-use crate::state::AppState;
+use crate::state::Language;
 
 /// A `<select>` over a closed vocabulary, with an optional "any"/"none" first option.
 #[component]
@@ -18,7 +18,7 @@ pub fn EnumSelect<T>(
 where
     T: Labelled + PartialEq + Send + Sync,
 {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
     view! {
         <select
             id=id
@@ -32,7 +32,7 @@ where
                     let v = *v;
                     view! {
                         <option value=v.key() selected=move || value.get() == Some(v)>
-                            {move || v.label(state.lang.get())}
+                            {move || v.label(language.get())}
                         </option>
                     }
                 })

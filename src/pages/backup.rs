@@ -16,7 +16,7 @@ use crate::browser::{confirm, now};
 use crate::components::download::save_file;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 use crate::worker::{unseal, WorkerSlot};
 
@@ -57,7 +57,11 @@ async fn open_backup(
 
 #[component]
 pub fn BackupPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
     let pass1 = RwSignal::new(String::new());
     let pass2 = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -65,8 +69,8 @@ pub fn BackupPanel() -> impl IntoView {
     let last = RwSignal::new(None::<chrono::NaiveDateTime>);
 
     Effect::new(move |_| {
-        state.track_ledgers();
-        if let Some(db) = state.db() {
+        ledgers.track_ledgers();
+        if let Some(db) = database.db() {
             spawn_local(async move {
                 if let Ok(t) = store::last_backup(&db).await {
                     last.set(t);
@@ -78,19 +82,19 @@ pub fn BackupPanel() -> impl IntoView {
     let make = move |_| {
         let (p1, p2) = (pass1.get_untracked(), pass2.get_untracked());
         if p1 != p2 {
-            error.set(Some(text(state.lang.get_untracked()).bk_mismatch.into()));
+            error.set(Some(text(language.get_untracked()).bk_mismatch.into()));
             return;
         }
         busy.set(true);
         error.set(None);
         spawn_local(async move {
             let result = async {
-                let db = state.db().ok_or("数据库未打开")?;
+                let db = database.db().ok_or("数据库未打开")?;
                 let b = store::read_backup(&db)
                     .await
                     .map_err(|e| e.to_string())?
-                    .ok_or(text(state.lang.get_untracked()).bk_no_data)?;
-                let text = write_bundle(envelope_for(&b, &state.operator()), &b)
+                    .ok_or(text(language.get_untracked()).bk_no_data)?;
+                let text = write_bundle(envelope_for(&b, &office.operator()), &b)
                     .map_err(|e| e.to_string())?;
                 // Compressed first: encrypted bytes do not shrink.
                 let sealed = encrypt(&compress(&text), &p1).map_err(|e| e.to_string())?;
@@ -103,7 +107,7 @@ pub fn BackupPanel() -> impl IntoView {
                 save_file(&name, "application/octet-stream", &sealed)?;
                 let audit = AuditEntry {
                     at,
-                    operator: state.operator(),
+                    operator: office.operator(),
                     action: AuditAction::Update,
                     subject: "installation".into(),
                     summary: format!("生成备份文件 {name}（{}）", b.summary()),
@@ -122,8 +126,8 @@ pub fn BackupPanel() -> impl IntoView {
                 Ok(name) => {
                     pass1.set(String::new());
                     pass2.set(String::new());
-                    state.info(
-                        text(state.lang.get_untracked())
+                    notices.info(
+                        text(language.get_untracked())
                             .bk_made
                             .replace("{name}", &name),
                     );
@@ -135,18 +139,18 @@ pub fn BackupPanel() -> impl IntoView {
 
     view! {
         <section class="card" id="backup">
-            <h2>{move || text(state.lang.get()).backup_title}</h2>
+            <h2>{move || text(language.get()).backup_title}</h2>
             <StorageStatus/>
             <p>
-                {move || text(state.lang.get()).last_backup}{move || text(state.lang.get()).colon}
-                <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| text(state.lang.get()).never.into())}</strong>
+                {move || text(language.get()).last_backup}{move || text(language.get()).colon}
+                <strong id="last-backup">{move || last.get().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| text(language.get()).never.into())}</strong>
             </p>
             <div class="form-grid">
-                <label class="field"><span>{move || text(state.lang.get()).bk_passphrase}</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
-                <label class="field"><span>{move || text(state.lang.get()).bk_again}</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
-                <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>{move || text(state.lang.get()).make_backup}</button></div>
+                <label class="field"><span>{move || text(language.get()).bk_passphrase}</span><input type="password" id="backup-pass" bind:value=pass1 autocomplete="new-password"/></label>
+                <label class="field"><span>{move || text(language.get()).bk_again}</span><input type="password" id="backup-pass2" bind:value=pass2 autocomplete="new-password"/></label>
+                <div class="field"><span>"\u{a0}"</span><button class="primary" id="make-backup" disabled=busy on:click=make>{move || text(language.get()).make_backup}</button></div>
             </div>
-            <p class="muted">{move || text(state.lang.get()).bk_note}</p>
+            <p class="muted">{move || text(language.get()).bk_note}</p>
             {move || error.get().map(|e| view! { <div class="errors" role="alert" id="backup-error">{e}</div> })}
         </section>
     }
@@ -155,7 +159,12 @@ pub fn BackupPanel() -> impl IntoView {
 /// Restoring a backup file into this browser: checked first, replaced only after asking.
 #[component]
 pub fn RestorePanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let installer = expect_context::<Installer>();
     let busy = RwSignal::new(false);
     let restore_pass = RwSignal::new(String::new());
     let pending = RwSignal::new(None::<(chrono::NaiveDateTime, Backup)>);
@@ -171,7 +180,7 @@ pub fn RestorePanel() -> impl IntoView {
         let pass = restore_pass.get_untracked();
         checking.set(true);
         stop.set(false);
-        let lang = state.lang.get_untracked();
+        let lang = language.get_untracked();
         spawn_local(async move {
             let opened = match super::common::read_file("restore-file", text(lang).bk_choose).await
             {
@@ -202,8 +211,8 @@ pub fn RestorePanel() -> impl IntoView {
             return;
         };
         let failed = failure.is_some_and(|f| f.0.with_untracked(Option::is_some));
-        if (failed || state.installation.with_untracked(Option::is_some))
-            && !confirm(text(state.lang.get_untracked()).bk_confirm_restore)
+        if (failed || office.installation.with_untracked(Option::is_some))
+            && !confirm(text(language.get_untracked()).bk_confirm_restore)
         {
             return;
         }
@@ -219,7 +228,7 @@ pub fn RestorePanel() -> impl IntoView {
                 lines: Vec::new(),
             };
             let result = async {
-                let db = state.db().ok_or("数据库未打开")?;
+                let db = database.db().ok_or("数据库未打开")?;
                 store::restore(&db, &b, made_at, &audit)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -229,17 +238,17 @@ pub fn RestorePanel() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(loaded) => {
-                    state.install(loaded.whole);
+                    installer.install(loaded.whole);
                     if let Some(f) = failure {
                         f.0.set(None);
                     }
                     pending.set(None);
-                    state.info(format!(
+                    notices.info(format!(
                         "{}{}",
-                        text(state.lang.get_untracked()).bk_restored,
-                        b.summary_in(state.lang.get_untracked())
+                        text(language.get_untracked()).bk_restored,
+                        b.summary_in(language.get_untracked())
                     ));
-                    state.navigate(Route::Home);
+                    nav.navigate(Route::Home);
                 }
                 Err(e) => restore_error.set(Some(e)),
             }
@@ -248,20 +257,20 @@ pub fn RestorePanel() -> impl IntoView {
 
     view! {
         <section class="card" id="restore">
-            <h2>{move || text(state.lang.get()).restore_title}</h2>
+            <h2>{move || text(language.get()).restore_title}</h2>
             <div class="form-grid">
-                <label class="field"><span>{move || text(state.lang.get()).bk_file}</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
-                <label class="field"><span>{move || text(state.lang.get()).passphrase}</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
-                <div class="field"><span>"\u{a0}"</span><button id="check-backup" disabled=checking on:click=check>{move || text(state.lang.get()).check_file}</button></div>
+                <label class="field"><span>{move || text(language.get()).bk_file}</span><input type="file" id="restore-file" accept=".baoxue,.json,.age"/></label>
+                <label class="field"><span>{move || text(language.get()).passphrase}</span><input type="password" id="restore-pass" bind:value=restore_pass autocomplete="off"/></label>
+                <div class="field"><span>"\u{a0}"</span><button id="check-backup" disabled=checking on:click=check>{move || text(language.get()).check_file}</button></div>
             </div>
             <Show when=move || checking.get()>
-                <p class="muted" id="checking-backup">{move || text(state.lang.get()).bk_checking}" " <button id="cancel-check" on:click=cancel_check>{move || text(state.lang.get()).cancel}</button></p>
+                <p class="muted" id="checking-backup">{move || text(language.get()).bk_checking}" " <button id="cancel-check" on:click=cancel_check>{move || text(language.get()).cancel}</button></p>
             </Show>
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
             {move || pending.get().map(|(made_at, b)| view! {
                 <div class="warning" id="restore-summary">
-                    <p>{move || text(state.lang.get()).bk_checked}{move || b.summary_in(state.lang.get())}{move || text(state.lang.get()).bk_made_at.replace("{at}", &made_at.format("%Y-%m-%d %H:%M").to_string())}</p>
-                    <button class="danger" id="apply-restore" disabled=busy on:click=apply>{move || text(state.lang.get()).bk_apply}</button>
+                    <p>{move || text(language.get()).bk_checked}{move || b.summary_in(language.get())}{move || text(language.get()).bk_made_at.replace("{at}", &made_at.format("%Y-%m-%d %H:%M").to_string())}</p>
+                    <button class="danger" id="apply-restore" disabled=busy on:click=apply>{move || text(language.get()).bk_apply}</button>
                 </div>
             })}
         </section>
@@ -271,7 +280,7 @@ pub fn RestorePanel() -> impl IntoView {
 /// Whether the browser keeps the data persistently, and how much room is used.
 #[component]
 fn StorageStatus() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
     let persisted = RwSignal::new(None::<bool>);
     let usage = RwSignal::new(None::<(f64, f64)>);
     spawn_local(async move {
@@ -297,12 +306,12 @@ fn StorageStatus() -> impl IntoView {
     view! {
         <p id="storage-status">
             {move || match persisted.get() {
-                Some(true) => text(state.lang.get()).bk_persisted,
-                Some(false) => text(state.lang.get()).bk_not_persisted,
+                Some(true) => text(language.get()).bk_persisted,
+                Some(false) => text(language.get()).bk_not_persisted,
                 None => "",
             }}
             " "
-            {move || usage.get().map(|(u, q)| text(state.lang.get()).bk_usage.replace("{used}", &mb(u)).replace("{free}", &mb((q - u).max(0.0))))}
+            {move || usage.get().map(|(u, q)| text(language.get()).bk_usage.replace("{used}", &mb(u)).replace("{free}", &mb((q - u).max(0.0))))}
         </p>
     }
 }

@@ -14,22 +14,23 @@ use crate::browser::today;
 use crate::components::select::EnumSelect;
 use crate::i18n::{paren, sep, text};
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Notices, Office};
 
 #[component]
 pub fn CasePage(id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let case = Memo::new(move |_| state.with_cases(|_, b| b.case(id).cloned()));
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let case = Memo::new(move |_| ledgers.with_cases(|_, b| b.case(id).cloned()));
     move || {
         let Some(c) = case.get() else {
             return view! { <p class="card error">{t().child_not_found}</p> }.into_any();
         };
-        let lang = state.lang.get();
+        let lang = language.get();
         let (name, school, grade) =
-            state.with_ledger(|l| child_line(l, c.child_id, state.lang.get()));
+            ledgers.with_ledger(|l| child_line(l, c.child_id, language.get()));
         let watch = c.closure.as_ref().map(|cl| {
-            baoxue_core::casework::watch_until(cl, state.casebook.with(|b| b.settings.watch_days))
+            baoxue_core::casework::watch_until(cl, ledgers.casebook.with(|b| b.settings.watch_days))
         });
         let open = c.closure.is_none();
         view! {
@@ -91,8 +92,8 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
 /// Persuasion attempts, oldest first.
 #[component]
 fn AttemptList(attempts: Vec<ReturnAttempt>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = state.lang.get_untracked();
+    let language = expect_context::<Language>();
+    let lang = language.get_untracked();
     let t = text(lang);
     view! {
         <table class="grid compact attempts">
@@ -108,8 +109,10 @@ fn AttemptList(attempts: Vec<ReturnAttempt>) -> impl IntoView {
 
 #[component]
 fn AttemptForm(case_id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let date = RwSignal::new(today().to_string());
     let way = RwSignal::new(Some(AttemptWay::HomeVisit));
     let persons = RwSignal::new(String::new());
@@ -120,7 +123,7 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
     let as_step = RwSignal::new(true);
     let offers = move || {
         way.get() == Some(AttemptWay::HomeVisit)
-            && state.with_cases(|_, b| b.offers_home_visit_step(case_id))
+            && ledgers.with_cases(|_, b| b.offers_home_visit_step(case_id))
     };
     let save = move |_| {
         let Some(d) = parse_date(&date.get_untracked()) else {
@@ -132,11 +135,11 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
             persons: persons.get_untracked(),
             guardian_said: said.get_untracked(),
             result: result.get_untracked().unwrap_or(AttemptResult::Considering),
-            recorded_by: state.operator(),
+            recorded_by: office.operator(),
         };
         spawn_local(async move {
             let step = as_step.get_untracked();
-            match run(state, |_, b, a| {
+            match run(ledgers, office, language, |_, b, a| {
                 if step {
                     b.add_home_visit_as_step(case_id, attempt, a)
                 } else {
@@ -173,8 +176,8 @@ fn AttemptForm(case_id: Uuid) -> impl IntoView {
 
 #[component]
 fn LegalSteps(case: DropoutCase) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let lang = state.lang.get_untracked();
+    let language = expect_context::<Language>();
+    let lang = language.get_untracked();
     let t = text(lang);
     let id = case.id;
     view! {
@@ -199,8 +202,10 @@ fn LegalSteps(case: DropoutCase) -> impl IntoView {
 
 #[component]
 fn LegalStepForm(case: DropoutCase) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let highest = case
         .legal_steps
         .iter()
@@ -229,10 +234,14 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
             note: note.get_untracked(),
             serial: None,
             deadline: None,
-            recorded_by: state.operator(),
+            recorded_by: office.operator(),
         };
         spawn_local(async move {
-            match run(state, |_, b, a| b.add_legal_step(id, step, a)).await {
+            match run(ledgers, office, language, |_, b, a| {
+                b.add_legal_step(id, step, a)
+            })
+            .await
+            {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
@@ -252,9 +261,12 @@ fn LegalStepForm(case: DropoutCase) -> impl IntoView {
 
 #[component]
 fn CloseForm(case: DropoutCase) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let (child_school, child_grade, child_class) = state.ledger.with_untracked(|l| {
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let (child_school, child_grade, child_class) = ledgers.ledger.with_untracked(|l| {
         l.child(case.child_id)
             .map(|c| (c.school_id, c.grade, c.class_name.clone()))
             .unwrap_or_default()
@@ -271,7 +283,7 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let id = case.id;
     let schools = move || {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .map(|s| (s.id.to_string(), s.name.clone()))
@@ -311,11 +323,15 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
             date: d,
             outcome,
             evidence: evidence.get_untracked(),
-            by: state.operator(),
+            by: office.operator(),
         };
         spawn_local(async move {
-            match run(state, |l, b, a| b.close_case(l, id, closure, a)).await {
-                Ok(()) => state.info(text(state.lang.get_untracked()).saved),
+            match run(ledgers, office, language, |l, b, a| {
+                b.close_case(l, id, closure, a)
+            })
+            .await
+            {
+                Ok(()) => notices.info(text(language.get_untracked()).saved),
                 Err(e) => error.set(Some(e)),
             }
         });

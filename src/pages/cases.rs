@@ -11,7 +11,7 @@ use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Office};
 
 #[derive(Clone, PartialEq)]
 struct Row {
@@ -32,12 +32,14 @@ struct Row {
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let filter = RwSignal::new(None::<CaseState>);
     let rows = Memo::new(move |_| {
-        let lang = state.lang.get();
-        state.with_cases(|l, b| {
+        let lang = language.get();
+        ledgers.with_cases(|l, b| {
             let mut v: Vec<Row> = b
                 .cases()
                 .map(|c| {
@@ -83,15 +85,15 @@ pub fn CasesPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().cases_title}</h1>
             <ExportButtons id="export-cases" print=Route::Print(crate::route::PrintLedger::Cases) table=move || {
-                let title = format!("{}辍学学生台账", state.unit_short_name());
-                state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::cases_table(l, b, &title)))
+                let title = format!("{}辍学学生台账", office.unit_short_name());
+                ledgers.ledger.with_untracked(|l| ledgers.casebook.with_untracked(|b| baoxue_core::export::cases_table(l, b, &title)))
             }/>
         </div>
         <div class="cards">
             <FilterStat id="cases-all" value=None chosen=filter label=Signal::derive(move || t().all) count=Signal::derive(move || rows.with(Vec::len))/>
-            <FilterStat id="cases-open" value=Some(CaseState::Open) chosen=filter label=Signal::derive(move || CaseState::Open.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Open))/>
-            <FilterStat id="cases-reopened" value=Some(CaseState::Reopened) chosen=filter label=Signal::derive(move || CaseState::Reopened.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Reopened))/>
-            <FilterStat id="cases-closed" value=Some(CaseState::Closed) chosen=filter label=Signal::derive(move || CaseState::Closed.label(state.lang.get())) count=Signal::derive(move || count(CaseState::Closed))/>
+            <FilterStat id="cases-open" value=Some(CaseState::Open) chosen=filter label=Signal::derive(move || CaseState::Open.label(language.get())) count=Signal::derive(move || count(CaseState::Open))/>
+            <FilterStat id="cases-reopened" value=Some(CaseState::Reopened) chosen=filter label=Signal::derive(move || CaseState::Reopened.label(language.get())) count=Signal::derive(move || count(CaseState::Reopened))/>
+            <FilterStat id="cases-closed" value=Some(CaseState::Closed) chosen=filter label=Signal::derive(move || CaseState::Closed.label(language.get())) count=Signal::derive(move || count(CaseState::Closed))/>
         </div>
         <div class="table-wrap">
             <table class="grid" id="cases-table">
@@ -103,7 +105,7 @@ pub fn CasesPage() -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {move || {
-                        let lang = state.lang.get();
+                        let lang = language.get();
                         let f = filter.get();
                         rows.get().into_iter().filter(|r| f.is_none_or(|s| r.state == s)).map(|r| view! {
                             <tr>

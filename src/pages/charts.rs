@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 use crate::browser::{mark, measure};
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Notices, Office};
 
 /// How many months the trend shows, and how many school years the dropout chart.
 const TREND_MONTHS: usize = 60;
@@ -26,9 +26,14 @@ struct Drawn {
     svg: Result<String, String>,
 }
 
-fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTable) -> Vec<Drawn> {
-    let lang = state.lang.get_untracked();
-    let (settings_targets, def, census_def) = state.casebook.with_untracked(|b| {
+fn draw_all(
+    ledgers: Ledgers,
+    office: Office,
+    lang: Lang,
+    town: Option<(String, String)>,
+    census: &CensusTable,
+) -> Vec<Drawn> {
+    let (settings_targets, def, census_def) = ledgers.casebook.with_untracked(|b| {
         (
             b.settings.targets.clone(),
             b.settings.dropout_definition,
@@ -37,10 +42,10 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
     });
     let (unit, unit_name) = match &town {
         Some((code, name)) => (Unit::Township(code.clone()), name.clone()),
-        None => (Unit::County, state.unit_short_name()),
+        None => (Unit::County, office.unit_short_name()),
     };
     let en = lang == Lang::En;
-    state
+    ledgers
         .history
         .with_untracked(|h| {
             let mut out = Vec::new();
@@ -152,8 +157,8 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
                 .collect();
             let title = if en {
                 format!(
-                    "{}: not enrolled by township (with 小升初 leavers; deferrals {})",
-                    state.unit_short_name(),
+                    "{}: not enrolled by township (with primary-to-junior leavers; deferrals {})",
+                    office.unit_short_name(),
                     if census_def.deferred_excluded {
                         "left out"
                     } else {
@@ -163,7 +168,7 @@ fn draw_all(state: AppState, town: Option<(String, String)>, census: &CensusTabl
             } else {
                 format!(
                     "{}各乡镇适龄未在籍人数（含小升初未衔接{}）",
-                    state.unit_short_name(),
+                    office.unit_short_name(),
                     if census_def.deferred_excluded {
                         "，不含延缓入学"
                     } else {
@@ -244,20 +249,23 @@ fn save_png(name: String, svg: &str) -> Result<(), String> {
 
 #[component]
 pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let town = RwSignal::new(String::new());
     let drawn = Memo::new(move |_| {
-        state.track_ledgers();
-        state.lang.track();
+        ledgers.track_ledgers();
+        language.track();
         let code = town.get();
         let named = (!code.is_empty()).then(|| {
-            state
+            ledgers
                 .ledger
                 .with_untracked(|l| (code.clone(), l.township_name(&code).to_string()))
         });
         mark("baoxue-charts-start");
-        let out = census.with(|c| draw_all(state, named, c));
+        let out = census.with(|c| draw_all(ledgers, office, language.get_untracked(), named, c));
         measure("baoxue-charts", "baoxue-charts-start");
         out
     });
@@ -276,7 +284,7 @@ pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
                 <label class="inline">
                     <span>{move || t().ind_chart_unit}</span>
                     <select id="chart-unit" on:change=move |e| town.set(event_target_value(&e))>
-                        <option value="">{move || state.unit_short_name()}</option>
+                        <option value="">{move || office.unit_short_name()}</option>
                         {move || towns().into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
                     </select>
                 </label>
@@ -292,10 +300,10 @@ pub fn IndicatorCharts(census: Memo<CensusTable>) -> impl IntoView {
                                     <div class="svg" inner_html=svg></div>
                                     <figcaption class="no-print">
                                         <button class="secondary save-svg" on:click=move |_| {
-                                            if let Err(e) = save_file(&safe_file_name(&svg_title, "svg"), "image/svg+xml", svg_svg.as_bytes()) { state.error(e) }
+                                            if let Err(e) = save_file(&safe_file_name(&svg_title, "svg"), "image/svg+xml", svg_svg.as_bytes()) { notices.error(e) }
                                         }>{move || t().ind_save_svg}</button>
                                         <button class="secondary save-png" on:click=move |_| {
-                                            if let Err(e) = save_png(safe_file_name(&png_title, "png"), &png_svg) { state.error(e) }
+                                            if let Err(e) = save_png(safe_file_name(&png_title, "png"), &png_svg) { notices.error(e) }
                                         }>{move || t().ind_save_png}</button>
                                     </figcaption>
                                 }.into_any()

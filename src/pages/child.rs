@@ -9,26 +9,30 @@ use uuid::Uuid;
 use crate::browser::today;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Language, Ledgers, Notices};
 use crate::store;
 
 #[component]
 pub fn ChildPage(id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let child =
-        Memo::new(move |_| state.with_ledger(|l| l.child(id).map(|c| (c.clone(), l.names_for(c)))));
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let child = Memo::new(move |_| {
+        ledgers.with_ledger(|l| l.child(id).map(|c| (c.clone(), l.names_for(c))))
+    });
     let history = RwSignal::new(None::<Vec<AuditEntry>>);
     Effect::new(move |_| {
-        state.track_ledgers();
-        if let Some(db) = state.db() {
+        ledgers.track_ledgers();
+        if let Some(db) = database.db() {
             spawn_local(async move {
                 match store::audit_of(&db, &id.to_string()).await {
                     Ok(mut h) => {
                         h.reverse();
                         history.set(Some(h))
                     }
-                    Err(e) => state.error(e.to_string()),
+                    Err(e) => notices.error(e.to_string()),
                 }
             });
         }
@@ -42,7 +46,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
             }
             .into_any();
         };
-        let lang = state.lang.get();
+        let lang = language.get();
         let problems: Vec<String> = c.problems().iter().map(|p| p.say(lang)).collect();
         let fields = c.display_fields_in(&names, lang);
         let today = today();

@@ -11,14 +11,16 @@ use super::common::{parse_date, run};
 use crate::browser::today;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Office};
 
 #[component]
 pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let info = Memo::new(move |_| {
-        state.with_cases(|l, b| {
+        ledgers.with_cases(|l, b| {
             let c = l.child(child_id)?;
             Some((
                 c.status,
@@ -30,7 +32,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
                     .iter()
                     .rev()
                     .take(10)
-                    .map(|a| format!("{} {}", a.date, a.kind.label(state.lang.get())))
+                    .map(|a| format!("{} {}", a.date, a.kind.label(language.get())))
                     .collect::<Vec<_>>(),
             ))
         })
@@ -42,7 +44,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
     let flag = move |_| {
         let r = reason.get_untracked();
         spawn_local(async move {
-            match run(state, |l, b, a| {
+            match run(ledgers, office, language, |l, b, a| {
                 b.flag_manual(l, child_id, &r, a, Uuid::new_v4())
             })
             .await
@@ -61,7 +63,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match run(state, |l, b, a| {
+            match run(ledgers, office, language, |l, b, a| {
                 b.transfer_out(l, child_id, &to, d, a, Uuid::new_v4())
             })
             .await
@@ -75,7 +77,7 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
         let Some((status, disabled, suspect, case, watch, absences)) = info.get() else {
             return ().into_any();
         };
-        let lang = state.lang.get();
+        let lang = language.get();
         let flaggable = status.counts_as_enrolled() && suspect.is_none();
         view! {
             <section class="card casework-panel" id="casework-panel">
@@ -108,9 +110,11 @@ pub fn CaseworkPanel(child_id: Uuid) -> impl IntoView {
 /// 送教上门: the plan and its visit log.
 #[component]
 fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let plan = Memo::new(move |_| state.with_cases(|_, b| b.plan_of(child_id).cloned()));
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let plan = Memo::new(move |_| ledgers.with_cases(|_, b| b.plan_of(child_id).cloned()));
     let existing = plan.get_untracked();
     let teacher = RwSignal::new(
         existing
@@ -158,7 +162,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             visits: Vec::new(),
         };
         spawn_local(async move {
-            match run(state, |l, b, a| b.save_plan(l, p, a)).await {
+            match run(ledgers, office, language, |l, b, a| b.save_plan(l, p, a)).await {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
@@ -179,7 +183,11 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             content: v_content.get_untracked(),
         };
         spawn_local(async move {
-            match run(state, |_, b, a| b.add_home_visit(child_id, v, a)).await {
+            match run(ledgers, office, language, |_, b, a| {
+                b.add_home_visit(child_id, v, a)
+            })
+            .await
+            {
                 Ok(()) => {
                     error.set(None);
                     v_content.set(String::new());

@@ -16,7 +16,7 @@ use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 
 /// Drafts of a form in this tab's session storage: text only, gone with the tab.
@@ -299,20 +299,25 @@ impl Fields {
 /// The add/edit form. `id` is the child to edit, `None` to add one.
 #[component]
 pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let base = id.and_then(|id| state.ledger.with_untracked(|l| l.child(id).cloned()));
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let base = id.and_then(|id| ledgers.ledger.with_untracked(|l| l.child(id).cloned()));
     if id.is_some() && base.is_none() {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     }
     let f = Fields::from(base.as_ref());
     if base.is_none() {
         // A school's or a township's own children are mostly registered where it is.
-        let home = state.installation.with_untracked(|i| {
+        let home = office.installation.with_untracked(|i| {
             let i = i.as_ref()?;
             i.school_id
                 .and_then(|id| {
-                    state
+                    ledgers
                         .ledger
                         .with_untracked(|l| l.school(id).map(|s| s.township_code.clone()))
                 })
@@ -388,7 +393,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         if f.has_no_id.get() || raw.trim().is_empty() {
             None
         } else {
-            Some(IdNumber::parse(&raw).map_err(|e| e.say(state.lang.get())))
+            Some(IdNumber::parse(&raw).map_err(|e| e.say(language.get())))
         }
     });
     Effect::watch(
@@ -436,7 +441,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                 use baoxue_core::rules::school_age::*;
                 let today = today();
                 let g = expected_grade(b, school_year_of(today));
-                let lang = state.lang.get();
+                let lang = language.get();
                 let grade = if (1..=9).contains(&g) {
                     format!("{g}")
                 } else if g < 1 {
@@ -459,7 +464,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     let cancel_key = draft_key.clone();
     let save = move |_| {
         let saved_key = saved_key.clone();
-        let lang = state.lang.get_untracked();
+        let lang = language.get_untracked();
         let child = match f.to_child(base_for_save.as_ref(), lang) {
             Ok(c) => c,
             Err(e) => {
@@ -467,8 +472,8 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                 return;
             }
         };
-        let operator = state.operator();
-        let prepared = state
+        let operator = office.operator();
+        let prepared = ledgers
             .ledger
             .with_untracked(|l| l.prepare_save(child, &operator, now()));
         let prepared = match prepared {
@@ -484,7 +489,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         errors.set(Vec::new());
         saving.set(true);
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
+            let Some(db) = database.db() else { return };
             mark("baoxue-save-start");
             let result = store::save_child(&db, &prepared).await;
             measure("baoxue-save", "baoxue-save-start");
@@ -495,19 +500,19 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                     let id = prepared.child.id;
                     let warnings: Vec<String> =
                         prepared.warnings.iter().map(|w| w.say(lang)).collect();
-                    state.update_ledger(|l| l.apply(prepared));
-                    let t = text(state.lang.get_untracked());
+                    ledgers.update_ledger(|l| l.apply(prepared));
+                    let t = text(language.get_untracked());
                     if warnings.is_empty() {
-                        state.info(t.saved);
+                        notices.info(t.saved);
                     } else {
-                        state.info(format!(
+                        notices.info(format!(
                             "{}。{}：{}",
                             t.saved,
                             t.warnings,
                             warnings.join("；")
                         ));
                     }
-                    state.navigate(Route::Child(id));
+                    nav.navigate(Route::Child(id));
                 }
                 Err(e) => errors.set(vec![e.say(lang)]),
             }
@@ -515,7 +520,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
     };
 
     let townships = move || {
-        state
+        office
             .installation
             .with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
     };
@@ -540,7 +545,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         }
     };
     let schools = move || {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .map(|s| (s.id.to_string(), s.name.clone()))
@@ -663,7 +668,7 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                                             if on { v.push(g); v.sort(); }
                                         });
                                     }/>
-                                <span>{move || g.label(state.lang.get())}</span>
+                                <span>{move || g.label(language.get())}</span>
                             </label>
                         }
                     }).collect_view()}

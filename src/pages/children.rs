@@ -10,18 +10,20 @@ use crate::components::pager::Pager;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Office};
 use baoxue_core::model::format_count;
 
 #[component]
 pub fn ChildrenPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let f = state.filters;
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let f = ledgers.filters;
+    let t = move || text(language.get());
     let hits = Memo::new(move |_| {
         let q = f.query();
         mark("baoxue-query-start");
-        let hits = state.with_ledger(|l| l.query(&q));
+        let hits = ledgers.with_ledger(|l| l.query(&q));
         measure("baoxue-query", "baoxue-query-start");
         hits
     });
@@ -31,7 +33,7 @@ pub fn ChildrenPage() -> impl IntoView {
     let rows = move || {
         let (page, size) = (f.page.get(), f.page_size.get());
         hits.with(|h| {
-            state.with_ledger(|l| {
+            ledgers.with_ledger(|l| {
                 l.page(h, page, size)
                     .into_iter()
                     .map(|c| row_data(l, c))
@@ -45,8 +47,8 @@ pub fn ChildrenPage() -> impl IntoView {
             <h1>{move || t().nav_children}</h1>
             <div class="actions">
                 <ExportButtons id="export-children" print=Route::Print(crate::route::PrintLedger::Children) table=move || {
-                    let title = format!("{}适龄儿童台账", state.unit_short_name());
-                    hits.with_untracked(|h| state.ledger.with_untracked(|l| baoxue_core::export::children_table(l, h, &title)))
+                    let title = format!("{}适龄儿童台账", office.unit_short_name());
+                    hits.with_untracked(|h| ledgers.ledger.with_untracked(|l| baoxue_core::export::children_table(l, h, &title)))
                 }/>
                 <a class="button" id="import-roll" href=Route::RollImport.href()>{move || t().roll_title}</a>
                 <a class="button primary" id="add-child" href=Route::NewChild.href()>{move || t().add_child}</a>
@@ -75,7 +77,7 @@ pub fn ChildrenPage() -> impl IntoView {
                 </thead>
                 <tbody>
                     {move || {
-                        let lang = state.lang.get();
+                        let lang = language.get();
                         rows().into_iter().map(|r| child_row(r, lang)).collect_view()
                     }}
                 </tbody>
@@ -168,7 +170,7 @@ fn SortHeader(
     /// Header text.
     label: impl Fn() -> &'static str + Send + Sync + 'static,
 ) -> impl IntoView {
-    let f = expect_context::<AppState>().filters;
+    let f = expect_context::<Ledgers>().filters;
     let arrow = move || {
         if f.sort.get() != key {
             ""
@@ -193,18 +195,20 @@ fn SortHeader(
 /// The filter bar.
 #[component]
 fn Filters() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let f = state.filters;
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let f = ledgers.filters;
+    let t = move || text(language.get());
     let all = Signal::derive(move || t().all);
     let townships = move || {
-        state
+        office
             .installation
             .with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
     };
     let schools = move || {
         let town = f.township.get();
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .filter(|s| town.as_ref().is_none_or(|t| &s.township_code == t))

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::i18n::text;
-use crate::state::AppState;
-use leptos::prelude::GetUntracked;
+use crate::state::{Language, Ledgers, Office};
+use baoxue_core::model::Localized;
 
 /// A date typed as 2026-11-23.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -29,8 +29,14 @@ pub fn child_line(l: &Ledger, id: Uuid, lang: Lang) -> (String, String, String) 
     }
 }
 
-/// Runs a casework operation as the operator, now, and commits what it returns.
-pub async fn run<F, E>(state: AppState, op: F) -> Result<(), String>
+/// Runs a casework operation as the office's operator, now, and commits what it returns;
+/// a refusal is said in the interface's language.
+pub async fn run<F, E>(
+    ledgers: Ledgers,
+    office: Office,
+    language: Language,
+    op: F,
+) -> Result<(), String>
 where
     F: FnOnce(
         &Ledger,
@@ -39,16 +45,19 @@ where
     ) -> Result<baoxue_core::casework::ChangeSet, E>,
     E: baoxue_core::model::Localized,
 {
-    let name = state.operator();
+    let name = office.operator();
     let actor = Actor {
         name: &name,
         now: chrono::Local::now().naive_local(),
     };
-    let set = state
+    let set = ledgers
         .ledger
-        .with_untracked(|l| state.casebook.with_untracked(|b| op(l, b, &actor)))
-        .map_err(|e| e.say(state.lang.get_untracked()))?;
-    state.commit(set).await
+        .with_untracked(|l| ledgers.casebook.with_untracked(|b| op(l, b, &actor)))
+        .map_err(|e| e.say(language.get_untracked()))?;
+    ledgers
+        .commit(set)
+        .await
+        .map_err(|e| e.say(language.get_untracked()))
 }
 
 /// Reads every chosen file of an `<input type=file multiple>`, with their names.

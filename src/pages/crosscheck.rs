@@ -20,7 +20,7 @@ use crate::components::download::ExportButtons;
 use crate::components::filter_stat::FilterStat;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::{AppState, Progress};
+use crate::state::{CrossCheck, Database, Language, Ledgers, Notices, Office, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
 
@@ -31,8 +31,8 @@ async fn yield_frame() {
     gloo_timers::future::TimeoutFuture::new(16).await;
 }
 
-fn busy(state: AppState, label: &str) {
-    state.progress.set(Some(Progress {
+fn busy(notices: Notices, label: &str) {
+    notices.progress.set(Some(Progress {
         label: label.to_string(),
         done: 1,
         total: 2,
@@ -40,11 +40,11 @@ fn busy(state: AppState, label: &str) {
 }
 
 /// Checks the session's roster again (after the ledger or decisions changed).
-fn recheck(state: AppState) {
-    state.crosscheck.update(|s| {
+fn recheck(checking: CrossCheck, ledgers: Ledgers) {
+    checking.session.update(|s| {
         if let Some(s) = s.as_mut() {
-            state.ledger.with_untracked(|l| {
-                state
+            ledgers.ledger.with_untracked(|l| {
+                ledgers
                     .casebook
                     .with_untracked(|b| s.recheck(l, b.decisions(), today()))
             });
@@ -53,14 +53,14 @@ fn recheck(state: AppState) {
 }
 
 /// A roster already read belongs to the department now chosen.
-fn change_department(state: AppState, department: Department) {
-    let changes = state
-        .crosscheck
+fn change_department(checking: CrossCheck, department: Department) {
+    let changes = checking
+        .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.department != department));
     if changes {
-        state.crosscheck.update(|s| {
+        checking.session.update(|s| {
             if let Some(s) = s.as_mut() {
-                state
+                checking
                     .mappings
                     .with_untracked(|m| s.change_department(department, m));
             }
@@ -70,45 +70,48 @@ fn change_department(state: AppState, department: Department) {
 
 #[component]
 pub fn CrossCheckPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let initial = state
-        .crosscheck
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let checking = expect_context::<CrossCheck>();
+    let t = move || text(language.get());
+    let initial = checking
+        .session
         .with_untracked(|s| s.as_ref().map(|s| s.department))
         .unwrap_or(Department::Police);
     let department = RwSignal::new(initial);
-    let has_table = move || state.crosscheck.with(Option::is_some);
+    let has_table = move || checking.session.with(Option::is_some);
     let has_result = move || {
-        state
-            .crosscheck
+        checking
+            .session
             .with(|s| s.as_ref().is_some_and(|s| s.result.is_some()))
     };
 
     let read = move |_| {
         spawn_local(async move {
-            let lang = state.lang.get_untracked();
-            busy(state, text(lang).cc_reading);
+            let lang = language.get_untracked();
+            busy(notices, text(lang).cc_reading);
             yield_frame().await;
             mark("baoxue-cc-read-start");
             let (name, bytes) = match read_file("cc-file", "请先选择名册文件").await {
                 Ok(f) => f,
                 Err(e) => {
-                    state.progress.set(None);
-                    return state.error(e);
+                    notices.progress.set(None);
+                    return notices.error(e);
                 }
             };
             let dept = department.get_untracked();
             let read = read_table(&bytes);
-            state.progress.set(None);
+            notices.progress.set(None);
             match read {
                 Ok(table) => {
-                    let session = state
+                    let session = checking
                         .mappings
                         .with_untracked(|m| Session::read(dept, name, table, m));
-                    state.crosscheck.set(Some(session));
+                    checking.session.set(Some(session));
                     measure("baoxue-cc-read", "baoxue-cc-read-start");
                 }
-                Err(e) => state.error(match lang {
+                Err(e) => notices.error(match lang {
                     baoxue_core::model::Lang::Zh => format!("“{name}”无法读取：{e}"),
                     baoxue_core::model::Lang::En => format!("“{name}” cannot be read: {}", e.en()),
                 }),
@@ -125,12 +128,12 @@ pub fn CrossCheckPage() -> impl IntoView {
                     <select id="cc-department" on:change=move |ev| {
                         if let Some(d) = Department::from_key(&event_target_value(&ev)) {
                             department.set(d);
-                            change_department(state, d);
+                            change_department(checking, d);
                         }
                     }>
                         {Department::ALL.iter().map(|d| {
                             let d = *d;
-                            view! { <option value=d.key() selected=move || department.get() == d>{move || d.label(state.lang.get())}</option> }
+                            view! { <option value=d.key() selected=move || department.get() == d>{move || d.label(language.get())}</option> }
                         }).collect_view()}
                     </select>
                 </label>
@@ -140,7 +143,7 @@ pub fn CrossCheckPage() -> impl IntoView {
                 <button class="primary" id="cc-read" on:click=read>{move || t().cc_read}</button>
             </div>
         </section>
-        <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+        <Show when=move || office.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
             <DemoRosters/>
         </Show>
         <Show when=has_table>
@@ -155,28 +158,32 @@ pub fn CrossCheckPage() -> impl IntoView {
 /// The header row found and the field of each column, changeable by hand.
 #[component]
 fn MappingPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let ledgers = expect_context::<Ledgers>();
+    let checking = expect_context::<CrossCheck>();
+    let t = move || text(language.get());
     let summary = move || {
-        state.crosscheck.with(|s| {
+        checking.session.with(|s| {
             s.as_ref()
                 .map(|s| table_summary(&s.file_name, &s.table, s.table.rows.len(), &s.mapping))
         })
     };
     let columns = move || {
-        state.crosscheck.with(|s| {
+        checking.session.with(|s| {
             s.as_ref()
                 .map(|s| s.mapping.preview(&s.table, 2))
                 .unwrap_or_default()
         })
     };
     let missing = move || {
-        state
-            .crosscheck
+        checking
+            .session
             .with(|s| s.as_ref().and_then(|s| s.mapping.missing()))
     };
     let set_field = move |column: usize, field: Option<RosterField>| {
-        state.crosscheck.update(|s| {
+        checking.session.update(|s| {
             if let Some(s) = s.as_mut() {
                 s.set_field(column, field);
             }
@@ -184,16 +191,16 @@ fn MappingPanel() -> impl IntoView {
     };
     let run = move |_| {
         spawn_local(async move {
-            let lang = state.lang.get_untracked();
-            busy(state, text(lang).cc_matching);
+            let lang = language.get_untracked();
+            busy(notices, text(lang).cc_matching);
             yield_frame().await;
             mark("baoxue-cc-match-start");
-            let mut mappings = state.mappings.get_untracked();
+            let mut mappings = checking.mappings.get_untracked();
             let mut checked = false;
-            state.crosscheck.update(|s| {
+            checking.session.update(|s| {
                 if let Some(s) = s.as_mut() {
-                    state.ledger.with_untracked(|l| {
-                        state
+                    ledgers.ledger.with_untracked(|l| {
+                        ledgers
                             .casebook
                             .with_untracked(|b| s.check(l, b.decisions(), today(), &mut mappings))
                     });
@@ -201,7 +208,7 @@ fn MappingPanel() -> impl IntoView {
                 }
             });
             measure("baoxue-cc-match", "baoxue-cc-match-start");
-            state.progress.set(None);
+            notices.progress.set(None);
             yield_frame().await;
             if let Some(el) = web_sys::window()
                 .and_then(|w| w.document())
@@ -209,10 +216,10 @@ fn MappingPanel() -> impl IntoView {
             {
                 el.scroll_into_view();
             }
-            if let (true, Some(db)) = (checked, state.db()) {
-                state.mappings.set(mappings.clone());
+            if let (true, Some(db)) = (checked, database.db()) {
+                checking.mappings.set(mappings.clone());
                 if let Err(e) = store::save_mappings(&db, &mappings).await {
-                    state.error(e.say(state.lang.get_untracked()));
+                    notices.error(e.say(language.get_untracked()));
                 }
             }
         });
@@ -221,7 +228,7 @@ fn MappingPanel() -> impl IntoView {
         <section class="panel" id="cc-mapping">
             <h2>{move || t().cc_mapping}</h2>
             <p class="muted" id="cc-summary">{summary}</p>
-            <details id="cc-columns" prop:open=move || { state.crosscheck.with(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
+            <details id="cc-columns" prop:open=move || { checking.session.with(|s| s.as_ref().is_none_or(|s| s.result.is_none())) }>
             <summary>{move || t().cc_columns}</summary>
             <ColumnTable columns=columns select_class="cc-field" on_change=set_field/>
             </details>
@@ -250,31 +257,41 @@ struct Line {
 /// Does what `step` makes of the session and stores it in one transaction, then checks
 /// the roster again; returns how many children it changed.
 async fn act(
-    state: AppState,
+    checking: CrossCheck,
+    ledgers: Ledgers,
+    office: Office,
+    language: Language,
     step: impl FnOnce(&Session, &Ledger, &Actor) -> Result<ChangeSet, SessionError>,
 ) -> Result<usize, String> {
-    let name = state.operator();
+    let name = office.operator();
     let actor = Actor {
         name: &name,
         now: chrono::Local::now().naive_local(),
     };
-    let set = state
-        .crosscheck
+    let set = checking
+        .session
         .with_untracked(|s| {
             let s = s.as_ref().ok_or(SessionError::NotChecked)?;
-            state.ledger.with_untracked(|l| step(s, l, &actor))
+            ledgers.ledger.with_untracked(|l| step(s, l, &actor))
         })
-        .map_err(|e| e.say(state.lang.get_untracked()))?;
+        .map_err(|e| e.say(language.get_untracked()))?;
     let n = set.children.len();
-    state.commit(set).await?;
-    recheck(state);
+    ledgers
+        .commit(set)
+        .await
+        .map_err(|e| e.say(language.get_untracked()))?;
+    recheck(checking, ledgers);
     Ok(n)
 }
 
 #[component]
 fn Results() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let checking = expect_context::<CrossCheck>();
+    let t = move || text(language.get());
     let kind = RwSignal::new(FindingKind::NotInSchool);
     let show_done = RwSignal::new(false);
     let problems = RwSignal::new(false);
@@ -286,38 +303,38 @@ fn Results() -> impl IntoView {
         page.set(0);
     });
     let counts = Memo::new(move |_| {
-        state
-            .crosscheck
+        checking
+            .session
             .with(|s| s.as_ref().map(Session::open_counts).unwrap_or_default())
     });
     let summary = move || {
-        state.crosscheck.track();
-        let lang = state.lang.get();
-        state
-            .crosscheck
+        checking.session.track();
+        let lang = language.get();
+        checking
+            .session
             .with_untracked(|s| s.as_ref()?.summary())
             .map(|s| s.say(lang))
     };
     let chosen = Memo::new(move |_| {
-        state.crosscheck.track();
+        checking.session.track();
         let (k, all) = (kind.get(), show_done.get());
-        state
-            .crosscheck
+        checking
+            .session
             .with_untracked(|s| s.as_ref().map(|s| s.listed(k, all)).unwrap_or_default())
     });
     let total = Signal::derive(move || chosen.with(Vec::len));
     let lines = move || {
-        let lang = state.lang.get();
+        let lang = language.get();
         let at = page.get() * PAGE;
         let ids: Vec<usize> = chosen.with(|c| c.iter().skip(at).take(PAGE).copied().collect());
-        state.crosscheck.with_untracked(|s| {
+        checking.session.with_untracked(|s| {
             let Some(s) = s.as_ref() else {
                 return Vec::new();
             };
             let (Some(roster), Some(result)) = (&s.roster, &s.result) else {
                 return Vec::new();
             };
-            state.ledger.with_untracked(|l| {
+            ledgers.ledger.with_untracked(|l| {
                 ids.iter()
                     .filter_map(|i| result.findings.get(*i).map(|f| (*i, f)))
                     .map(|(index, f)| {
@@ -372,35 +389,39 @@ fn Results() -> impl IntoView {
                     (Uuid::new_v4(), Uuid::new_v4()),
                 )
             };
-            match act(state, step).await {
+            match act(checking, ledgers, office, language, step).await {
                 Ok(_) if what == Action::Checked => note.set(String::new()),
                 Ok(_) => {}
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e),
             }
         });
     };
     let can_add_all = move || {
-        state.crosscheck.track();
+        checking.session.track();
         kind.get() == FindingKind::Group
-            && state
-                .crosscheck
+            && checking
+                .session
                 .with_untracked(|s| s.as_ref().is_some_and(Session::can_add_all_groups))
     };
     let add_all = move |_| {
         spawn_local(async move {
-            match act(state, |s, l, a| s.add_all_groups(l, a)).await {
-                Ok(n) => state.info(match state.lang.get_untracked() {
+            match act(checking, ledgers, office, language, |s, l, a| {
+                s.add_all_groups(l, a)
+            })
+            .await
+            {
+                Ok(n) => notices.info(match language.get_untracked() {
                     baoxue_core::model::Lang::Zh => format!("已为{n}名儿童添加重点群体标记"),
                     baoxue_core::model::Lang::En => {
                         format!("Special group added to {n} children")
                     }
                 }),
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e),
             }
         });
     };
     let export = move || {
-        state.crosscheck.with_untracked(|s| {
+        checking.session.with_untracked(|s| {
             let empty = baoxue_core::export::Table {
                 title: String::new(),
                 columns: Vec::new(),
@@ -411,7 +432,11 @@ fn Results() -> impl IntoView {
                 return empty;
             };
             if problems.get_untracked() {
-                let title = format!("{}{}名册问题行", state.unit_short_name(), s.department.zh());
+                let title = format!(
+                    "{}{}名册问题行",
+                    office.unit_short_name(),
+                    s.department.zh()
+                );
                 return baoxue_core::export::roster_problems_table(roster, &title);
             }
             let ids = chosen.get_untracked();
@@ -422,22 +447,22 @@ fn Results() -> impl IntoView {
                 ids.iter().filter_map(|i| result.findings.get(*i)).collect();
             let title = format!(
                 "{}四查三比对_{}_{}",
-                state.unit_short_name(),
+                office.unit_short_name(),
                 s.department.zh(),
                 kind.get_untracked().zh()
             );
-            state.ledger.with_untracked(|l| {
+            ledgers.ledger.with_untracked(|l| {
                 baoxue_core::export::crosscheck_table(l, roster, &found, &title)
             })
         })
     };
     let problem_rows = move || {
-        state
-            .crosscheck
+        checking
+            .session
             .with(|s| s.as_ref().map_or(0, Session::problem_rows))
     };
     let problem_list = move || {
-        state.crosscheck.with_untracked(|s| {
+        checking.session.with_untracked(|s| {
             s.as_ref()
                 .and_then(|s| s.roster.as_ref())
                 .map(|r| {
@@ -473,7 +498,7 @@ fn Results() -> impl IntoView {
                     let k = *k;
                     view! {
                         <span on:click=move |_| problems.set(false)>
-                            <FilterStat id=k.key() value=k chosen=kind label=Signal::derive(move || k.label(state.lang.get())) count=Signal::derive(move || counts.with(|c| c.get(i).copied().unwrap_or(0)))/>
+                            <FilterStat id=k.key() value=k chosen=kind label=Signal::derive(move || k.label(language.get())) count=Signal::derive(move || counts.with(|c| c.get(i).copied().unwrap_or(0)))/>
                         </span>
                     }
                 }).collect_view()}
@@ -522,8 +547,8 @@ fn Results() -> impl IntoView {
                                 let i = l.index;
                                 let state_text = match l.state {
                                     FindingState::New => t().cc_pending.to_string(),
-                                    FindingState::Changed(v) => format!("{}（{}）", t().cc_changed, v.label(state.lang.get_untracked())),
-                                    FindingState::Decided(v) => v.label(state.lang.get_untracked()).to_string(),
+                                    FindingState::Changed(v) => format!("{}（{}）", t().cc_changed, v.label(language.get_untracked())),
+                                    FindingState::Decided(v) => v.label(language.get_untracked()).to_string(),
                                 };
                                 let open = l.state.is_open();
                                 let button = move |label: &'static str, what: Action, class: &'static str| view! {
@@ -547,7 +572,7 @@ fn Results() -> impl IntoView {
                                         <td class="nowrap">{l.birth}</td>
                                         <td>{l.address}</td>
                                         <td>{l.child.map(|(id, name, place)| view! { <a href=Route::Child(id).href()>{name}</a>" "<span class="muted">{place}</span> })}</td>
-                                        <td>{l.detail}{(!l.confidence.is_empty()).then(|| crate::i18n::paren(state.lang.get(), &format!("{}{}", t().cc_confidence, l.confidence)))}</td>
+                                        <td>{l.detail}{(!l.confidence.is_empty()).then(|| crate::i18n::paren(language.get(), &format!("{}{}", t().cc_confidence, l.confidence)))}</td>
                                         <td><span class="cc-state">{state_text}</span><div class="actions">{actions}</div></td>
                                     </tr>
                                 }
@@ -565,18 +590,21 @@ fn Results() -> impl IntoView {
 /// out-of-school children planted in them.
 #[component]
 fn DemoRosters() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let make = move |department: Department| {
         spawn_local(async move {
             let result = async {
                 let table = crate::divisions::table().await?;
-                let Some(inst) = state.installation.get_untracked() else {
+                let Some(inst) = office.installation.get_untracked() else {
                     return Err("请先设置单位".to_string());
                 };
                 // The demo's own day and size, so the planted children are the same each time.
                 let mut params = baoxue_core::demo::DemoParams::new(inst.created_at.date());
-                let roster = state
+                let roster = ledgers
                     .ledger
                     .with_untracked(|l| {
                         params.children = l.len();
@@ -599,7 +627,7 @@ fn DemoRosters() -> impl IntoView {
             }
             .await;
             if let Err(e) = result {
-                state.error(e);
+                notices.error(e);
             }
         });
     };

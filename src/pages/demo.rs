@@ -12,16 +12,23 @@ use crate::browser::{confirm, now, today};
 use crate::browser::{mark, measure};
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::{AppState, Progress};
+use crate::state::{Installer, Language, Navigation, Notices, Office, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
+use baoxue_core::model::Lang;
 
 const BATCH: usize = 2_000;
 
 /// Generates and stores a demo county of `children`, replacing what is stored.
-pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Result<(), String> {
-    let t = text(state.lang.get_untracked());
-    let db = state.db().ok_or_else(|| t.error.to_string())?;
+pub async fn load_demo(
+    installer: Installer,
+    notices: Notices,
+    lang: Lang,
+    children: usize,
+    as_school: bool,
+) -> Result<(), String> {
+    let t = text(lang);
+    let db = installer.db().ok_or_else(|| t.error.to_string())?;
     let table = crate::divisions::table().await?;
     let mut params = DemoParams::new(today());
     params.children = children;
@@ -30,14 +37,14 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
     let mut all = Vec::with_capacity(children);
     while gen.remaining() > 0 {
         all.extend(gen.next_children(BATCH));
-        state.progress.set(Some(Progress {
+        notices.progress.set(Some(Progress {
             label: t.demo_generating.to_string(),
             done: all.len(),
             total: children,
         }));
         TimeoutFuture::new(0).await;
     }
-    state.progress.set(Some(Progress {
+    notices.progress.set(Some(Progress {
         label: t.demo_saving.to_string(),
         done: children,
         total: children,
@@ -66,22 +73,26 @@ pub async fn load_demo(state: AppState, children: usize, as_school: bool) -> Res
     whole.records = casework;
     let result = store::replace_all(&db, &whole, &chunks, &[audit], None).await;
     measure("baoxue-store", "baoxue-store-start");
-    state.progress.set(None);
+    notices.progress.set(None);
     result.map_err(|e| e.to_string())?;
-    state.install_with(ledger, Some(whole));
+    installer.install_with(ledger, Some(whole));
     Ok(())
 }
 
 /// One click to load the demo county, with a choice of size.
 #[component]
 pub fn DemoPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let office = expect_context::<Office>();
+    let installer = expect_context::<Installer>();
+    let t = move || text(language.get());
     let size = RwSignal::new(DEFAULT_CHILDREN);
     let busy = RwSignal::new(false);
     let run = move |as_school: bool| {
-        let has_data = state.installation.with_untracked(Option::is_some);
-        if has_data && !confirm(text(state.lang.get_untracked()).reset_confirm) {
+        let has_data = office.installation.with_untracked(Option::is_some);
+        if has_data && !confirm(text(language.get_untracked()).reset_confirm) {
             return;
         }
         busy.set(true);
@@ -91,17 +102,17 @@ pub fn DemoPanel() -> impl IntoView {
             } else {
                 size.get_untracked()
             };
-            match load_demo(state, n, as_school).await {
+            match load_demo(installer, notices, language.get_untracked(), n, as_school).await {
                 Ok(()) => {
-                    let t = text(state.lang.get_untracked());
-                    state.info(if as_school {
+                    let t = text(language.get_untracked());
+                    notices.info(if as_school {
                         t.demo_school_loaded
                     } else {
                         t.demo_loaded
                     });
-                    state.navigate(Route::Home);
+                    nav.navigate(Route::Home);
                 }
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e),
             }
             busy.set(false);
         });
@@ -134,19 +145,19 @@ pub fn DemoPanel() -> impl IntoView {
 }
 
 /// Erases every record after asking; back to first start.
-pub fn erase_all(state: AppState) {
-    if !confirm(text(state.lang.get_untracked()).reset_confirm) {
+pub fn erase_all(installer: Installer, notices: Notices, nav: Navigation, lang: Lang) {
+    if !confirm(text(lang).reset_confirm) {
         return;
     }
     spawn_local(async move {
-        let Some(db) = state.db() else { return };
+        let Some(db) = installer.db() else { return };
         match store::clear_all(&db).await {
             Ok(()) => {
-                state.install(None);
-                state.info(text(state.lang.get_untracked()).reset_done);
-                state.navigate(Route::Home);
+                installer.install(None);
+                notices.info(text(lang).reset_done);
+                nav.navigate(Route::Home);
             }
-            Err(e) => state.error(e.to_string()),
+            Err(e) => notices.error(e.to_string()),
         }
     });
 }

@@ -6,24 +6,30 @@ use leptos::task::spawn_local;
 
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 use baoxue_core::model::format_count;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let summary = Memo::new(move |_| state.with_ledger(|l| l.summary()));
-    let schools = Memo::new(move |_| state.with_ledger(|l| l.schools().len()));
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let installer = expect_context::<Installer>();
+    let t = move || text(language.get());
+    let summary = Memo::new(move |_| ledgers.with_ledger(|l| l.summary()));
+    let schools = Memo::new(move |_| ledgers.with_ledger(|l| l.schools().len()));
     let recent = RwSignal::new(Vec::<AuditEntry>::new());
     Effect::new(move |_| {
-        state.track_ledgers();
-        if let Some(db) = state.db() {
+        ledgers.track_ledgers();
+        if let Some(db) = database.db() {
             spawn_local(async move {
                 match store::recent_audit(&db, 12).await {
                     Ok(r) => recent.set(r),
-                    Err(e) => state.error(e.to_string()),
+                    Err(e) => notices.error(e.to_string()),
                 }
             });
         }
@@ -46,26 +52,26 @@ pub fn HomePage() -> impl IntoView {
         }
     };
     let show_status = move |status: Option<Status>| {
-        state.filters.reset();
-        state.filters.status.set(status);
-        state.navigate(Route::Children);
+        ledgers.filters.reset();
+        ledgers.filters.status.set(status);
+        nav.navigate(Route::Children);
     };
 
     view! {
-        <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
+        <Show when=move || office.installation.with(|i| i.as_ref().is_some_and(|i| i.demo))>
             <div class="warning demo-banner">
                 <span>{move || t().demo_banner}</span>
-                <button id="reset-demo" on:click=move |_| super::demo::erase_all(state)>{move || t().demo_reset}</button>
+                <button id="reset-demo" on:click=move |_| super::demo::erase_all(installer, notices, nav, language.get_untracked())>{move || t().demo_reset}</button>
             </div>
         </Show>
         <BackupReminder/>
         <h1>{move || t().home_title}</h1>
         <p class="muted" id="unit-line">
-            {move || state.unit_title()}
+            {move || office.unit_title(&ledgers)}
             // A school's own dashboard has no schools and townships to count.
-            <Show when=move || state.installation.with(|i| i.as_ref().is_some_and(|i| i.school_id.is_none()))>
+            <Show when=move || office.installation.with(|i| i.as_ref().is_some_and(|i| i.school_id.is_none()))>
                 " · " {move || format!("{} {}", schools.get(), t().schools_count)} " · "
-                {move || state.installation.with(|i| i.as_ref().map(|i| i.townships.len())).unwrap_or(0)} " " {move || t().townships_count}
+                {move || office.installation.with(|i| i.as_ref().map(|i| i.townships.len())).unwrap_or(0)} " " {move || t().townships_count}
             </Show>
         </p>
         <div class="cards">
@@ -97,7 +103,7 @@ pub fn HomePage() -> impl IntoView {
             <section class="card" id="verification-counts">
                 <h2>{move || t().suspects_title}</h2>
                 {move || {
-                    let c = state.with_cases(|_, b| b.verification_counts());
+                    let c = ledgers.with_cases(|_, b| b.verification_counts());
                     view! {
                         <p class="big-line">
                             {t().flagged}" "<strong>{c.flagged}</strong>" · "
@@ -121,7 +127,7 @@ pub fn HomePage() -> impl IntoView {
                     <tbody>
                         {move || summary.get().by_status.into_iter().filter(|(_, n)| *n > 0).map(|(s, n)| view! {
                             <tr class=if s.is_concern() { "concern" } else { "" }>
-                                <td><a href="#/children" on:click=move |ev| { ev.prevent_default(); show_status(Some(s)); }>{s.label(state.lang.get())}</a></td>
+                                <td><a href="#/children" on:click=move |ev| { ev.prevent_default(); show_status(Some(s)); }>{s.label(language.get())}</a></td>
                                 <td class="num">{format_count(n)}</td>
                                 <td class="num">{pct(n)}</td>
                             </tr>
@@ -138,10 +144,10 @@ pub fn HomePage() -> impl IntoView {
                             <tr>
                                 <td><a href="#/children" on:click=move |ev| {
                                     ev.prevent_default();
-                                    state.filters.reset();
-                                    state.filters.group.set(Some(g));
-                                    state.navigate(Route::Children);
-                                }>{g.label(state.lang.get())}</a></td>
+                                    ledgers.filters.reset();
+                                    ledgers.filters.group.set(Some(g));
+                                    nav.navigate(Route::Children);
+                                }>{g.label(language.get())}</a></td>
                                 <td class="num">{format_count(n)}</td>
                                 <td class="num">{pct(n)}</td>
                             </tr>
@@ -173,12 +179,14 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn BackupReminder() -> impl IntoView {
     use baoxue_core::model::AuditAction;
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
+    let database = expect_context::<Database>();
+    let ledgers = expect_context::<Ledgers>();
     // The last backup, and the latest import after it.
     let last = RwSignal::new(None::<(Option<chrono::NaiveDateTime>, Option<String>)>);
     Effect::new(move |_| {
-        state.track_ledgers();
-        if let Some(db) = state.db() {
+        ledgers.track_ledgers();
+        if let Some(db) = database.db() {
             spawn_local(async move {
                 let Ok(t) = store::last_backup(&db).await else {
                     return;
@@ -194,10 +202,10 @@ fn BackupReminder() -> impl IntoView {
         }
     });
     move || {
-        let days = state.casebook.with(|b| b.settings.backup_reminder_days);
+        let days = ledgers.casebook.with(|b| b.settings.backup_reminder_days);
         let (when, import) = last.get()?;
         let message = match (when, import) {
-            (None, _) => text(state.lang.get()).never_backed_up.to_string(),
+            (None, _) => text(language.get()).never_backed_up.to_string(),
             (Some(t), Some(what)) => format!(
                 "上次备份（{}）之后导入过数据（{what}）。建议现在备份，以免清除浏览器数据时丢失。",
                 t.format("%Y-%m-%d %H:%M")
@@ -207,7 +215,7 @@ fn BackupReminder() -> impl IntoView {
                 if age < i64::from(days) {
                     return None;
                 }
-                text(state.lang.get())
+                text(language.get())
                     .backup_old
                     .replace("{n}", &age.to_string())
                     .replace("{date}", &t.format("%Y-%m-%d").to_string())
@@ -215,7 +223,7 @@ fn BackupReminder() -> impl IntoView {
         };
         Some(view! {
             <div class="warning backup-reminder" id="backup-reminder">
-                <span>{message}</span>" "<a href=Route::Settings.href()>{text(state.lang.get()).go_backup}</a>
+                <span>{message}</span>" "<a href=Route::Settings.href()>{text(language.get()).go_backup}</a>
             </div>
         })
     }

@@ -15,7 +15,7 @@ use crate::browser::{mark, measure};
 use crate::components::pager::Pager;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Office};
 use baoxue_core::model::format_count;
 
 const PAGE: usize = 50;
@@ -51,12 +51,12 @@ impl Scope {
 }
 
 /// The settings' targets; reactive on settings changes.
-fn targets(state: AppState) -> Targets {
-    state.casebook.with(|b| b.settings.targets.clone())
+fn targets(ledgers: Ledgers) -> Targets {
+    ledgers.casebook.with(|b| b.settings.targets.clone())
 }
 
-fn census_definition(state: AppState) -> CensusDefinition {
-    state.casebook.with(|b| b.settings.census_definition)
+fn census_definition(ledgers: Ledgers) -> CensusDefinition {
+    ledgers.casebook.with(|b| b.settings.census_definition)
 }
 
 /// A figure's cell: red when it misses its target; above 100% it meets nothing and says why.
@@ -95,12 +95,14 @@ fn shortfall_count(c: &Census, s: Shortfall) -> u32 {
 
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let table = Memo::new(move |_| {
         mark("baoxue-indicators-start");
-        let def = census_definition(state);
-        let t = state.with_ledger(|l| CensusTable::of(l, today(), def));
+        let def = census_definition(ledgers);
+        let t = ledgers.with_ledger(|l| CensusTable::of(l, today(), def));
         measure("baoxue-indicators", "baoxue-indicators-start");
         t
     });
@@ -111,9 +113,9 @@ pub fn IndicatorsPage() -> impl IntoView {
 
     let cards = {
         move || {
-            let lang = state.lang.get();
-            let targets = targets(state);
-            let def = census_definition(state);
+            let lang = language.get();
+            let targets = targets(ledgers);
+            let def = census_definition(ledgers);
             table.with(|tb| tb.county.figures(&targets, def)).into_iter().map(|f| {
                 let meets = f.meets_target();
                 let over = f.warning.is_some();
@@ -136,8 +138,8 @@ pub fn IndicatorsPage() -> impl IntoView {
                     township: Option<String>,
                     school: Option<Uuid>,
                     class: &'static str| {
-        let figures = census.figures(&targets(state), census_definition(state));
-        let lang = state.lang.get();
+        let figures = census.figures(&targets(ledgers), census_definition(ledgers));
+        let lang = language.get();
         let town_for_click = township.clone();
         let expandable = school.is_none() && township.is_some();
         view! {
@@ -169,7 +171,7 @@ pub fn IndicatorsPage() -> impl IntoView {
 
     let rows = move || {
         let open = open_town.get();
-        let county = state.unit_short_name();
+        let county = office.unit_short_name();
         table.with(|tb| {
             let mut out = vec![row(county, tb.county, None, None, "total")];
             for (code, name, c) in &tb.townships {
@@ -194,11 +196,11 @@ pub fn IndicatorsPage() -> impl IntoView {
         scope
             .get()
             .map(|s| {
-                state.with_ledger(|l| match s.behind {
+                ledgers.with_ledger(|l| match s.behind {
                     Behind::Shortfall(f) => children_behind(
                         l,
                         today(),
-                        census_definition(state),
+                        census_definition(ledgers),
                         f,
                         s.township.as_deref(),
                         s.school,
@@ -213,9 +215,9 @@ pub fn IndicatorsPage() -> impl IntoView {
     let total = Signal::derive(move || names.with(Vec::len));
     let list = move || {
         let at = page.get() * PAGE;
-        let lang = state.lang.get();
+        let lang = language.get();
         names.with(|n| {
-            state.ledger.with(|l| {
+            ledgers.ledger.with(|l| {
                 l.page(n, at / PAGE, PAGE)
                     .into_iter()
                     .map(|c| {
@@ -267,7 +269,7 @@ pub fn IndicatorsPage() -> impl IntoView {
         <FlowBalance/>
         <Show when=move || scope.with(Option::is_some)>
             <section class="panel" id="indicator-names">
-                <h2>{move || scope.get().map(|s| s.title(state.lang.get())).unwrap_or_default()}</h2>
+                <h2>{move || scope.get().map(|s| s.title(language.get())).unwrap_or_default()}</h2>
                 <div class="list-meta">
                     <span>{move || format!("{} {}", format_count(total.get()), t().results)}</span>
                     <Pager page=page total=total size=Signal::derive(|| PAGE)/>
@@ -291,14 +293,15 @@ pub fn IndicatorsPage() -> impl IntoView {
 fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
     use baoxue_core::indicators::history::school_year_of_month;
     use baoxue_core::model::Stage;
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let rows = move || {
-        let lang = state.lang.get();
-        let targets = targets(state);
-        let def = state.casebook.with(|b| b.settings.dropout_definition);
+        let lang = language.get();
+        let targets = targets(ledgers);
+        let def = ledgers.casebook.with(|b| b.settings.dropout_definition);
         mark("baoxue-yearly-start");
-        let out = state.history.with(|h| {
+        let out = ledgers.history.with(|h| {
             let Some(last) = h.periods().last().copied() else {
                 return Vec::new();
             };
@@ -335,22 +338,22 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
         <section class="panel" id="yearly-figures">
             <h2>{move || t().ind_yearly}</h2>
             <p class="muted small">{move || {
-                let tg = targets(state);
-                let def = state.casebook.with(|b| b.settings.dropout_definition);
-                let lang = state.lang.get();
+                let tg = targets(ledgers);
+                let def = ledgers.casebook.with(|b| b.settings.dropout_definition);
+                let lang = language.get();
                 let (semi, stop, comma) = if lang == Lang::Zh { ("；", "。", "，") } else { ("; ", ". ", ", ") };
                 format!("{}{semi}{}{stop}{} {} ≤{}%{comma}{} ≤{}%{comma}{} ≥{}%", Definition::Dropout(def).say(lang), t().ind_consolidation_note, t().target,
-                    Indicator::PrimaryDropout.label(state.lang.get()), tg.primary_dropout,
-                    Indicator::JuniorDropout.label(state.lang.get()), tg.junior_dropout,
-                    Indicator::Consolidation.label(state.lang.get()), tg.consolidation)
+                    Indicator::PrimaryDropout.label(language.get()), tg.primary_dropout,
+                    Indicator::JuniorDropout.label(language.get()), tg.junior_dropout,
+                    Indicator::Consolidation.label(language.get()), tg.consolidation)
             }}</p>
             <div class="table-wrap">
                 <table class="grid compact">
                     <thead><tr>
                         <th>{move || t().ind_school_year}</th>
-                        <th>{move || Indicator::PrimaryDropout.label(state.lang.get())}</th>
-                        <th>{move || Indicator::JuniorDropout.label(state.lang.get())}</th>
-                        <th>{move || Indicator::Consolidation.label(state.lang.get())}</th>
+                        <th>{move || Indicator::PrimaryDropout.label(language.get())}</th>
+                        <th>{move || Indicator::JuniorDropout.label(language.get())}</th>
+                        <th>{move || Indicator::Consolidation.label(language.get())}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -362,13 +365,14 @@ fn YearlyFigures(drill: RwSignal<Option<Drill>>) -> impl IntoView {
 /// 人账相符: every school-month whose figures do not add up, before any report leaves.
 #[component]
 fn FlowBalance() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let off = Memo::new(move |_| state.history.with(|h| h.imbalances(None)));
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let off = Memo::new(move |_| ledgers.history.with(|h| h.imbalances(None)));
     let rows = move || {
-        let lang = state.lang.get();
+        let lang = language.get();
         let off = off.get();
-        state.ledger.with(|l| {
+        ledgers.ledger.with(|l| {
             off.into_iter()
                 .map(|o| {
                     let school = l.school(o.school_id).map(|s| s.name.clone()).unwrap_or_default();
@@ -441,16 +445,17 @@ fn DropoutDrill(
     page: RwSignal<usize>,
 ) -> impl IntoView {
     use baoxue_core::model::Stage;
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let rows = move || {
         let Some(d) = drill.get() else {
             return Vec::new();
         };
-        let tg = targets(state);
-        let def = state.casebook.with(|b| b.settings.dropout_definition);
-        state.history.with(|h| {
-            state.ledger.with(|l| {
+        let tg = targets(ledgers);
+        let def = ledgers.casebook.with(|b| b.settings.dropout_definition);
+        ledgers.history.with(|h| {
+            ledgers.ledger.with(|l| {
                 let of_unit = |unit: &Unit| {
                     let (by, base) = h.dropouts_by_grade(unit, d.year, def);
                     (by.iter().sum::<u32>(), base.iter().sum::<u32>())
@@ -553,7 +558,7 @@ fn DropoutDrill(
         let year = d.year;
         let current = d.current;
         let mut out = vec![(format!("{year}–{}", year + 1), Unit::County)];
-        state.ledger.with(|l| match &d.at {
+        ledgers.ledger.with(|l| match &d.at {
             Unit::County => {}
             Unit::Township(c) => out.push((l.township_name(c).to_string(), d.at.clone())),
             Unit::School(id) => {
@@ -573,7 +578,7 @@ fn DropoutDrill(
             .collect::<Vec<_>>()
     };
     let body = move || {
-        let lang = state.lang.get();
+        let lang = language.get();
         let current = drill.with(|d| d.as_ref().is_some_and(|d| d.current));
         rows()
             .into_iter()
@@ -587,7 +592,7 @@ fn DropoutDrill(
                     None => view! { <span>{r.name.clone()}</span> }.into_any(),
                 };
                 let on_ledger = current.then(|| {
-                    let n = state.ledger.with_untracked(|l| {
+                    let n = ledgers.ledger.with_untracked(|l| {
                         dropouts_on_ledger(l, r.township.as_deref(), r.school, r.grade).len()
                     });
                     let label = r.name.clone();
@@ -626,8 +631,8 @@ fn DropoutDrill(
                     <table class="grid compact" id="drill-table">
                         <thead><tr>
                             <th>{move || t().ind_unit}</th>
-                            <th>{move || Indicator::PrimaryDropout.label(state.lang.get())}</th>
-                            <th>{move || Indicator::JuniorDropout.label(state.lang.get())}</th>
+                            <th>{move || Indicator::PrimaryDropout.label(language.get())}</th>
+                            <th>{move || Indicator::JuniorDropout.label(language.get())}</th>
                             <th>{move || t().ind_enrolled_start}</th>
                             <th>{move || t().ind_dropouts}</th>
                             <Show when=move || drill.with(|d| d.as_ref().is_some_and(|d| d.current))>

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Office};
 
 /// 2026-11-30 → 2026年11月30日.
 fn cn_date(d: chrono::NaiveDate) -> String {
@@ -16,9 +16,11 @@ fn cn_date(d: chrono::NaiveDate) -> String {
 
 #[component]
 pub fn NoticePage(case_id: Uuid, step: usize) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let data = state.with_cases(|l, b| {
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let data = ledgers.with_cases(|l, b| {
         let case = b.case(case_id)?.clone();
         let s = case.legal_steps.get(step)?.clone();
         let child = l.child(case.child_id)?.clone();
@@ -29,7 +31,7 @@ pub fn NoticePage(case_id: Uuid, step: usize) -> impl IntoView {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     };
     let issuer = if settings.notice_issuer.trim().is_empty() {
-        state.installation.with_untracked(|i| {
+        office.installation.with_untracked(|i| {
             i.as_ref()
                 .map(|i| format!("{}教育局", i.short_name()))
                 .unwrap_or_default()

@@ -5,7 +5,7 @@ use baoxue_core::export::{cases_table, children_table, suspects_table, Cell, Tab
 use leptos::prelude::*;
 
 use crate::route::{PrintLedger, Route};
-use crate::state::AppState;
+use crate::state::{Ledgers, Office};
 
 /// Rows beyond this are not laid out on paper: filter the list first.
 const MAX_ROWS: usize = 3_000;
@@ -66,8 +66,9 @@ fn cell_text(c: &Cell) -> String {
 
 #[component]
 pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let unit = state
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let unit = office
         .installation
         .with_untracked(|i| {
             i.as_ref()
@@ -79,9 +80,9 @@ pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
         PrintLedger::Suspects => (format!("{}疑似辍学学生台账", unit.1), Route::Suspects),
         PrintLedger::Cases => (format!("{}辍学学生台账（一人一案）", unit.1), Route::Cases),
     };
-    let table: Table = state.with_cases(|l, b| match ledger {
+    let table: Table = ledgers.with_cases(|l, b| match ledger {
         PrintLedger::Children => {
-            let hits = l.query(&state.filters.query_untracked());
+            let hits = l.query(&ledgers.filters.query_untracked());
             children_table(l, &hits[..hits.len().min(MAX_ROWS + 1)], &title)
         }
         PrintLedger::Suspects => suspects_table(l, b, &title),

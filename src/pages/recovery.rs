@@ -11,7 +11,7 @@ use super::backup::RestorePanel;
 use crate::browser::now;
 use crate::components::download::save_file;
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::{Database, Language, Notices};
 use crate::store;
 
 /// The hash that opens the app without reading its data (linked from the internal-error
@@ -20,8 +20,10 @@ pub const RECOVERY_HASH: &str = "#/recovery";
 
 #[component]
 pub fn RecoveryPage(why: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let t = move || text(language.get());
     let pass = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -30,9 +32,9 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let result = async {
-                let db = state
+                let db = database
                     .db()
-                    .ok_or(text(state.lang.get_untracked()).rc_no_database)?;
+                    .ok_or(text(language.get_untracked()).rc_no_database)?;
                 let raw = store::dump_raw(&db).await.map_err(|e| e.to_string())?;
                 let sealed =
                     encrypt(raw.as_bytes(), &pass.get_untracked()).map_err(|e| e.to_string())?;
@@ -43,8 +45,8 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
             .await;
             busy.set(false);
             match result {
-                Ok(name) => state.info(
-                    text(state.lang.get_untracked())
+                Ok(name) => notices.info(
+                    text(language.get_untracked())
                         .rc_exported
                         .replace("{name}", &name),
                 ),

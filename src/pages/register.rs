@@ -12,7 +12,7 @@ use super::common::{parse_date, run};
 use crate::browser::today;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Notices, Office};
 
 /// A row of the register.
 #[derive(Clone, PartialEq)]
@@ -26,12 +26,15 @@ struct Pupil {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let school = RwSignal::new(None::<Uuid>);
     let grade = RwSignal::new(None::<u8>);
     let class = RwSignal::new(String::new());
-    let default_day = state
+    let default_day = ledgers
         .casebook
         .with_untracked(|b| b.settings.calendar.school_day_on_or_before(today()));
     let date = RwSignal::new(default_day.to_string());
@@ -40,7 +43,7 @@ pub fn RegisterPage() -> impl IntoView {
     let saving = RwSignal::new(false);
 
     let schools = move || {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .map(|s| (s.id, s.name.clone(), s.kind.grades()))
@@ -51,7 +54,7 @@ pub fn RegisterPage() -> impl IntoView {
         let (Some(s), Some(g)) = (school.get(), grade.get()) else {
             return Vec::new();
         };
-        let mut v: Vec<String> = state.with_ledger(|l| {
+        let mut v: Vec<String> = ledgers.with_ledger(|l| {
             l.children()
                 .iter()
                 .filter(|c| c.school_id == Some(s) && c.grade == Some(g))
@@ -72,7 +75,7 @@ pub fn RegisterPage() -> impl IntoView {
             return Vec::new();
         };
         let Some(day) = day else { return Vec::new() };
-        state.with_cases(|l, b| {
+        ledgers.with_cases(|l, b| {
             let mut v: Vec<Pupil> = l
                 .children()
                 .iter()
@@ -106,7 +109,7 @@ pub fn RegisterPage() -> impl IntoView {
     Effect::new(move |_| {
         let day = parse_date(&date.get());
         let ids: Vec<Uuid> = pupils.with(|p| p.iter().map(|x| x.id).collect());
-        let recorded = state.with_cases(|_, b| {
+        let recorded = ledgers.with_cases(|_, b| {
             ids.iter()
                 .filter_map(|id| {
                     day.and_then(|d| b.absence_on(*id, d))
@@ -135,27 +138,27 @@ pub fn RegisterPage() -> impl IntoView {
         });
         saving.set(true);
         spawn_local(async move {
-            let before: Vec<Uuid> = state
+            let before: Vec<Uuid> = ledgers
                 .casebook
                 .with_untracked(|b| b.suspects().map(|s| s.id).collect());
-            let result = run(state, |l, b, actor| {
+            let result = run(ledgers, office, language, |l, b, actor| {
                 b.record_register(l, day, &list, actor, Uuid::new_v4)
             })
             .await;
             saving.set(false);
             match result {
                 Ok(()) => {
-                    let t = text(state.lang.get_untracked());
-                    let flagged: Vec<String> = state.with_cases(|l, b| {
+                    let t = text(language.get_untracked());
+                    let flagged: Vec<String> = ledgers.with_cases(|l, b| {
                         b.suspects()
                             .filter(|s| !before.contains(&s.id))
                             .filter_map(|s| l.child(s.child_id).map(|c| c.name.clone()))
                             .collect()
                     });
                     if flagged.is_empty() {
-                        state.info(t.register_saved);
+                        notices.info(t.register_saved);
                     } else {
-                        state.info(format!(
+                        notices.info(format!(
                             "{}。{}：{}",
                             t.register_saved,
                             t.newly_flagged,
@@ -163,13 +166,13 @@ pub fn RegisterPage() -> impl IntoView {
                         ));
                     }
                 }
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e),
             }
         });
     };
 
     let kinds = move || {
-        let lang = state.lang.get();
+        let lang = language.get();
         let mut v = vec![(String::new(), text(lang).present.to_string())];
         v.extend(
             AbsenceKind::ALL
@@ -181,7 +184,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <h1>{move || t().register_title}</h1>
-        <p class="muted">{move || t().register_hint.replace("{n}", &state.casebook.with(|b| b.settings.absence_threshold).to_string())}</p>
+        <p class="muted">{move || t().register_hint.replace("{n}", &ledgers.casebook.with(|b| b.settings.absence_threshold).to_string())}</p>
         <div class="filters">
             <label>
                 <span>{move || t().school}</span>
@@ -220,7 +223,7 @@ pub fn RegisterPage() -> impl IntoView {
             if pupils.with(Vec::is_empty) {
                 return view! { <p class="card empty">{t().no_pupils}</p> }.into_any();
             }
-            let threshold = state.casebook.with(|b| b.settings.absence_threshold);
+            let threshold = ledgers.casebook.with(|b| b.settings.absence_threshold);
             view! {
                 <div class="table-wrap">
                     <table class="grid register" id="register">
@@ -231,7 +234,7 @@ pub fn RegisterPage() -> impl IntoView {
                         <tbody>
                             {pupils.get().into_iter().map(|p| {
                                 let id = p.id;
-                                let lang = state.lang.get();
+                                let lang = language.get();
                                 let mark = move || marks.with(|m| m.get(&id).map(|x| x.0.clone()).unwrap_or_default());
                                 let reason = move || marks.with(|m| m.get(&id).map(|x| x.1.clone()).unwrap_or_default());
                                 let warn = p.run_before + 1 >= threshold;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use baoxue_core::casework::Actor;
 use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
-use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang};
+use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang, Localized};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
     plan, read_roll, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan, SchoolRef,
@@ -20,8 +20,7 @@ use crate::browser::{now, today};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::{fill, sep, text};
 use crate::route::Route;
-use crate::state::Held;
-use crate::state::{AppState, Progress};
+use crate::state::{Database, Held, Language, Ledgers, Notices, Office, Progress};
 use crate::store;
 use crate::worker::{Asked, PageWorker, WorkerSlot};
 use baoxue_core::model::format_count;
@@ -111,12 +110,12 @@ async fn yield_frame() {
     gloo_timers::future::TimeoutFuture::new(16).await;
 }
 
-fn busy(state: AppState, label: &str) {
-    step(state, label, 1, 2);
+fn busy(notices: Notices, label: &str) {
+    step(notices, label, 1, 2);
 }
 
-fn step(state: AppState, label: &str, done: usize, total: usize) {
-    state.progress.set(Some(Progress {
+fn step(notices: Notices, label: &str, done: usize, total: usize) {
+    notices.progress.set(Some(Progress {
         label: label.to_string(),
         done,
         total,
@@ -125,36 +124,39 @@ fn step(state: AppState, label: &str, done: usize, total: usize) {
 
 #[component]
 pub fn RollImportPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let session = Held::new(Session::default());
     let worker: WorkerSlot = StoredValue::new_local(None);
 
     let read = move |_| {
         spawn_local(async move {
-            busy(state, text(state.lang.get_untracked()).roll_reading);
+            busy(notices, text(language.get_untracked()).roll_reading);
             yield_frame().await;
             mark("baoxue-roll-read-start");
             let files = match read_files("roll-files").await {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
-                    state.progress.set(None);
-                    return state.error(text(state.lang.get_untracked()).ri_choose);
+                    notices.progress.set(None);
+                    return notices.error(text(language.get_untracked()).ri_choose);
                 }
                 Err(e) => {
-                    state.progress.set(None);
-                    return state.error(e);
+                    notices.progress.set(None);
+                    return notices.error(e);
                 }
             };
-            let remembered = state.roll_mapping.get_untracked();
+            let remembered = ledgers.roll_mapping.get_untracked();
             // A school installation reads only its own pupils.
-            let own = state
+            let own = office
                 .installation
                 .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
-            let label = text(state.lang.get_untracked()).roll_reading;
+            let label = text(language.get_untracked()).roll_reading;
             let total = files.len();
             let on_file =
-                |i: usize| step(state, &format!("{label}（{}/{total}）", i + 1), i, total);
+                |i: usize| step(notices, &format!("{label}（{}/{total}）", i + 1), i, total);
             if worker.with_value(Option::is_none) {
                 worker.set_value(PageWorker::start().map(Rc::new));
             }
@@ -196,7 +198,7 @@ pub fn RollImportPage() -> impl IntoView {
                         });
                     }
                     Err(e) => errors.push(fill(
-                        text(state.lang.get_untracked()).ri_unreadable,
+                        text(language.get_untracked()).ri_unreadable,
                         &[&name, &e],
                     )),
                 }
@@ -205,13 +207,13 @@ pub fn RollImportPage() -> impl IntoView {
                 files: read,
                 ..Default::default()
             });
-            state.progress.set(None);
+            notices.progress.set(None);
             measure("baoxue-roll-read", "baoxue-roll-read-start");
             if !errors.is_empty() {
-                state.error(format!(
+                notices.error(format!(
                     "{}{}",
-                    errors.join(sep(state.lang.get_untracked(), true)),
-                    text(state.lang.get_untracked()).ri_others_read
+                    errors.join(sep(language.get_untracked(), true)),
+                    text(language.get_untracked()).ri_others_read
                 ));
             }
         });
@@ -249,16 +251,20 @@ pub fn RollImportPage() -> impl IntoView {
 /// Each file: what was read, the header row, and the field of each column.
 #[component]
 fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let count = move || session.with(|s| s.files.len());
     let missing = move || {
-        let lang = state.lang.get();
+        let lang = language.get();
         session.with(|s| s.files.iter().find_map(|f| f.missing(lang)))
     };
     let preview = move |_| {
         spawn_local(async move {
-            busy(state, text(state.lang.get_untracked()).roll_planning);
+            busy(notices, text(language.get_untracked()).roll_planning);
             yield_frame().await;
             mark("baoxue-roll-plan-start");
             let school_year = school_year_of(today());
@@ -268,32 +274,32 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                     .map(|f| (f.in_worker, f.mapping.clone(), f.school))
                     .collect()
             });
-            let label = text(state.lang.get_untracked()).roll_planning;
+            let label = text(language.get_untracked()).roll_planning;
             let total = asks.len() + 1;
             let mut rolls: Vec<(RollFile, Option<Uuid>)> = Vec::new();
             for (i, (in_worker, mapping, school)) in asks.into_iter().enumerate() {
-                step(state, label, i, total);
+                step(notices, label, i, total);
                 let file = match (in_worker, worker.get_value()) {
                     (Some(ix), Some(w)) => match w.roll(ix, &mapping, school_year).await {
                         Ok(f) => f,
                         Err(e) => {
-                            state.progress.set(None);
+                            notices.progress.set(None);
                             let why = match e {
                                 Asked::Refused(e) => e,
                                 Asked::Broken | Asked::Cancelled => {
-                                    return state
-                                        .error(text(state.lang.get_untracked()).ri_reader_broke)
+                                    return notices
+                                        .error(text(language.get_untracked()).ri_reader_broke)
                                 }
                             };
-                            return state.error(format!(
+                            return notices.error(format!(
                                 "{why}{}",
-                                text(state.lang.get_untracked()).ri_read_again
+                                text(language.get_untracked()).ri_read_again
                             ));
                         }
                     },
                     (Some(_), None) => {
-                        state.progress.set(None);
-                        return state.error(text(state.lang.get_untracked()).ri_reader_stopped);
+                        notices.progress.set(None);
+                        return notices.error(text(language.get_untracked()).ri_reader_stopped);
                     }
                     (None, _) => {
                         yield_frame().await;
@@ -302,7 +308,7 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                             Some(read_roll(&f.name, &f.table, &mapping, school_year))
                         });
                         let Some(f) = here else {
-                            state.progress.set(None);
+                            notices.progress.set(None);
                             return;
                         };
                         f
@@ -311,15 +317,15 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                 rolls.push((file, school));
             }
             mark("baoxue-roll-rows");
-            step(state, label, total - 1, total);
+            step(notices, label, total - 1, total);
             yield_frame().await;
-            let townships = state
+            let townships = office
                 .installation
                 .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
                 .unwrap_or_default();
             let inputs: Vec<(&RollFile, Option<Uuid>)> =
                 rolls.iter().map(|(f, s)| (f, *s)).collect();
-            let p = state.ledger.with_untracked(|l| {
+            let p = ledgers.ledger.with_untracked(|l| {
                 let mut ids = fresh_ids();
                 plan(l, &townships, &inputs, now(), &mut || ids.next_id())
             });
@@ -333,18 +339,18 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                 s.plan = Some(p);
             });
             measure("baoxue-roll-plan", "baoxue-roll-plan-start");
-            state.progress.set(None);
+            notices.progress.set(None);
             // Remember the columns chosen, for next term's files.
-            let mut remembered = state.roll_mapping.get_untracked();
+            let mut remembered = ledgers.roll_mapping.get_untracked();
             session.with_untracked(|s| {
                 for f in &s.files {
                     remembered.extend(f.mapping.to_remember(&f.table));
                 }
             });
-            state.roll_mapping.set(remembered.clone());
-            if let Some(db) = state.db() {
+            ledgers.roll_mapping.set(remembered.clone());
+            if let Some(db) = database.db() {
                 if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
-                    state.error(e.to_string());
+                    notices.error(e.to_string());
                 }
             }
             yield_frame().await;
@@ -371,8 +377,9 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
 /// One file's summary, its school (when it names none) and its columns.
 #[component]
 fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let summary = move || {
         session.with(|s| {
             s.files
@@ -407,7 +414,7 @@ fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
         });
     };
     let schools = move || {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .map(|s| (s.id, s.name.clone()))
@@ -444,8 +451,11 @@ const SHOWN: usize = 200;
 /// The dry run: counts, new schools with their townships, per school, conflicts, problems.
 #[component]
 fn PreviewPanel(session: Held<Session>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let summary = move || {
         read_plan(session, |_, p| {
             use baoxue_core::student_roll::Movement::*;
@@ -511,7 +521,7 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
         })
     };
     let townships = move || {
-        state
+        office
             .installation
             .with(|i| i.as_ref().map(|i| i.townships.clone()))
             .unwrap_or_default()
@@ -594,13 +604,13 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
     };
     let apply = move |_| {
         spawn_local(async move {
-            busy(state, text(state.lang.get_untracked()).roll_applying);
+            busy(notices, text(language.get_untracked()).roll_applying);
             yield_frame().await;
             mark("baoxue-roll-apply-start");
-            let operator = state.operator();
+            let operator = office.operator();
             let made = session.with_untracked(|s| {
                 let p = s.plan.as_ref()?;
-                let set = state.ledger.with_untracked(|l| {
+                let set = ledgers.ledger.with_untracked(|l| {
                     let mut ids = fresh_ids();
                     p.change_set(l, &s.townships, &s.choices, &operator, &mut || {
                         ids.next_id()
@@ -615,24 +625,24 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 ))
             });
             let Some((set, added, updated, schools, missing)) = made else {
-                state.progress.set(None);
+                notices.progress.set(None);
                 return;
             };
             let set = match set {
                 Ok(s) => s,
                 Err(e) => {
-                    state.progress.set(None);
-                    return state.error(e.to_string());
+                    notices.progress.set(None);
+                    return notices.error(e.to_string());
                 }
             };
-            let result = state.commit(set).await;
-            state.progress.set(None);
+            let result = ledgers.commit(set).await;
+            notices.progress.set(None);
             measure("baoxue-roll-apply", "baoxue-roll-apply-start");
             match result {
                 Ok(()) => {
                     session.set(Session::default());
-                    state.info(fill(
-                        text(state.lang.get_untracked()).ri_imported,
+                    notices.info(fill(
+                        text(language.get_untracked()).ri_imported,
                         &[
                             &format_count(added),
                             &format_count(updated),
@@ -641,7 +651,10 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                         ],
                     ));
                 }
-                Err(e) => state.error(format!("{}{e}", text(state.lang.get_untracked()).ri_failed)),
+                Err(e) => {
+                    let lang = language.get_untracked();
+                    notices.error(format!("{}{}", text(lang).ri_failed, e.say(lang)))
+                }
             }
         });
     };
@@ -759,11 +772,14 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
 /// Children of the imported schools whom the last export did not list, until decided.
 #[component]
 fn FollowUpPanel() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let rows = move || {
-        let f = state.roll_follow_up.get();
-        state.with_ledger(|l| {
+        let f = ledgers.roll_follow_up.get();
+        ledgers.with_ledger(|l| {
             f.missing
                 .iter()
                 .filter_map(|id| {
@@ -773,7 +789,7 @@ fn FollowUpPanel() -> impl IntoView {
                             c.name.clone(),
                             l.names_for(c).school,
                             c.grade
-                                .map(|g| grade_and_class(g, &c.class_name, state.lang.get()))
+                                .map(|g| grade_and_class(g, &c.class_name, language.get()))
                                 .unwrap_or_default(),
                             c.status.zh().to_string(),
                         )
@@ -797,14 +813,14 @@ fn FollowUpPanel() -> impl IntoView {
             } else {
                 String::new()
             };
-            let follow = state.roll_follow_up.get_untracked();
-            let name = state.operator();
+            let follow = ledgers.roll_follow_up.get_untracked();
+            let name = office.operator();
             let actor = Actor {
                 name: &name,
                 now: now(),
             };
-            let set = state.ledger.with_untracked(|l| {
-                state.casebook.with_untracked(|b| {
+            let set = ledgers.ledger.with_untracked(|l| {
+                ledgers.casebook.with_untracked(|b| {
                     follow.decide(
                         l,
                         b,
@@ -817,44 +833,44 @@ fn FollowUpPanel() -> impl IntoView {
             });
             match set {
                 Ok(set) => {
-                    if let Err(e) = state.commit(set).await {
-                        state.error(e);
+                    if let Err(e) = ledgers.commit(set).await {
+                        notices.error(e.say(language.get_untracked()));
                     } else {
-                        state.info(format!(
+                        notices.info(format!(
                             "{}{}",
-                            text(state.lang.get_untracked()).ri_recorded,
-                            decision.label(state.lang.get_untracked())
+                            text(language.get_untracked()).ri_recorded,
+                            decision.label(language.get_untracked())
                         ));
                     }
                 }
-                Err(e) => state.error(e.to_string()),
+                Err(e) => notices.error(e.to_string()),
             }
         });
     };
     let graduate_all = move |_| {
         spawn_local(async move {
-            let follow = state.roll_follow_up.get_untracked();
-            let name = state.operator();
+            let follow = ledgers.roll_follow_up.get_untracked();
+            let name = office.operator();
             let actor = Actor {
                 name: &name,
                 now: now(),
             };
-            let set = state
+            let set = ledgers
                 .ledger
                 .with_untracked(|l| follow.graduate_grade_nine(l, &actor));
             let n = set.children.len();
-            match state.commit(set).await {
-                Ok(()) => state.info(fill(
-                    text(state.lang.get_untracked()).ri_graduated,
+            match ledgers.commit(set).await {
+                Ok(()) => notices.info(fill(
+                    text(language.get_untracked()).ri_graduated,
                     &[&n.to_string()],
                 )),
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e.say(language.get_untracked())),
             }
         });
     };
     let grade_nine = move || {
-        let f = state.roll_follow_up.get();
-        state.with_ledger(|l| {
+        let f = ledgers.roll_follow_up.get();
+        ledgers.with_ledger(|l| {
             f.missing
                 .iter()
                 .filter_map(|id| l.child(*id))
@@ -863,15 +879,15 @@ fn FollowUpPanel() -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || !state.roll_follow_up.with(|f| f.missing.is_empty())>
+        <Show when=move || !ledgers.roll_follow_up.with(|f| f.missing.is_empty())>
             <section class="panel" id="roll-follow-up">
                 <h2>{move || t().roll_missing_title}</h2>
                 <Show when=move || { grade_nine() > 0 }>
                     <button id="graduate-grade-nine" on:click=graduate_all>{move || fill(t().ri_graduate_all, &[&grade_nine().to_string()])}</button>
                 </Show>
                 <p class="muted">{move || {
-                    let f = state.roll_follow_up.get();
-                    fill(t().ri_missing_intro, &[&format_count(f.missing.len()), &f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), &f.files.join(sep(state.lang.get(), false))])
+                    let f = ledgers.roll_follow_up.get();
+                    fill(t().ri_missing_intro, &[&format_count(f.missing.len()), &f.imported_at.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(), &f.files.join(sep(language.get(), false))])
                 }}</p>
                 <div class="table-wrap">
                     <table class="grid compact" id="roll-missing">
@@ -883,10 +899,10 @@ fn FollowUpPanel() -> impl IntoView {
                                     <td>{school}</td><td>{grade}</td><td>{status}</td>
                                     <td class="actions">
                                         <input type="text" class="to-school" id=format!("to-{id}") placeholder=move || t().ri_to_school/>
-                                        <button class="decide-transfer" on:click=move |_| decide(id, MissingDecision::TransferredOut)>{move || MissingDecision::TransferredOut.label(state.lang.get())}</button>
-                                        <button class="decide-graduated" on:click=move |_| decide(id, MissingDecision::Graduated)>{move || MissingDecision::Graduated.label(state.lang.get())}</button>
-                                        <button class="decide-suspect" on:click=move |_| decide(id, MissingDecision::Suspect)>{move || MissingDecision::Suspect.label(state.lang.get())}</button>
-                                        <button class="decide-mistake" on:click=move |_| decide(id, MissingDecision::Mistake)>{move || MissingDecision::Mistake.label(state.lang.get())}</button>
+                                        <button class="decide-transfer" on:click=move |_| decide(id, MissingDecision::TransferredOut)>{move || MissingDecision::TransferredOut.label(language.get())}</button>
+                                        <button class="decide-graduated" on:click=move |_| decide(id, MissingDecision::Graduated)>{move || MissingDecision::Graduated.label(language.get())}</button>
+                                        <button class="decide-suspect" on:click=move |_| decide(id, MissingDecision::Suspect)>{move || MissingDecision::Suspect.label(language.get())}</button>
+                                        <button class="decide-mistake" on:click=move |_| decide(id, MissingDecision::Mistake)>{move || MissingDecision::Mistake.label(language.get())}</button>
                                     </td>
                                 </tr>
                             }).collect_view()}

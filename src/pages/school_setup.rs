@@ -13,7 +13,7 @@ use crate::browser::now;
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::{fill, text};
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 
 /// The file name a school's set-up file is saved under.
@@ -27,14 +27,18 @@ fn file_name(school: &str, encrypted: bool) -> String {
 /// 学校 → 生成学校安装文件, for one school or all of them.
 #[component]
 pub fn MakeSetupFiles() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let chosen = RwSignal::new(String::new());
     let with_children = RwSignal::new(false);
     let pass = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let schools = move || {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             l.schools()
                 .iter()
                 .map(|s| (s.id, s.name.clone()))
@@ -44,11 +48,7 @@ pub fn MakeSetupFiles() -> impl IntoView {
     let make = move |_| {
         error.set(None);
         let ids: Vec<Uuid> = match chosen.get_untracked().as_str() {
-            "" => {
-                return error.set(Some(
-                    text(state.lang.get_untracked()).ss_choose_school.into(),
-                ))
-            }
+            "" => return error.set(Some(text(language.get_untracked()).ss_choose_school.into())),
             "all" => schools().into_iter().map(|(id, _)| id).collect(),
             id => Uuid::parse_str(id).into_iter().collect(),
         };
@@ -57,19 +57,19 @@ pub fn MakeSetupFiles() -> impl IntoView {
         if let (true, Err(e)) = (children, check_passphrase(&pass)) {
             return error.set(Some(format!(
                 "{}{}",
-                text(state.lang.get_untracked()).ss_must_encrypt,
-                e.say(state.lang.get_untracked())
+                text(language.get_untracked()).ss_must_encrypt,
+                e.say(language.get_untracked())
             )));
         }
-        let Some(inst) = state.installation.get_untracked() else {
+        let Some(inst) = office.installation.get_untracked() else {
             return;
         };
         spawn_local(async move {
-            let operator = state.operator();
-            let settings = state.casebook.with_untracked(|b| b.settings.clone());
+            let operator = office.operator();
+            let settings = ledgers.casebook.with_untracked(|b| b.settings.clone());
             let mut made = Vec::new();
             for id in &ids {
-                let file = state.ledger.with_untracked(|l| {
+                let file = ledgers.ledger.with_untracked(|l| {
                     SchoolSetup::for_school(&inst, l, &settings, *id, children, (&operator, now()))
                 });
                 let result = file.map_err(|e| e.to_string()).and_then(|setup| {
@@ -110,13 +110,13 @@ pub fn MakeSetupFiles() -> impl IntoView {
                 changes: Vec::new(),
                 lines: Vec::new(),
             };
-            if let Some(db) = state.db() {
+            if let Some(db) = database.db() {
                 if let Err(e) = store::append_audit(&db, &audit).await {
-                    state.error(e.to_string());
+                    notices.error(e.to_string());
                 }
             }
-            state.info(fill(
-                text(state.lang.get_untracked()).ss_made,
+            notices.info(fill(
+                text(language.get_untracked()).ss_made,
                 &[&made.len().to_string()],
             ));
         });
@@ -145,8 +145,12 @@ pub fn MakeSetupFiles() -> impl IntoView {
 /// First start of a school: install from the county's file.
 #[component]
 pub fn InstallFromSetupFile() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let installer = expect_context::<Installer>();
+    let t = move || text(language.get());
     let pass = RwSignal::new(String::new());
     let operator = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -155,11 +159,11 @@ pub fn InstallFromSetupFile() -> impl IntoView {
         let op = operator.get_untracked().trim().to_string();
         if op.is_empty() {
             return error.set(Some(
-                text(state.lang.get_untracked()).setup_need_operator.into(),
+                text(language.get_untracked()).setup_need_operator.into(),
             ));
         }
         let pass = pass.get_untracked();
-        let lang = state.lang.get_untracked();
+        let lang = language.get_untracked();
         spawn_local(async move {
             let result: Result<(), String> = async {
                 let (_, bytes) =
@@ -188,7 +192,7 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                     changes: Vec::new(),
                     lines: Vec::new(),
                 };
-                let db = state.db().ok_or("数据库未打开")?;
+                let db = database.db().ok_or("数据库未打开")?;
                 // As loading would: a setting out of any sane range goes back to its default.
                 let (settings, _) = setup.settings.clone().sanitized();
                 let whole = baoxue_core::installation::WholeInstallation::new(
@@ -199,14 +203,14 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                 store::replace_all(&db, &whole, &chunks, &[audit], None)
                     .await
                     .map_err(|e| e.to_string())?;
-                state.install_with(ledger, Some(whole));
+                installer.install_with(ledger, Some(whole));
                 Ok(())
             }
             .await;
             match result {
                 Ok(()) => {
-                    state.info(text(lang).ss_installed);
-                    state.navigate(Route::Home);
+                    notices.info(text(lang).ss_installed);
+                    nav.navigate(Route::Home);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -231,34 +235,37 @@ pub fn InstallFromSetupFile() -> impl IntoView {
 #[component]
 pub fn SchoolList() -> impl IntoView {
     use baoxue_core::student_roll::schools::{read_school_list, SchoolListPlan};
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let plan = RwSignal::new(None::<SchoolListPlan>);
     let read = move |_| {
         spawn_local(async move {
             let (name, bytes) = match super::common::read_file(
                 "school-list-file",
-                text(state.lang.get_untracked()).ss_choose_list,
+                text(language.get_untracked()).ss_choose_list,
             )
             .await
             {
                 Ok(f) => f,
-                Err(e) => return state.error(e),
+                Err(e) => return notices.error(e),
             };
             match baoxue_core::crosscheck::read_table(&bytes) {
                 Ok(table) => {
-                    let towns = state
+                    let towns = office
                         .installation
                         .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
                         .unwrap_or_default();
-                    let p = state.ledger.with_untracked(|l| {
+                    let p = ledgers.ledger.with_untracked(|l| {
                         read_school_list(&name, &table, l.schools(), &towns, &mut Uuid::new_v4)
                     });
                     plan.set(Some(p));
                 }
-                Err(e) => state.error(fill(
-                    text(state.lang.get_untracked()).ri_unreadable,
-                    &[&name, &e.say(state.lang.get_untracked())],
+                Err(e) => notices.error(fill(
+                    text(language.get_untracked()).ri_unreadable,
+                    &[&name, &e.say(language.get_untracked())],
                 )),
             }
         });
@@ -267,7 +274,7 @@ pub fn SchoolList() -> impl IntoView {
         let Some(p) = plan.get_untracked() else {
             return;
         };
-        let operator = state.operator();
+        let operator = office.operator();
         let mut set = baoxue_core::casework::ChangeSet::default();
         for s in &p.added {
             set.audit.push(AuditEntry {
@@ -294,21 +301,21 @@ pub fn SchoolList() -> impl IntoView {
             set.schools.push(new.clone());
         }
         if set.schools.is_empty() {
-            return state.info(text(state.lang.get_untracked()).ss_list_same);
+            return notices.info(text(language.get_untracked()).ss_list_same);
         }
         spawn_local(async move {
-            match state.commit(set).await {
+            match ledgers.commit(set).await {
                 Ok(()) => {
-                    state.info(fill(
-                        text(state.lang.get_untracked()).ss_list_imported,
+                    notices.info(fill(
+                        text(language.get_untracked()).ss_list_imported,
                         &[&p.added.len().to_string(), &p.changed.len().to_string()],
                     ));
                     plan.set(None);
                 }
-                Err(e) => state.error(format!(
-                    "{}{e}",
-                    text(state.lang.get_untracked()).ss_list_failed
-                )),
+                Err(e) => {
+                    let lang = language.get_untracked();
+                    notices.error(format!("{}{}", text(lang).ss_list_failed, e.say(lang)))
+                }
             }
         });
     };
@@ -318,8 +325,8 @@ pub fn SchoolList() -> impl IntoView {
                 <h2>{move || t().school_list_title}</h2>
                 <div class="actions">
                     <crate::components::download::ExportButtons id="export-schools" table=move || {
-                        let title = format!("{}学校名单", state.unit_short_name());
-                        state.ledger.with_untracked(|l| baoxue_core::export::schools_table(l, &title))
+                        let title = format!("{}学校名单", office.unit_short_name());
+                        ledgers.ledger.with_untracked(|l| baoxue_core::export::schools_table(l, &title))
                     }/>
                 </div>
             </div>

@@ -11,16 +11,20 @@ use crate::browser::now;
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Language, Ledgers, Notices, Office};
 use crate::store;
 use baoxue_core::model::format_count;
 
 #[component]
 pub fn SchoolsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let rows = Memo::new(move |_| {
-        state.with_ledger(|l| {
+        ledgers.with_ledger(|l| {
             let mut counts: HashMap<Uuid, usize> = HashMap::new();
             for c in l.children() {
                 if let Some(s) = c.school_id {
@@ -50,7 +54,7 @@ pub fn SchoolsPage() -> impl IntoView {
     });
 
     let is_school_installation = move || {
-        state
+        office
             .installation
             .with(|i| i.as_ref().is_some_and(|i| i.school_id.is_some()))
     };
@@ -82,7 +86,7 @@ pub fn SchoolsPage() -> impl IntoView {
             kind: kind.get_untracked().unwrap_or(SchoolKind::Primary),
             township_code: township.get_untracked(),
         };
-        let others = state.ledger.with_untracked(|l| l.schools().to_vec());
+        let others = ledgers.ledger.with_untracked(|l| l.schools().to_vec());
         if let Err(e) = school.validate(&others) {
             error.set(Some(e.to_string()));
             return;
@@ -94,7 +98,7 @@ pub fn SchoolsPage() -> impl IntoView {
         }
         let audit = AuditEntry {
             at: now(),
-            operator: state.operator(),
+            operator: office.operator(),
             action: if is_new {
                 AuditAction::Create
             } else {
@@ -111,10 +115,10 @@ pub fn SchoolsPage() -> impl IntoView {
             lines: Vec::new(),
         };
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
+            let Some(db) = database.db() else { return };
             match store::save_school(&db, &school, &audit).await {
                 Ok(()) => {
-                    state.update_ledger(|l| {
+                    ledgers.update_ledger(|l| {
                         let mut all = l.schools().to_vec();
                         match all.iter_mut().find(|s| s.id == school.id) {
                             Some(s) => *s = school,
@@ -122,7 +126,7 @@ pub fn SchoolsPage() -> impl IntoView {
                         }
                         l.set_schools(all);
                     });
-                    state.info(text(state.lang.get_untracked()).saved);
+                    notices.info(text(language.get_untracked()).saved);
                     clear();
                 }
                 Err(e) => error.set(Some(e.to_string())),
@@ -143,15 +147,15 @@ pub fn SchoolsPage() -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {move || rows.get().into_iter().map(|(s, town, n)| {
-                        let lang = state.lang.get();
+                        let lang = language.get();
                         let id = s.id;
                         let for_edit = s.clone();
                         view! {
                             <tr>
                                 <td>{town}</td>
                                 <td><a href=Route::Children.href() on:click=move |_| {
-                                    state.filters.reset();
-                                    state.filters.school.set(Some(id));
+                                    ledgers.filters.reset();
+                                    ledgers.filters.school.set(Some(id));
                                 }>{s.name.clone()}</a></td>
                                 <td>{s.kind.label(lang)}</td>
                                 <td class="mono">{s.code.clone().unwrap_or_default()}</td>
@@ -171,7 +175,7 @@ pub fn SchoolsPage() -> impl IntoView {
                     <span>{move || t().township}</span>
                     <select id="school-township" on:change=move |ev| township.set(event_target_value(&ev))>
                         <option value="">{move || t().choose}</option>
-                        {move || state.installation.with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
+                        {move || office.installation.with(|i| i.as_ref().map(|i| i.townships.clone()).unwrap_or_default())
                             .into_iter().map(|d| {
                                 let c = d.code.clone();
                                 view! { <option value=d.code selected=move || township.get() == c>{d.name}</option> }

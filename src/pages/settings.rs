@@ -9,16 +9,21 @@ use super::demo::DemoPanel;
 use crate::browser::save_lang;
 use crate::browser::{confirm, now, today};
 use crate::i18n::text;
-use crate::state::AppState;
+use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let operator = RwSignal::new(state.operator());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let database = expect_context::<Database>();
+    let office = expect_context::<Office>();
+    let nav = expect_context::<Navigation>();
+    let installer = expect_context::<Installer>();
+    let t = move || text(language.get());
+    let operator = RwSignal::new(office.operator());
     let save_operator = move |_| {
-        let Some(mut inst) = state.installation.get_untracked() else {
+        let Some(mut inst) = office.installation.get_untracked() else {
             return;
         };
         let new = operator.get_untracked().trim().to_string();
@@ -40,13 +45,13 @@ pub fn SettingsPage() -> impl IntoView {
         };
         inst.operator = new;
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
+            let Some(db) = database.db() else { return };
             match store::save_installation(&db, &inst, &audit).await {
                 Ok(()) => {
-                    state.installation.set(Some(inst));
-                    state.info(text(state.lang.get_untracked()).saved);
+                    office.installation.set(Some(inst));
+                    notices.info(text(language.get_untracked()).saved);
                 }
-                Err(e) => state.error(e.to_string()),
+                Err(e) => notices.error(e.to_string()),
             }
         });
     };
@@ -57,8 +62,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <h2>{move || t().unit}</h2>
                 <table class="fields">
                     <tbody>
-                        <tr><th>{move || t().level}</th><td>{move || state.installation.with(|i| i.as_ref().map(|i| i.level.label(state.lang.get())))}</td></tr>
-                        <tr><th>{move || t().unit}</th><td>{move || state.installation.with(|i| i.as_ref().map(|i| i.unit_name()))}</td></tr>
+                        <tr><th>{move || t().level}</th><td>{move || office.installation.with(|i| i.as_ref().map(|i| i.level.label(language.get())))}</td></tr>
+                        <tr><th>{move || t().unit}</th><td>{move || office.installation.with(|i| i.as_ref().map(|i| i.unit_name()))}</td></tr>
                         <tr><th>{move || t().schema_version}</th><td>{store::SCHEMA_VERSION}</td></tr>
                     </tbody>
                 </table>
@@ -73,8 +78,8 @@ pub fn SettingsPage() -> impl IntoView {
                 <div class="row">
                     {[Lang::Zh, Lang::En].into_iter().map(|l| view! {
                         <label class="check">
-                            <input type="radio" name="lang" prop:checked=move || state.lang.get() == l
-                                on:change=move |_| { save_lang(l); state.lang.set(l); }/>
+                            <input type="radio" name="lang" prop:checked=move || language.get() == l
+                                on:change=move |_| { save_lang(l); language.set(l); }/>
                             <span>{if l == Lang::Zh { "简体中文" } else { "English" }}</span>
                         </label>
                     }).collect_view()}
@@ -83,7 +88,7 @@ pub fn SettingsPage() -> impl IntoView {
             <section class="card">
                 <h2>{move || t().data_section}</h2>
                 <p class="warning">{move || t().data_warning}</p>
-                <button id="reset-all" class="danger" on:click=move |_| super::demo::erase_all(state)>{move || t().reset}</button>
+                <button id="reset-all" class="danger" on:click=move |_| super::demo::erase_all(installer, notices, nav, language.get_untracked())>{move || t().reset}</button>
                 <h2>{move || t().about}</h2>
                 <p class="muted">{move || t().licence_note}</p>
             </section>
@@ -101,9 +106,12 @@ pub fn SettingsPage() -> impl IntoView {
 /// The 控辍保学 settings: thresholds, periods and the notice's issuer.
 #[component]
 fn CaseworkSettingsForm() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let s = state.casebook.with_untracked(|b| b.settings.clone());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let office = expect_context::<Office>();
+    let notices = expect_context::<Notices>();
+    let t = move || text(language.get());
+    let s = ledgers.casebook.with_untracked(|b| b.settings.clone());
     let threshold = RwSignal::new(s.absence_threshold.to_string());
     let transfer = RwSignal::new(s.transfer_confirm_days.to_string());
     let watch = RwSignal::new(s.watch_days.to_string());
@@ -120,12 +128,12 @@ fn CaseworkSettingsForm() -> impl IntoView {
     let year = baoxue_core::rules::school_age::school_year_of(today());
     let usual = move |_| {
         let has = !closed.get_untracked().trim().is_empty();
-        if !has || confirm(text(state.lang.get_untracked()).set_replace_calendar) {
+        if !has || confirm(text(language.get_untracked()).set_replace_calendar) {
             closed.set(SchoolCalendar::usual(year).to_text().0);
         }
     };
     let save = move |_| {
-        let lang = state.lang.get_untracked();
+        let lang = language.get_untracked();
         let t = text(lang);
         let num = |sig: RwSignal<String>, lo: u32, hi: u32, what: &str| {
             sig.get_untracked()
@@ -152,7 +160,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 backup_reminder_days: num(reminder, 1, 365, t.set_reminder)?,
                 calendar: SchoolCalendar::parse(&closed.get_untracked(), &make_up.get_untracked())
                     .map_err(|e| format!("{}{}", t.set_calendar_error, e.say(lang)))?,
-                ..state.casebook.with_untracked(|b| b.settings.clone())
+                ..ledgers.casebook.with_untracked(|b| b.settings.clone())
             })
         })();
         let new = match parsed {
@@ -162,7 +170,15 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 return;
             }
         };
-        save_changed(state, new, "修改控辍保学设置", error);
+        save_changed(
+            ledgers,
+            office,
+            notices,
+            language,
+            new,
+            "修改控辍保学设置",
+            error,
+        );
     };
     view! {
         <section class="card">
@@ -194,7 +210,10 @@ fn CaseworkSettingsForm() -> impl IntoView {
 
 /// Saves changed settings with an audit entry saying what changed.
 fn save_changed(
-    state: AppState,
+    ledgers: Ledgers,
+    office: Office,
+    notices: Notices,
+    language: Language,
     new: CaseworkSettings,
     summary: &'static str,
     error: RwSignal<Option<String>>,
@@ -205,10 +224,10 @@ fn save_changed(
         error.set(Some(problems.join("；")));
         return;
     }
-    let old = state.casebook.with_untracked(|b| b.settings.clone());
+    let old = ledgers.casebook.with_untracked(|b| b.settings.clone());
     let audit = AuditEntry {
         at: now(),
-        operator: state.operator(),
+        operator: office.operator(),
         action: AuditAction::Update,
         subject: "installation".into(),
         summary: summary.into(),
@@ -220,14 +239,12 @@ fn save_changed(
         lines: Vec::new(),
     };
     spawn_local(async move {
-        let Some(db) = state.db() else { return };
-        match store::save_settings(&db, &new, &audit).await {
+        match ledgers.save_settings(new, &audit).await {
             Ok(()) => {
-                state.casebook.update(|b| b.settings = new);
                 error.set(None);
-                state.info(text(state.lang.get_untracked()).saved);
+                notices.info(text(language.get_untracked()).saved);
             }
-            Err(e) => error.set(Some(e.to_string())),
+            Err(e) => error.set(Some(e.say(language.get_untracked()))),
         }
     });
 }
@@ -236,9 +253,12 @@ fn save_changed(
 #[component]
 fn TargetsForm() -> impl IntoView {
     use baoxue_core::indicators::{CensusDefinition, DropoutDefinition, Indicator, Targets};
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let s = state.casebook.with_untracked(|b| b.settings.clone());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let office = expect_context::<Office>();
+    let notices = expect_context::<Notices>();
+    let t = move || text(language.get());
+    let s = ledgers.casebook.with_untracked(|b| b.settings.clone());
     let fields: Vec<(Indicator, RwSignal<String>)> = Indicator::ALL
         .iter()
         .map(|&i| (i, RwSignal::new(s.targets.of(i).to_string())))
@@ -259,9 +279,9 @@ fn TargetsForm() -> impl IntoView {
                 .parse::<f64>();
             let Some(v) = value.ok().filter(|v| (0.0..=100.0).contains(v)) else {
                 error.set(Some(
-                    text(state.lang.get_untracked())
+                    text(language.get_untracked())
                         .set_target_percent
-                        .replace("{what}", i.label(state.lang.get_untracked())),
+                        .replace("{what}", i.label(language.get_untracked())),
                 ));
                 return;
             };
@@ -288,9 +308,17 @@ fn TargetsForm() -> impl IntoView {
                     7
                 },
             },
-            ..state.casebook.with_untracked(|b| b.settings.clone())
+            ..ledgers.casebook.with_untracked(|b| b.settings.clone())
         };
-        save_changed(state, new, "修改指标目标或统计口径", error);
+        save_changed(
+            ledgers,
+            office,
+            notices,
+            language,
+            new,
+            "修改指标目标或统计口径",
+            error,
+        );
     };
     view! {
         <section class="card" id="targets-form">
@@ -299,7 +327,7 @@ fn TargetsForm() -> impl IntoView {
             <div class="form-grid">
                 {fields.into_iter().map(|(i, sig)| view! {
                     <label class="field">
-                        <span>{move || format!("{}（%）{}", i.label(state.lang.get()), if i.higher_is_better() { "≥" } else { "≤" })}</span>
+                        <span>{move || format!("{}（%）{}", i.label(language.get()), if i.higher_is_better() { "≥" } else { "≤" })}</span>
                         <input id=format!("target-{}", i.key()) inputmode="decimal" bind:value=sig/>
                     </label>
                 }).collect_view()}

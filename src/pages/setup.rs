@@ -15,14 +15,14 @@ use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Database, Installer, Language, Navigation};
 use crate::store;
 
 /// The set-up page shown until an installation exists.
 #[component]
 pub fn SetupPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
     let table = LocalResource::new(crate::divisions::table);
 
     view! {
@@ -56,12 +56,12 @@ fn DivisionSelect(
     /// Element id.
     id: &'static str,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
     view! {
         <label class="field">
             <span>{move || label.get()}</span>
             <select id=id on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
-                <option value="">{move || text(state.lang.get()).choose}</option>
+                <option value="">{move || text(language.get()).choose}</option>
                 {move || options.get().into_iter().map(|d| {
                     let code = d.code.clone();
                     view! { <option value=d.code selected=move || value.get() == code>{d.name}</option> }
@@ -73,8 +73,11 @@ fn DivisionSelect(
 
 #[component]
 fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let nav = expect_context::<Navigation>();
+    let database = expect_context::<Database>();
+    let installer = expect_context::<Installer>();
+    let t = move || text(language.get());
     let level = RwSignal::new(Some(Level::County));
     let province = RwSignal::new(String::new());
     let prefecture = RwSignal::new(String::new());
@@ -122,7 +125,7 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
 
     let table_for_save = table.clone();
     let save = move |_| {
-        let t = text(state.lang.get_untracked());
+        let t = text(language.get_untracked());
         let Some(lv) = level.get_untracked() else {
             return;
         };
@@ -181,7 +184,7 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
         };
         error.set(None);
         spawn_local(async move {
-            let Some(db) = state.db() else { return };
+            let Some(db) = database.db() else { return };
             // The county's own bureau issues notices; a school or township sets it in Settings.
             let county = inst
                 .divisions
@@ -200,8 +203,8 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
             );
             match store::replace_all(&db, &whole, &[], &[audit], None).await {
                 Ok(()) => {
-                    state.install(Some(whole));
-                    state.navigate(Route::Home);
+                    installer.install(Some(whole));
+                    nav.navigate(Route::Home);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }

@@ -15,7 +15,7 @@ use crate::browser::today;
 use crate::components::select::EnumSelect;
 use crate::i18n::{paren, text};
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Navigation, Notices, Office};
 
 /// Checkboxes over a closed vocabulary.
 #[component]
@@ -28,7 +28,7 @@ pub fn EnumChecks<T>(
 where
     T: Labelled + PartialEq + Send + Sync,
 {
-    let state = expect_context::<AppState>();
+    let language = expect_context::<Language>();
     view! {
         <div class="checks">
             {T::ALL.iter().map(|v| {
@@ -41,7 +41,7 @@ where
                                 let on = event_target_checked(&ev);
                                 value.update(|x| { x.retain(|y| *y != v); if on { x.push(v); } });
                             }/>
-                        <span>{move || v.label(state.lang.get())}</span>
+                        <span>{move || v.label(language.get())}</span>
                     </label>
                 }
             }).collect_view()}
@@ -51,17 +51,21 @@ where
 
 #[component]
 pub fn SuspectPage(id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let suspect = state.casebook.with_untracked(|b| b.suspect(id).cloned());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let nav = expect_context::<Navigation>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
+    let suspect = ledgers.casebook.with_untracked(|b| b.suspect(id).cloned());
     let Some(suspect) = suspect else {
         return view! { <p class="card error">{move || t().child_not_found}</p> }.into_any();
     };
-    let (name, school, grade) = state
+    let (name, school, grade) = ledgers
         .ledger
-        .with_untracked(|l| child_line(l, suspect.child_id, state.lang.get_untracked()));
-    let lang = state.lang.get_untracked();
-    let absences = state.casebook.with_untracked(|b| {
+        .with_untracked(|l| child_line(l, suspect.child_id, language.get_untracked()));
+    let lang = language.get_untracked();
+    let absences = ledgers.casebook.with_untracked(|b| {
         b.absences_of(suspect.child_id)
             .iter()
             .rev()
@@ -80,7 +84,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let reopening = state.casebook.with_untracked(|b| {
+    let reopening = ledgers.casebook.with_untracked(|b| {
         b.case_of(suspect.child_id)
             .is_some_and(|c| c.closure.is_some())
     });
@@ -91,7 +95,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
     let reason = RwSignal::new(Some(NotRealReason::AlreadyBack));
     let school_elsewhere = RwSignal::new(String::new());
     let evidence = RwSignal::new(String::new());
-    let settings = state.casebook.with_untracked(|b| b.settings.clone());
+    let settings = ledgers.casebook.with_untracked(|b| b.settings.clone());
     let left_on = RwSignal::new(match &suspect.trigger {
         baoxue_core::casework::SuspectTrigger::Absence { first_day, .. } => first_day.to_string(),
         _ => suspect.flagged_on.to_string(),
@@ -131,7 +135,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         };
         let verification = Verification {
             date: day,
-            by: state.operator(),
+            by: office.operator(),
             methods: methods.get_untracked(),
             verdict,
             evidence: evidence.get_untracked(),
@@ -166,19 +170,19 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         };
         let is_confirmed = confirmed.get_untracked();
         spawn_local(async move {
-            let r = run(state, |l, b, a| {
+            let r = run(ledgers, office, language, |l, b, a| {
                 b.verify(l, id, verification, new_case, a, Uuid::new_v4())
             })
             .await;
             match r {
                 Ok(()) => {
-                    state.info(text(state.lang.get_untracked()).saved);
-                    let case = state
+                    notices.info(text(language.get_untracked()).saved);
+                    let case = ledgers
                         .casebook
                         .with_untracked(|b| b.case_of(suspect.child_id).map(|c| c.id));
                     match (is_confirmed, case) {
-                        (true, Some(case)) => state.navigate(Route::Case(case)),
-                        _ => state.navigate(Route::Suspects),
+                        (true, Some(case)) => nav.navigate(Route::Case(case)),
+                        _ => nav.navigate(Route::Suspects),
                     }
                 }
                 Err(e) => error.set(Some(e)),
@@ -208,7 +212,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
         <p class="muted">{school}" · "{grade}</p>
         <section class="card">
             <table class="fields"><tbody>
-                <tr><th>{move || t().trigger}</th><td id="suspect-trigger">{move || suspect.trigger.say(state.lang.get())}</td></tr>
+                <tr><th>{move || t().trigger}</th><td id="suspect-trigger">{move || suspect.trigger.say(language.get())}</td></tr>
                 <tr><th>{move || t().flagged_on}</th><td>{suspect.flagged_on.to_string()}" · "{suspect.flagged_by.clone()}</td></tr>
                 <tr><th>{move || t().absence_evidence}</th><td>{if absences.is_empty() { "—".to_string() } else { absences.join("；") }}</td></tr>
             </tbody></table>

@@ -15,7 +15,7 @@ use crate::components::filter_stat::FilterStat;
 use crate::components::pager::Pager;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers, Notices, Office};
 use baoxue_core::model::format_count;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -41,17 +41,19 @@ struct Row {
 
 #[component]
 pub fn SuspectsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let show = RwSignal::new(Tab::Pending);
     let kind = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
-    let counts = Memo::new(move |_| state.with_cases(|_, b| b.verification_counts()));
+    let counts = Memo::new(move |_| ledgers.with_cases(|_, b| b.verification_counts()));
     let rows = Memo::new(move |_| {
         let show = show.get();
         let kind = kind.get();
-        let lang = state.lang.get();
-        state.with_cases(|l, b| {
+        let lang = language.get();
+        ledgers.with_cases(|l, b| {
             let mut v: Vec<_> = b
                 .suspects()
                 .filter(|s| kind.is_empty() || s.trigger.kind_zh() == kind)
@@ -109,8 +111,8 @@ pub fn SuspectsPage() -> impl IntoView {
         <div class="title-row">
             <h1>{move || t().suspects_title}</h1>
             <ExportButtons id="export-suspects" print=Route::Print(crate::route::PrintLedger::Suspects) table=move || {
-                let title = format!("{}疑似辍学学生台账", state.unit_short_name());
-                state.ledger.with_untracked(|l| state.casebook.with_untracked(|b| baoxue_core::export::suspects_table(l, b, &title)))
+                let title = format!("{}疑似辍学学生台账", office.unit_short_name());
+                ledgers.ledger.with_untracked(|l| ledgers.casebook.with_untracked(|b| baoxue_core::export::suspects_table(l, b, &title)))
             }/>
         </div>
         <div class="cards">
@@ -125,7 +127,7 @@ pub fn SuspectsPage() -> impl IntoView {
                 {move || format!("{} {}", format_count(total.get()), t().results)}" "
                 <select id="trigger-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{move || format!("{}{}{}", t().trigger, t().colon, t().all)}</option>
-                    {SuspectTrigger::KINDS.into_iter().map(|(zh, en)| view! { <option value=zh>{move || if state.lang.get() == Lang::En { en } else { zh }}</option> }).collect_view()}
+                    {SuspectTrigger::KINDS.into_iter().map(|(zh, en)| view! { <option value=zh>{move || if language.get() == Lang::En { en } else { zh }}</option> }).collect_view()}
                 </select>
             </span>
             <Pager page=page total=total size=Signal::derive(|| 50)/>
@@ -165,12 +167,15 @@ pub fn SuspectsPage() -> impl IntoView {
 /// The 小升初 check and transfers not received.
 #[component]
 fn Checks() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let gaps = RwSignal::new(None::<Vec<Uuid>>);
     let run_p2j = move |_| {
         gaps.set(Some(
-            state.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
+            ledgers.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
         ))
     };
     let flag_gaps = move |_| {
@@ -181,7 +186,7 @@ fn Checks() -> impl IntoView {
                 .iter()
                 .map(|id| (*id, SuspectTrigger::PrimaryToJunior { school_year: year }))
                 .collect();
-            let r = run(state, |l, b, a| {
+            let r = run(ledgers, office, language, |l, b, a| {
                 Ok::<_, baoxue_core::casework::CaseworkError>(
                     b.flag_many(l, found, a, Uuid::new_v4).0,
                 )
@@ -190,20 +195,20 @@ fn Checks() -> impl IntoView {
             match r {
                 Ok(()) => {
                     gaps.set(Some(
-                        state.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
+                        ledgers.with_cases(|l, b| b.primary_to_junior_gaps(l, today())),
                     ));
-                    state.info(format!(
+                    notices.info(format!(
                         "{} {}",
                         ids.len(),
-                        text(state.lang.get_untracked()).newly_flagged
+                        text(language.get_untracked()).newly_flagged
                     ));
                 }
-                Err(e) => state.error(e),
+                Err(e) => notices.error(e),
             }
         });
     };
     let transfers = Memo::new(move |_| {
-        state.with_cases(|l, b| {
+        ledgers.with_cases(|l, b| {
             b.unconfirmed_transfers(today())
                 .into_iter()
                 .filter(|tr| b.open_suspect_of(tr.child_id).is_none())
@@ -211,7 +216,7 @@ fn Checks() -> impl IntoView {
                     (
                         tr.id,
                         tr.child_id,
-                        child_line(l, tr.child_id, state.lang.get()).0,
+                        child_line(l, tr.child_id, language.get()).0,
                         tr.to_school.clone(),
                         tr.date,
                     )
@@ -221,14 +226,18 @@ fn Checks() -> impl IntoView {
     });
     let confirm = move |id: Uuid| {
         spawn_local(async move {
-            if let Err(e) = run(state, |_, b, a| b.confirm_transfer(id, today(), a)).await {
-                state.error(e);
+            if let Err(e) = run(ledgers, office, language, |_, b, a| {
+                b.confirm_transfer(id, today(), a)
+            })
+            .await
+            {
+                notices.error(e);
             }
         });
     };
     let flag_transfer = move |tid: Uuid, child: Uuid| {
         spawn_local(async move {
-            let r = run(state, |l, b, a| {
+            let r = run(ledgers, office, language, |l, b, a| {
                 let tr = b
                     .transfers()
                     .find(|x| x.id == tid)
@@ -247,7 +256,7 @@ fn Checks() -> impl IntoView {
             })
             .await;
             if let Err(e) = r {
-                state.error(e);
+                notices.error(e);
             }
         });
     };
@@ -258,13 +267,13 @@ fn Checks() -> impl IntoView {
                 <p class="muted">{move || t().check_p2j_hint}</p>
                 <button id="run-p2j" on:click=run_p2j>{move || t().run_check}</button>
                 {move || gaps.get().map(|ids| {
-                    let names = state.with_ledger(|l| ids.iter().map(|id| child_line(l, *id, state.lang.get())).collect::<Vec<_>>());
+                    let names = ledgers.with_ledger(|l| ids.iter().map(|id| child_line(l, *id, language.get())).collect::<Vec<_>>());
                     if ids.is_empty() {
                         return view! { <p id="p2j-result">{t().none_found}</p> }.into_any();
                     }
                     view! {
                         <div id="p2j-result">
-                            <p><strong>{ids.len()}</strong>" — "{names.iter().map(|n| format!("{}{}", n.0, crate::i18n::paren(state.lang.get(), &n.1))).collect::<Vec<_>>().join(crate::i18n::sep(state.lang.get(), false))}</p>
+                            <p><strong>{ids.len()}</strong>" — "{names.iter().map(|n| format!("{}{}", n.0, crate::i18n::paren(language.get(), &n.1))).collect::<Vec<_>>().join(crate::i18n::sep(language.get(), false))}</p>
                             <button id="flag-p2j" class="primary" on:click=flag_gaps>{t().flag_all}</button>
                         </div>
                     }.into_any()
@@ -272,7 +281,7 @@ fn Checks() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().check_transfers}</h2>
-                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &state.casebook.with_untracked(|b| b.settings.transfer_confirm_days).to_string())}</p>
+                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &ledgers.casebook.with_untracked(|b| b.settings.transfer_confirm_days).to_string())}</p>
                 <Show when=move || transfers.with(Vec::is_empty)><p>{move || t().none_found}</p></Show>
                 <table class="grid compact">
                     <tbody>

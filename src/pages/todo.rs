@@ -7,21 +7,22 @@ use super::common::child_line;
 use crate::browser::today;
 use crate::i18n::text;
 use crate::route::Route;
-use crate::state::AppState;
+use crate::state::{Language, Ledgers};
 
 /// How many to show before "and N more".
 const SHOWN: usize = 12;
 
 #[component]
 pub fn TodoList() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let items = Memo::new(move |_| {
-        state.with_cases(|l, b| {
+        ledgers.with_cases(|l, b| {
             b.todos(l, today())
                 .into_iter()
                 .map(|todo| {
-                    let tx = text(state.lang.get());
+                    let tx = text(language.get());
                     let (kind, class, child, detail, href) = match &todo {
                         Todo::VerifySuspect {
                             suspect_id,
@@ -84,7 +85,7 @@ pub fn TodoList() -> impl IntoView {
                             Route::Suspects.href(),
                         ),
                     };
-                    let (name, school, _) = child_line(l, child, state.lang.get());
+                    let (name, school, _) = child_line(l, child, language.get());
                     (kind, class, name, school, detail, href)
                 })
                 .collect::<Vec<_>>()

@@ -54,6 +54,8 @@ pub enum StoreError {
     Corrupt { what: String, detail: String },
     #[error("{0}")]
     Chunk(#[from] ChunkError),
+    #[error("浏览器数据库尚未打开")]
+    NotOpen,
 }
 
 impl Localized for StoreError {
@@ -68,6 +70,7 @@ impl Localized for StoreError {
                 format!("The data in this browser is damaged ({what}): {detail}")
             }
             StoreError::Chunk(e) => e.en(),
+            StoreError::NotOpen => "The browser's database is not open yet".into(),
         }
     }
 }

@@ -14,8 +14,12 @@ struct Staged {
 /// The county's side: import, completeness, review.
 #[component]
 pub(super) fn CountyReports() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
+    let t = move || text(language.get());
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
@@ -32,7 +36,7 @@ pub(super) fn CountyReports() -> impl IntoView {
     };
 
     let me = move || {
-        state
+        office
             .installation
             .with_untracked(|i| i.as_ref().map(UnitRef::of))
     };
@@ -43,7 +47,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
                     return error.set(Some(
-                        text(state.lang.get_untracked()).rp_choose_reports.into(),
+                        text(language.get_untracked()).rp_choose_reports.into(),
                     ))
                 }
                 Err(e) => return error.set(Some(e)),
@@ -52,7 +56,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             let pass = passphrase.get_untracked();
             stop.set(false);
             busy.set(true);
-            let schools = state.ledger.with_untracked(|l| l.schools().to_vec());
+            let schools = ledgers.ledger.with_untracked(|l| l.schools().to_vec());
             // One file at a time, yielding between them: forty USB sticks' worth of reports
             // (or 150) never freezes the page, and the bar shows how far it has got.
             mark("baoxue-import-start");
@@ -61,7 +65,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             let mut pace = Pace::new();
             for (n, (file, bytes)) in files.into_iter().enumerate() {
                 if pace.due() {
-                    state.progress.set(Some(Progress {
+                    notices.progress.set(Some(Progress {
                         label: format!("正在检查月报文件：{file}"),
                         done: n,
                         total,
@@ -75,14 +79,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                 let result = text
                     .and_then(|t| {
                         read_payload::<MonthlyReport>(&t, MONTHLY_KIND)
-                            .map_err(|e| e.say(state.lang.get_untracked()))
+                            .map_err(|e| e.say(language.get_untracked()))
                     })
                     .and_then(|(envelope, report)| {
                         let ours = schools.iter().find(|s| report.school.is(s));
-                        let plan = state
+                        let plan = exchange
                             .inbox
                             .with_untracked(|inbox| inbox.plan(&envelope, &report, &me, ours))
-                            .map_err(|e| e.say(state.lang.get_untracked()))?;
+                            .map_err(|e| e.say(language.get_untracked()))?;
                         Ok(StagedReport {
                             plan,
                             envelope,
@@ -91,14 +95,14 @@ pub(super) fn CountyReports() -> impl IntoView {
                     });
                 out.push(Staged { file, result });
             }
-            state.progress.set(None);
+            notices.progress.set(None);
             busy.set(false);
             measure("baoxue-import", "baoxue-import-start");
             keep.set(BTreeMap::new());
             if stop.get_untracked() {
                 staged.set(Vec::new());
                 return error.set(Some(
-                    text(state.lang.get_untracked()).rp_preview_cancelled.into(),
+                    text(language.get_untracked()).rp_preview_cancelled.into(),
                 ));
             }
             staged.set(out);
@@ -108,11 +112,11 @@ pub(super) fn CountyReports() -> impl IntoView {
         let batch = staged.get_untracked();
         let choices = keep.get_untracked();
         let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
-        let filing = state.inbox.with_untracked(|i| {
-            as_operator(state, |a| filing::apply_reports(i, ready, &choices, a))
+        let filing = exchange.inbox.with_untracked(|i| {
+            as_operator(office, |a| filing::apply_reports(i, ready, &choices, a))
         });
         spawn_local(async move {
-            match commit_import(state, &filing, Imported::Reports).await {
+            match commit_import(exchange, notices, language, &filing, Imported::Reports).await {
                 Ok(()) => {
                     staged.set(Vec::new());
                 }
@@ -123,11 +127,11 @@ pub(super) fn CountyReports() -> impl IntoView {
 
     let period = move || month_period(month.get());
     let completeness = move || {
-        state.track_ledgers();
-        let day = state.casebook.with(|b| b.settings.report_deadline_day);
+        ledgers.track_ledgers();
+        let day = ledgers.casebook.with(|b| b.settings.report_deadline_day);
         let deadline = deadline_of(month.get(), day);
-        let rows = state.ledger.with(|l| {
-            state
+        let rows = ledgers.ledger.with(|l| {
+            exchange
                 .inbox
                 .with(|i| i.completeness(l.schools(), &period(), deadline, today()))
         });
@@ -163,7 +167,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                                         <td>{plan.school.name.clone()}</td>
                                         <td>{plan.period.clone()}</td>
                                         <td class="num">{plan.version}</td>
-                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then(|| paren(state.lang.get(), t().rp_zero_report))}</td>
+                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then(|| paren(language.get(), t().rp_zero_report))}</td>
                                         <td>{format!("新增{add}　修改{upd}　删除{del}")}</td>
                                         <td class="small">
                                             {plan.rejected.iter().map(|r| view! { <div class="error-text">{format!("{}：{}", r.place, r.reason)}</div> }).collect_view()}
@@ -202,15 +206,15 @@ pub(super) fn CountyReports() -> impl IntoView {
                 let zero = rows.iter().filter(|r| matches!(r.state, ReportState::Reported { zero: true, .. })).count();
                 let late = rows.iter().filter(|r| matches!(r.state, ReportState::Missing { late: true } | ReportState::Reported { late: true, .. })).count();
                 view! {
-                    <ExportButtons id="export-completeness" table=move || completeness_table(state, &period(), completeness().1)/>
-                    <p id="completeness-summary">{completeness_sentence(deadline, (reported, zero, late, rows.len()), state.lang.get())}</p>
+                    <ExportButtons id="export-completeness" table=move || completeness_table(office, ledgers, exchange, &period(), completeness().1)/>
+                    <p id="completeness-summary">{completeness_sentence(deadline, (reported, zero, late, rows.len()), language.get())}</p>
                     <div class="table-wrap">
                         <table class="grid compact" id="completeness-table">
                             <thead><tr><th>{move || t().rp_township}</th><th>{move || t().rp_school}</th><th>{move || t().rp_state}</th><th></th></tr></thead>
                             <tbody>
                                 {rows.into_iter().map(|r| {
-                                    let town = state.ledger.with_untracked(|l| l.township_name(&r.township_code).to_string());
-                                    let label = state_label(&r.state, true, state.lang.get());
+                                    let town = ledgers.ledger.with_untracked(|l| l.township_name(&r.township_code).to_string());
+                                    let label = state_label(&r.state, true, language.get());
                                     let class = match r.state {
                                         ReportState::Reported { late: true, .. } => "late",
                                         ReportState::Reported { .. } => "ok",
@@ -238,14 +242,18 @@ pub(super) fn CountyReports() -> impl IntoView {
 }
 
 /// The county's key for pseudonyms, made (and saved) on first use.
-async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
-    if let Some(k) = state.inbox.with_untracked(|i| i.pseudonym_key.clone()) {
+async fn pseudonym_key(
+    exchange: Exchange,
+    office: Office,
+    language: Language,
+) -> Result<PseudonymKey, String> {
+    if let Some(k) = exchange.inbox.with_untracked(|i| i.pseudonym_key.clone()) {
         return Ok(k);
     }
     let mut bytes = [0u8; 32];
     getrandom_02::getrandom(&mut bytes).map_err(|e| format!("无法生成化名密钥：{e}"))?;
-    let (key, filing) = as_operator(state, |a| filing::new_pseudonym_key(bytes, a));
-    file_in(state, &filing).await?;
+    let (key, filing) = as_operator(office, |a| filing::new_pseudonym_key(bytes, a));
+    file_in(exchange, language, &filing).await?;
     Ok(key)
 }
 
@@ -253,21 +261,24 @@ async fn pseudonym_key(state: AppState) -> Result<PseudonymKey, String> {
 /// prefecture; and looking up which child a pseudonym stands for.
 #[component]
 pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
+    let t = move || text(language.get());
     let error = RwSignal::new(None::<String>);
     let lookup = RwSignal::new(String::new());
     let export = move |_| {
         error.set(None);
         spawn_local(async move {
             let result: Result<String, String> = async {
-                let key = pseudonym_key(state).await?;
-                let inst = state.installation.get_untracked().ok_or("本机单位未设置")?;
-                let census_definition = state.casebook.with_untracked(|b| b.settings.census_definition);
-                let (rollup, file) = state
-                    .ledger
+                let key = pseudonym_key(exchange, office, language).await?;
+                let inst = office.installation.get_untracked().ok_or("本机单位未设置")?;
+                let census_definition = ledgers.casebook.with_untracked(|b| b.settings.census_definition);
+                let (rollup, file) = ledgers.ledger
                     .with_untracked(|ledger| {
-                        state.inbox.with_untracked(|inbox| {
+                        exchange.inbox.with_untracked(|inbox| {
                             let records = CountyRecords {
                                 installation: &inst,
                                 ledger,
@@ -275,18 +286,18 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                                 census_definition,
                             };
                             let period = period.get_untracked();
-                            as_operator(state, |a| {
+                            as_operator(office, |a| {
                                 filing::county_rollup(&records, &period, &key, today(), a)
                             })
                         })
                     })
-                    .map_err(|e| e.say(state.lang.get_untracked()))?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 save_file(&file.name, "application/json", &file.bytes)?;
                 Ok(format!("已生成“{}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", file.name, rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
             }
             .await;
             match result {
-                Ok(m) => state.info(m),
+                Ok(m) => notices.info(m),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -296,18 +307,18 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
         if q.is_empty() {
             return None;
         }
-        let key = state.inbox.with_untracked(|i| i.pseudonym_key.clone())?;
-        let code = state
+        let key = exchange.inbox.with_untracked(|i| i.pseudonym_key.clone())?;
+        let code = office
             .installation
             .with_untracked(|i| i.as_ref().map(|i| UnitRef::of(i).code))?;
-        Some(state.ledger.with_untracked(|l| {
+        Some(ledgers.ledger.with_untracked(|l| {
             key.resolve(&code, &q, l.children())
                 .map(|c| (c.id, c.name.clone()))
         }))
     };
     view! {
         <section class="panel" id="rollup-panel">
-            <h2>{move || format!("{}{}", t().rp_rollup_title, paren(state.lang.get(), &period.get()))}</h2>
+            <h2>{move || format!("{}{}", t().rp_rollup_title, paren(language.get(), &period.get()))}</h2>
             <p class="muted small">{move || t().rp_rollup_note}</p>
             <div class="form-row">
                 <button id="export-rollup" class="secondary" on:click=export>{move || t().rp_make_rollup}</button>
@@ -326,16 +337,20 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
 /// The county reviews one school's report for a period and sends the result back down.
 #[component]
 pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let held = state
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
+    let t = move || text(language.get());
+    let held = exchange
         .inbox
         .with_untracked(|i| i.current(school_id, &period).cloned());
     let Some(held) = held else {
         return view! { <p class="empty">{move || t().rp_not_reported}</p> }.into_any();
     };
     let withdrawn = held.clone();
-    let earlier = state
+    let earlier = exchange
         .inbox
         .with_untracked(|i| i.review(school_id, &period).cloned());
     let entries: Vec<(
@@ -371,7 +386,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
         period: report.period.clone(),
         report_version: report.version,
         report_sha256: held.envelope.content_sha256.clone(),
-        reviewed_by: state.operator(),
+        reviewed_by: office.operator(),
         reviewed_at: now(),
         entries: rows
             .iter()
@@ -387,13 +402,13 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     };
     let save_and_export = move |_| {
         error.set(None);
-        let Some(me) = state
+        let Some(me) = office
             .installation
             .with_untracked(|i| i.as_ref().map(UnitRef::of))
         else {
             return;
         };
-        let Some(school) = state
+        let Some(school) = ledgers
             .ledger
             .with_untracked(|l| l.school(school_id).cloned())
         else {
@@ -401,20 +416,20 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
         };
         let pass = passphrase.get_untracked();
         let review = make();
-        let made = as_operator(state, |a| {
+        let made = as_operator(office, |a| {
             filing::save_review(review, me, &school, &pass, a)
         });
         let (filing, file) = match made {
             Ok(x) => x,
-            Err(e) => return error.set(Some(e.say(state.lang.get_untracked()))),
+            Err(e) => return error.set(Some(e.say(language.get_untracked()))),
         };
         spawn_local(async move {
-            match file_in(state, &filing).await {
+            match file_in(exchange, language, &filing).await {
                 Ok(()) => {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    state.info(format!("审核已保存，已生成“{}”，请交回学校", file.name));
+                    notices.info(format!("审核已保存，已生成“{}”，请交回学校", file.name));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -428,12 +443,12 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
         )) {
             return;
         }
-        let filing = as_operator(state, |a| filing::withdraw_report(&withdrawn, a));
+        let filing = as_operator(office, |a| filing::withdraw_report(&withdrawn, a));
         let said = format!("已撤回{}{}月报第{}版", r.school.name, r.period, r.version);
         spawn_local(async move {
-            match file_in(state, &filing).await {
+            match file_in(exchange, language, &filing).await {
                 Ok(()) => {
-                    state.info(said);
+                    notices.info(said);
                 }
                 Err(e) => error.set(Some(format!("撤回失败，未作任何更改：{e}"))),
             }
@@ -456,12 +471,12 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                         <tbody>
                             {entries.into_iter().map(|(list, e, verdict, note)| view! {
                                 <tr>
-                                    <td>{move || list.label(state.lang.get())}</td><td>{e.name.clone()}</td>
-                                    <td>{e.grade.map(|g| grade_label(g, state.lang.get())).unwrap_or_default()}</td>
+                                    <td>{move || list.label(language.get())}</td><td>{e.name.clone()}</td>
+                                    <td>{e.grade.map(|g| grade_label(g, language.get())).unwrap_or_default()}</td>
                                     <td class="nowrap">{e.date.to_string()}</td><td>{e.detail.clone()}</td>
                                     <td>
                                         <select class="verdict" on:change=move |ev| if let Some(v) = ReviewVerdict::from_key(&event_target_value(&ev)) { verdict.set(v) }>
-                                            {ReviewVerdict::ALL.iter().map(|v| view! { <option value=v.key() selected=move || verdict.get() == *v>{move || v.label(state.lang.get())}</option> }).collect_view()}
+                                            {ReviewVerdict::ALL.iter().map(|v| view! { <option value=v.key() selected=move || verdict.get() == *v>{move || v.label(language.get())}</option> }).collect_view()}
                                         </select>
                                     </td>
                                     <td><input class="verdict-note" bind:value=note/></td>

@@ -23,8 +23,7 @@ use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::download::{save_file, ExportButtons};
 use crate::i18n::{fill, paren, text};
-use crate::state::{AppState, Progress};
-use crate::store;
+use crate::state::{Exchange, Language, Ledgers, Notices, Office, Progress};
 use baoxue_core::export::{monthly_report_table, Cell, Table};
 use gloo_timers::future::TimeoutFuture;
 
@@ -65,42 +64,44 @@ impl Pace {
 }
 
 /// Runs an exchange step as the operator, now.
-fn as_operator<T>(state: AppState, op: impl FnOnce(Actor) -> T) -> T {
-    let name = state.operator();
+fn as_operator<T>(office: Office, op: impl FnOnce(Actor) -> T) -> T {
+    let name = office.operator();
     op(Actor {
         name: &name,
         now: now(),
     })
 }
 
-/// Stores what an exchange step files in one transaction, and only then applies it in memory.
-async fn file_in(state: AppState, filing: &Filing) -> Result<(), String> {
-    let db = state.db().ok_or("数据库未打开")?;
-    store::save_exchange(&db, filing)
+/// Files an exchange step (see [`Exchange::file`]), a failure said in the interface's language.
+async fn file_in(exchange: Exchange, language: Language, filing: &Filing) -> Result<(), String> {
+    exchange
+        .file(filing)
         .await
-        .map_err(|e| e.say(state.lang.get_untracked()))?;
-    state
-        .inbox
-        .update(|i| state.outbox.update(|o| filing.apply(i, o)));
-    Ok(())
+        .map_err(|e| e.say(language.get_untracked()))
 }
 
 /// Files a confirmed import — every file of it, or none — and says how many landed.
-async fn commit_import(state: AppState, filing: &Filing, what: Imported) -> Result<(), String> {
-    let t = text(state.lang.get_untracked());
+async fn commit_import(
+    exchange: Exchange,
+    notices: Notices,
+    language: Language,
+    filing: &Filing,
+    what: Imported,
+) -> Result<(), String> {
+    let t = text(language.get_untracked());
     if filing.is_empty() {
-        state.info(t.rp_nothing_new);
+        notices.info(t.rp_nothing_new);
         return Ok(());
     }
     mark("baoxue-import-save-start");
-    let saved = file_in(state, filing).await;
+    let saved = file_in(exchange, language, filing).await;
     measure("baoxue-import-save", "baoxue-import-save-start");
     saved.map_err(|e| format!("{}{e}", t.rp_import_failed))?;
     let template = match what {
         Imported::Reports => t.rp_imported_reports,
         Imported::RollUps => t.rp_imported_rollups,
     };
-    state.info(fill(template, &[&filing.audit.len().to_string()]));
+    notices.info(fill(template, &[&filing.audit.len().to_string()]));
     Ok(())
 }
 
@@ -178,12 +179,14 @@ fn completeness_sentence(
 
 /// 报送情况 as a table, for Excel.
 fn completeness_table(
-    state: AppState,
+    office: Office,
+    ledgers: Ledgers,
+    exchange: Exchange,
     period: &str,
     rows: Vec<baoxue_core::exchange::holdings::Completeness>,
 ) -> Table {
-    let rows = state.ledger.with_untracked(|l| {
-        state.inbox.with_untracked(|inbox| {
+    let rows = ledgers.ledger.with_untracked(|l| {
+        exchange.inbox.with_untracked(|inbox| {
             rows.into_iter()
                 .map(|r| {
                     let held = inbox.current(r.school_id, period);
@@ -206,7 +209,7 @@ fn completeness_table(
         })
     });
     Table {
-        title: format!("{}{period}月报报送情况", state.unit_short_name()),
+        title: format!("{}{period}月报报送情况", office.unit_short_name()),
         columns: vec![
             ("乡镇", 12.0),
             ("学校", 24.0),
@@ -223,8 +226,8 @@ fn completeness_table(
 /// A month chooser for the receiving levels.
 #[component]
 fn MonthSelect(id: &'static str, month: RwSignal<NaiveDate>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
     view! {
         <label>{move || t().rp_month}
             <select id=id on:change=move |e| {
@@ -245,10 +248,11 @@ fn months() -> Vec<NaiveDate> {
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let t = move || text(language.get());
     let school = move || {
-        state.installation.with(|i| {
+        office.installation.with(|i| {
             i.as_ref()
                 .filter(|i| i.level == Level::School)
                 .and_then(|i| i.school_id)
@@ -257,7 +261,7 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <h1 class="no-print">{move || t().rp_title}</h1>
         {move || {
-            let level = state.installation.with(|i| i.as_ref().map(|i| i.level));
+            let level = office.installation.with(|i| i.as_ref().map(|i| i.level));
             match (school(), level) {
                 (Some(id), _) => view! { <SchoolReports school_id=id/> }.into_any(),
                 (None, Some(Level::Prefecture | Level::Province)) => view! { <UpperReports/> }.into_any(),
@@ -269,9 +273,9 @@ pub fn ReportsPage() -> impl IntoView {
 
 /// A report's lists, or the zero-report line.
 fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
-    let lang = state.lang.get();
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
+    let lang = language.get();
     if r.zero_report {
         return view! { <p class="zero-report">{move || t().rp_zero}</p> }.into_any();
     }
@@ -318,8 +322,8 @@ fn entry_tables(r: &MonthlyReport, review: Option<&Review>) -> impl IntoView {
 
 /// The counts of a report: one row per grade, boys, girls, and how many are out of school.
 fn count_table(r: &MonthlyReport) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
     use baoxue_core::model::{Sex, Status};
     let mut grades: Vec<u8> = r.counts.iter().map(|c| c.grade).collect();
     grades.dedup();
@@ -350,7 +354,7 @@ fn count_table(r: &MonthlyReport) -> impl IntoView {
         <table class="grid compact" id="report-counts">
             <thead><tr><th>{move || t().rp_grade}</th><th class="num">{move || t().rp_male}</th><th class="num">{move || t().rp_female}</th><th class="num">{move || t().rp_total}</th><th class="num">{move || t().rp_enrolled}</th><th class="num">{move || t().rp_suspended}</th><th class="num">{move || t().rp_suspected}</th><th class="num">{move || t().rp_dropout}</th></tr></thead>
             <tbody>
-                {grades.iter().map(|g| row(grade_label(*g, state.lang.get_untracked()), Some(*g))).collect_view()}
+                {grades.iter().map(|g| row(grade_label(*g, language.get_untracked()), Some(*g))).collect_view()}
                 {row(t().rp_total.into(), None)}
             </tbody>
         </table>

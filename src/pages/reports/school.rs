@@ -5,13 +5,17 @@ use super::*;
 /// The school's side: this month's report, sending it, printing it, and the review.
 #[component]
 pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
+    let t = move || text(language.get());
     crate::components::print_doc::mark_print_document();
     let month = RwSignal::new(months()[0]);
-    let filled_by = RwSignal::new(state.operator());
+    let filled_by = RwSignal::new(office.operator());
     // The principal who checked the last report usually checks the next one too.
-    let checked_by = RwSignal::new(state.outbox.with_untracked(|o| {
+    let checked_by = RwSignal::new(exchange.outbox.with_untracked(|o| {
         o.sent
             .iter()
             .max_by_key(|s| s.sent_at)
@@ -21,11 +25,11 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let report = Memo::new(move |_| {
-        state.track_ledgers();
+        ledgers.track_ledgers();
         let m = month.get();
-        let version = state.outbox.with(|o| o.next_version(&month_period(m)));
-        state.with_cases(|l, b| {
-            state.history.with(|h| {
+        let version = exchange.outbox.with(|o| o.next_version(&month_period(m)));
+        ledgers.with_cases(|l, b| {
+            ledgers.history.with(|h| {
                 MonthlyReport::build(l, b, h, school_id, m).map(|mut r| {
                     r.version = version;
                     r.filled_by = filled_by.get();
@@ -36,24 +40,24 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         })
     });
     let sent = move || {
-        state
+        exchange
             .outbox
             .with(|o| o.latest(&month_period(month.get())).cloned())
     };
     let review = move || {
-        state
+        exchange
             .outbox
             .with(|o| o.review(&month_period(month.get())).cloned())
     };
     let month_label = move |m: NaiveDate| {
         let p = month_period(m);
-        let n = state.with_cases(|l, b| {
-            state
+        let n = ledgers.with_cases(|l, b| {
+            ledgers
                 .history
                 .with(|h| MonthlyReport::build(l, b, h, school_id, m).map(|r| r.entries().count()))
         });
-        let done = state.outbox.with(|o| o.latest(&p).map(|s| s.version));
-        let t = text(state.lang.get());
+        let done = exchange.outbox.with(|o| o.latest(&p).map(|s| s.version));
+        let t = text(language.get());
         let entries = match n {
             Some(0) | None => t.rp_zero_report.to_string(),
             Some(n) => fill(t.rp_entries_n, &[&n.to_string()]),
@@ -61,10 +65,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         let done = done
             .map(|v| fill(t.rp_sent_version, &[&v.to_string()]))
             .unwrap_or_default();
-        format!(
-            "{p}{}",
-            paren(state.lang.get(), &format!("{entries}{done}"))
-        )
+        format!("{p}{}", paren(language.get(), &format!("{entries}{done}")))
     };
 
     let send = move |_| {
@@ -73,8 +74,8 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             return;
         };
         let (inst, school) = (
-            state.installation.get_untracked(),
-            state
+            office.installation.get_untracked(),
+            ledgers
                 .ledger
                 .with_untracked(|l| l.school(school_id).cloned()),
         );
@@ -82,22 +83,22 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             return;
         };
         let pass = passphrase.get_untracked();
-        let made = state.outbox.with_untracked(|o| {
-            as_operator(state, |a| {
+        let made = exchange.outbox.with_untracked(|o| {
+            as_operator(office, |a| {
                 filing::send_report(&r, &inst, &school, o, &pass, a)
             })
         });
         let (filing, file) = match made {
             Ok(x) => x,
-            Err(e) => return error.set(Some(e.say(state.lang.get_untracked()))),
+            Err(e) => return error.set(Some(e.say(language.get_untracked()))),
         };
         spawn_local(async move {
-            match file_in(state, &filing).await {
+            match file_in(exchange, language, &filing).await {
                 Ok(()) => {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    state.info(format!("已生成月报文件“{}”，本版已锁定", file.name));
+                    notices.info(format!("已生成月报文件“{}”，本版已锁定", file.name));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -113,24 +114,24 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     crate::pages::common::read_file("review-file", "请先选择县级审核结果文件")
                         .await?;
                 let text = bundle_text(&bytes, Some(&review_pass.get_untracked()))
-                    .map_err(|e| e.say(state.lang.get_untracked()))?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 let (_, got) = read_payload::<Review>(&text, REVIEW_KIND)
-                    .map_err(|e| e.say(state.lang.get_untracked()))?;
-                let own = state
+                    .map_err(|e| e.say(language.get_untracked()))?;
+                let own = ledgers
                     .ledger
                     .with_untracked(|l| l.school(school_id).cloned())
                     .ok_or("本校信息缺失，请到“学校”页核实")?;
                 let period = got.period.clone();
-                let taken = state
+                let taken = exchange
                     .outbox
                     .with_untracked(|o| {
-                        as_operator(state, |a| filing::receive_review(o, &own, got, a))
+                        as_operator(office, |a| filing::receive_review(o, &own, got, a))
                     })
-                    .map_err(|e| e.say(state.lang.get_untracked()))?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 let Some(filing) = taken else {
                     return Ok(false);
                 };
-                file_in(state, &filing).await?;
+                file_in(exchange, language, &filing).await?;
                 if let Some(m) = baoxue_core::exchange::report::parse_month_period(&period) {
                     month.set(m);
                 }
@@ -139,9 +140,9 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             .await;
             match result {
                 Ok(true) => {
-                    state.info("已导入县级审核结果");
+                    notices.info("已导入县级审核结果");
                 }
-                Ok(false) => state.info("此审核结果已导入过，没有变化"),
+                Ok(false) => notices.info("此审核结果已导入过，没有变化"),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -173,8 +174,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>{move || t().rp_print}</button>
                 <ExportButtons id="export-report" table=move || {
                     let p = month_period(month.get_untracked());
-                    let shown = state
-                        .outbox
+                    let shown = exchange.outbox
                         .with_untracked(|o| o.latest(&p).map(|s| s.report.clone()))
                         .or_else(|| report.get_untracked());
                     match shown {
@@ -186,7 +186,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         </section>
         {move || sent().map(|s| s.report).or_else(|| report.get()).map(|r| {
             let rv = review();
-            let unit = state.installation.with(|i| i.as_ref().map(|i| i.unit_name()).unwrap_or_default());
+            let unit = office.installation.with(|i| i.as_ref().map(|i| i.unit_name()).unwrap_or_default());
             let balance = r.figures.as_ref().map(|f| {
                 [baoxue_core::model::Stage::Primary, baoxue_core::model::Stage::Junior].into_iter().filter_map(|s| {
                     let flow = f.flow(s);

@@ -14,15 +14,19 @@ struct Staged {
 /// roll-up for the level above, and (a province) the annual evaluation.
 #[component]
 pub(super) fn UpperReports() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let t = move || text(state.lang.get());
+    let language = expect_context::<Language>();
+    let notices = expect_context::<Notices>();
+    let office = expect_context::<Office>();
+    let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
+    let t = move || text(language.get());
     let month = RwSignal::new(months()[0]);
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
     let error = RwSignal::new(None::<String>);
     let below = RwSignal::new(Vec::<(String, String)>::new());
     let me = move || {
-        state
+        office
             .installation
             .with_untracked(|i| i.as_ref().map(UnitRef::of))
     };
@@ -49,7 +53,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
                     return error.set(Some(
-                        text(state.lang.get_untracked()).rp_choose_rollups.into(),
+                        text(language.get_untracked()).rp_choose_rollups.into(),
                     ))
                 }
                 Err(e) => return error.set(Some(e)),
@@ -64,12 +68,12 @@ pub(super) fn UpperReports() -> impl IntoView {
                 }
                 let result = bundle_text(&bytes, Some(&pass))
                     .and_then(|t| read_payload::<RollUp>(&t, ROLLUP_KIND))
-                    .map_err(|e| e.say(state.lang.get_untracked()))
+                    .map_err(|e| e.say(language.get_untracked()))
                     .and_then(|(envelope, rollup)| {
-                        let outcome = state
+                        let outcome = exchange
                             .inbox
                             .with_untracked(|i| i.plan_rollup(&envelope, &rollup, &me))
-                            .map_err(|e| e.say(state.lang.get_untracked()))?;
+                            .map_err(|e| e.say(language.get_untracked()))?;
                         Ok(StagedRollUp {
                             outcome,
                             envelope,
@@ -84,9 +88,9 @@ pub(super) fn UpperReports() -> impl IntoView {
     let apply = move |_| {
         let batch = staged.get_untracked();
         let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
-        let filing = as_operator(state, |a| filing::apply_rollups(ready, a));
+        let filing = as_operator(office, |a| filing::apply_rollups(ready, a));
         spawn_local(async move {
-            match commit_import(state, &filing, Imported::RollUps).await {
+            match commit_import(exchange, notices, language, &filing, Imported::RollUps).await {
                 Ok(()) => {
                     staged.set(Vec::new());
                 }
@@ -97,7 +101,7 @@ pub(super) fn UpperReports() -> impl IntoView {
     // The latest roll-up of each unit below for the month.
     let current = move || {
         let p = period();
-        state.inbox.with(|i| {
+        exchange.inbox.with(|i| {
             below
                 .get()
                 .into_iter()
@@ -119,36 +123,36 @@ pub(super) fn UpperReports() -> impl IntoView {
     };
     let export_up = move |_| {
         error.set(None);
-        let Some(inst) = state.installation.get_untracked() else {
+        let Some(inst) = office.installation.get_untracked() else {
             return;
         };
         let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
-        let result = as_operator(state, |a| filing::upper_rollup(&inst, &period(), &refs, a))
-            .map_err(|e| e.say(state.lang.get_untracked()))
+        let result = as_operator(office, |a| filing::upper_rollup(&inst, &period(), &refs, a))
+            .map_err(|e| e.say(language.get_untracked()))
             .and_then(|file| {
                 save_file(&file.name, "application/json", &file.bytes)?;
                 Ok(file.name)
             });
         match result {
-            Ok(name) => state.info(format!("已生成“{name}”")),
+            Ok(name) => notices.info(format!("已生成“{name}”")),
             Err(e) => error.set(Some(e)),
         }
     };
     let evaluate = move |_| {
         error.set(None);
-        let Some(inst) = state.installation.get_untracked() else {
+        let Some(inst) = office.installation.get_untracked() else {
             return;
         };
         let parts = parts();
         let refs: Vec<&RollUp> = parts.iter().collect();
-        let targets = state
+        let targets = ledgers
             .casebook
             .with_untracked(|b| b.settings.targets.clone());
-        let result = as_operator(state, |a| {
+        let result = as_operator(office, |a| {
             filing::evaluation(&inst, today(), &refs, &targets, a)
         })
-        .map_err(|e| e.say(state.lang.get_untracked()))
+        .map_err(|e| e.say(language.get_untracked()))
         .and_then(|(eval, file)| {
             save_file(&file.name, "application/json", &file.bytes)?;
             Ok((
@@ -159,13 +163,13 @@ pub(super) fn UpperReports() -> impl IntoView {
         });
         match result {
             Ok((name, failed, all)) => {
-                state.info(format!("已生成“{name}”：评估{all}个单位，{failed}个未达标"))
+                notices.info(format!("已生成“{name}”：评估{all}个单位，{failed}个未达标"))
             }
             Err(e) => error.set(Some(e)),
         }
     };
     let is_province = move || {
-        state
+        office
             .installation
             .with(|i| i.as_ref().is_some_and(|i| i.level == Level::Province))
     };
@@ -207,7 +211,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                 let rows = current();
                 let done = rows.iter().filter(|r| r.2.is_some()).count();
                 view! {
-                    <p id="rollup-summary">{match state.lang.get() {
+                    <p id="rollup-summary">{match language.get() {
                         Lang::Zh => format!("已报{done}/{}个单位", rows.len()),
                         Lang::En => format!("{done} of {} units reported", rows.len()),
                     }}</p>
