@@ -18,7 +18,13 @@ pub fn safe_file_name(stem: &str, ext: &str) -> String {
 }
 
 pub fn save_file(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let fail = |e: wasm_bindgen::JsValue| format!("无法保存文件：{e:?}");
+    // Too rare to thread the language through every caller: the remembered one says it.
+    let fail = |e: wasm_bindgen::JsValue| {
+        crate::i18n::fill(
+            crate::i18n::text(crate::browser::saved_lang()).save_failed,
+            &[&format!("{e:?}")],
+        )
+    };
     let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes).into());
     let props = web_sys::BlobPropertyBag::new();
     props.set_type(mime);

@@ -182,11 +182,11 @@ pub fn RestorePanel() -> impl IntoView {
         stop.set(false);
         let lang = language.get_untracked();
         spawn_local(async move {
-            let opened = match super::common::read_file("restore-file", text(lang).bk_choose).await
-            {
-                Ok((_, bytes)) => open_backup(lang, worker, &bytes, &pass).await,
-                Err(e) => Err(e),
-            };
+            let opened =
+                match super::common::read_file("restore-file", text(lang).bk_choose, lang).await {
+                    Ok((_, bytes)) => open_backup(lang, worker, &bytes, &pass).await,
+                    Err(e) => Err(e),
+                };
             checking.set(false);
             // Cancelled before the worker had the file, or while it decrypted.
             let opened = opened.and_then(|b| {

@@ -306,7 +306,9 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
                     date: d,
                 },
                 _ => {
-                    error.set(Some("复学须选择学校和年级".into()));
+                    error.set(Some(
+                        text(language.get_untracked()).x_need_school_grade.into(),
+                    ));
                     return;
                 }
             },
@@ -368,7 +370,7 @@ fn CloseForm(case: DropoutCase) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || outcome.get() == "vocational">
-                <label class="field"><span>"中职学校"</span><input id="x-vocational" bind:value=vocational/></label>
+                <label class="field"><span>{move || t().x_vocational_school}</span><input id="x-vocational" bind:value=vocational/></label>
             </Show>
             <Show when=move || outcome.get() == "other">
                 <div class="form-grid">

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::{mark, measure};
 use crate::components::download::{safe_file_name, save_file};
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::state::{Language, Ledgers, Notices, Office};
 
 /// How many months the trend shows, and how many school years the dropout chart.
@@ -202,7 +202,12 @@ fn timed(
 /// Saves an SVG as a PNG at twice its size, drawn by the browser (so its Chinese text is
 /// rendered by the system's fonts).
 fn save_png(name: String, svg: &str) -> Result<(), String> {
-    let fail = |e: JsValue| format!("无法生成PNG：{e:?}");
+    let fail = |e: JsValue| {
+        fill(
+            text(crate::browser::saved_lang()).png_failed,
+            &[&format!("{e:?}")],
+        )
+    };
     let img = web_sys::HtmlImageElement::new().map_err(fail)?;
     let url = format!(
         "data:image/svg+xml;charset=utf-8,{}",

@@ -151,7 +151,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             interval.get_untracked().parse::<u32>(),
             parse_date(&started.get_untracked()),
         ) else {
-            error.set(Some("请填写送教间隔天数和开始日期".into()));
+            error.set(Some(text(language.get_untracked()).ht_need_plan.into()));
             return;
         };
         let p = HomeTeachingPlan {
@@ -173,7 +173,7 @@ fn HomeTeachingPanel(child_id: Uuid) -> impl IntoView {
             parse_date(&v_date.get_untracked()),
             v_hours.get_untracked().parse::<f32>(),
         ) else {
-            error.set(Some("请填写送教日期和课时".into()));
+            error.set(Some(text(language.get_untracked()).ht_need_visit.into()));
             return;
         };
         let v = HomeVisit {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::browser::{mark, measure};
 use crate::browser::{now, today};
 use crate::components::select::EnumSelect;
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::route::Route;
 use crate::state::{Database, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
@@ -417,18 +417,18 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         let mut out = Vec::new();
         if let Ok(b) = NaiveDate::parse_from_str(f.birth_date.get().trim(), "%Y-%m-%d") {
             if b != id.birth_date() {
-                out.push(format!(
-                    "出生日期 {b} 与身份证号中的 {} 不一致",
-                    id.birth_date()
+                out.push(fill(
+                    text(language.get()).cf_birth_disagrees,
+                    &[&b.to_string(), &id.birth_date().to_string()],
                 ));
             }
         }
         if let Some(s) = f.sex.get() {
             if s != id.sex() {
-                out.push(format!(
-                    "性别“{}”与身份证号（{}）不一致",
-                    s.zh(),
-                    id.sex().zh()
+                let lang = language.get();
+                out.push(fill(
+                    text(lang).cf_sex_disagrees,
+                    &[s.label(lang), id.sex().label(lang)],
                 ));
             }
         }
@@ -506,10 +506,12 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
                         notices.info(t.saved);
                     } else {
                         notices.info(format!(
-                            "{}。{}：{}",
+                            "{}{}{}{}{}",
                             t.saved,
+                            t.full_stop,
                             t.warnings,
-                            warnings.join("；")
+                            t.colon,
+                            warnings.join(crate::i18n::sep(language.get_untracked(), true))
                         ));
                     }
                     nav.navigate(Route::Child(id));

@@ -6,7 +6,7 @@ use baoxue_core::model::{grade_and_class, Lang};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::state::{Language, Ledgers, Office};
 use baoxue_core::model::Localized;
 
@@ -61,13 +61,13 @@ where
 }
 
 /// Reads every chosen file of an `<input type=file multiple>`, with their names.
-pub async fn read_files(input_id: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub async fn read_files(input_id: &str, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, String> {
     use wasm_bindgen::JsCast;
     let input: web_sys::HtmlInputElement = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(input_id))
         .and_then(|e| e.dyn_into().ok())
-        .ok_or("找不到文件选择框")?;
+        .ok_or(text(lang).file_picker_missing)?;
     let mut out = Vec::new();
     let Some(list) = input.files() else {
         return Ok(out);
@@ -76,15 +76,24 @@ pub async fn read_files(input_id: &str) -> Result<Vec<(String, Vec<u8>)>, String
         let Some(file) = list.get(i) else { continue };
         let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
             .await
-            .map_err(|e| format!("无法读取文件“{}”：{e:?}", file.name()))?;
+            .map_err(|e| {
+                fill(
+                    text(lang).file_unreadable,
+                    &[&file.name(), &format!("{e:?}")],
+                )
+            })?;
         out.push((file.name(), js_sys::Uint8Array::new(&buf).to_vec()));
     }
     Ok(out)
 }
 
 /// Reads the first chosen file of an `<input type=file>`; `none_chosen` says what to choose.
-pub async fn read_file(input_id: &str, none_chosen: &str) -> Result<(String, Vec<u8>), String> {
-    read_files(input_id)
+pub async fn read_file(
+    input_id: &str,
+    none_chosen: &str,
+    lang: Lang,
+) -> Result<(String, Vec<u8>), String> {
+    read_files(input_id, lang)
         .await?
         .into_iter()
         .next()

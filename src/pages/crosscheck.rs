@@ -93,7 +93,7 @@ pub fn CrossCheckPage() -> impl IntoView {
             busy(notices, text(lang).cc_reading);
             yield_frame().await;
             mark("baoxue-cc-read-start");
-            let (name, bytes) = match read_file("cc-file", "请先选择名册文件").await {
+            let (name, bytes) = match read_file("cc-file", text(lang).cc_choose_file, lang).await {
                 Ok(f) => f,
                 Err(e) => {
                     notices.progress.set(None);
@@ -600,7 +600,7 @@ fn DemoRosters() -> impl IntoView {
             let result = async {
                 let table = crate::divisions::table().await?;
                 let Some(inst) = office.installation.get_untracked() else {
-                    return Err("请先设置单位".to_string());
+                    return Err(text(language.get_untracked()).unit_not_set.to_string());
                 };
                 // The demo's own day and size, so the planted children are the same each time.
                 let mut params = baoxue_core::demo::DemoParams::new(inst.created_at.date());

@@ -4,7 +4,7 @@ use baoxue_core::model::{AuditEntry, Labelled, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::route::Route;
 use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
@@ -206,9 +206,9 @@ fn BackupReminder() -> impl IntoView {
         let (when, import) = last.get()?;
         let message = match (when, import) {
             (None, _) => text(language.get()).never_backed_up.to_string(),
-            (Some(t), Some(what)) => format!(
-                "上次备份（{}）之后导入过数据（{what}）。建议现在备份，以免清除浏览器数据时丢失。",
-                t.format("%Y-%m-%d %H:%M")
+            (Some(t), Some(what)) => fill(
+                text(language.get()).backup_after_import,
+                &[&t.format("%Y-%m-%d %H:%M").to_string(), &what],
             ),
             (Some(t), None) => {
                 let age = (crate::browser::now() - t).num_days();

@@ -4,8 +4,10 @@
 use baoxue_core::export::{cases_table, children_table, suspects_table, Cell, Table};
 use leptos::prelude::*;
 
+use crate::i18n::{fill, text};
+
 use crate::route::{PrintLedger, Route};
-use crate::state::{Ledgers, Office};
+use crate::state::{Language, Ledgers, Office};
 
 /// Rows beyond this are not laid out on paper: filter the list first.
 const MAX_ROWS: usize = 3_000;
@@ -66,8 +68,10 @@ fn cell_text(c: &Cell) -> String {
 
 #[component]
 pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
+    let language = expect_context::<Language>();
     let office = expect_context::<Office>();
     let ledgers = expect_context::<Ledgers>();
+    let t = move || text(language.get());
     let unit = office
         .installation
         .with_untracked(|i| {
@@ -102,9 +106,9 @@ pub fn PrintPage(ledger: PrintLedger) -> impl IntoView {
     };
     view! {
         <div class="no-print actions notice-tools">
-            <a class="button" href=back.href()>"返回"</a>
-            <button class="primary" id="do-print" on:click=print>"打印"</button>
-            {too_many.then(|| view! { <span class="warning">{format!("只打印前{MAX_ROWS}条，请先筛选")}</span> })}
+            <a class="button" href=back.href()>{move || t().print_back}</a>
+            <button class="primary" id="do-print" on:click=print>{move || t().print_do}</button>
+            {too_many.then(|| view! { <span class="warning">{move || fill(t().print_first_rows, &[&MAX_ROWS.to_string()])}</span> })}
         </div>
         <article class="print-ledger" id="print-ledger">
             <header>

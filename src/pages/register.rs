@@ -159,10 +159,12 @@ pub fn RegisterPage() -> impl IntoView {
                         notices.info(t.register_saved);
                     } else {
                         notices.info(format!(
-                            "{}。{}：{}",
+                            "{}{}{}{}{}",
                             t.register_saved,
+                            t.full_stop,
                             t.newly_flagged,
-                            flagged.join("、")
+                            t.colon,
+                            flagged.join(crate::i18n::sep(language.get_untracked(), false))
                         ));
                     }
                 }

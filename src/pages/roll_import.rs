@@ -137,7 +137,7 @@ pub fn RollImportPage() -> impl IntoView {
             busy(notices, text(language.get_untracked()).roll_reading);
             yield_frame().await;
             mark("baoxue-roll-read-start");
-            let files = match read_files("roll-files").await {
+            let files = match read_files("roll-files", language.get_untracked()).await {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
                     notices.progress.set(None);

@@ -167,7 +167,7 @@ pub fn InstallFromSetupFile() -> impl IntoView {
         spawn_local(async move {
             let result: Result<(), String> = async {
                 let (_, bytes) =
-                    super::common::read_file("setup-file", text(lang).ss_choose_file).await?;
+                    super::common::read_file("setup-file", text(lang).ss_choose_file, lang).await?;
                 let json = bundle_text(&bytes, Some(&pass)).map_err(|e| e.say(lang))?;
                 let (_, setup) = read_payload::<SchoolSetup>(&json, SCHOOL_SETUP_KIND)
                     .map_err(|e| e.say(lang))?;
@@ -246,6 +246,7 @@ pub fn SchoolList() -> impl IntoView {
             let (name, bytes) = match super::common::read_file(
                 "school-list-file",
                 text(language.get_untracked()).ss_choose_list,
+                language.get_untracked(),
             )
             .await
             {

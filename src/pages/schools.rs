@@ -93,7 +93,7 @@ pub fn SchoolsPage() -> impl IntoView {
         }
         let is_new = editing.get_untracked().is_none();
         if is_new && is_school_installation() {
-            error.set(Some("学校版只登记本校，不能新增其他学校。".into()));
+            error.set(Some(text(language.get_untracked()).sc_school_only.into()));
             return;
         }
         let audit = AuditEntry {

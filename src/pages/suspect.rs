@@ -122,7 +122,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
 
     let save = move |_| {
         let Some(day) = parse_date(&date.get_untracked()) else {
-            error.set(Some("请填写核查日期".into()));
+            error.set(Some(text(language.get_untracked()).sv_need_date.into()));
             return;
         };
         let verdict = if confirmed.get_untracked() {
@@ -145,7 +145,9 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
                 parse_date(&left_on.get_untracked()),
                 parse_date(&deadline.get_untracked()),
             ) else {
-                error.set(Some("请填写辍学时间和劝返时限".into()));
+                error.set(Some(
+                    text(language.get_untracked()).sv_need_left_deadline.into(),
+                ));
                 return;
             };
             Some(NewCase {
@@ -217,7 +219,7 @@ pub fn SuspectPage(id: Uuid) -> impl IntoView {
                 <tr><th>{move || t().absence_evidence}</th><td>{if absences.is_empty() { "—".to_string() } else { absences.join("；") }}</td></tr>
             </tbody></table>
         </section>
-        {reopening.then(|| view! { <div class="warning">"该生曾辍学并已销号，确认辍学将重新启动原案，既往记录保留。"</div> })}
+        {reopening.then(|| view! { <div class="warning">{move || t().sv_reopening}</div> })}
         <Show when=move || !done fallback=move || view! { <p class="card" id="verified">{t().verification}{t().colon}{done_text.clone()}</p> }>
             <fieldset>
                 <legend>{move || t().verification}</legend>

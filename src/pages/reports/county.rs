@@ -43,15 +43,18 @@ pub(super) fn CountyReports() -> impl IntoView {
     let dry_run = move |_| {
         error.set(None);
         spawn_local(async move {
-            let files = match crate::pages::common::read_files("report-files").await {
-                Ok(f) if !f.is_empty() => f,
-                Ok(_) => {
-                    return error.set(Some(
-                        text(language.get_untracked()).rp_choose_reports.into(),
-                    ))
-                }
-                Err(e) => return error.set(Some(e)),
-            };
+            let files =
+                match crate::pages::common::read_files("report-files", language.get_untracked())
+                    .await
+                {
+                    Ok(f) if !f.is_empty() => f,
+                    Ok(_) => {
+                        return error.set(Some(
+                            text(language.get_untracked()).rp_choose_reports.into(),
+                        ))
+                    }
+                    Err(e) => return error.set(Some(e)),
+                };
             let Some(me) = me() else { return };
             let pass = passphrase.get_untracked();
             stop.set(false);
@@ -66,7 +69,7 @@ pub(super) fn CountyReports() -> impl IntoView {
             for (n, (file, bytes)) in files.into_iter().enumerate() {
                 if pace.due() {
                     notices.progress.set(Some(Progress {
-                        label: format!("正在检查月报文件：{file}"),
+                        label: fill(text(language.get_untracked()).rp_checking_file, &[&file]),
                         done: n,
                         total,
                     }));
@@ -167,16 +170,16 @@ pub(super) fn CountyReports() -> impl IntoView {
                                         <td>{plan.school.name.clone()}</td>
                                         <td>{plan.period.clone()}</td>
                                         <td class="num">{plan.version}</td>
-                                        <td class="outcome">{outcome_text(&plan.outcome)}{plan.zero_report.then(|| paren(language.get(), t().rp_zero_report))}</td>
-                                        <td>{format!("新增{add}　修改{upd}　删除{del}")}</td>
+                                        <td class="outcome">{plan.outcome.say(language.get())}{plan.zero_report.then(|| paren(language.get(), t().rp_zero_report))}</td>
+                                        <td>{fill(t().rp_entry_changes, &[&add.to_string(), &upd.to_string(), &del.to_string()])}</td>
                                         <td class="small">
-                                            {plan.rejected.iter().map(|r| view! { <div class="error-text">{format!("{}：{}", r.place, r.reason)}</div> }).collect_view()}
-                                            {plan.warnings.iter().map(|w| view! { <div class="warning-text">{w.clone()}</div> }).collect_view()}
+                                            {plan.rejected.iter().map(|r| view! { <div class="error-text">{format!("{}{}{}", r.place, t().colon, r.reason.say(language.get()))}</div> }).collect_view()}
+                                            {plan.warnings.iter().map(|w| view! { <div class="warning-text">{w.say(language.get())}</div> }).collect_view()}
                                             {conflicts.into_iter().map(|c| {
                                                 let id = c.entry.id;
                                                 view! {
                                                     <div class="conflict">
-                                                        {format!("冲突：{}（{}）已审核为“{}”，学校在更正版中改为：{}", c.entry.name, c.list.zh(), c.verdict.verdict.zh(), c.entry.detail)}
+                                                        {fill(t().rp_conflict, &[&c.entry.name, c.list.label(language.get()), c.verdict.verdict.label(language.get()), &c.entry.detail])}
                                                         <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) == Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, true); })/>{move || t().rp_keep_verdict}</label>
                                                         <label class="inline"><input type="radio" name=format!("k-{id}") prop:checked=move || keep.with(|k| k.get(&id) != Some(&true)) on:change=move |_| keep.update(|k| { k.insert(id, false); })/>{move || t().rp_review_again}</label>
                                                     </div>
@@ -251,7 +254,12 @@ async fn pseudonym_key(
         return Ok(k);
     }
     let mut bytes = [0u8; 32];
-    getrandom_02::getrandom(&mut bytes).map_err(|e| format!("无法生成化名密钥：{e}"))?;
+    getrandom_02::getrandom(&mut bytes).map_err(|e| {
+        fill(
+            text(language.get_untracked()).rp_no_pseudonym_key,
+            &[&e.to_string()],
+        )
+    })?;
     let (key, filing) = as_operator(office, |a| filing::new_pseudonym_key(bytes, a));
     file_in(exchange, language, &filing).await?;
     Ok(key)
@@ -274,9 +282,15 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
         spawn_local(async move {
             let result: Result<String, String> = async {
                 let key = pseudonym_key(exchange, office, language).await?;
-                let inst = office.installation.get_untracked().ok_or("本机单位未设置")?;
-                let census_definition = ledgers.casebook.with_untracked(|b| b.settings.census_definition);
-                let (rollup, file) = ledgers.ledger
+                let inst = office
+                    .installation
+                    .get_untracked()
+                    .ok_or(text(language.get_untracked()).unit_not_set)?;
+                let census_definition = ledgers
+                    .casebook
+                    .with_untracked(|b| b.settings.census_definition);
+                let (rollup, file) = ledgers
+                    .ledger
                     .with_untracked(|ledger| {
                         exchange.inbox.with_untracked(|inbox| {
                             let records = CountyRecords {
@@ -293,7 +307,15 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
                     })
                     .map_err(|e| e.say(language.get_untracked()))?;
                 save_file(&file.name, "application/json", &file.bytes)?;
-                Ok(format!("已生成“{}”：{}所学校已报，学生{}人，辍学{}人（以化名列出，不含姓名和身份证号）", file.name, rollup.totals.schools_reported, rollup.totals.children, rollup.dropouts.len()))
+                Ok(fill(
+                    text(language.get_untracked()).rp_rollup_made,
+                    &[
+                        &file.name,
+                        &rollup.totals.schools_reported.to_string(),
+                        &rollup.totals.children.to_string(),
+                        &rollup.dropouts.len().to_string(),
+                    ],
+                ))
             }
             .await;
             match result {
@@ -429,7 +451,10 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    notices.info(format!("审核已保存，已生成“{}”，请交回学校", file.name));
+                    notices.info(fill(
+                        text(language.get_untracked()).rp_review_saved,
+                        &[&file.name],
+                    ));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -437,28 +462,42 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     };
     let withdraw = move |_| {
         let r = &withdrawn.report;
-        if !crate::browser::confirm(&format!(
-            "撤回{}{}月报第{}版？撤回后此版从本县的记录中删除（操作日志留有记录），学校可以重新报送。",
-            r.school.name, r.period, r.version
-        )) {
+        let t = text(language.get_untracked());
+        let what = [
+            r.school.name.as_str(),
+            r.period.as_str(),
+            &r.version.to_string(),
+        ];
+        if !crate::browser::confirm(&fill(t.rp_withdraw_confirm, &what)) {
             return;
         }
         let filing = as_operator(office, |a| filing::withdraw_report(&withdrawn, a));
-        let said = format!("已撤回{}{}月报第{}版", r.school.name, r.period, r.version);
+        let said = fill(t.rp_withdrawn, &what);
         spawn_local(async move {
             match file_in(exchange, language, &filing).await {
                 Ok(()) => {
                     notices.info(said);
                 }
-                Err(e) => error.set(Some(format!("撤回失败，未作任何更改：{e}"))),
+                Err(e) => error.set(Some(fill(t.rp_withdraw_failed, &[&e]))),
             }
         });
     };
     let r = held.report.clone();
+    let heading = [
+        r.school.name.clone(),
+        r.period.clone(),
+        r.version.to_string(),
+    ];
+    let received = [
+        held.received_at.format("%Y-%m-%d %H:%M").to_string(),
+        r.total().to_string(),
+        r.filled_by.clone(),
+        r.checked_by.clone(),
+    ];
     view! {
         <section class="panel" id="review-panel">
-            <h2>{format!("{} {}月报（第{}版）", r.school.name, r.period, r.version)}</h2>
-            <p class="muted">{format!("收到：{}　学生{}人　填报人：{}　审核人：{}", held.received_at.format("%Y-%m-%d %H:%M"), r.total(), r.filled_by, r.checked_by)}</p>
+            <h2>{move || fill(t().rp_review_heading, &heading.each_ref().map(String::as_str))}</h2>
+            <p class="muted">{move || fill(t().rp_received_line, &received.each_ref().map(String::as_str))}</p>
             {(!held.problems.is_empty()).then(|| view! { <div class="errors">{held.problems.iter().map(|p| view! { <div>{p.clone()}</div> }).collect_view()}</div> })}
             <p><button id="withdraw-report" class="danger" on:click=withdraw>{move || t().rp_withdraw}</button></p>
             {count_table(&r)}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use baoxue_core::casework::Actor;
-use baoxue_core::exchange::filing::{self, outcome_text, Filing};
+use baoxue_core::exchange::filing::{self, Filing};
 use baoxue_core::exchange::holdings::ReportState;
 use baoxue_core::exchange::report::{
     deadline_of, month_period, EntryChange, EntryList, MonthlyReport, ReportEntry, Review,

@@ -98,7 +98,10 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    notices.info(format!("已生成月报文件“{}”，本版已锁定", file.name));
+                    notices.info(fill(
+                        text(language.get_untracked()).rp_file_made,
+                        &[&file.name],
+                    ));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -110,9 +113,13 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             let result: Result<bool, String> = async {
-                let (_, bytes) =
-                    crate::pages::common::read_file("review-file", "请先选择县级审核结果文件")
-                        .await?;
+                let lang = language.get_untracked();
+                let (_, bytes) = crate::pages::common::read_file(
+                    "review-file",
+                    text(lang).rp_choose_review,
+                    lang,
+                )
+                .await?;
                 let text = bundle_text(&bytes, Some(&review_pass.get_untracked()))
                     .map_err(|e| e.say(language.get_untracked()))?;
                 let (_, got) = read_payload::<Review>(&text, REVIEW_KIND)
@@ -120,7 +127,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 let own = ledgers
                     .ledger
                     .with_untracked(|l| l.school(school_id).cloned())
-                    .ok_or("本校信息缺失，请到“学校”页核实")?;
+                    .ok_or(crate::i18n::text(lang).rp_own_school_missing)?;
                 let period = got.period.clone();
                 let taken = exchange
                     .outbox
@@ -140,9 +147,9 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             .await;
             match result {
                 Ok(true) => {
-                    notices.info("已导入县级审核结果");
+                    notices.info(text(language.get_untracked()).rp_review_imported);
                 }
-                Ok(false) => notices.info("此审核结果已导入过，没有变化"),
+                Ok(false) => notices.info(text(language.get_untracked()).rp_review_same),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -163,7 +170,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 <label>{move || t().rp_new_passphrase}<input id="report-passphrase" type="password" bind:value=passphrase/></label>
             </div>
             {move || sent().map(|s| view! {
-                <p class="notice-line" id="report-sent">{format!("已于{}报送第{}版（{}），已锁定；如需更正，请报送更正版，原版本保留。", s.sent_at.format("%Y-%m-%d %H:%M"), s.version, s.sent_by)}</p>
+                <p class="notice-line" id="report-sent">{fill(t().rp_sent_locked, &[&s.sent_at.format("%Y-%m-%d %H:%M").to_string(), &s.version.to_string(), &s.sent_by])}</p>
             })}
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <div class="row">
@@ -190,7 +197,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             let balance = r.figures.as_ref().map(|f| {
                 [baoxue_core::model::Stage::Primary, baoxue_core::model::Stage::Junior].into_iter().filter_map(|s| {
                     let flow = f.flow(s);
-                    (!flow.balances()).then(|| format!("{}人账不符：按变动应有{}人，月末实有{}人（差{:+}），请核实后再报送。", s.zh(), flow.expected_end(), flow.end, flow.difference()))
+                    (!flow.balances()).then(|| fill(t().rp_unbalanced, &[s.label(language.get()), &flow.expected_end().to_string(), &flow.end.to_string(), &format!("{:+}", flow.difference())]))
                 }).collect::<Vec<_>>()
             }).unwrap_or_default();
             view! {

@@ -49,15 +49,18 @@ pub(super) fn UpperReports() -> impl IntoView {
     let dry_run = move |_| {
         error.set(None);
         spawn_local(async move {
-            let files = match crate::pages::common::read_files("rollup-files").await {
-                Ok(f) if !f.is_empty() => f,
-                Ok(_) => {
-                    return error.set(Some(
-                        text(language.get_untracked()).rp_choose_rollups.into(),
-                    ))
-                }
-                Err(e) => return error.set(Some(e)),
-            };
+            let files =
+                match crate::pages::common::read_files("rollup-files", language.get_untracked())
+                    .await
+                {
+                    Ok(f) if !f.is_empty() => f,
+                    Ok(_) => {
+                        return error.set(Some(
+                            text(language.get_untracked()).rp_choose_rollups.into(),
+                        ))
+                    }
+                    Err(e) => return error.set(Some(e)),
+                };
             let Some(me) = me() else { return };
             let pass = passphrase.get_untracked();
             let mut out = Vec::new();
@@ -135,7 +138,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                 Ok(file.name)
             });
         match result {
-            Ok(name) => notices.info(format!("已生成“{name}”")),
+            Ok(name) => notices.info(fill(text(language.get_untracked()).made_file, &[&name])),
             Err(e) => error.set(Some(e)),
         }
     };
@@ -162,9 +165,10 @@ pub(super) fn UpperReports() -> impl IntoView {
             ))
         });
         match result {
-            Ok((name, failed, all)) => {
-                notices.info(format!("已生成“{name}”：评估{all}个单位，{failed}个未达标"))
-            }
+            Ok((name, failed, all)) => notices.info(fill(
+                text(language.get_untracked()).rp_evaluated,
+                &[&name, &all.to_string(), &failed.to_string()],
+            )),
             Err(e) => error.set(Some(e)),
         }
     };
@@ -191,7 +195,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                             Err(e) => view! { <tr class="bad"><td>{s.file}</td><td colspan="6" class="error-text">{e}</td></tr> }.into_any(),
                             Ok(StagedRollUp { outcome: o, rollup: r, .. }) => view! {
                                 <tr><td>{s.file}</td><td>{r.unit.name.clone()}</td><td>{r.period.clone()}</td><td class="num">{r.version}</td>
-                                <td class="outcome">{outcome_text(&o)}</td><td class="num">{r.totals.children}</td><td class="num">{r.totals.dropouts}</td></tr>
+                                <td class="outcome">{o.say(language.get())}</td><td class="num">{r.totals.children}</td><td class="num">{r.totals.dropouts}</td></tr>
                             }.into_any(),
                         }).collect_view()}
                     </tbody>
@@ -229,7 +233,7 @@ pub(super) fn UpperReports() -> impl IntoView {
                                             "—".into()
                                         };
                                         view! {
-                                            <tr class="ok"><td>{name}</td><td class="state">{format!("已报第{}版（{}）", r.version, at.format("%m-%d %H:%M"))}</td>
+                                            <tr class="ok"><td>{name}</td><td class="state">{fill(text(language.get()).rp_reported_version, &[&r.version.to_string(), &at.format("%m-%d %H:%M").to_string()])}</td>
                                             <td class="num">{t.schools_expected}</td><td class="num">{t.schools_reported}</td><td class="num">{t.children}</td>
                                             <td class="num">{t.suspected}</td><td class="num">{t.dropouts}</td><td class="num">{rate}</td></tr>
                                         }.into_any()

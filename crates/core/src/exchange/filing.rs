@@ -168,17 +168,6 @@ fn sealed(text: String, passphrase: &str, stem: &str) -> Result<OutgoingFile, Bu
     })
 }
 
-/// How a report or roll-up stands against what is held, as the audit and the preview say it.
-pub fn outcome_text(o: &ReportOutcome) -> String {
-    match o {
-        ReportOutcome::New => "新报告".into(),
-        ReportOutcome::Correction { held } => format!("更正版，替代第{held}版（原版本保留）"),
-        ReportOutcome::AlreadyImported => "已导入过，没有变化".into(),
-        ReportOutcome::Older { held } => format!("比已收到的第{held}版旧，忽略"),
-        ReportOutcome::Conflict { .. } => "与已收到的同一版本内容不同，请学校报送更正版".into(),
-    }
-}
-
 /// 报送月报: a school seals this month's report to its county. The report is locked once
 /// sent; it chains to the last report sent.
 pub fn send_report(
@@ -312,10 +301,7 @@ pub fn apply_reports<'a>(
             format!("report/{}/{}", plan.school.id, report.period),
             format!(
                 "导入{}{}月报第{}版（{}）",
-                report.school.name,
-                report.period,
-                report.version,
-                outcome_text(&plan.outcome)
+                report.school.name, report.period, report.version, plan.outcome
             ),
         ));
     }
@@ -459,10 +445,7 @@ pub fn apply_rollups<'a>(
             format!("rollup/{}/{}", r.unit.code, r.period),
             format!(
                 "导入{}{}汇总第{}版（{}）",
-                r.unit.name,
-                r.period,
-                r.version,
-                outcome_text(&s.outcome)
+                r.unit.name, r.period, r.version, s.outcome
             ),
         ));
         filing

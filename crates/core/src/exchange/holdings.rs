@@ -11,7 +11,6 @@ use uuid::Uuid;
 use super::report::*;
 use super::rollup::{PseudonymKey, RollUp, ROLLUP_KIND};
 use super::{clip, Envelope, Refusal, UnitRef};
-use crate::model::Labelled;
 
 /// The reports a county holds, every version, and its reviews.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -136,10 +135,9 @@ impl Inbox {
         match ours {
             Some(s) => {
                 if (school.code.is_none() || s.code.is_none()) && school.id != s.id {
-                    warnings.push(format!(
-                        "按学校名称对应到本县的“{}”（一方没有学校标识码），请核实是同一所学校",
-                        s.name
-                    ));
+                    warnings.push(PlanWarning::MatchedByName {
+                        school: s.name.clone(),
+                    });
                 }
                 school.id = s.id;
             }
@@ -158,13 +156,12 @@ impl Inbox {
             for stage in [crate::model::Stage::Primary, crate::model::Stage::Junior] {
                 let flow = f.flow(stage);
                 if !flow.balances() {
-                    warnings.push(format!(
-                        "{}人账不符：按变动应有{}人，月末实有{}人（差{:+}）",
-                        stage.zh(),
-                        flow.expected_end(),
-                        flow.end,
-                        flow.difference()
-                    ));
+                    warnings.push(PlanWarning::Unbalanced {
+                        stage,
+                        expected: flow.expected_end(),
+                        end: flow.end,
+                        difference: flow.difference(),
+                    });
                 }
             }
         }
@@ -173,7 +170,7 @@ impl Inbox {
                 r.report.school.id == report.school.id && &r.envelope.content_sha256 == prev
             });
             if !known {
-                warnings.push("该校上一份月报尚未收到（报送链条有缺口），请向学校核实".into());
+                warnings.push(PlanWarning::ChainGap);
             }
         }
         let held = self.current(report.school.id, &report.period);

@@ -369,19 +369,25 @@ impl MonthlyReport {
                     if let Err(err) = IdNumber::parse(n) {
                         out.push(Rejected {
                             place: format!("{place}.id_number"),
-                            reason: format!("身份证号“{n}”无效：{err}"),
+                            reason: RowProblem::BadIdNumber {
+                                number: clip(n, 30),
+                                why: err,
+                            },
                         });
                     }
                 }
                 if e.name.trim().is_empty() {
                     out.push(Rejected {
                         place,
-                        reason: "没有姓名".into(),
+                        reason: RowProblem::NoName,
                     });
                 } else if e.date < month || e.date >= month + chrono::Months::new(1) {
                     out.push(Rejected {
                         place: format!("{place}.date"),
-                        reason: format!("日期{}不在{}月内", e.date, self.period),
+                        reason: RowProblem::DateOutsideMonth {
+                            date: e.date,
+                            period: self.period.clone(),
+                        },
                     });
                 }
             }
@@ -389,7 +395,7 @@ impl MonthlyReport {
         if self.zero_report && self.entries().next().is_some() {
             out.push(Rejected {
                 place: "payload.zero_report".into(),
-                reason: "标为零报告，却列有名单".into(),
+                reason: RowProblem::ZeroReportWithEntries,
             });
         }
         Ok(out)
@@ -400,7 +406,114 @@ impl MonthlyReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
     pub place: String,
-    pub reason: String,
+    pub reason: RowProblem,
+}
+
+/// Why one row of a report is not taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    BadIdNumber {
+        number: String,
+        why: crate::model::id_number::IdNumberError,
+    },
+    NoName,
+    DateOutsideMonth {
+        date: NaiveDate,
+        period: String,
+    },
+    ZeroReportWithEntries,
+}
+
+impl std::fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RowProblem::BadIdNumber { number, why } => write!(f, "身份证号“{number}”无效：{why}"),
+            RowProblem::NoName => f.write_str("没有姓名"),
+            RowProblem::DateOutsideMonth { date, period } => {
+                write!(f, "日期{date}不在{period}月内")
+            }
+            RowProblem::ZeroReportWithEntries => f.write_str("标为零报告，却列有名单"),
+        }
+    }
+}
+
+impl crate::model::Localized for RowProblem {
+    fn en(&self) -> String {
+        match self {
+            RowProblem::BadIdNumber { number, why } => {
+                format!("the ID number “{number}” is not valid: {}", why.en())
+            }
+            RowProblem::NoName => "no name".into(),
+            RowProblem::DateOutsideMonth { date, period } => {
+                format!("the date {date} is not in the month {period}")
+            }
+            RowProblem::ZeroReportWithEntries => {
+                "marked as a zero report, yet it lists children".into()
+            }
+        }
+    }
+}
+
+/// Something to look at in a report being imported that does not stop the import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanWarning {
+    /// Matched to a school of the county by its name, one side having no school code.
+    MatchedByName { school: String },
+    /// The month's figures do not balance for a stage.
+    Unbalanced {
+        stage: crate::model::Stage,
+        expected: i64,
+        end: u32,
+        difference: i64,
+    },
+    /// The school's previous report has not arrived: the chain has a gap.
+    ChainGap,
+}
+
+impl std::fmt::Display for PlanWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanWarning::MatchedByName { school } => write!(
+                f,
+                "按学校名称对应到本县的“{school}”（一方没有学校标识码），请核实是同一所学校"
+            ),
+            PlanWarning::Unbalanced {
+                stage,
+                expected,
+                end,
+                difference,
+            } => write!(
+                f,
+                "{}人账不符：按变动应有{expected}人，月末实有{end}人（差{difference:+}）",
+                stage.zh()
+            ),
+            PlanWarning::ChainGap => {
+                f.write_str("该校上一份月报尚未收到（报送链条有缺口），请向学校核实")
+            }
+        }
+    }
+}
+
+impl crate::model::Localized for PlanWarning {
+    fn en(&self) -> String {
+        match self {
+            PlanWarning::MatchedByName { school } => format!(
+                "Matched by name to the county's “{school}” (one side has no school code): check it is the same school"
+            ),
+            PlanWarning::Unbalanced {
+                stage,
+                expected,
+                end,
+                difference,
+            } => format!(
+                "{}: the figures do not balance — the changes give {expected} pupils, the month ends with {end} (difference {difference:+})",
+                Labelled::en(*stage)
+            ),
+            PlanWarning::ChainGap => {
+                "The school's previous report has not arrived (a gap in the chain): check with the school".into()
+            }
+        }
+    }
 }
 
 /// A report as the county holds it: every version is kept.
@@ -488,6 +601,41 @@ pub enum ReportOutcome {
     Conflict { held_sha256: String },
 }
 
+impl std::fmt::Display for ReportOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportOutcome::New => f.write_str("新报告"),
+            ReportOutcome::Correction { held } => {
+                write!(f, "更正版，替代第{held}版（原版本保留）")
+            }
+            ReportOutcome::AlreadyImported => f.write_str("已导入过，没有变化"),
+            ReportOutcome::Older { held } => write!(f, "比已收到的第{held}版旧，忽略"),
+            ReportOutcome::Conflict { .. } => {
+                f.write_str("与已收到的同一版本内容不同，请学校报送更正版")
+            }
+        }
+    }
+}
+
+impl crate::model::Localized for ReportOutcome {
+    fn en(&self) -> String {
+        match self {
+            ReportOutcome::New => "New report".into(),
+            ReportOutcome::Correction { held } => {
+                format!("Correction, replaces version {held} (which is kept)")
+            }
+            ReportOutcome::AlreadyImported => "Imported before; nothing changes".into(),
+            ReportOutcome::Older { held } => {
+                format!("Older than version {held} already received; ignored")
+            }
+            ReportOutcome::Conflict { .. } => {
+                "Differs from the same version already received; the school must send a correction"
+                    .into()
+            }
+        }
+    }
+}
+
 /// One entry that differs from the version held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryChange {
@@ -517,7 +665,7 @@ pub struct ImportPlan {
     pub rejected: Vec<Rejected>,
     pub conflicts: Vec<ReviewConflict>,
     /// Things to look at that do not stop the import (a gap in the chain, an imbalance).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<PlanWarning>,
 }
 
 impl ImportPlan {

@@ -655,7 +655,7 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
     assert!(
         plan.warnings
             .iter()
-            .all(|w| !w.contains("不在本县学校名单")),
+            .all(|w| !w.to_string().contains("不在本县学校名单")),
         "{:?}",
         plan.warnings
     );
@@ -860,4 +860,59 @@ fn a_wrongly_imported_version_is_withdrawn_and_the_school_reports_again() {
     )
     .unwrap();
     assert_eq!(plan.outcome, ReportOutcome::Correction { held: 1 });
+}
+
+/// A report's bad rows and the import's warnings are typed, and say themselves in either
+/// language: no Chinese in the English.
+#[test]
+fn row_problems_and_plan_warnings_are_said_in_both_languages() {
+    use crate::model::{Lang, Localized};
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let k = county("433122");
+    let (school, month) = k.busiest();
+    let mut r = k.report(school, month, 1);
+    assert!(
+        !r.new_suspects.is_empty(),
+        "the busiest month has a suspect"
+    );
+    r.new_suspects[0].id_number = Some("110105194912310021".into());
+    r.new_suspects[0].date = month - chrono::Duration::days(1);
+    let problems = r.problems().unwrap();
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p.reason, RowProblem::BadIdNumber { .. })));
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p.reason, RowProblem::DateOutsideMonth { .. })));
+    for p in &problems {
+        assert!(han(&p.reason.say(Lang::Zh)), "{}", p.reason);
+        assert!(!han(&p.reason.say(Lang::En)), "{}", p.reason.en());
+    }
+    // A file that names a previous report the county never received: a gap in the chain.
+    let file = k.bundle(&r, Some("d".repeat(64)));
+    let (env, report) = read_payload::<MonthlyReport>(&file, MONTHLY_KIND).unwrap();
+    let plan = Inbox::default()
+        .plan(&env, &report, &k.me(), ours(&k, &report))
+        .unwrap();
+    assert!(
+        plan.warnings.contains(&PlanWarning::ChainGap),
+        "{:?}",
+        plan.warnings
+    );
+    for w in &plan.warnings {
+        assert!(han(&w.to_string()));
+        assert!(!han(&w.en()), "{}", w.en());
+    }
+    let unbalanced = PlanWarning::Unbalanced {
+        stage: crate::model::Stage::Junior,
+        expected: 120,
+        end: 118,
+        difference: -2,
+    };
+    assert_eq!(
+        unbalanced.to_string(),
+        "初中人账不符：按变动应有120人，月末实有118人（差-2）"
+    );
+    assert!(unbalanced.en().contains("difference -2"));
+    assert!(!han(&unbalanced.en()));
 }

@@ -219,7 +219,9 @@ mod tests {
             .plan(&env, &report, &UnitRef::of(&k.c.installation), ours)
             .unwrap();
         assert!(
-            plan.warnings.iter().all(|w| !w.contains("名单")),
+            plan.warnings
+                .iter()
+                .all(|w| !w.to_string().contains("名单")),
             "{:?}",
             plan.warnings
         );
