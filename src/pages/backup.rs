@@ -126,11 +126,10 @@ pub fn BackupPanel() -> impl IntoView {
                 Ok(name) => {
                     pass1.set(String::new());
                     pass2.set(String::new());
-                    notices.info(
-                        text(language.get_untracked())
-                            .bk_made
-                            .replace("{name}", &name),
-                    );
+                    notices.info(crate::i18n::fill(
+                        text(language.get_untracked()).bk_made,
+                        &[&name],
+                    ));
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -269,7 +268,7 @@ pub fn RestorePanel() -> impl IntoView {
             {move || restore_error.get().map(|e| view! { <div class="errors" role="alert" id="restore-error">{e}</div> })}
             {move || pending.get().map(|(made_at, b)| view! {
                 <div class="warning" id="restore-summary">
-                    <p>{move || text(language.get()).bk_checked}{move || b.summary_in(language.get())}{move || text(language.get()).bk_made_at.replace("{at}", &made_at.format("%Y-%m-%d %H:%M").to_string())}</p>
+                    <p>{move || text(language.get()).bk_checked}{move || b.summary_in(language.get())}{move || crate::i18n::fill(text(language.get()).bk_made_at, &[&made_at.format("%Y-%m-%d %H:%M").to_string()])}</p>
                     <button class="danger" id="apply-restore" disabled=busy on:click=apply>{move || text(language.get()).bk_apply}</button>
                 </div>
             })}
@@ -311,7 +310,7 @@ fn StorageStatus() -> impl IntoView {
                 None => "",
             }}
             " "
-            {move || usage.get().map(|(u, q)| text(language.get()).bk_usage.replace("{used}", &mb(u)).replace("{free}", &mb((q - u).max(0.0))))}
+            {move || usage.get().map(|(u, q)| crate::i18n::fill(text(language.get()).bk_usage, &[&mb(u), &mb((q - u).max(0.0))]))}
         </p>
     }
 }

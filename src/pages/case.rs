@@ -77,7 +77,7 @@ pub fn CasePage(id: Uuid) -> impl IntoView {
                         {c.history.iter().map(|e| view! {
                             <li>
                                 <div class="when"><strong>{format!("{} — {}", e.opened_on, e.closure.date)}</strong></div>
-                                <div>{[format!("{}{}{}", t().cause, t().colon, e.cause.label(lang)), t().attempts_n.replace("{n}", &e.attempts.len().to_string()), e.closure.outcome.label(lang)].join(sep(lang, true))}</div>
+                                <div>{[format!("{}{}{}", t().cause, t().colon, e.cause.label(lang)), crate::i18n::fill(t().attempts_n, &[&e.attempts.len().to_string()]), e.closure.outcome.label(lang)].join(sep(lang, true))}</div>
                                 <AttemptList attempts=e.attempts.clone()/>
                             </li>
                         }).collect_view()}

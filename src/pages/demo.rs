@@ -15,7 +15,7 @@ use crate::route::Route;
 use crate::state::{Installer, Language, Navigation, Notices, Office, Progress};
 use crate::store;
 use baoxue_core::model::format_count;
-use baoxue_core::model::Lang;
+use baoxue_core::model::{Lang, Localized};
 
 const BATCH: usize = 2_000;
 
@@ -33,7 +33,7 @@ pub async fn load_demo(
     let mut params = DemoParams::new(today());
     params.children = children;
     let seed = params.seed;
-    let mut gen = Generator::new(params, &table).map_err(|e| e.to_string())?;
+    let mut gen = Generator::new(params, &table).map_err(|e| e.say(lang))?;
     let mut all = Vec::with_capacity(children);
     while gen.remaining() > 0 {
         all.extend(gen.next_children(BATCH));
@@ -67,14 +67,14 @@ pub async fn load_demo(
     }
     let ledger = Ledger::new(schools.clone(), &installation.townships, all);
     mark("baoxue-store-start");
-    let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
+    let chunks = ledger.encode_all().map_err(|e| e.say(lang))?;
     let audit = baoxue_core::demo::loaded_audit(&installation, schools.len(), ledger.len(), now());
     let mut whole = WholeInstallation::new(installation, settings, schools);
     whole.records = casework;
     let result = store::replace_all(&db, &whole, &chunks, &[audit], None).await;
     measure("baoxue-store", "baoxue-store-start");
     notices.progress.set(None);
-    result.map_err(|e| e.to_string())?;
+    result.map_err(|e| e.say(lang))?;
     installer.install_with(ledger, Some(whole));
     Ok(())
 }
@@ -157,7 +157,7 @@ pub fn erase_all(installer: Installer, notices: Notices, nav: Navigation, lang: 
                 notices.info(text(lang).reset_done);
                 nav.navigate(Route::Home);
             }
-            Err(e) => notices.error(e.to_string()),
+            Err(e) => notices.error(e.say(lang)),
         }
     });
 }

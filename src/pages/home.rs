@@ -215,10 +215,10 @@ fn BackupReminder() -> impl IntoView {
                 if age < i64::from(days) {
                     return None;
                 }
-                text(language.get())
-                    .backup_old
-                    .replace("{n}", &age.to_string())
-                    .replace("{date}", &t.format("%Y-%m-%d").to_string())
+                crate::i18n::fill(
+                    text(language.get()).backup_old,
+                    &[&age.to_string(), &t.format("%Y-%m-%d").to_string()],
+                )
             }
         };
         Some(view! {

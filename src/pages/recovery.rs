@@ -45,11 +45,10 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
             .await;
             busy.set(false);
             match result {
-                Ok(name) => notices.info(
-                    text(language.get_untracked())
-                        .rc_exported
-                        .replace("{name}", &name),
-                ),
+                Ok(name) => notices.info(crate::i18n::fill(
+                    text(language.get_untracked()).rc_exported,
+                    &[&name],
+                )),
                 Err(e) => error.set(Some(e)),
             }
         });

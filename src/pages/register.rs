@@ -186,7 +186,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <h1>{move || t().register_title}</h1>
-        <p class="muted">{move || t().register_hint.replace("{n}", &ledgers.casebook.with(|b| b.settings.absence_threshold).to_string())}</p>
+        <p class="muted">{move || crate::i18n::fill(t().register_hint, &[&ledgers.casebook.with(|b| b.settings.absence_threshold).to_string()])}</p>
         <div class="filters">
             <label>
                 <span>{move || t().school}</span>

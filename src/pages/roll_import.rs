@@ -507,12 +507,12 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                         .iter()
                         .map(|g| g.to_string())
                         .collect::<Vec<_>>()
-                        .join("、");
+                        .join(crate::i18n::sep(language.get(), false));
                     (
                         i,
                         n.school.name.clone(),
                         n.school.code.clone().unwrap_or_default(),
-                        n.school.kind.zh().to_string(),
+                        n.school.kind.label(language.get()).to_string(),
                         grades,
                         s.townships.get(i).cloned().unwrap_or_default(),
                     )
@@ -536,7 +536,7 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                     (
                         k,
                         e.child.name.clone(),
-                        c.field.zh().to_string(),
+                        c.field.label(language.get()).to_string(),
                         c.ledger.clone(),
                         c.file.clone(),
                         s.choices.get(k).copied().flatten(),
@@ -550,7 +550,13 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
             p.problems
                 .iter()
                 .take(SHOWN)
-                .map(|x| (x.place(), x.name.clone(), x.reason.clone()))
+                .map(|x| {
+                    (
+                        x.place_in(language.get()),
+                        x.name.clone(),
+                        x.reason.say(language.get()),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -562,28 +568,34 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 .filter(|e| e.existing)
                 .take(SHOWN)
                 .map(|e| {
+                    let lang = language.get();
+                    let t = text(lang);
+                    let shown = |v: &str| {
+                        if v.is_empty() {
+                            t.empty_value.to_string()
+                        } else {
+                            v.to_string()
+                        }
+                    };
                     let what = e
                         .changes
                         .iter()
                         .map(|c| {
                             format!(
-                                "{}：{} → {}",
+                                "{}{}{} → {}",
                                 c.field,
-                                if c.before.is_empty() {
-                                    "（空）"
-                                } else {
-                                    &c.before
-                                },
-                                if c.after.is_empty() {
-                                    "（空）"
-                                } else {
-                                    &c.after
-                                }
+                                t.colon,
+                                shown(&c.before),
+                                shown(&c.after)
                             )
                         })
                         .collect::<Vec<_>>()
-                        .join("；");
-                    (e.child.name.clone(), e.movement.zh().to_string(), what)
+                        .join(crate::i18n::sep(lang, true));
+                    (
+                        e.child.name.clone(),
+                        e.movement.label(lang).to_string(),
+                        what,
+                    )
                 })
                 .collect::<Vec<_>>()
         })

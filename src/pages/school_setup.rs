@@ -72,12 +72,13 @@ pub fn MakeSetupFiles() -> impl IntoView {
                 let file = ledgers.ledger.with_untracked(|l| {
                     SchoolSetup::for_school(&inst, l, &settings, *id, children, (&operator, now()))
                 });
-                let result = file.map_err(|e| e.to_string()).and_then(|setup| {
+                let lang = language.get_untracked();
+                let result = file.map_err(|e| e.say(lang)).and_then(|setup| {
                     let text =
-                        write_bundle(setup.envelope(&inst), &setup).map_err(|e| e.to_string())?;
+                        write_bundle(setup.envelope(&inst), &setup).map_err(|e| e.say(lang))?;
                     let encrypted = !pass.is_empty();
                     let bytes = if encrypted {
-                        encrypt(text.as_bytes(), &pass).map_err(|e| e.to_string())?
+                        encrypt(text.as_bytes(), &pass).map_err(|e| e.say(lang))?
                     } else {
                         text.into_bytes()
                     };
@@ -171,13 +172,13 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                 let json = bundle_text(&bytes, Some(&pass)).map_err(|e| e.say(lang))?;
                 let (_, setup) = read_payload::<SchoolSetup>(&json, SCHOOL_SETUP_KIND)
                     .map_err(|e| e.say(lang))?;
-                let inst = setup.installation(&op, now()).map_err(|e| e.to_string())?;
+                let inst = setup.installation(&op, now()).map_err(|e| e.say(lang))?;
                 let ledger = Ledger::new(
                     vec![setup.school.clone()],
                     &inst.townships,
                     setup.children.clone(),
                 );
-                let chunks = ledger.encode_all().map_err(|e| e.to_string())?;
+                let chunks = ledger.encode_all().map_err(|e| e.say(lang))?;
                 let audit = AuditEntry {
                     at: now(),
                     operator: op.clone(),
@@ -338,7 +339,7 @@ pub fn SchoolList() -> impl IntoView {
             {move || plan.get().map(|p| view! {
                 <p id="school-list-summary">{let n = [p.added.len(), p.changed.len(), p.unchanged, p.problems.len()].map(|x| x.to_string()); move || fill(t().ss_list_summary, &n.each_ref().map(String::as_str))}</p>
                 <ul class="problems">
-                    {p.problems.iter().map(|x| view! { <li>{format!("{}{}{}", x.place(), t().colon, x.reason)}</li> }).collect_view()}
+                    {p.problems.iter().map(|x| view! { <li>{format!("{}{}{}", x.place_in(language.get()), t().colon, x.reason.say(language.get()))}</li> }).collect_view()}
                 </ul>
                 <button class="primary" id="school-list-apply" disabled=p.added.is_empty() && p.changed.is_empty() on:click=apply>{t().roll_apply}</button>
             })}

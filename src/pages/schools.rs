@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use baoxue_core::model::{AuditAction, AuditEntry, Labelled, School, SchoolKind};
+use baoxue_core::model::{AuditAction, AuditEntry, Labelled, Localized, School, SchoolKind};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
@@ -88,7 +88,7 @@ pub fn SchoolsPage() -> impl IntoView {
         };
         let others = ledgers.ledger.with_untracked(|l| l.schools().to_vec());
         if let Err(e) = school.validate(&others) {
-            error.set(Some(e.to_string()));
+            error.set(Some(e.say(language.get_untracked())));
             return;
         }
         let is_new = editing.get_untracked().is_none();

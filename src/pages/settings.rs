@@ -142,10 +142,10 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 .ok()
                 .filter(|n| (lo..=hi).contains(n))
                 .ok_or_else(|| {
-                    t.set_whole_number
-                        .replace("{what}", what)
-                        .replace("{lo}", &lo.to_string())
-                        .replace("{hi}", &hi.to_string())
+                    crate::i18n::fill(
+                        t.set_whole_number,
+                        &[what, &lo.to_string(), &hi.to_string()],
+                    )
                 })
         };
         let parsed = (|| -> Result<CaseworkSettings, String> {
@@ -198,7 +198,7 @@ fn CaseworkSettingsForm() -> impl IntoView {
                 <label class="field"><span>{move || t().set_make_up}</span><textarea id="set-make-up" rows="8" bind:value=make_up></textarea></label>
             </div>
             <p class="muted small">
-                <button class="secondary" id="usual-calendar" on:click=usual>{move || t().set_usual.replace("{year}", &format!("{year}—{}", year + 1))}</button>
+                <button class="secondary" id="usual-calendar" on:click=usual>{move || crate::i18n::fill(t().set_usual, &[&format!("{year}—{}", year + 1)])}</button>
                 " " {move || t().set_usual_note}
                 {move || (!SchoolCalendar::knows_lunar_holidays(year)).then_some(t().set_no_lunar)}
             </p>
@@ -278,11 +278,10 @@ fn TargetsForm() -> impl IntoView {
                 .trim_end_matches('%')
                 .parse::<f64>();
             let Some(v) = value.ok().filter(|v| (0.0..=100.0).contains(v)) else {
-                error.set(Some(
-                    text(language.get_untracked())
-                        .set_target_percent
-                        .replace("{what}", i.label(language.get_untracked())),
-                ));
+                error.set(Some(crate::i18n::fill(
+                    text(language.get_untracked()).set_target_percent,
+                    &[i.label(language.get_untracked())],
+                )));
                 return;
             };
             match i {

@@ -281,7 +281,7 @@ fn Checks() -> impl IntoView {
             </section>
             <section class="card">
                 <h2>{move || t().check_transfers}</h2>
-                <p class="muted">{move || t().check_transfers_hint.replace("{n}", &ledgers.casebook.with_untracked(|b| b.settings.transfer_confirm_days).to_string())}</p>
+                <p class="muted">{move || crate::i18n::fill(t().check_transfers_hint, &[&ledgers.casebook.with_untracked(|b| b.settings.transfer_confirm_days).to_string()])}</p>
                 <Show when=move || transfers.with(Vec::is_empty)><p>{move || t().none_found}</p></Show>
                 <table class="grid compact">
                     <tbody>

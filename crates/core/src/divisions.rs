@@ -14,6 +14,17 @@ pub enum DivisionTableError {
     Empty,
 }
 
+impl crate::model::Localized for DivisionTableError {
+    fn en(&self) -> String {
+        match self {
+            DivisionTableError::Line { line, text } => {
+                format!("Line {line} of the division table is malformed: “{text}”")
+            }
+            DivisionTableError::Empty => "The division table is empty".into(),
+        }
+    }
+}
+
 /// The whole table, ordered by code.
 #[derive(Debug, Clone, Default)]
 pub struct DivisionTable {

@@ -175,7 +175,7 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <div class="row">
                 <button id="send-report" class="primary" on:click=send>{move || match sent() {
-                    Some(s) => t().rp_send_correction.replace("{n}", &(s.version + 1).to_string()),
+                    Some(s) => crate::i18n::fill(t().rp_send_correction, &[&(s.version + 1).to_string()]),
                     None => t().rp_send.to_string(),
                 }}</button>
                 <button id="print-report" class="secondary" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>{move || t().rp_print}</button>

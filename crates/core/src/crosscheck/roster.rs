@@ -8,7 +8,7 @@ use super::mapping::{ColumnMapping, RosterField};
 use super::table::RawTable;
 use crate::model::crosscheck::Department;
 use crate::model::{DisabilityCategory, Labelled, Sex, SpecialGroup};
-use crate::rules::id_number::{normalize, IdNumber};
+use crate::rules::id_number::{normalize, IdNumber, IdProblem};
 
 impl Department {
     /// The special group every child of this department's roster belongs to, when the
@@ -129,6 +129,7 @@ fn read_row(
     };
     let id_written = cell(cols.id);
     let (id_number, id_problem) = read_id(id_written);
+    let id_problem = id_problem.map(|p| p.to_string());
     let name = clean_name(cell(cols.name));
     let birth_written = cell(cols.birth);
     let birth_entered = if birth_written.is_empty() {
@@ -193,7 +194,7 @@ fn read_row(
 }
 
 /// An ID cell read: the number, or why it cannot be used (nothing when empty).
-pub(crate) fn read_id(written: &str) -> (Option<IdNumber>, Option<String>) {
+pub(crate) fn read_id(written: &str) -> (Option<IdNumber>, Option<IdProblem>) {
     if written.is_empty() {
         return (None, None);
     }
@@ -203,24 +204,16 @@ pub(crate) fn read_id(written: &str) -> (Option<IdNumber>, Option<String>) {
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, 'E' | '.' | '+'));
     if scientific || (upper.contains('.') && normalize(written).len() >= 15) {
-        return (
-            None,
-            Some(format!(
-                "身份证号“{written}”被存成了数字（科学计数法），后几位已丢失，请在原表中把该列设为文本后重新导出"
-            )),
-        );
+        return (None, Some(IdProblem::Scientific(written.to_string())));
     }
     let digits = normalize(written);
     // Excel keeps 15 significant digits: an 18-digit ID stored as a number ends in zeros.
     match IdNumber::parse(written) {
         Ok(n) => (Some(n), None),
-        Err(e) if digits.len() == 18 && digits.ends_with("000") => (
-            None,
-            Some(format!(
-                "{e}；末尾为000，可能被Excel存成数字而丢失了后几位，请在原表中把该列设为文本"
-            )),
-        ),
-        Err(e) => (None, Some(e.to_string())),
+        Err(e) if digits.len() == 18 && digits.ends_with("000") => {
+            (None, Some(IdProblem::TrailingZeros(e)))
+        }
+        Err(e) => (None, Some(IdProblem::Invalid(e))),
     }
 }
 

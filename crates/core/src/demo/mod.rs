@@ -65,6 +65,17 @@ pub enum DemoError {
     NoTownships(String),
 }
 
+impl crate::model::Localized for DemoError {
+    fn en(&self) -> String {
+        match self {
+            DemoError::UnknownCounty(c) => format!("The division table has no county code “{c}”"),
+            DemoError::NoTownships(c) => {
+                format!("The county “{c}” has no townships in the division table")
+            }
+        }
+    }
+}
+
 /// The generated county.
 #[derive(Debug, Clone)]
 pub struct DemoCounty {

@@ -35,7 +35,31 @@ pub enum SchoolSetupError {
     #[error("学校“{0}”所在乡镇不在本县乡镇名单中，请先在“学校”页核实")]
     NoTownship(String),
     #[error("安装文件中的学校信息不完整：{0}")]
-    Invalid(String),
+    Invalid(#[from] crate::model::SchoolError),
+    #[error("安装文件中的学校信息不完整：缺少学校所在乡镇")]
+    NoSchoolTownship,
+    #[error("安装文件中的学校信息不完整：行政区划不完整，或含有其他学校的学生")]
+    Inconsistent,
+}
+
+impl crate::model::Localized for SchoolSetupError {
+    fn en(&self) -> String {
+        match self {
+            SchoolSetupError::NoSchool => "The county has no such school".into(),
+            SchoolSetupError::NoTownship(s) => format!(
+                "The township of “{s}” is not among the county's townships: check it on the Schools page"
+            ),
+            SchoolSetupError::Invalid(e) => {
+                format!("The set-up file's school is incomplete: {}", e.en())
+            }
+            SchoolSetupError::NoSchoolTownship => {
+                "The set-up file's school is incomplete: it has no township".into()
+            }
+            SchoolSetupError::Inconsistent => {
+                "The set-up file is incomplete: its divisions are missing, or it holds pupils of another school".into()
+            }
+        }
+    }
 }
 
 impl SchoolSetup {
@@ -103,21 +127,19 @@ impl SchoolSetup {
     ) -> Result<Installation, SchoolSetupError> {
         self.school
             .validate(&[])
-            .map_err(|e| SchoolSetupError::Invalid(e.to_string()))?;
+            .map_err(SchoolSetupError::Invalid)?;
         let township = self
             .divisions
             .last()
             .filter(|d| d.code == self.school.township_code && d.code.len() == 9)
-            .ok_or_else(|| SchoolSetupError::Invalid("缺少学校所在乡镇".into()))?;
+            .ok_or(SchoolSetupError::NoSchoolTownship)?;
         if self.divisions.len() < 3
             || self
                 .children
                 .iter()
                 .any(|c| c.school_id != Some(self.school.id))
         {
-            return Err(SchoolSetupError::Invalid(
-                "行政区划不完整，或含有其他学校的学生".into(),
-            ));
+            return Err(SchoolSetupError::Inconsistent);
         }
         Ok(Installation {
             level: Level::School,
@@ -259,7 +281,7 @@ mod tests {
         setup.children.push(other.clone());
         assert!(matches!(
             setup.installation("李", at),
-            Err(SchoolSetupError::Invalid(_))
+            Err(SchoolSetupError::Inconsistent)
         ));
         assert_eq!(
             SchoolSetup::for_school(

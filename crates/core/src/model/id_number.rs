@@ -22,7 +22,7 @@ const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'
 pub struct IdNumber(String);
 
 /// Why a text is not a valid ID number. Each says what is wrong, for the user.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum IdNumberError {
     #[error("身份证号应为18位（或旧式15位），实际为{0}位")]
     Length(usize),
@@ -34,6 +34,35 @@ pub enum IdNumberError {
     CheckCharacter { expected: char, found: char },
     #[error("身份证号的地址码“{0}”不是有效的行政区划代码")]
     AreaCode(String),
+}
+
+/// Why an ID number as a spreadsheet holds it cannot be used: invalid, or mangled by Excel
+/// storing it as a number.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum IdProblem {
+    #[error(
+        "身份证号“{0}”被存成了数字（科学计数法），后几位已丢失，请在原表中把该列设为文本后重新导出"
+    )]
+    Scientific(String),
+    #[error("{0}；末尾为000，可能被Excel存成数字而丢失了后几位，请在原表中把该列设为文本")]
+    TrailingZeros(IdNumberError),
+    #[error("{0}")]
+    Invalid(IdNumberError),
+}
+
+impl super::Localized for IdProblem {
+    fn en(&self) -> String {
+        match self {
+            IdProblem::Scientific(w) => format!(
+                "The ID number “{w}” was stored as a number (scientific notation) and its last digits are lost: make the column text in the original sheet and export it again"
+            ),
+            IdProblem::TrailingZeros(e) => format!(
+                "{}; it ends in 000, so Excel probably stored it as a number and lost its last digits: make the column text in the original sheet",
+                e.en()
+            ),
+            IdProblem::Invalid(e) => e.en(),
+        }
+    }
 }
 
 impl super::Localized for IdNumberError {

@@ -74,7 +74,7 @@ pub struct School {
 }
 
 /// Problems with a school as entered.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum SchoolError {
     #[error("学校名称不能为空")]
     EmptyName,
@@ -86,6 +86,20 @@ pub enum SchoolError {
     DuplicateName(String),
     #[error("学校标识码“{0}”已被其他学校使用")]
     DuplicateCode(String),
+}
+
+impl super::Localized for SchoolError {
+    fn en(&self) -> String {
+        match self {
+            SchoolError::EmptyName => "The school needs a name".into(),
+            SchoolError::Code(c) => format!("A school code has 10 digits, not “{c}”"),
+            SchoolError::NoTownship => "Choose the school's township".into(),
+            SchoolError::DuplicateName(n) => format!("The county already has a school named “{n}”"),
+            SchoolError::DuplicateCode(c) => {
+                format!("The school code “{c}” is already used by another school")
+            }
+        }
+    }
 }
 
 impl School {

@@ -6,6 +6,7 @@
 
 pub mod plan;
 pub mod read;
+pub mod reason;
 pub mod schools;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ pub use plan::{
     RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
 pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
+pub use reason::RollReason;
 
 use crate::crosscheck::mapping::{clean_header, HeaderField};
 use crate::model::{labelled_enum, Labelled};

@@ -9,6 +9,7 @@ use chrono::NaiveDateTime;
 use uuid::Uuid;
 
 use super::read::{RollFile, RollProblem, RollRow};
+use super::reason::RollReason;
 use crate::casework::{ChangeSet, Transfer};
 use crate::ledger::Ledger;
 use crate::model::{
@@ -178,24 +179,20 @@ pub fn plan(
                     out.problems.push(problem(
                         file,
                         row,
-                        &format!(
-                            "不是“{}”的学生（名册中的学校为“{}”），未导入",
-                            schools.name(SchoolRef::Existing(c)),
-                            row.school_code
+                        RollReason::NotThisSchool {
+                            chosen: schools.name(SchoolRef::Existing(c)).to_string(),
+                            written: row
+                                .school_code
                                 .clone()
-                                .unwrap_or_else(|| row.school_name.clone())
-                        ),
+                                .unwrap_or_else(|| row.school_name.clone()),
+                        },
                     ));
                     continue;
                 }
             }
             match schools.resolve(row, *chosen, new_id) {
                 Some(s) => rows.push((file, row, s)),
-                None => out.problems.push(problem(
-                    file,
-                    row,
-                    "没有学校标识码或学校名称，且未为该文件选择学校",
-                )),
+                None => out.problems.push(problem(file, row, RollReason::NoSchool)),
             }
         }
     }
@@ -217,10 +214,12 @@ pub fn plan(
                     out.problems.push(problem(
                         file,
                         row,
-                        &format!(
-                        "同一名学生同时在“{}”和“{}”的名册中（另见{}第{}行），请核实在哪所学校就读",
-                        schools.name(s), schools.name(os), of.file, or.line
-                    ),
+                        RollReason::InTwoSchools {
+                            here: schools.name(s).to_string(),
+                            there: schools.name(os).to_string(),
+                            file: of.file.clone(),
+                            line: or.line,
+                        },
                     ));
                 }
                 rejected.insert(i);
@@ -228,12 +227,11 @@ pub fn plan(
                 out.problems.push(problem(
                     file,
                     row,
-                    &format!(
-                        "与{}第{}行是同一名学生（{}），重复的一行未导入",
-                        ff.file,
-                        fr.line,
-                        row.key()
-                    ),
+                    RollReason::Repeated {
+                        file: ff.file.clone(),
+                        line: fr.line,
+                        key: row.key(),
+                    },
                 ));
                 rejected.insert(i);
             }
@@ -263,11 +261,7 @@ pub fn plan(
         if let Some(c) = existing {
             seen.insert(c.id);
             if c.status == Status::Deceased {
-                out.problems.push(problem(
-                    file,
-                    row,
-                    "台账中该儿童已登记为死亡，请核实后在学籍系统中处理",
-                ));
+                out.problems.push(problem(file, row, RollReason::Deceased));
                 continue;
             }
         }
@@ -450,13 +444,13 @@ impl PartialOrd for SchoolKey {
     }
 }
 
-fn problem(file: &RollFile, row: &RollRow, reason: &str) -> RollProblem {
+fn problem(file: &RollFile, row: &RollRow, reason: RollReason) -> RollProblem {
     RollProblem {
         file: file.file.clone(),
         sheet: file.sheet.clone(),
         line: row.line,
         name: row.name.clone(),
-        reason: reason.to_string(),
+        reason,
         school: row
             .school_code
             .clone()

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::reason::RollReason;
 use super::RollField;
 use crate::crosscheck::mapping::ColumnMapping;
 use crate::crosscheck::roster::{
@@ -53,14 +54,14 @@ impl RollRow {
     }
 }
 
-/// A row that cannot be imported, and why, in Chinese.
+/// A row that cannot be imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RollProblem {
     pub file: String,
     pub sheet: Option<String>,
     pub line: usize,
     pub name: String,
-    pub reason: String,
+    pub reason: RollReason,
     /// The row's 学校标识码, else its school name, as written (for the count per school).
     #[serde(default)]
     pub school: String,
@@ -69,9 +70,17 @@ pub struct RollProblem {
 impl RollProblem {
     /// "文件“x.xlsx”工作表“Sheet1”第12行".
     pub fn place(&self) -> String {
-        match &self.sheet {
-            Some(s) => format!("“{}”工作表“{}”第{}行", self.file, s, self.line),
-            None => format!("“{}”第{}行", self.file, self.line),
+        self.place_in(crate::model::Lang::Zh)
+    }
+
+    /// Where the row is, in either language.
+    pub fn place_in(&self, lang: crate::model::Lang) -> String {
+        use crate::model::Lang;
+        match (&self.sheet, lang) {
+            (Some(s), Lang::Zh) => format!("“{}”工作表“{}”第{}行", self.file, s, self.line),
+            (None, Lang::Zh) => format!("“{}”第{}行", self.file, self.line),
+            (Some(s), Lang::En) => format!("“{}”, sheet “{}”, line {}", self.file, s, self.line),
+            (None, Lang::En) => format!("“{}”, line {}", self.file, self.line),
         }
     }
 }
@@ -165,10 +174,10 @@ fn read_row<'r>(
     cell: &dyn Fn(RollField) -> &'r str,
     line: usize,
     school_year: i32,
-) -> Result<RollRow, String> {
+) -> Result<RollRow, RollReason> {
     let name = clean_name(cell(RollField::Name));
     if name.is_empty() {
-        return Err("没有姓名".into());
+        return Err(RollReason::NoName);
     }
     let student_number = {
         let s: String = cell(RollField::StudentNumber)
@@ -186,7 +195,7 @@ fn read_row<'r>(
     if resident_id && !id_written.is_empty() {
         match read_id(id_written) {
             (Some(n), _) => id_number = Some(n),
-            (None, Some(why)) => return Err(why),
+            (None, Some(why)) => return Err(RollReason::IdNumber(why)),
             (None, None) => {}
         }
     }
@@ -202,7 +211,7 @@ fn read_row<'r>(
     }
     if id_number.is_none() {
         if student_number.is_none() {
-            return Err("既没有身份证件号，也没有全国学籍号，无法确定是哪名学生".into());
+            return Err(RollReason::NoIdentity);
         }
         no_id_reason = Some(if resident_id {
             NoIdReason::NotIssued
@@ -219,35 +228,32 @@ fn read_row<'r>(
     }
 
     let birth_written = cell(RollField::BirthDate);
-    let birth_entered =
-        match birth_written {
-            "" => None,
-            b => Some(parse_birth_date(b).ok_or_else(|| {
-                format!("出生日期“{b}”无法识别（应如 2015-03-08 或 2015年3月8日）")
-            })?),
-        };
+    let birth_entered = match birth_written {
+        "" => None,
+        b => Some(parse_birth_date(b).ok_or_else(|| RollReason::BadBirthDate(b.to_string()))?),
+    };
     let birth_date = match (birth_entered, &id_number) {
         (Some(b), Some(n)) if b != n.birth_date() => {
-            return Err(format!(
-                "出生日期{b}与身份证件号中的{}不一致",
-                n.birth_date()
-            ))
+            return Err(RollReason::BirthDisagrees {
+                written: b,
+                in_id: n.birth_date(),
+            })
         }
         (Some(b), _) => b,
         (None, Some(n)) => n.birth_date(),
-        (None, None) => return Err("没有出生日期".into()),
+        (None, None) => return Err(RollReason::NoBirthDate),
     };
     let sex = match (cell(RollField::Sex), &id_number) {
         ("", Some(n)) => n.sex(),
-        ("", None) => return Err("没有性别".into()),
+        ("", None) => return Err(RollReason::NoSex),
         (s, id) => {
-            let sex = parse_sex(s).ok_or_else(|| format!("性别“{s}”无法识别（应为男或女）"))?;
+            let sex = parse_sex(s).ok_or_else(|| RollReason::BadSex(s.to_string()))?;
             if let Some(n) = id {
                 if n.sex() != sex {
-                    return Err(format!(
-                        "性别“{s}”与身份证件号（{}）不一致",
-                        crate::model::Labelled::zh(n.sex())
-                    ));
+                    return Err(RollReason::SexDisagrees {
+                        written: s.to_string(),
+                        in_id: n.sex(),
+                    });
                 }
             }
             sex
@@ -259,9 +265,9 @@ fn read_row<'r>(
         && !school_name.contains("小学");
     let grade = parse_grade(grade_written, school_year, junior_school).ok_or_else(|| {
         if grade_written.is_empty() {
-            "没有年级".to_string()
+            RollReason::NoGrade
         } else {
-            format!("年级“{grade_written}”无法识别（应为一年级至九年级，或如“2020级”）")
+            RollReason::BadGrade(grade_written.to_string())
         }
     })?;
     let school_code = {
@@ -273,7 +279,7 @@ fn read_row<'r>(
     };
     if let Some(c) = &school_code {
         if c.len() != 10 || !c.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("学校标识码“{c}”应为10位数字"));
+            return Err(RollReason::BadSchoolCode(c.clone()));
         }
     }
     let guardian_name = clean_name(cell(RollField::GuardianName));
@@ -286,9 +292,7 @@ fn read_row<'r>(
     let disability_written = cell(RollField::Disability);
     let disability = match disability_written {
         "" | "无" | "否" | "非残疾" | "正常" => None,
-        d => Some(parse_disability(d).ok_or_else(|| {
-            format!("残疾类型“{d}”无法识别（应为视力、听力、言语、肢体、智力、精神或多重）")
-        })?),
+        d => Some(parse_disability(d).ok_or_else(|| RollReason::BadDisability(d.to_string()))?),
     }
     .or_else(|| parse_disability(regular_written));
     Ok(RollRow {

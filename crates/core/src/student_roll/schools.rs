@@ -2,6 +2,7 @@
 //! app exports): new schools and changes to known ones, matched by 学校标识码, else by name.
 
 use super::read::RollProblem;
+use super::reason::RollReason;
 use crate::crosscheck::mapping::{clean_header, ColumnMapping, HeaderField};
 use crate::crosscheck::table::{is_total_row, RawTable};
 use crate::model::{labelled_enum, township_in, Division, Labelled, School, SchoolKind};
@@ -92,7 +93,7 @@ pub fn read_school_list(
                 .unwrap_or("")
         };
         let name = cell(SchoolField::Name).to_string();
-        let problem = |reason: String| RollProblem {
+        let problem = |reason: RollReason| RollProblem {
             file: file.to_string(),
             sheet: table.sheet.clone(),
             line,
@@ -101,7 +102,7 @@ pub fn read_school_list(
             school: String::new(),
         };
         if name.is_empty() {
-            plan.problems.push(problem("没有学校名称".into()));
+            plan.problems.push(problem(RollReason::NoSchoolName));
             continue;
         }
         let code: String = cell(SchoolField::Code)
@@ -110,9 +111,8 @@ pub fn read_school_list(
             .collect();
         let code = (!code.is_empty()).then_some(code);
         let Some(kind) = kind_of(cell(SchoolField::Kind), &name) else {
-            plan.problems.push(problem(format!(
-                "学校类型“{}”无法识别",
-                cell(SchoolField::Kind)
+            plan.problems.push(problem(RollReason::BadSchoolKind(
+                cell(SchoolField::Kind).to_string(),
             )));
             continue;
         };
@@ -123,9 +123,8 @@ pub fn read_school_list(
             .or_else(|| township_in(written, townships).map(|(d, _)| d))
             .or_else(|| township_in(&name, townships).map(|(d, _)| d));
         let Some(township) = township else {
-            plan.problems.push(problem(format!(
-                "所在乡镇“{written}”不是本县的乡镇，也无法从校名判断"
-            )));
+            plan.problems
+                .push(problem(RollReason::UnknownTownship(written.to_string())));
             continue;
         };
         let existing = known
@@ -143,7 +142,7 @@ pub fn read_school_list(
             township_code: township.code.clone(),
         };
         if let Err(e) = school.validate(&known) {
-            plan.problems.push(problem(e.to_string()));
+            plan.problems.push(problem(RollReason::School(e)));
             continue;
         }
         match existing {
@@ -216,7 +215,7 @@ mod tests {
         let reasons: Vec<_> = plan
             .problems
             .iter()
-            .map(|p| (p.line, p.reason.clone()))
+            .map(|p| (p.line, p.reason.to_string()))
             .collect();
         assert_eq!(reasons.len(), 2, "{reasons:?}");
         assert!(reasons[0].1.contains("火星镇"));

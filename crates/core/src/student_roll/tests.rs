@@ -282,7 +282,7 @@ fn each_problem_row_says_where_and_why_in_chinese() {
         now(),
         &mut || Uuid::from_u128(7),
     );
-    let text: Vec<&str> = p.problems.iter().map(|p| p.reason.as_str()).collect();
+    let text: Vec<String> = p.problems.iter().map(|p| p.reason.to_string()).collect();
     assert!(
         text.iter()
             .any(|t| t.contains("同时在“惠城镇第一小学”和“华湖镇中心小学”")),
@@ -607,7 +607,10 @@ fn a_school_without_a_school_column_is_the_one_chosen_for_its_file_and_groups_co
     let none = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
         ids.next()
     });
-    assert!(none.problems[0].reason.contains("未为该文件选择学校"));
+    assert!(none.problems[0]
+        .reason
+        .to_string()
+        .contains("未为该文件选择学校"));
     let p = plan(
         &ledger,
         &townships(),
@@ -956,7 +959,10 @@ fn a_file_for_one_school_takes_only_that_schools_pupils() {
         "a school installation adds no other school"
     );
     assert!(
-        p.problems[0].reason.contains("不是“惠城镇第一小学”的学生"),
+        p.problems[0]
+            .reason
+            .to_string()
+            .contains("不是“惠城镇第一小学”的学生"),
         "{:?}",
         p.problems
     );
@@ -995,4 +1001,73 @@ fn rows_handed_between_threads_arrive_as_read_and_a_cut_batch_is_refused() {
     let cut = &bytes[..bytes.len() / 2];
     let err = rows_from_bytes(cut).unwrap_err();
     assert!(err.contains("名册行无法读取"), "{err}");
+}
+
+/// Every reason a row is not imported says itself in both languages, and the English has no
+/// Chinese but what the file itself wrote.
+#[test]
+fn row_reasons_are_said_in_both_languages() {
+    use crate::model::id_number::{IdNumberError, IdProblem};
+    use crate::model::{Lang, Localized, SchoolError, Sex};
+    let han = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let day = chrono::NaiveDate::from_ymd_opt(2015, 3, 8).unwrap();
+    let bad_id = IdNumberError::CheckCharacter {
+        expected: 'X',
+        found: '1',
+    };
+    let all = [
+        RollReason::NoName,
+        RollReason::IdNumber(IdProblem::Scientific("4.4E+17".into())),
+        RollReason::IdNumber(IdProblem::TrailingZeros(bad_id.clone())),
+        RollReason::IdNumber(IdProblem::Invalid(bad_id)),
+        RollReason::NoIdentity,
+        RollReason::BadBirthDate("2015/13/40".into()),
+        RollReason::BirthDisagrees {
+            written: day,
+            in_id: day.succ_opt().unwrap(),
+        },
+        RollReason::NoBirthDate,
+        RollReason::NoSex,
+        RollReason::BadSex("x".into()),
+        RollReason::SexDisagrees {
+            written: "M".into(),
+            in_id: Sex::Female,
+        },
+        RollReason::NoGrade,
+        RollReason::BadGrade("13".into()),
+        RollReason::BadSchoolCode("123".into()),
+        RollReason::BadDisability("?".into()),
+        RollReason::NotThisSchool {
+            chosen: "A".into(),
+            written: "B".into(),
+        },
+        RollReason::NoSchool,
+        RollReason::InTwoSchools {
+            here: "A".into(),
+            there: "B".into(),
+            file: "f.xlsx".into(),
+            line: 3,
+        },
+        RollReason::Repeated {
+            file: "f.xlsx".into(),
+            line: 3,
+            key: "k".into(),
+        },
+        RollReason::Deceased,
+        RollReason::NoSchoolName,
+        RollReason::BadSchoolKind("?".into()),
+        RollReason::UnknownTownship("Mars".into()),
+        RollReason::School(SchoolError::EmptyName),
+    ];
+    for r in &all {
+        assert!(han(&r.say(Lang::Zh)), "{r:?}");
+        assert!(!han(&r.say(Lang::En)), "{}", r.en());
+        // It crosses to and from the page's worker.
+        let back: RollReason = serde_json::from_str(&serde_json::to_string(r).unwrap()).unwrap();
+        assert_eq!(&back, r);
+    }
+    assert_eq!(
+        RollReason::IdNumber(IdProblem::Invalid(IdNumberError::Length(5))).to_string(),
+        "身份证号应为18位（或旧式15位），实际为5位"
+    );
 }
