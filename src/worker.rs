@@ -17,6 +17,9 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::i18n::text;
+use baoxue_core::model::{Lang, Localized};
+
 /// Rows per batch sent back: each decodes in a few milliseconds.
 const ROWS_PER_BATCH: usize = 5_000;
 
@@ -44,8 +47,22 @@ fn refuse(message: impl Into<String>) -> JsValue {
 /// The worker's side: one answer per message. `{op: "read", name, bytes}` reads a file and
 /// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows;
 /// `{op: "decrypt", bytes, passphrase}` answers the plain bytes.
+/// The language the page asked in, for the worker's refusals.
+fn lang_of(msg: &JsValue) -> Lang {
+    match get(msg, "lang").as_string().as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+fn lang_value(lang: Lang) -> JsValue {
+    JsValue::from_str(if lang == Lang::En { "en" } else { "zh" })
+}
+
 #[wasm_bindgen]
 pub fn page_worker(msg: JsValue) -> JsValue {
+    let lang = lang_of(&msg);
+    let t = text(lang);
     match get(&msg, "op").as_string().as_deref() {
         Some("clear") => {
             TABLES.with(|t| t.borrow_mut().clear());
@@ -54,7 +71,7 @@ pub fn page_worker(msg: JsValue) -> JsValue {
         Some("read") => {
             let name = get(&msg, "name").as_string().unwrap_or_default();
             let Ok(bytes) = get(&msg, "bytes").dyn_into::<Uint8Array>() else {
-                return refuse("没有收到文件内容");
+                return refuse(t.wk_no_bytes);
             };
             match read_table(&bytes.to_vec()) {
                 Ok(table) => {
@@ -62,7 +79,7 @@ pub fn page_worker(msg: JsValue) -> JsValue {
                     TABLES.with(|t| t.borrow_mut().push((name, table)));
                     answer(&[("head", head.into())])
                 }
-                Err(e) => refuse(e.to_string()),
+                Err(e) => refuse(e.say(lang)),
             }
         }
         Some("roll") => {
@@ -72,7 +89,7 @@ pub fn page_worker(msg: JsValue) -> JsValue {
                 .as_string()
                 .and_then(|m| serde_json::from_str(&m).ok());
             let Some(mapping) = mapping else {
-                return refuse("列的对应关系无法读取");
+                return refuse(t.wk_bad_mapping);
             };
             let file = TABLES.with(|t| {
                 let t = t.borrow();
@@ -81,13 +98,13 @@ pub fn page_worker(msg: JsValue) -> JsValue {
             });
             match file {
                 Some(file) => send_roll(file),
-                None => refuse("这份文件已不在读取程序中，请重新读取"),
+                None => refuse(t.wk_file_gone),
             }
         }
         Some("decrypt") => {
             let pass = get(&msg, "passphrase").as_string().unwrap_or_default();
             let Ok(bytes) = get(&msg, "bytes").dyn_into::<Uint8Array>() else {
-                return refuse("没有收到文件内容");
+                return refuse(t.wk_no_bytes);
             };
             match decrypt(&bytes.to_vec(), &pass) {
                 Ok(plain) => {
@@ -97,10 +114,10 @@ pub fn page_worker(msg: JsValue) -> JsValue {
                         ("transfer", Array::of1(&out.buffer()).into()),
                     ])
                 }
-                Err(e) => refuse(e.to_string()),
+                Err(e) => refuse(e.say(lang)),
             }
         }
-        _ => refuse("未知的请求"),
+        _ => refuse(t.wk_unknown),
     }
 }
 
@@ -227,10 +244,16 @@ impl PageWorker {
     }
 
     /// An age file decrypted off the page's thread.
-    pub async fn decrypt(&self, bytes: &[u8], passphrase: &str) -> Result<Vec<u8>, Asked> {
+    pub async fn decrypt(
+        &self,
+        bytes: &[u8],
+        passphrase: &str,
+        lang: Lang,
+    ) -> Result<Vec<u8>, Asked> {
         let array = Uint8Array::from(bytes);
         let msg = answer(&[
             ("op", "decrypt".into()),
+            ("lang", lang_value(lang)),
             ("passphrase", passphrase.into()),
             ("bytes", array.clone().into()),
         ]);
@@ -246,10 +269,11 @@ impl PageWorker {
     }
 
     /// Reads one file in the worker: its head, or why it cannot be read.
-    pub async fn read(&self, name: &str, bytes: &[u8]) -> Result<TableHead, Asked> {
+    pub async fn read(&self, name: &str, bytes: &[u8], lang: Lang) -> Result<TableHead, Asked> {
         let array = Uint8Array::from(bytes);
         let msg = answer(&[
             ("op", "read".into()),
+            ("lang", lang_value(lang)),
             ("name", name.into()),
             ("bytes", array.clone().into()),
         ]);
@@ -265,10 +289,12 @@ impl PageWorker {
         index: usize,
         mapping: &ColumnMapping<RollField>,
         school_year: i32,
+        lang: Lang,
     ) -> Result<RollFile, Asked> {
         let mapping = serde_json::to_string(mapping).map_err(|_| Asked::Broken)?;
         let msg = answer(&[
             ("op", "roll".into()),
+            ("lang", lang_value(lang)),
             ("index", JsValue::from(index as f64)),
             ("mapping", mapping.into()),
             ("school_year", JsValue::from(school_year)),
@@ -302,22 +328,27 @@ const CANCELLED: &str = "baoxue-cancelled";
 /// A bundle file's text: an encrypted one is checked on the page (its header, at once) and
 /// decrypted in the page's worker, so a slow file never freezes the page and can be
 /// cancelled; where no worker runs, on the page.
-pub async fn unseal(slot: WorkerSlot, bytes: &[u8], passphrase: &str) -> Result<String, String> {
+pub async fn unseal(
+    slot: WorkerSlot,
+    bytes: &[u8],
+    passphrase: &str,
+    lang: Lang,
+) -> Result<String, String> {
     use leptos::prelude::{GetValue, SetValue, WithValue};
     if !is_encrypted(bytes) || passphrase.is_empty() {
-        return bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string());
+        return bundle_text(bytes, Some(passphrase)).map_err(|e| e.say(lang));
     }
-    check_header(bytes).map_err(|e| e.to_string())?;
+    check_header(bytes).map_err(|e| e.say(lang))?;
     if slot.with_value(Option::is_none) {
         slot.set_value(PageWorker::start().map(std::rc::Rc::new));
     }
     let plain = match slot.get_value() {
-        Some(w) => match w.decrypt(bytes, passphrase).await {
+        Some(w) => match w.decrypt(bytes, passphrase, lang).await {
             Ok(p) => Some(p),
             Err(Asked::Refused(e)) => return Err(e),
             Err(Asked::Cancelled) => {
                 slot.set_value(None);
-                return Err("已取消，未作任何更改".into());
+                return Err(text(lang).wk_cancelled.into());
             }
             Err(Asked::Broken) => {
                 slot.set_value(None);
@@ -327,8 +358,8 @@ pub async fn unseal(slot: WorkerSlot, bytes: &[u8], passphrase: &str) -> Result<
         None => None,
     };
     match plain {
-        Some(p) => plain_text(p).map_err(|e| e.to_string()),
-        None => bundle_text(bytes, Some(passphrase)).map_err(|e| e.to_string()),
+        Some(p) => plain_text(p).map_err(|e| e.say(lang)),
+        None => bundle_text(bytes, Some(passphrase)).map_err(|e| e.say(lang)),
     }
 }
 

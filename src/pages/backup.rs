@@ -41,7 +41,7 @@ async fn open_backup(
     bytes: &[u8],
     passphrase: &str,
 ) -> Result<(chrono::NaiveDateTime, Backup), String> {
-    let json = unseal(worker, bytes, passphrase).await?;
+    let json = unseal(worker, bytes, passphrase, lang).await?;
     let (envelope, backup) =
         read_payload::<Backup>(&json, BACKUP_KIND).map_err(|e: BundleError| e.say(lang))?;
     let problems = backup.problems();
@@ -92,12 +92,13 @@ pub fn BackupPanel() -> impl IntoView {
                 let db = database.db().ok_or("数据库未打开")?;
                 let b = store::read_backup(&db)
                     .await
-                    .map_err(|e| e.to_string())?
+                    .map_err(|e| e.say(language.get_untracked()))?
                     .ok_or(text(language.get_untracked()).bk_no_data)?;
                 let text = write_bundle(envelope_for(&b, &office.operator()), &b)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 // Compressed first: encrypted bytes do not shrink.
-                let sealed = encrypt(&compress(&text), &p1).map_err(|e| e.to_string())?;
+                let sealed =
+                    encrypt(&compress(&text), &p1).map_err(|e| e.say(language.get_untracked()))?;
                 let at = now();
                 let name = format!(
                     "{}_保学备份_{}.baoxue",
@@ -116,7 +117,7 @@ pub fn BackupPanel() -> impl IntoView {
                 };
                 store::mark_backup(&db, at, &audit)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 last.set(Some(at));
                 Ok::<_, String>(name)
             }
@@ -230,8 +231,10 @@ pub fn RestorePanel() -> impl IntoView {
                 let db = database.db().ok_or("数据库未打开")?;
                 store::restore(&db, &b, made_at, &audit)
                     .await
-                    .map_err(|e| e.to_string())?;
-                store::load_all(&db).await.map_err(|e| e.to_string())
+                    .map_err(|e| e.say(language.get_untracked()))?;
+                store::load_all(&db)
+                    .await
+                    .map_err(|e| e.say(language.get_untracked()))
             }
             .await;
             busy.set(false);

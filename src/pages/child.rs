@@ -32,7 +32,7 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
                         h.reverse();
                         history.set(Some(h))
                     }
-                    Err(e) => notices.error(e.to_string()),
+                    Err(e) => notices.error(e.say(language.get_untracked())),
                 }
             });
         }

@@ -617,7 +617,7 @@ fn DemoRosters() -> impl IntoView {
                             l.len() / 12,
                         )
                     })
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 let bytes = roster.to_xlsx().map_err(|e| e.to_string())?;
                 crate::components::download::save_file(
                     &roster.file_name(today(), "xlsx"),

@@ -1,6 +1,6 @@
 //! 工作台: where the unit stands, at a glance.
 
-use baoxue_core::model::{AuditEntry, Labelled, Status};
+use baoxue_core::model::{AuditEntry, Labelled, Localized, Status};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -29,7 +29,7 @@ pub fn HomePage() -> impl IntoView {
             spawn_local(async move {
                 match store::recent_audit(&db, 12).await {
                     Ok(r) => recent.set(r),
-                    Err(e) => notices.error(e.to_string()),
+                    Err(e) => notices.error(e.say(language.get_untracked())),
                 }
             });
         }

@@ -4,6 +4,7 @@
 //! encrypted, for someone to recover by hand.
 
 use baoxue_core::exchange::encrypt;
+use baoxue_core::model::Localized;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,9 +36,11 @@ pub fn RecoveryPage(why: String) -> impl IntoView {
                 let db = database
                     .db()
                     .ok_or(text(language.get_untracked()).rc_no_database)?;
-                let raw = store::dump_raw(&db).await.map_err(|e| e.to_string())?;
-                let sealed =
-                    encrypt(raw.as_bytes(), &pass.get_untracked()).map_err(|e| e.to_string())?;
+                let raw = store::dump_raw(&db)
+                    .await
+                    .map_err(|e| e.say(language.get_untracked()))?;
+                let sealed = encrypt(raw.as_bytes(), &pass.get_untracked())
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 let name = format!("保学原始数据_{}.baoxue", now().format("%Y%m%d_%H%M"));
                 save_file(&name, "application/octet-stream", &sealed)?;
                 Ok::<_, String>(name)

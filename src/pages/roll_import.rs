@@ -30,6 +30,7 @@ use baoxue_core::model::format_count;
 async fn read_in_worker(
     worker: &PageWorker,
     files: &[(String, Vec<u8>)],
+    lang: Lang,
     on_file: impl Fn(usize),
 ) -> Option<Vec<Result<(RawTable, usize, Option<usize>), String>>> {
     worker.clear().await.ok()?;
@@ -37,7 +38,7 @@ async fn read_in_worker(
     let mut held = 0;
     for (i, (name, bytes)) in files.iter().enumerate() {
         on_file(i);
-        match worker.read(name, bytes).await {
+        match worker.read(name, bytes, lang).await {
             Ok(head) => {
                 mark("baoxue-roll-read-in-worker");
                 out.push(Ok((head.to_table(), head.total_rows, Some(held))));
@@ -155,13 +156,21 @@ pub fn RollImportPage() -> impl IntoView {
                 .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
             let label = text(language.get_untracked()).roll_reading;
             let total = files.len();
-            let on_file =
-                |i: usize| step(notices, &format!("{label}（{}/{total}）", i + 1), i, total);
+            let lang = language.get_untracked();
+            let on_file = |i: usize| {
+                let of = format!("{}/{total}", i + 1);
+                step(
+                    notices,
+                    &format!("{label}{}", crate::i18n::paren(lang, &of)),
+                    i,
+                    total,
+                )
+            };
             if worker.with_value(Option::is_none) {
                 worker.set_value(PageWorker::start().map(Rc::new));
             }
             let mut tables = match worker.get_value() {
-                Some(w) => read_in_worker(&w, &files, on_file).await,
+                Some(w) => read_in_worker(&w, &files, lang, on_file).await,
                 None => None,
             };
             if tables.is_none() {
@@ -177,7 +186,7 @@ pub fn RollImportPage() -> impl IntoView {
                                 let rows = t.rows.len();
                                 (t, rows, None)
                             })
-                            .map_err(|e| e.to_string()),
+                            .map_err(|e| e.say(lang)),
                     );
                 }
                 tables = Some(here);
@@ -280,7 +289,10 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
             for (i, (in_worker, mapping, school)) in asks.into_iter().enumerate() {
                 step(notices, label, i, total);
                 let file = match (in_worker, worker.get_value()) {
-                    (Some(ix), Some(w)) => match w.roll(ix, &mapping, school_year).await {
+                    (Some(ix), Some(w)) => match w
+                        .roll(ix, &mapping, school_year, language.get_untracked())
+                        .await
+                    {
                         Ok(f) => f,
                         Err(e) => {
                             notices.progress.set(None);
@@ -350,7 +362,7 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
             ledgers.roll_mapping.set(remembered.clone());
             if let Some(db) = database.db() {
                 if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
-                    notices.error(e.to_string());
+                    notices.error(e.say(language.get_untracked()));
                 }
             }
             yield_frame().await;
@@ -644,7 +656,7 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 Ok(s) => s,
                 Err(e) => {
                     notices.progress.set(None);
-                    return notices.error(e.to_string());
+                    return notices.error(e.say(language.get_untracked()));
                 }
             };
             let result = ledgers.commit(set).await;
@@ -855,7 +867,7 @@ fn FollowUpPanel() -> impl IntoView {
                         ));
                     }
                 }
-                Err(e) => notices.error(e.to_string()),
+                Err(e) => notices.error(e.say(language.get_untracked())),
             }
         });
     };

@@ -113,7 +113,7 @@ pub fn MakeSetupFiles() -> impl IntoView {
             };
             if let Some(db) = database.db() {
                 if let Err(e) = store::append_audit(&db, &audit).await {
-                    notices.error(e.to_string());
+                    notices.error(e.say(language.get_untracked()));
                 }
             }
             notices.info(fill(
@@ -203,7 +203,7 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                 );
                 store::replace_all(&db, &whole, &chunks, &[audit], None)
                     .await
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(language.get_untracked()))?;
                 installer.install_with(ledger, Some(whole));
                 Ok(())
             }

@@ -129,7 +129,7 @@ pub fn SchoolsPage() -> impl IntoView {
                     notices.info(text(language.get_untracked()).saved);
                     clear();
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.say(language.get_untracked()))),
             }
         });
     };

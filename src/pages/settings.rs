@@ -51,7 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                     office.installation.set(Some(inst));
                     notices.info(text(language.get_untracked()).saved);
                 }
-                Err(e) => notices.error(e.to_string()),
+                Err(e) => notices.error(e.say(language.get_untracked())),
             }
         });
     };

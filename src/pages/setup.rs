@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use baoxue_core::divisions::DivisionTable;
+use baoxue_core::model::Localized;
 use baoxue_core::model::{
     AuditAction, AuditEntry, Division, Installation, Labelled, Level, School, SchoolKind,
 };
@@ -206,7 +207,7 @@ fn SetupForm(table: Arc<DivisionTable>) -> impl IntoView {
                     installer.install(Some(whole));
                     nav.navigate(Route::Home);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(e.say(language.get_untracked()))),
             }
         });
     };

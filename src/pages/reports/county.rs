@@ -75,7 +75,7 @@ pub(super) fn CountyReports() -> impl IntoView {
                     }));
                     pace.breathe().await;
                 }
-                let text = unseal(worker, &bytes, &pass).await;
+                let text = unseal(worker, &bytes, &pass, language.get_untracked()).await;
                 if stop.get_untracked() {
                     break;
                 }

@@ -142,6 +142,18 @@ pub enum ApplyError {
     Nothing,
 }
 
+impl crate::model::Localized for ApplyError {
+    fn en(&self) -> String {
+        match self {
+            ApplyError::NoTownship(s) => format!("Choose the township of the new school “{s}”"),
+            ApplyError::Undecided(n) => {
+                format!("{n} conflicts still need a choice of which value to keep")
+            }
+            ApplyError::Nothing => "There are no pupils to import".into(),
+        }
+    }
+}
+
 /// Makes the dry run. `files` pairs each file with the school chosen for it: the school of
 /// an export with no school column, or a school installation's own school (then a row of
 /// another school is a problem, not a new school).
