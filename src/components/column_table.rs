@@ -3,32 +3,38 @@
 
 use baoxue_core::crosscheck::mapping::{ColumnMapping, HeaderField};
 use baoxue_core::crosscheck::RawTable;
-use baoxue_core::model::Labelled;
+use baoxue_core::model::{Labelled, Lang};
 use leptos::prelude::*;
 
-use crate::i18n::text;
+use crate::i18n::{fill, text};
 use crate::state::Language;
 use baoxue_core::model::format_count;
 
-/// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行".
+/// "名册.xlsx：xlsx，工作表“Sheet1”，表头在第2行，数据1,234行", or in English.
 /// `rows`: of the whole table (`table` may be its head).
 pub fn table_summary<F>(
     file: &str,
     table: &RawTable,
     rows: usize,
     mapping: &ColumnMapping<F>,
+    lang: Lang,
 ) -> String {
+    let t = text(lang);
     let data_rows = rows.saturating_sub(mapping.header_row + 1);
-    format!(
-        "{file}：{}{}，表头在第{}行，数据{}行",
-        table.format,
-        table
-            .sheet
-            .as_ref()
-            .map(|n| format!("，工作表“{n}”"))
-            .unwrap_or_default(),
-        table.first_line + mapping.header_row,
-        format_count(data_rows)
+    let sheet = table
+        .sheet
+        .as_ref()
+        .map(|n| fill(t.table_sheet, &[n]))
+        .unwrap_or_default();
+    fill(
+        t.table_summary,
+        &[
+            file,
+            &table.format,
+            &sheet,
+            &(table.first_line + mapping.header_row).to_string(),
+            &format_count(data_rows),
+        ],
     )
 }
 

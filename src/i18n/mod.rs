@@ -678,6 +678,8 @@ texts! {
     wk_file_gone: ("这份文件已不在读取程序中，请重新读取", "The file is no longer held by the reader: read it again"),
     wk_unknown: ("未知的请求", "Unknown request"),
     wk_cancelled: ("已取消，未作任何更改", "Cancelled; nothing was changed"),
+    table_summary: ("{0}：{1}{2}，表头在第{3}行，数据{4}行", "{0}: {1}{2}, header on line {3}, {4} data rows"),
+    table_sheet: ("，工作表“{0}”", ", sheet “{0}”"),
     print_back: ("返回", "Back"),
     print_do: ("打印", "Print"),
     print_first_rows: ("只打印前{0}条，请先筛选", "Only the first {0} rows are printed: filter first"),

@@ -166,8 +166,15 @@ fn MappingPanel() -> impl IntoView {
     let t = move || text(language.get());
     let summary = move || {
         checking.session.with(|s| {
-            s.as_ref()
-                .map(|s| table_summary(&s.file_name, &s.table, s.table.rows.len(), &s.mapping))
+            s.as_ref().map(|s| {
+                table_summary(
+                    &s.file_name,
+                    &s.table,
+                    s.table.rows.len(),
+                    &s.mapping,
+                    language.get(),
+                )
+            })
         })
     };
     let columns = move || {

@@ -396,7 +396,7 @@ fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
         session.with(|s| {
             s.files
                 .get(index)
-                .map(|f| table_summary(&f.name, &f.table, f.rows, &f.mapping))
+                .map(|f| table_summary(&f.name, &f.table, f.rows, &f.mapping, language.get()))
         })
     };
     let needs_school =
