@@ -8,7 +8,8 @@ use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
 use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang, Localized};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
-    plan, read_roll, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan, SchoolRef,
+    plan, read_roll, Changed, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan,
+    SchoolRef,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -545,12 +546,21 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                 .enumerate()
                 .map(|(k, c)| {
                     let e = &p.entries[c.entry];
+                    let lang = language.get();
+                    let (ledger_value, file_value) = ledgers
+                        .with_ledger(|l| {
+                            let old = l.child(e.child.id)?;
+                            let (_, before, after) =
+                                p.say_change(l, old, e, Changed::Field(c.field), lang);
+                            Some((before, after))
+                        })
+                        .unwrap_or_else(|| (c.ledger.clone(), c.file.clone()));
                     (
                         k,
                         e.child.name.clone(),
-                        c.field.label(language.get()).to_string(),
-                        c.ledger.clone(),
-                        c.file.clone(),
+                        c.field.label(lang).to_string(),
+                        ledger_value,
+                        file_value,
                         s.choices.get(k).copied().flatten(),
                     )
                 })
@@ -589,17 +599,23 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                             v.to_string()
                         }
                     };
-                    let what = e
-                        .changes
+                    let said: Vec<(String, String, String)> =
+                        ledgers.with_ledger(|l| match l.child(e.child.id) {
+                            Some(old) => e
+                                .changed
+                                .iter()
+                                .map(|c| p.say_change(l, old, e, *c, lang))
+                                .collect(),
+                            None => e
+                                .changes
+                                .iter()
+                                .map(|c| (c.field.clone(), c.before.clone(), c.after.clone()))
+                                .collect(),
+                        });
+                    let what = said
                         .iter()
-                        .map(|c| {
-                            format!(
-                                "{}{}{} → {}",
-                                c.field,
-                                t.colon,
-                                shown(&c.before),
-                                shown(&c.after)
-                            )
+                        .map(|(field, before, after)| {
+                            format!("{field}{}{} → {}", t.colon, shown(before), shown(after))
                         })
                         .collect::<Vec<_>>()
                         .join(crate::i18n::sep(lang, true));

@@ -12,8 +12,8 @@ pub mod schools;
 mod tests;
 
 pub use plan::{
-    plan, ApplyError, Conflict, ConflictChoice, ImportField, MissingDecision, Movement, NewSchool,
-    RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
+    plan, ApplyError, Changed, Conflict, ConflictChoice, ImportField, MissingDecision, Movement,
+    NewSchool, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
 pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
 pub use reason::RollReason;

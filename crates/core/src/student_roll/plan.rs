@@ -13,8 +13,9 @@ use super::reason::RollReason;
 use crate::casework::{ChangeSet, Transfer};
 use crate::ledger::Ledger;
 use crate::model::{
-    labelled_enum, township_in, Address, AuditAction, AuditEntry, Child, Division, FieldChange,
-    Guardian, Labelled, Relation, RollStamp, School, SchoolKind, SpecialGroup, Status,
+    grade_label, labelled_enum, township_in, Address, AuditAction, AuditEntry, Child, Division,
+    FieldChange, Guardian, Labelled, Lang, Relation, RollStamp, School, SchoolKind, SpecialGroup,
+    Status,
 };
 
 labelled_enum! {
@@ -80,11 +81,21 @@ pub struct RollEntry {
     pub child: Child,
     pub existing: bool,
     pub movement: Movement,
+    /// What changed, as the audit records it (in Chinese).
     pub changes: Vec<FieldChange>,
+    /// What changed, for the preview to say in either language ([`RollPlan::say_change`]).
+    pub changed: Vec<Changed>,
     pub school: SchoolRef,
     pub from_school: Option<Uuid>,
     pub file: String,
     pub line: usize,
+}
+
+/// One thing an import changes about a child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    Field(ImportField),
+    Status,
 }
 
 /// A field changed by hand since the last import that the file would set otherwise.
@@ -296,6 +307,7 @@ pub fn plan(
             };
             out.entries.push(RollEntry {
                 changes: Vec::new(),
+                changed: Vec::new(),
                 child: proposed,
                 existing: false,
                 movement,
@@ -310,6 +322,7 @@ pub fn plan(
         // import and the file changed it too — then a person chooses.
         let mut result = proposed;
         let mut changes = Vec::new();
+        let mut changed = Vec::new();
         let mut conflicts = Vec::new();
         for f in ImportField::ALL.iter().copied() {
             let (l, n) = (field_key(old, f), field_key(&result, f));
@@ -337,8 +350,10 @@ pub fn plan(
                 conflicts.push((f, change.before.clone(), change.after.clone()));
             }
             changes.push(change);
+            changed.push(Changed::Field(f));
         }
         if old.status != result.status {
+            changed.push(Changed::Status);
             changes.push(FieldChange {
                 field: "就学状态".into(),
                 before: old.status.zh().into(),
@@ -373,6 +388,7 @@ pub fn plan(
             }));
         out.entries.push(RollEntry {
             changes,
+            changed,
             child: result,
             existing: true,
             movement,
@@ -768,37 +784,110 @@ fn roll_groups(c: &Child) -> String {
         .join("、")
 }
 
-/// A field as people read it.
+/// A field as people read it, in Chinese, for the audit.
 fn field_text(c: &Child, f: ImportField, schools: &SchoolResolver) -> String {
+    let township = |code: &str| {
+        schools
+            .townships
+            .iter()
+            .find(|d| d.code == code)
+            .map(|d| d.name.clone())
+    };
+    value_text(c, f, &|id| schools.name_of_id(id), &township, Lang::Zh)
+}
+
+/// A field as people read it, in `lang`; schools and townships named by the functions given.
+fn value_text(
+    c: &Child,
+    f: ImportField,
+    school: &dyn Fn(Option<Uuid>) -> String,
+    township: &dyn Fn(&str) -> Option<String>,
+    lang: Lang,
+) -> String {
     let addr = |a: &Address| {
         let t = a
             .township_code
             .as_deref()
-            .and_then(|code| schools.townships.iter().find(|d| d.code == code))
-            .map(|d| d.name.as_str())
-            .unwrap_or("");
+            .and_then(township)
+            .unwrap_or_default();
         format!("{t}{}", a.detail)
     };
     match f {
-        ImportField::Sex => c.sex.zh().into(),
-        ImportField::School => schools.name_of_id(c.school_id),
-        ImportField::Grade => c.grade.map(|g| format!("{g}年级")).unwrap_or_default(),
+        ImportField::Sex => c.sex.label(lang).into(),
+        ImportField::School => school(c.school_id),
+        ImportField::Grade => c.grade.map(|g| grade_label(g, lang)).unwrap_or_default(),
         ImportField::Hukou => addr(&c.hukou),
         ImportField::Residence => addr(&c.residence),
         ImportField::Guardian => {
             if c.guardian.name.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "{}（{}）{}",
-                    c.guardian.name,
-                    c.guardian.relation.zh(),
-                    c.guardian.phone
+                let relation = c.guardian.relation.label(lang);
+                match lang {
+                    Lang::Zh => format!("{}（{relation}）{}", c.guardian.name, c.guardian.phone),
+                    Lang::En => format!("{} ({relation}) {}", c.guardian.name, c.guardian.phone),
+                }
+            }
+        }
+        ImportField::Disability => c
+            .disability
+            .map(|d| d.label(lang).to_string())
+            .unwrap_or_default(),
+        ImportField::Groups if lang == Lang::En => ROLL_GROUPS
+            .iter()
+            .filter(|g| c.groups.contains(g))
+            .map(|g| g.en())
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => field_key(c, f),
+    }
+}
+
+impl RollPlan {
+    /// One change of an entry as the preview shows it, in `lang`: what changed, the ledger's
+    /// value (`old`, the child as the ledger has it) and the value the import leaves.
+    pub fn say_change(
+        &self,
+        ledger: &Ledger,
+        old: &Child,
+        entry: &RollEntry,
+        change: Changed,
+        lang: Lang,
+    ) -> (String, String, String) {
+        match change {
+            Changed::Status => (
+                match lang {
+                    Lang::Zh => "就学状态",
+                    Lang::En => "School status",
+                }
+                .to_string(),
+                old.status.label(lang).to_string(),
+                entry.child.status.label(lang).to_string(),
+            ),
+            Changed::Field(f) => {
+                let school = |id: Option<Uuid>| {
+                    let Some(id) = id else { return String::new() };
+                    ledger
+                        .school(id)
+                        .map(|s| s.name.clone())
+                        .or_else(|| {
+                            self.new_schools
+                                .iter()
+                                .find(|n| n.school.id == id)
+                                .map(|n| n.school.name.clone())
+                        })
+                        .unwrap_or_default()
+                };
+                let township = |code: &str| {
+                    Some(ledger.township_name(code).to_string()).filter(|n| !n.is_empty())
+                };
+                (
+                    f.label(lang).to_string(),
+                    value_text(old, f, &school, &township, lang),
+                    value_text(&entry.child, f, &school, &township, lang),
                 )
             }
         }
-        ImportField::Disability => c.disability.map(|d| d.zh().to_string()).unwrap_or_default(),
-        _ => field_key(c, f),
     }
 }
 

@@ -488,6 +488,45 @@ fn next_terms_export_promotes_transfers_moves_to_junior_and_lists_who_is_missing
         "{:?}",
         grade.changes
     );
+    // The preview says each change in either language, as the audit records it in Chinese.
+    let old = ledger.child(grade.child.id).unwrap();
+    assert_eq!(grade.changed.len(), grade.changes.len());
+    for (said, audit) in grade.changed.iter().zip(&grade.changes) {
+        let zh = p.say_change(&ledger, old, grade, *said, crate::model::Lang::Zh);
+        assert_eq!(
+            zh,
+            (
+                audit.field.clone(),
+                audit.before.clone(),
+                audit.after.clone()
+            )
+        );
+    }
+    let en: Vec<_> = grade
+        .changed
+        .iter()
+        .map(|c| p.say_change(&ledger, old, grade, *c, crate::model::Lang::En))
+        .collect();
+    assert!(
+        en.contains(&("Grade".into(), "Grade 2".into(), "Grade 3".into())),
+        "{en:?}"
+    );
+    let transfer = p
+        .entries
+        .iter()
+        .find(|e| e.movement == Movement::Transfer)
+        .unwrap();
+    let was = ledger.child(transfer.child.id).unwrap();
+    let school = transfer
+        .changed
+        .iter()
+        .map(|c| p.say_change(&ledger, was, transfer, *c, crate::model::Lang::En))
+        .find(|(f, ..)| f == "School")
+        .unwrap();
+    assert_eq!(
+        (school.1.as_str(), school.2.as_str()),
+        ("惠城镇第一小学", "惠城镇第二小学")
+    );
     let one_summary = &p
         .schools
         .iter()
