@@ -303,6 +303,8 @@ test('a school set up by hand: named in the header, set-up logged once, adds no 
     // given up goes back to that, not to an empty form.
     await p.click('nav >> text=适龄儿童台账');
     await p.click('#add-child');
+    // The form draws after the click: on a busy 2-core machine not at once.
+    await p.waitForSelector('#f-hukou-township');
     const hukou = () => p.$eval('#f-hukou-township', (s) => s.options[s.selectedIndex].textContent);
     assert.equal(await hukou(), '浦市镇');
     await p.fill('#f-name', '田小花');
