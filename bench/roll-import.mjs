@@ -37,7 +37,7 @@ async function run(file, label) {
     await p.evaluate(() => {
       window.__gap = 0;
       let last = performance.now();
-      const tick = (t) => { window.__gap = Math.max(window.__gap, t - last); last = t; window.__raf = requestAnimationFrame(tick); };
+      const tick = (t) => { if (t - last > window.__gap) { window.__gap = t - last; window.__gapAt = last; } last = t; window.__raf = requestAnimationFrame(tick); };
       window.__raf = requestAnimationFrame(tick);
     });
     const t0 = Date.now();
@@ -49,12 +49,14 @@ async function run(file, label) {
     const summary = await p.textContent('#roll-summary');
     const read = await p.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
     const gapPlan = await p.evaluate(() => window.__gap);
+    const gapPlanAt = await p.evaluate(() => window.__gapAt);
     await p.evaluate(() => { window.__gap = 0; });
     const t1 = Date.now();
     await p.click('#roll-apply');
     await p.waitForFunction(() => /已导入学籍名册|导入失败/.test(document.querySelector('[role=alert]')?.textContent || ''), null, { timeout: 600_000 });
     const apply = Date.now() - t1;
     const gapApply = await p.evaluate(() => window.__gap);
+    const gapApplyAt = await p.evaluate(() => window.__gapAt);
     console.log(`\n${label}`);
     console.log(`  dry-run summary: ${summary.slice(0, 80)}…`);
     console.log(`  choose → summary, wall clock   ${ms(toSummary)}   (read ${ms(await measureOf(p, 'baoxue-roll-read'))}, compare ${ms(await measureOf(p, 'baoxue-roll-plan'))})`);
@@ -63,7 +65,13 @@ async function run(file, label) {
     const at = await p.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
     const step = (a, b) => ms(at[b] - at[a]);
     console.log(`    change set ${step('baoxue-roll-apply-start', 'baoxue-commit-start')}, chunks ${ms(await measureOf(p, 'baoxue-commit-prepare'))}, serialize ${step('baoxue-commit-start', 'baoxue-commit-serialized')} (incl. chunks), IndexedDB ${step('baoxue-commit-serialized', 'baoxue-commit-apply-start')}, in memory ${ms(await measureOf(p, 'baoxue-commit-apply'))}`);
+    // Where each longest gap began: after which mark, and how long after it.
+    const after = (t) => {
+      const before = Object.entries(at).filter(([, v]) => v <= t).sort((x, y) => y[1] - x[1])[0];
+      return before ? `${ms(t - before[1])} after ${before[0]}` : 'before any mark';
+    };
     console.log(`  longest frame gap              ${ms(gapPlan)} reading and comparing, ${ms(gapApply)} applying`);
+    console.log(`    began ${after(gapPlanAt)}; ${after(gapApplyAt)}`);
     if (b.errors.length) console.log('  page errors:', b.errors);
   } finally {
     await b.close();

@@ -52,3 +52,35 @@ pub fn measure(name: &str, start_mark: &str) {
         let _ = p.measure_with_start_mark(name, start_mark);
     }
 }
+
+/// Milliseconds on the page's clock; 0 where the browser has none.
+fn millis() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Long work on the page is done in slices of about this long, so that it still draws and
+/// answers clicks (a frame gap above 200 ms is felt).
+const SLICE_MS: f64 = 40.0;
+
+/// Tells a slice of long work when to give the page back.
+pub struct Slice(f64);
+
+impl Slice {
+    pub fn start() -> Self {
+        Slice(millis())
+    }
+
+    /// True when this slice has had its time.
+    pub fn spent(&self) -> bool {
+        millis() - self.0 > SLICE_MS
+    }
+
+    /// Gives the page a turn to draw, then starts the next slice.
+    pub async fn next(&mut self) {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        self.0 = millis();
+    }
+}

@@ -18,7 +18,7 @@ use baoxue_core::student_roll::{RollField, RollFollowUp};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::browser::{mark, measure};
+use crate::browser::{mark, measure, Slice};
 use crate::route::Route;
 use crate::store::{self, Db, StoreError};
 
@@ -201,6 +201,11 @@ pub struct Notices {
 }
 
 impl Notices {
+    /// Long work is under way: its buttons wait, so that it is not started twice.
+    pub fn working(&self) -> bool {
+        self.progress.with(Option::is_some)
+    }
+
     pub fn error(&self, message: impl Into<String>) {
         self.notice.set(Some(Notice::Error(message.into())));
     }
@@ -332,12 +337,21 @@ impl Ledgers {
 
     /// Stores what a casework operation changed in one transaction, then takes it into
     /// memory. Nothing changes in memory if the write fails.
-    pub async fn commit(&self, set: ChangeSet) -> Result<(), CommitError> {
+    pub async fn commit(&self, mut set: ChangeSet) -> Result<(), CommitError> {
         let db = self.database.db().ok_or(StoreError::NotOpen)?;
         mark("baoxue-commit-start");
-        let batch = self.ledger.with_untracked(|l| {
-            l.prepare_batch(set.children.clone(), chrono::Local::now().naive_local())
-        })?;
+        let children = std::mem::take(&mut set.children);
+        let mut encoding = self
+            .ledger
+            .with_untracked(|l| l.begin_batch(children, chrono::Local::now().naive_local()))?;
+        // A chunk at a time, the page drawing between slices: 200 chunks take a second.
+        let mut slice = Slice::start();
+        while !self.ledger.with_untracked(|l| encoding.step(l, 1))? {
+            if slice.spent() {
+                slice.next().await;
+            }
+        }
+        let batch = encoding.finish();
         measure("baoxue-commit-prepare", "baoxue-commit-start");
         store::commit_changes(&db, &batch, &set).await?;
         mark("baoxue-commit-apply-start");

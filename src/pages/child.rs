@@ -26,8 +26,9 @@ pub fn ChildPage(id: Uuid) -> impl IntoView {
     Effect::new(move |_| {
         ledgers.track_ledgers();
         if let Some(db) = database.db() {
+            let slot = ledgers.ledger.with_untracked(|l| l.slot_of(id));
             spawn_local(async move {
-                match store::audit_of(&db, &id.to_string()).await {
+                match store::audit_of(&db, &id.to_string(), slot).await {
                     Ok(mut h) => {
                         h.reverse();
                         history.set(Some(h))

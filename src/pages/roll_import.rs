@@ -8,7 +8,7 @@ use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
 use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang, Localized};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
-    plan, read_roll, Changed, ConflictChoice, MissingDecision, RollField, RollFile, RollPlan,
+    read_roll, Changed, ConflictChoice, MissingDecision, Planning, RollField, RollFile, RollPlan,
     SchoolRef,
 };
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::common::read_files;
 use crate::browser::{mark, measure};
-use crate::browser::{now, today};
+use crate::browser::{now, today, Slice};
 use crate::components::column_table::{table_summary, ColumnTable};
 use crate::i18n::{fill, sep, text};
 use crate::route::Route;
@@ -245,7 +245,7 @@ pub fn RollImportPage() -> impl IntoView {
                 <label>{move || t().roll_files}
                     <input type="file" id="roll-files" multiple accept=".xlsx,.xls,.csv,.txt"/>
                 </label>
-                <button class="primary" id="roll-read" on:click=read>{move || t().roll_read}</button>
+                <button class="primary" id="roll-read" disabled=move || notices.working() on:click=read>{move || t().roll_read}</button>
             </div>
         </section>
         <Show when=has_files>
@@ -338,10 +338,27 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                 .unwrap_or_default();
             let inputs: Vec<(&RollFile, Option<Uuid>)> =
                 rolls.iter().map(|(f, s)| (f, *s)).collect();
-            let p = ledgers.ledger.with_untracked(|l| {
-                let mut ids = fresh_ids();
-                plan(l, &townships, &inputs, now(), &mut || ids.next_id())
-            });
+            // Compared a slice at a time, so the page draws between slices.
+            let mut ids = fresh_ids();
+            let mut planning = ledgers
+                .ledger
+                .with_untracked(|l| Planning::start(l, &townships, &inputs, now()));
+            let mut slice = Slice::start();
+            loop {
+                let finished = ledgers
+                    .ledger
+                    .with_untracked(|l| planning.step(l, 500, &mut || ids.next_id()));
+                if finished {
+                    break;
+                }
+                if slice.spent() {
+                    let (done, rows) = planning.progress();
+                    step(notices, label, done, rows);
+                    slice.next().await;
+                }
+            }
+            let p = ledgers.ledger.with_untracked(|l| planning.finish(l));
+            mark("baoxue-roll-plan-finished");
             session.update(|s| {
                 s.townships = p
                     .new_schools
@@ -352,6 +369,7 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
                 s.plan = Some(p);
             });
             measure("baoxue-roll-plan", "baoxue-roll-plan-start");
+            mark("baoxue-roll-plan-shown");
             notices.progress.set(None);
             // Remember the columns chosen, for next term's files.
             let mut remembered = ledgers.roll_mapping.get_untracked();
@@ -380,7 +398,7 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
             <h2>{move || t().roll_columns}</h2>
             {move || (0..count()).map(|i| view! { <FileCard session=session index=i/> }).collect_view()}
             {move || missing().map(|m| view! { <p class="error-text" id="roll-missing-column">{m}</p> })}
-            <button class="primary" id="roll-preview-btn" disabled=move || missing().is_some() on:click=preview>
+            <button class="primary" id="roll-preview-btn" disabled=move || missing().is_some() || notices.working() on:click=preview>
                 {move || t().roll_preview}
             </button>
         </section>
@@ -648,32 +666,60 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
             yield_frame().await;
             mark("baoxue-roll-apply-start");
             let operator = office.operator();
-            let made = session.with_untracked(|s| {
+            let begun = session.with_untracked(|s| {
                 let p = s.plan.as_ref()?;
-                let set = ledgers.ledger.with_untracked(|l| {
-                    let mut ids = fresh_ids();
-                    p.change_set(l, &s.townships, &s.choices, &operator, &mut || {
-                        ids.next_id()
-                    })
-                });
                 Some((
-                    set,
+                    p.begin_apply(&s.townships, &s.choices, &operator),
                     p.count(false),
                     p.count(true),
                     p.new_schools.len(),
                     p.missing.len(),
                 ))
             });
-            let Some((set, added, updated, schools, missing)) = made else {
+            let Some((applying, added, updated, schools, missing)) = begun else {
                 notices.progress.set(None);
                 return;
             };
-            let set = match set {
-                Ok(s) => s,
+            let mut applying = match applying {
+                Ok(a) => a,
                 Err(e) => {
                     notices.progress.set(None);
                     return notices.error(e.say(language.get_untracked()));
                 }
+            };
+            // A slice of children at a time, the page drawing between slices.
+            let label = text(language.get_untracked()).roll_applying;
+            let mut ids = fresh_ids();
+            let mut slice = Slice::start();
+            loop {
+                let finished = session.with_untracked(|s| {
+                    let p = s.plan.as_ref()?;
+                    Some(
+                        ledgers
+                            .ledger
+                            .with_untracked(|l| applying.step(p, l, 500, &mut || ids.next_id())),
+                    )
+                });
+                match finished {
+                    None => {
+                        notices.progress.set(None);
+                        return;
+                    }
+                    Some(true) => break,
+                    Some(false) if slice.spent() => {
+                        let (done, total) = applying.progress();
+                        step(notices, label, done, total);
+                        slice.next().await;
+                    }
+                    Some(false) => {}
+                }
+            }
+            let Some(set) = session.with_untracked(|s| {
+                let p = s.plan.as_ref()?;
+                Some(ledgers.ledger.with_untracked(|l| applying.finish(p, l)))
+            }) else {
+                notices.progress.set(None);
+                return;
             };
             let result = ledgers.commit(set).await;
             notices.progress.set(None);
@@ -804,7 +850,7 @@ fn PreviewPanel(session: Held<Session>) -> impl IntoView {
                     </table>
                 </details>
             </Show>
-            <button class="primary" id="roll-apply" disabled=nothing on:click=apply>{apply_label}</button>
+            <button class="primary" id="roll-apply" disabled=move || nothing() || notices.working() on:click=apply>{apply_label}</button>
         </section>
     }
 }

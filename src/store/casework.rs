@@ -57,6 +57,8 @@ pub async fn commit_changes(
         .map(to_js)
         .collect::<Result<Vec<_>, _>>()?;
     let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
+    let shelf = Shelf::of_slots(batch.children.iter().map(|(slot, c)| (*slot, &c.id)));
+    let audit = audit_values(&set.audit, &shelf).await?;
     crate::browser::mark("baoxue-commit-serialized");
     let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
     write(db, &stores, |tx| async move {
@@ -83,7 +85,8 @@ pub async fn commit_changes(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        step!(tx, put_audit_all(&tx, &set.audit).await);
+        let store = step!(tx, tx.store(AUDIT).map_err(write_err));
+        step!(tx, add_audit_values(&store, audit).await);
         Ok(tx)
     })
     .await

@@ -66,7 +66,10 @@ pub async fn save_exchange(db: &Db, filing: &Filing) -> Result<(), StoreError> {
         for (k, v) in &records {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        step!(tx, put_audit_all(&tx, &filing.audit).await);
+        step!(
+            tx,
+            put_audit_all(&tx, &filing.audit, &Shelf::default()).await
+        );
         Ok(tx)
     })
     .await

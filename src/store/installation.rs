@@ -195,6 +195,7 @@ pub async fn replace_all(
         (MetaKey::History, json_value(&r.history)?),
     ];
     let backup_value = last_backup.as_ref().map(json_value).transpose()?;
+    let shelf = Shelf::of_slots(whole.children.iter().map(|c| &c.id).enumerate());
     let school_values = whole
         .schools
         .iter()
@@ -231,7 +232,7 @@ pub async fn replace_all(
         for (k, v) in &absences {
             step!(tx, put(&store, v, Some(k)).await);
         }
-        step!(tx, put_audit_all(&tx, trail).await);
+        step!(tx, put_audit_all(&tx, trail, &shelf).await);
         Ok(tx)
     })
     .await

@@ -52,6 +52,59 @@ pub struct PreparedChildSave {
     pub warnings: Vec<ChildProblem>,
 }
 
+/// A batch being encoded, chunk by chunk; see [`Ledger::begin_batch`].
+#[derive(Debug)]
+pub struct BatchEncoding {
+    slots: Vec<(usize, Child)>,
+    /// Each touched chunk, with the changes (indices into `slots`) that fall in it.
+    to_encode: Vec<(u32, Vec<usize>)>,
+    chunks: Vec<(u32, Vec<u8>)>,
+    next_new: usize,
+}
+
+impl BatchEncoding {
+    /// Chunks encoded, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.chunks.len(), self.to_encode.len())
+    }
+
+    /// Encodes up to `count` more chunks; true when all are encoded. `ledger` is the one the
+    /// batch was begun on.
+    pub fn step(&mut self, ledger: &Ledger, count: usize) -> Result<bool, SaveError> {
+        let end = self
+            .chunks
+            .len()
+            .saturating_add(count)
+            .min(self.to_encode.len());
+        for i in self.chunks.len()..end {
+            let (no, changed) = &mut self.to_encode[i];
+            let start = *no as usize * CHUNK_SIZE;
+            let stop = (start + CHUNK_SIZE).min(self.next_new);
+            let have = ledger.children.len();
+            let mut members = ledger.children[start.min(have)..stop.min(have)].to_vec();
+            changed.sort_by_key(|k| self.slots[*k].0);
+            for k in changed.iter() {
+                let (slot, c) = &self.slots[*k];
+                let i = slot - start;
+                if i < members.len() {
+                    members[i] = c.clone();
+                } else {
+                    members.push(c.clone());
+                }
+            }
+            self.chunks.push((*no, encode_chunk(&members)?));
+        }
+        Ok(self.chunks.len() == self.to_encode.len())
+    }
+
+    pub fn finish(self) -> PreparedBatch {
+        PreparedBatch {
+            children: self.slots,
+            chunks: self.chunks,
+        }
+    }
+}
+
 /// Casework changes to several children, encoded, ready to be written and then applied.
 #[derive(Debug, Clone, Default)]
 pub struct PreparedBatch {
@@ -416,6 +469,18 @@ impl Ledger {
         changed: Vec<Child>,
         now: NaiveDateTime,
     ) -> Result<PreparedBatch, SaveError> {
+        let mut encoding = self.begin_batch(changed, now)?;
+        while !encoding.step(self, usize::MAX)? {}
+        Ok(encoding.finish())
+    }
+
+    /// [`Ledger::prepare_batch`] a chunk at a time, for a page that draws between chunks:
+    /// the children get their slots now, the chunks are encoded by [`BatchEncoding::step`].
+    pub fn begin_batch(
+        &self,
+        changed: Vec<Child>,
+        now: NaiveDateTime,
+    ) -> Result<BatchEncoding, SaveError> {
         let mut slots: Vec<(usize, Child)> = Vec::with_capacity(changed.len());
         let mut next_new = self.children.len();
         for mut c in changed {
@@ -457,28 +522,11 @@ impl Ledger {
                 .or_default()
                 .push(k);
         }
-        let mut chunks = Vec::with_capacity(by_chunk.len());
-        for (no, mut changed) in by_chunk {
-            let start = no as usize * CHUNK_SIZE;
-            let end = (start + CHUNK_SIZE).min(next_new);
-            let mut members = self.children
-                [start.min(self.children.len())..end.min(self.children.len())]
-                .to_vec();
-            changed.sort_by_key(|k| slots[*k].0);
-            for k in changed {
-                let (slot, c) = &slots[k];
-                let i = slot - start;
-                if i < members.len() {
-                    members[i] = c.clone();
-                } else {
-                    members.push(c.clone());
-                }
-            }
-            chunks.push((no, encode_chunk(&members)?));
-        }
-        Ok(PreparedBatch {
-            children: slots,
-            chunks,
+        Ok(BatchEncoding {
+            chunks: Vec::with_capacity(by_chunk.len()),
+            to_encode: by_chunk.into_iter().collect(),
+            slots,
+            next_new,
         })
     }
 
@@ -487,23 +535,24 @@ impl Ledger {
         self.ledger_order = Default::default();
         self.name_rank = Default::default();
         self.search_index = Default::default();
+        let added = batch
+            .children
+            .iter()
+            .filter(|(slot, _)| *slot >= self.children.len())
+            .count();
+        self.children.reserve(added);
+        self.by_id.reserve(added);
+        self.by_id_number.reserve(added);
         for (slot, c) in batch.children {
-            if slot < self.children.len() {
-                self.children[slot] = c;
-            } else {
-                self.children.push(c);
-            }
+            self.put(slot, c);
         }
-        self.reindex();
     }
 
-    /// Applies a prepared save once it is stored.
-    pub fn apply(&mut self, p: PreparedChildSave) {
-        self.ledger_order = Default::default();
-        self.name_rank = Default::default();
-        self.search_index = Default::default();
-        if p.slot < self.children.len() {
-            let old = std::mem::replace(&mut self.children[p.slot], p.child);
+    /// Puts a child in its slot and keeps the indexes: only what changed is touched, so a
+    /// batch of a few children into 200,000 does not rebuild them.
+    fn put(&mut self, slot: usize, child: Child) {
+        if slot < self.children.len() {
+            let old = std::mem::replace(&mut self.children[slot], child);
             if let Some(n) = old.id_number {
                 self.by_id_number.remove(&n.key());
             }
@@ -511,16 +560,24 @@ impl Ledger {
                 self.by_student_number.remove(&s);
             }
         } else {
-            self.children.push(p.child);
+            self.children.push(child);
         }
-        let c = &self.children[p.slot];
-        self.by_id.insert(c.id, p.slot);
+        let c = &self.children[slot];
+        self.by_id.insert(c.id, slot);
         if let Some(n) = &c.id_number {
-            self.by_id_number.insert(n.key(), p.slot);
+            self.by_id_number.insert(n.key(), slot);
         }
         if let Some(s) = &c.student_number {
-            self.by_student_number.insert(s.clone(), p.slot);
+            self.by_student_number.insert(s.clone(), slot);
         }
+    }
+
+    /// Applies a prepared save once it is stored.
+    pub fn apply(&mut self, p: PreparedChildSave) {
+        self.ledger_order = Default::default();
+        self.name_rank = Default::default();
+        self.search_index = Default::default();
+        self.put(p.slot, p.child);
     }
 
     fn describe(&self, slot: usize) -> String {

@@ -13,7 +13,7 @@ mod tests;
 
 pub use plan::{
     plan, ApplyError, Changed, Conflict, ConflictChoice, ImportField, MissingDecision, Movement,
-    NewSchool, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
+    NewSchool, Planning, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
 pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
 pub use reason::RollReason;

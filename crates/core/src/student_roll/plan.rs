@@ -12,6 +12,7 @@ use super::read::{RollFile, RollProblem, RollRow};
 use super::reason::RollReason;
 use crate::casework::{ChangeSet, Transfer};
 use crate::ledger::Ledger;
+use crate::model::AuditLine;
 use crate::model::{
     grade_label, labelled_enum, township_in, Address, AuditAction, AuditEntry, Child, Division,
     FieldChange, Guardian, Labelled, Lang, Relation, RollStamp, School, SchoolKind, SpecialGroup,
@@ -175,31 +176,100 @@ pub fn plan(
     now: NaiveDateTime,
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> RollPlan {
-    let mut out = RollPlan {
-        files: files.iter().map(|(f, _)| f.file.clone()).collect(),
-        entries: Vec::new(),
-        unchanged: 0,
-        new_schools: Vec::new(),
-        schools: Vec::new(),
-        missing: Vec::new(),
-        problems: Vec::new(),
-        conflicts: Vec::new(),
-        now,
-    };
-    let mut summaries: BTreeMap<SchoolKey, SchoolSummary> = BTreeMap::new();
-    let mut schools = SchoolResolver::new(ledger, townships);
+    let mut planning = Planning::start(ledger, townships, files, now);
+    while !planning.step(ledger, usize::MAX, new_id) {}
+    planning.finish(ledger)
+}
 
-    // Resolve each row's school; a row with no school is a problem.
-    let mut rows: Vec<(&RollFile, &RollRow, SchoolRef)> = Vec::new();
-    for (file, chosen) in files {
-        out.problems.extend(file.problems.iter().cloned());
-        for row in &file.rows {
+/// The dry run made a slice of rows at a time, so that a page can draw between slices
+/// (200,000 rows take seconds); [`plan`] makes it at once. The ledger is lent to each call.
+/// Each row is first given its school, then, once the children written twice are known,
+/// compared with the ledger.
+pub struct Planning<'f> {
+    out: RollPlan,
+    files: Vec<(&'f RollFile, Option<Uuid>)>,
+    summaries: BTreeMap<SchoolKey, SchoolSummary>,
+    schools: SchoolResolver,
+    /// Rows given their school so far: the next is `files[resolving.0].rows[resolving.1]`.
+    resolving: (usize, usize),
+    rows: Vec<(&'f RollFile, &'f RollRow, SchoolRef)>,
+    /// Where each child's rows are, by [`RollRow::key`].
+    by_key: HashMap<String, Vec<usize>>,
+    /// Rows that are problems, found once every row has its school.
+    rejected: Option<HashSet<usize>>,
+    seen: HashSet<Uuid>,
+    next: usize,
+    total_rows: usize,
+}
+
+impl<'f> Planning<'f> {
+    pub fn start(
+        ledger: &Ledger,
+        townships: &[Division],
+        files: &[(&'f RollFile, Option<Uuid>)],
+        now: NaiveDateTime,
+    ) -> Self {
+        let out = RollPlan {
+            files: files.iter().map(|(f, _)| f.file.clone()).collect(),
+            entries: Vec::new(),
+            unchanged: 0,
+            new_schools: Vec::new(),
+            schools: Vec::new(),
+            missing: Vec::new(),
+            problems: Vec::new(),
+            conflicts: Vec::new(),
+            now,
+        };
+        let total_rows = files.iter().map(|(f, _)| f.rows.len()).sum();
+        Planning {
+            out,
+            files: files.to_vec(),
+            summaries: BTreeMap::new(),
+            schools: SchoolResolver::new(ledger, townships),
+            resolving: (0, 0),
+            rows: Vec::with_capacity(total_rows),
+            by_key: HashMap::with_capacity(total_rows),
+            rejected: None,
+            seen: HashSet::new(),
+            next: 0,
+            total_rows,
+        }
+    }
+
+    /// Work done, of how much: each row is given its school, then compared.
+    pub fn progress(&self) -> (usize, usize) {
+        let resolved: usize = self.files[..self.resolving.0.min(self.files.len())]
+            .iter()
+            .map(|(f, _)| f.rows.len())
+            .sum::<usize>()
+            + self.resolving.1;
+        (resolved + self.next, 2 * self.total_rows)
+    }
+
+    /// Gives up to `count` more rows their school; a row with no school is a problem.
+    fn resolve(&mut self, count: usize, new_id: &mut dyn FnMut() -> Uuid) {
+        let mut left = count;
+        while left > 0 {
+            let (f, r) = self.resolving;
+            let Some(&(file, chosen)) = self.files.get(f) else {
+                return;
+            };
+            if r == 0 {
+                self.out.problems.extend(file.problems.iter().cloned());
+            }
+            let Some(row) = file.rows.get(r) else {
+                self.resolving = (f + 1, 0);
+                continue;
+            };
+            self.resolving.1 += 1;
+            left -= 1;
+            let schools = &mut self.schools;
             // A file chosen for one school holds only that school's pupils.
             if let Some(c) =
                 chosen.filter(|_| row.school_code.is_some() || !row.school_name.trim().is_empty())
             {
                 if schools.lookup(row, None) != Some(SchoolRef::Existing(c)) {
-                    out.problems.push(problem(
+                    self.out.problems.push(problem(
                         file,
                         row,
                         RollReason::NotThisSchool {
@@ -213,243 +283,299 @@ pub fn plan(
                     continue;
                 }
             }
-            match schools.resolve(row, *chosen, new_id) {
-                Some(s) => rows.push((file, row, s)),
-                None => out.problems.push(problem(file, row, RollReason::NoSchool)),
-            }
-        }
-    }
-    // The same child twice: in one school, the later rows are problems; in two schools, all.
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, (_, row, _)) in rows.iter().enumerate() {
-        by_key.entry(row.key()).or_default().push(i);
-    }
-    let mut rejected: HashSet<usize> = HashSet::new();
-    for list in by_key.values().filter(|l| l.len() > 1) {
-        let first = list[0];
-        let (ff, fr, fs) = rows[first];
-        let two_schools = list.iter().any(|i| rows[*i].2 != fs);
-        for &i in list {
-            let (file, row, s) = rows[i];
-            if two_schools {
-                let other = list.iter().find(|j| rows[**j].2 != s).map(|j| rows[*j]);
-                if let Some((of, or, os)) = other {
-                    out.problems.push(problem(
-                        file,
-                        row,
-                        RollReason::InTwoSchools {
-                            here: schools.name(s).to_string(),
-                            there: schools.name(os).to_string(),
-                            file: of.file.clone(),
-                            line: or.line,
-                        },
-                    ));
+            match schools.resolve(row, chosen, new_id) {
+                Some(s) => {
+                    self.by_key
+                        .entry(row.key())
+                        .or_default()
+                        .push(self.rows.len());
+                    self.rows.push((file, row, s));
                 }
-                rejected.insert(i);
-            } else if i != first {
-                out.problems.push(problem(
-                    file,
-                    row,
-                    RollReason::Repeated {
-                        file: ff.file.clone(),
-                        line: fr.line,
-                        key: row.key(),
-                    },
-                ));
-                rejected.insert(i);
+                None => self
+                    .out
+                    .problems
+                    .push(problem(file, row, RollReason::NoSchool)),
             }
         }
     }
 
-    let mut seen: HashSet<Uuid> = HashSet::new();
-    for (i, (file, row, school)) in rows.iter().enumerate() {
-        if rejected.contains(&i) {
-            continue;
-        }
-        if let SchoolRef::New(n) = school {
-            let grades = &mut schools.new[*n].grades;
-            if !grades.contains(&row.grade) {
-                grades.push(row.grade);
+    /// The same child twice: in one school, the later rows are problems; in two schools, all.
+    fn reject_repeated(&mut self) -> HashSet<usize> {
+        let rows = &self.rows;
+        let schools = &self.schools;
+        let mut rejected: HashSet<usize> = HashSet::new();
+        let mut lists: Vec<&Vec<usize>> = self.by_key.values().filter(|l| l.len() > 1).collect();
+        // In file order, whatever the map's order.
+        lists.sort_unstable_by_key(|l| l[0]);
+        for list in lists {
+            let first = list[0];
+            let (ff, fr, fs) = rows[first];
+            let two_schools = list.iter().any(|i| rows[*i].2 != fs);
+            for &i in list {
+                let (file, row, s) = rows[i];
+                if two_schools {
+                    let other = list.iter().find(|j| rows[**j].2 != s).map(|j| rows[*j]);
+                    if let Some((of, or, os)) = other {
+                        self.out.problems.push(problem(
+                            file,
+                            row,
+                            RollReason::InTwoSchools {
+                                here: schools.name(s).to_string(),
+                                there: schools.name(os).to_string(),
+                                file: of.file.clone(),
+                                line: or.line,
+                            },
+                        ));
+                    }
+                    rejected.insert(i);
+                } else if i != first {
+                    self.out.problems.push(problem(
+                        file,
+                        row,
+                        RollReason::Repeated {
+                            file: ff.file.clone(),
+                            line: fr.line,
+                            key: row.key(),
+                        },
+                    ));
+                    rejected.insert(i);
+                }
             }
         }
-        let existing = row
-            .id_number
-            .as_ref()
-            .and_then(|n| ledger.child_by_id_number(n))
-            .or_else(|| {
-                row.student_number
-                    .as_ref()
-                    .and_then(|s| ledger.child_by_student_number(s))
-            });
-        if let Some(c) = existing {
-            seen.insert(c.id);
-            if c.status == Status::Deceased {
-                out.problems.push(problem(file, row, RollReason::Deceased));
+        self.by_key = HashMap::new();
+        rejected
+    }
+
+    /// Does up to `count` more rows' work; true when every row is compared.
+    pub fn step(
+        &mut self,
+        ledger: &Ledger,
+        count: usize,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> bool {
+        if self.rejected.is_none() {
+            self.resolve(count, new_id);
+            if self.resolving.0 < self.files.len() {
+                return false;
+            }
+            self.rejected = Some(self.reject_repeated());
+            return self.rows.is_empty();
+        }
+        let end = self.next.saturating_add(count).min(self.rows.len());
+        let now = self.out.now;
+        let Planning {
+            out,
+            summaries,
+            schools,
+            rows,
+            rejected,
+            seen,
+            ..
+        } = self;
+        for (i, (file, row, school)) in rows.iter().enumerate().take(end).skip(self.next) {
+            if rejected.as_ref().is_some_and(|r| r.contains(&i)) {
                 continue;
             }
-        }
-        let school_id = schools.id(*school);
-        let mut proposed = merge(existing, row, school_id, townships, now, new_id);
-        // The stamp holds what the file said, also where the ledger's value is kept.
-        proposed.roll = Some(stamp(&proposed, now));
-        let summary = summaries
-            .entry(SchoolKey(*school))
-            .or_insert_with(|| SchoolSummary {
-                name: schools.name(*school),
-                ..Default::default()
-            });
-        let Some(old) = existing else {
-            summary.new += 1;
-            let movement = if row.grade == 1 {
-                Movement::Entrant
-            } else {
-                Movement::New
+            if let SchoolRef::New(n) = school {
+                let grades = &mut schools.new[*n].grades;
+                if !grades.contains(&row.grade) {
+                    grades.push(row.grade);
+                }
+            }
+            let existing = row
+                .id_number
+                .as_ref()
+                .and_then(|n| ledger.child_by_id_number(n))
+                .or_else(|| {
+                    row.student_number
+                        .as_ref()
+                        .and_then(|s| ledger.child_by_student_number(s))
+                });
+            if let Some(c) = existing {
+                seen.insert(c.id);
+                if c.status == Status::Deceased {
+                    out.problems.push(problem(file, row, RollReason::Deceased));
+                    continue;
+                }
+            }
+            let school_id = schools.id(*school);
+            let mut proposed = merge(existing, row, school_id, &schools.townships, now, new_id);
+            // The stamp holds what the file said, also where the ledger's value is kept.
+            proposed.roll = Some(stamp(&proposed, now));
+            let summary = summaries
+                .entry(SchoolKey(*school))
+                .or_insert_with(|| SchoolSummary {
+                    name: schools.name(*school),
+                    ..Default::default()
+                });
+            let Some(old) = existing else {
+                summary.new += 1;
+                let movement = if row.grade == 1 {
+                    Movement::Entrant
+                } else {
+                    Movement::New
+                };
+                out.entries.push(RollEntry {
+                    changes: Vec::new(),
+                    changed: Vec::new(),
+                    child: proposed,
+                    existing: false,
+                    movement,
+                    school: *school,
+                    from_school: None,
+                    file: file.file.clone(),
+                    line: row.line,
+                });
+                continue;
             };
+            // Field by field: the file wins unless the field was changed by hand since the last
+            // import and the file changed it too — then a person chooses.
+            let mut result = proposed;
+            let mut changes = Vec::new();
+            let mut changed = Vec::new();
+            let mut conflicts = Vec::new();
+            for f in ImportField::ALL.iter().copied() {
+                let (l, n) = (field_key(old, f), field_key(&result, f));
+                if l == n {
+                    continue;
+                }
+                let stamp = old
+                    .roll
+                    .as_ref()
+                    .and_then(|s| s.fields.get(f as usize))
+                    .copied();
+                let hand_changed = stamp.is_some_and(|s| s != hash(&l));
+                let file_changed = stamp.is_none_or(|s| s != hash(&n));
+                if hand_changed && !file_changed {
+                    // The file says what it said last time; the hand change is newer.
+                    copy_field(old, &mut result, f);
+                    continue;
+                }
+                let change = FieldChange {
+                    field: f.zh().to_string(),
+                    before: field_text(old, f, schools),
+                    after: field_text(&result, f, schools),
+                };
+                if hand_changed {
+                    conflicts.push((f, change.before.clone(), change.after.clone()));
+                }
+                changes.push(change);
+                changed.push(Changed::Field(f));
+            }
+            if old.status != result.status {
+                changed.push(Changed::Status);
+                changes.push(FieldChange {
+                    field: "就学状态".into(),
+                    before: old.status.zh().into(),
+                    after: result.status.zh().into(),
+                });
+            }
+            if changes.is_empty() {
+                summary.unchanged += 1;
+                out.unchanged += 1;
+                continue;
+            }
+            summary.changed += 1;
+            let old_stage = old.stage();
+            let movement = if old.school_id != school_id && old.school_id.is_some() {
+                if old.grade == Some(6) && row.grade == 7 && old_stage.is_some() {
+                    Movement::PrimaryToJunior
+                } else {
+                    Movement::Transfer
+                }
+            } else if old.grade.is_some_and(|g| g + 1 == row.grade) {
+                Movement::Promoted
+            } else {
+                Movement::Updated
+            };
+            let entry = out.entries.len();
+            out.conflicts
+                .extend(conflicts.into_iter().map(|(field, ledger, file)| Conflict {
+                    entry,
+                    field,
+                    ledger,
+                    file,
+                }));
             out.entries.push(RollEntry {
-                changes: Vec::new(),
-                changed: Vec::new(),
-                child: proposed,
-                existing: false,
+                changes,
+                changed,
+                child: result,
+                existing: true,
                 movement,
                 school: *school,
-                from_school: None,
+                from_school: old.school_id.filter(|s| Some(*s) != school_id),
                 file: file.file.clone(),
                 line: row.line,
             });
-            continue;
-        };
-        // Field by field: the file wins unless the field was changed by hand since the last
-        // import and the file changed it too — then a person chooses.
-        let mut result = proposed;
-        let mut changes = Vec::new();
-        let mut changed = Vec::new();
-        let mut conflicts = Vec::new();
-        for f in ImportField::ALL.iter().copied() {
-            let (l, n) = (field_key(old, f), field_key(&result, f));
-            if l == n {
-                continue;
-            }
-            let stamp = old
-                .roll
-                .as_ref()
-                .and_then(|s| s.fields.get(f as usize))
-                .copied();
-            let hand_changed = stamp.is_some_and(|s| s != hash(&l));
-            let file_changed = stamp.is_none_or(|s| s != hash(&n));
-            if hand_changed && !file_changed {
-                // The file says what it said last time; the hand change is newer.
-                copy_field(old, &mut result, f);
-                continue;
-            }
-            let change = FieldChange {
-                field: f.zh().to_string(),
-                before: field_text(old, f, &schools),
-                after: field_text(&result, f, &schools),
-            };
-            if hand_changed {
-                conflicts.push((f, change.before.clone(), change.after.clone()));
-            }
-            changes.push(change);
-            changed.push(Changed::Field(f));
         }
-        if old.status != result.status {
-            changed.push(Changed::Status);
-            changes.push(FieldChange {
-                field: "就学状态".into(),
-                before: old.status.zh().into(),
-                after: result.status.zh().into(),
-            });
-        }
-        if changes.is_empty() {
-            summary.unchanged += 1;
-            out.unchanged += 1;
-            continue;
-        }
-        summary.changed += 1;
-        let old_stage = old.stage();
-        let movement = if old.school_id != school_id && old.school_id.is_some() {
-            if old.grade == Some(6) && row.grade == 7 && old_stage.is_some() {
-                Movement::PrimaryToJunior
-            } else {
-                Movement::Transfer
-            }
-        } else if old.grade.is_some_and(|g| g + 1 == row.grade) {
-            Movement::Promoted
-        } else {
-            Movement::Updated
-        };
-        let entry = out.entries.len();
-        out.conflicts
-            .extend(conflicts.into_iter().map(|(field, ledger, file)| Conflict {
-                entry,
-                field,
-                ledger,
-                file,
-            }));
-        out.entries.push(RollEntry {
-            changes,
-            changed,
-            child: result,
-            existing: true,
-            movement,
-            school: *school,
-            from_school: old.school_id.filter(|s| Some(*s) != school_id),
-            file: file.file.clone(),
-            line: row.line,
-        });
+
+        self.next = end;
+        self.next == self.rows.len()
     }
 
-    // Not in the export: children of these schools, in school by the ledger.
-    let covered: HashSet<Uuid> = rows
-        .iter()
-        .filter_map(|(_, _, s)| match s {
-            SchoolRef::Existing(id) => Some(*id),
-            SchoolRef::New(_) => None,
-        })
-        .collect();
-    for c in ledger.children() {
-        if c.status.needs_school()
-            && c.school_id.is_some_and(|s| covered.contains(&s))
-            && !seen.contains(&c.id)
-        {
-            out.missing.push(c.id);
-            if let Some(s) = c.school_id {
-                summaries
-                    .entry(SchoolKey(SchoolRef::Existing(s)))
-                    .or_insert_with(|| SchoolSummary {
-                        name: schools.name(SchoolRef::Existing(s)),
-                        ..Default::default()
-                    })
-                    .missing += 1;
+    /// The dry run, once every row is compared: who is missing, problems by school.
+    pub fn finish(self, ledger: &Ledger) -> RollPlan {
+        let Planning {
+            mut out,
+            files,
+            mut summaries,
+            schools,
+            rows,
+            seen,
+            ..
+        } = self;
+        // Not in the export: children of these schools, in school by the ledger.
+        let covered: HashSet<Uuid> = rows
+            .iter()
+            .filter_map(|(_, _, s)| match s {
+                SchoolRef::Existing(id) => Some(*id),
+                SchoolRef::New(_) => None,
+            })
+            .collect();
+        for c in ledger.children() {
+            if c.status.needs_school()
+                && c.school_id.is_some_and(|s| covered.contains(&s))
+                && !seen.contains(&c.id)
+            {
+                out.missing.push(c.id);
+                if let Some(s) = c.school_id {
+                    summaries
+                        .entry(SchoolKey(SchoolRef::Existing(s)))
+                        .or_insert_with(|| SchoolSummary {
+                            name: schools.name(SchoolRef::Existing(s)),
+                            ..Default::default()
+                        })
+                        .missing += 1;
+                }
             }
         }
-    }
-    // Problem rows by school: the school as the row names it, else the file's.
-    for p in &out.problems {
-        let chosen = files
-            .iter()
-            .find(|(f, _)| f.file == p.file)
-            .and_then(|(_, c)| *c);
-        let school = schools
-            .lookup_text(&p.school)
-            .or(chosen.map(SchoolRef::Existing));
-        if let Some(s) = school {
-            summaries
-                .entry(SchoolKey(s))
-                .or_insert_with(|| SchoolSummary {
-                    name: schools.name(s),
-                    ..Default::default()
-                })
-                .problems += 1;
+        // Problem rows by school: the school as the row names it, else the file's.
+        for p in &out.problems {
+            let chosen = files
+                .iter()
+                .find(|(f, _)| f.file == p.file)
+                .and_then(|(_, c)| *c);
+            let school = schools
+                .lookup_text(&p.school)
+                .or(chosen.map(SchoolRef::Existing));
+            if let Some(s) = school {
+                summaries
+                    .entry(SchoolKey(s))
+                    .or_insert_with(|| SchoolSummary {
+                        name: schools.name(s),
+                        ..Default::default()
+                    })
+                    .problems += 1;
+            }
         }
+        out.new_schools = schools.new;
+        for ns in &mut out.new_schools {
+            ns.grades.sort_unstable();
+            ns.school.kind = kind_of(&ns.school.name, &ns.grades);
+        }
+        out.schools = summaries.into_iter().map(|(k, v)| (k.0, v)).collect();
+        out
     }
-    out.new_schools = schools.new;
-    for ns in &mut out.new_schools {
-        ns.grades.sort_unstable();
-        ns.school.kind = kind_of(&ns.school.name, &ns.grades);
-    }
-    out.schools = summaries.into_iter().map(|(k, v)| (k.0, v)).collect();
-    out
 }
 
 /// Orders school summaries: existing schools first, in id order, then new ones.
@@ -487,20 +613,25 @@ fn problem(file: &RollFile, row: &RollRow, reason: RollReason) -> RollProblem {
 }
 
 /// Finds schools by 学校标识码, else by name; names new ones.
-struct SchoolResolver<'a> {
-    ledger: &'a Ledger,
-    townships: &'a [Division],
+struct SchoolResolver {
+    /// Names of the ledger's schools.
+    known: HashMap<Uuid, String>,
+    townships: Vec<Division>,
     new: Vec<NewSchool>,
     /// Every school, known and new, by 学校标识码 and by name.
     by_code: HashMap<String, SchoolRef>,
     by_name: HashMap<String, SchoolRef>,
 }
 
-impl<'a> SchoolResolver<'a> {
-    fn new(ledger: &'a Ledger, townships: &'a [Division]) -> Self {
+impl SchoolResolver {
+    fn new(ledger: &Ledger, townships: &[Division]) -> Self {
         let mut r = SchoolResolver {
-            ledger,
-            townships,
+            known: ledger
+                .schools()
+                .iter()
+                .map(|s| (s.id, s.name.clone()))
+                .collect(),
+            townships: townships.to_vec(),
             new: Vec::new(),
             by_code: HashMap::new(),
             by_name: HashMap::new(),
@@ -556,8 +687,8 @@ impl<'a> SchoolResolver<'a> {
         } else {
             name.to_string()
         };
-        let township = township_in(&name, self.townships)
-            .or_else(|| township_in(&row.hukou, self.townships))
+        let township = township_in(&name, &self.townships)
+            .or_else(|| township_in(&row.hukou, &self.townships))
             .map(|(d, _)| d.code.clone())
             .unwrap_or_default();
         let r = SchoolRef::New(self.new.len());
@@ -587,11 +718,7 @@ impl<'a> SchoolResolver<'a> {
 
     fn name(&self, s: SchoolRef) -> String {
         match s {
-            SchoolRef::Existing(id) => self
-                .ledger
-                .school(id)
-                .map(|s| s.name.clone())
-                .unwrap_or_default(),
+            SchoolRef::Existing(id) => self.known.get(&id).cloned().unwrap_or_default(),
             SchoolRef::New(n) => self
                 .new
                 .get(n)
@@ -602,9 +729,9 @@ impl<'a> SchoolResolver<'a> {
 
     fn name_of_id(&self, id: Option<Uuid>) -> String {
         let Some(id) = id else { return String::new() };
-        self.ledger
-            .school(id)
-            .map(|s| s.name.clone())
+        self.known
+            .get(&id)
+            .cloned()
             .or_else(|| {
                 self.new
                     .iter()
@@ -961,6 +1088,19 @@ impl RollPlan {
         operator: &str,
         new_id: &mut dyn FnMut() -> Uuid,
     ) -> Result<ChangeSet, ApplyError> {
+        let mut applying = self.begin_apply(townships, choices, operator)?;
+        while !applying.step(self, ledger, usize::MAX, new_id) {}
+        Ok(applying.finish(self, ledger))
+    }
+
+    /// [`RollPlan::change_set`] a slice of children at a time, for a page that draws between
+    /// slices: the choices are checked and the new schools made now.
+    pub fn begin_apply(
+        &self,
+        townships: &[String],
+        choices: &[Option<ConflictChoice>],
+        operator: &str,
+    ) -> Result<Applying, ApplyError> {
         let mut set = ChangeSet::default();
         for (i, ns) in self.new_schools.iter().enumerate() {
             let code = townships
@@ -983,12 +1123,18 @@ impl RollPlan {
             });
             set.schools.push(s);
         }
-        let undecided = self
-            .conflicts
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| choices.get(*i).copied().flatten().is_none())
-            .count();
+        let mut keep_ledger: HashMap<usize, Vec<ImportField>> = HashMap::new();
+        let mut undecided = 0;
+        for (k, conflict) in self.conflicts.iter().enumerate() {
+            match choices.get(k).copied().flatten() {
+                None => undecided += 1,
+                Some(ConflictChoice::KeepLedger) => keep_ledger
+                    .entry(conflict.entry)
+                    .or_default()
+                    .push(conflict.field),
+                Some(_) => {}
+            }
+        }
         if undecided > 0 {
             return Err(ApplyError::Undecided(undecided));
         }
@@ -996,21 +1142,65 @@ impl RollPlan {
             return Err(ApplyError::Nothing);
         }
         set.roll_follow_up = Some(RollFollowUp::after(self));
-        for (i, e) in self.entries.iter().enumerate() {
+        // School by school, so that a school's new children share the ledger's chunks and
+        // its audit entry points at a few of them.
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        order.sort_by_key(|&i| self.entries[i].child.school_id);
+        set.children.reserve(order.len());
+        Ok(Applying {
+            set,
+            order,
+            next: 0,
+            keep_ledger,
+            operator: operator.to_string(),
+            packed: Vec::new(),
+            packed_at: HashMap::new(),
+        })
+    }
+}
+
+/// A plan being turned into its change set; see [`RollPlan::begin_apply`]. The plan and the
+/// ledger are lent to each call.
+pub struct Applying {
+    set: ChangeSet,
+    /// Entries in the order their children are added.
+    order: Vec<usize>,
+    next: usize,
+    /// Per entry, the fields whose conflict was decided for the ledger's value.
+    keep_ledger: HashMap<usize, Vec<ImportField>>,
+    operator: String,
+    /// One audit entry per school, a line per child (a 学籍 import touches 200,000
+    /// children; one record each takes IndexedDB half a minute).
+    packed: Vec<AuditEntry>,
+    packed_at: HashMap<Option<Uuid>, usize>,
+}
+
+impl Applying {
+    /// Entries done, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.order.len())
+    }
+
+    /// Takes up to `count` more children into the change set; true when all are in.
+    pub fn step(
+        &mut self,
+        plan: &RollPlan,
+        ledger: &Ledger,
+        count: usize,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> bool {
+        let end = self.next.saturating_add(count).min(self.order.len());
+        for &i in &self.order[self.next..end] {
+            let Some(e) = plan.entries.get(i) else {
+                continue;
+            };
             let mut c = e.child.clone();
             let mut changes = e.changes.clone();
-            for (k, conflict) in self
-                .conflicts
-                .iter()
-                .enumerate()
-                .filter(|(_, x)| x.entry == i)
-            {
-                if choices.get(k).copied().flatten() == Some(ConflictChoice::KeepLedger) {
-                    if let Some(old) = ledger.child(c.id) {
-                        copy_field(old, &mut c, conflict.field);
-                    }
-                    changes.retain(|ch| ch.field != conflict.field.zh());
+            for field in self.keep_ledger.get(&i).into_iter().flatten() {
+                if let Some(old) = ledger.child(c.id) {
+                    copy_field(old, &mut c, *field);
                 }
+                changes.retain(|ch| ch.field != field.zh());
             }
             let summary = if e.existing {
                 format!(
@@ -1030,31 +1220,65 @@ impl RollPlan {
                 )
             };
             if e.movement == Movement::Transfer {
-                set.transfers.push(Transfer {
+                self.set.transfers.push(Transfer {
                     id: new_id(),
                     child_id: c.id,
-                    date: self.now.date(),
+                    date: plan.now.date(),
                     from_school: e.from_school,
                     to_school: change_after(&changes, ImportField::School.zh()).unwrap_or_default(),
-                    confirmed_on: Some(self.now.date()),
-                    recorded_by: operator.to_string(),
+                    confirmed_on: Some(plan.now.date()),
+                    recorded_by: self.operator.clone(),
                 });
             }
-            set.audit.push(AuditEntry {
-                at: self.now,
-                operator: operator.to_string(),
-                action: AuditAction::Import,
+            let packed = &mut self.packed;
+            let k = *self.packed_at.entry(c.school_id).or_insert_with(|| {
+                packed.push(AuditEntry {
+                    at: plan.now,
+                    operator: self.operator.clone(),
+                    action: AuditAction::Import,
+                    subject: c
+                        .school_id
+                        .map(|id| id.to_string())
+                        .unwrap_or_else(|| "installation".to_string()),
+                    summary: String::new(),
+                    changes: Vec::new(),
+                    lines: Vec::new(),
+                });
+                packed.len() - 1
+            });
+            packed[k].lines.push(AuditLine {
                 subject: c.id.to_string(),
                 summary,
                 changes,
-                lines: Vec::new(),
             });
-            set.children.push(c);
+            self.set.children.push(c);
         }
-        set.audit = pack_by_school(set.audit, &set.children, ledger, &set.schools, |name, n| {
-            format!("据学籍名册“{}”导入{name}学生{}人", self.files.join("、"), n)
-        });
-        Ok(set)
+        self.next = end;
+        self.next == self.order.len()
+    }
+
+    /// The change set, its audit entries summarised school by school.
+    pub fn finish(self, plan: &RollPlan, ledger: &Ledger) -> ChangeSet {
+        let Applying {
+            mut set,
+            mut packed,
+            ..
+        } = self;
+        for p in &mut packed {
+            let school = Uuid::parse_str(&p.subject).ok().and_then(|id| {
+                ledger
+                    .school(id)
+                    .or_else(|| set.schools.iter().find(|s| s.id == id))
+            });
+            let name = school.map(|s| format!("“{}”", s.name)).unwrap_or_default();
+            p.summary = format!(
+                "据学籍名册“{}”导入{name}学生{}人",
+                plan.files.join("、"),
+                p.lines.len()
+            );
+        }
+        set.audit.extend(packed);
+        set
     }
 }
 

@@ -1110,3 +1110,84 @@ fn row_reasons_are_said_in_both_languages() {
         "身份证号应为18位（或旧式15位），实际为5位"
     );
 }
+
+#[test]
+fn a_dry_run_and_its_change_set_made_a_row_at_a_time_equal_those_made_at_once() {
+    let one = school("惠城镇第一小学", "2144522401", SchoolKind::Primary);
+    let mut ledger = Ledger::new(vec![one], &townships(), vec![]);
+    let (a, b, c) = (
+        id((2018, 3, 8), 11),
+        id((2017, 3, 8), 13),
+        id((2014, 3, 8), 15),
+    );
+    let term1 = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "二年级", "1班"),
+        row("乙", &b, "2144522401", "惠城镇第一小学", "三年级", "1班"),
+    ]
+    .join("\n");
+    let f = roll("秋季.csv", &term1);
+    let mut ids = Ids(100);
+    let p = plan(&ledger, &townships(), &[(&f, None)], now(), &mut || {
+        ids.next()
+    });
+    apply(&mut ledger, &p, &mut ids);
+
+    // Promoted, moved to a new school, new, and a row written twice.
+    let term2 = [
+        HEADER.to_string(),
+        row("甲", &a, "2144522401", "惠城镇第一小学", "三年级", "2班"),
+        row("乙", &b, "2144522409", "华湖镇中心小学", "四年级", "1班"),
+        row("丙", &c, "2144522401", "惠城镇第一小学", "六年级", "1班"),
+        row("丙", &c, "2144522401", "惠城镇第一小学", "六年级", "1班"),
+    ]
+    .join("\n");
+    let g = roll("春季.csv", &term2);
+    let files = [(&g, None)];
+    let mut at_once_ids = Ids(500);
+    let at_once = plan(&ledger, &townships(), &files, now(), &mut || {
+        at_once_ids.next()
+    });
+    let mut sliced_ids = Ids(500);
+    let mut planning = Planning::start(&ledger, &townships(), &files, now());
+    // Each row is given its school, then compared: the progress moves on to the end.
+    let mut last = planning.progress();
+    assert_eq!(last, (0, 8));
+    let mut slices = 0;
+    while !planning.step(&ledger, 1, &mut || sliced_ids.next()) {
+        slices += 1;
+        let now = planning.progress();
+        assert!(now.0 >= last.0 && now.1 == 8, "{last:?} then {now:?}");
+        last = now;
+    }
+    assert_eq!(planning.progress(), (8, 8));
+    assert!(slices >= 7, "{slices} slices");
+    let sliced = planning.finish(&ledger);
+    assert_eq!(sliced, at_once);
+    assert_eq!(sliced.problems.len(), 1, "{:?}", sliced.problems);
+
+    let towns = vec!["445224101".to_string()];
+    let choices = vec![Some(ConflictChoice::TakeFile); at_once.conflicts.len()];
+    let whole = at_once
+        .change_set(&ledger, &towns, &choices, "测试员", &mut || {
+            at_once_ids.next()
+        })
+        .unwrap();
+    let mut applying = sliced.begin_apply(&towns, &choices, "测试员").unwrap();
+    while !applying.step(&sliced, &ledger, 1, &mut || sliced_ids.next()) {}
+    assert_eq!(applying.progress(), (3, 3));
+    let stepped = applying.finish(&sliced, &ledger);
+    assert_eq!(stepped, whole);
+    // One entry for the new school, one per school for its children, a line per child.
+    assert_eq!(whole.audit.len(), 3);
+    let lines: usize = whole.audit.iter().map(|e| e.lines.len()).sum();
+    assert_eq!(lines, 3);
+
+    // The batch encoded a chunk at a time equals the one encoded at once.
+    let batch = ledger.prepare_batch(whole.children.clone(), now()).unwrap();
+    let mut encoding = ledger.begin_batch(whole.children.clone(), now()).unwrap();
+    while !encoding.step(&ledger, 1).unwrap() {}
+    let stepped = encoding.finish();
+    assert_eq!(stepped.chunks, batch.chunks);
+    assert_eq!(stepped.children, batch.children);
+}
