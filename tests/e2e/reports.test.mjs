@@ -106,7 +106,8 @@ test('a school\'s monthly report goes up, is imported and reviewed, and the revi
     // 报送情况 to Excel/CSV: every school, this one reported.
     const csv = (await download(c, '#export-completeness-csv')).bytes.toString('utf8');
     assert.match(csv, /^\uFEFF乡镇,学校,状态,版本/);
-    assert.match(csv, new RegExp(`${schoolName},已报,1,`));
+    // Late or on time depends on today's date and the month the demo makes busiest.
+    assert.match(csv, new RegExp(`${schoolName},已报(，逾期)?,1,`));
     assert.equal(csv.trim().split('\n').length, 1 + 32);
     // The same file again changes nothing, and says so.
     await c.setInputFiles('#report-files', report);
