@@ -8,6 +8,7 @@ mod backup;
 mod crypto;
 pub mod filing;
 pub mod holdings;
+pub mod landing;
 mod refusal;
 pub use refusal::Refusal;
 pub mod report;

@@ -111,6 +111,15 @@ pub struct ReportEntry {
     pub date: NaiveDate,
     /// What happened, in words (trigger, cause, outcome).
     pub detail: String,
+    /// 全国学籍号, to find the child at the county when there is no ID number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub student_number: Option<String>,
+    /// The school's 疑似辍学 record as it stands, for the county's ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Box<crate::casework::Suspect>>,
+    /// The school's case (一人一案) as it stands, for the county's 辍学台账.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<Box<crate::casework::DropoutCase>>,
 }
 
 /// How many children of a grade, sex and status the school has at the end of the month.
@@ -156,6 +165,9 @@ fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntr
         grade: child.grade,
         date,
         detail,
+        student_number: child.student_number.clone(),
+        suspect: None,
+        case: None,
     }
 }
 
@@ -231,16 +243,20 @@ impl MonthlyReport {
                 continue;
             };
             if within(s.flagged_on) {
-                r.new_suspects
-                    .push(entry(child, s.id, s.flagged_on, s.trigger.zh()));
+                r.new_suspects.push(ReportEntry {
+                    suspect: Some(Box::new(s.clone())),
+                    ..entry(child, s.id, s.flagged_on, s.trigger.zh())
+                });
             }
             if let Some(v) = s.verification.as_ref().filter(|v| within(v.date)) {
                 if let Verdict::Confirmed = v.verdict {
-                    let cause = casebook
-                        .case_of(child.id)
-                        .map(|c| c.cause.zh().to_string())
-                        .unwrap_or_default();
-                    r.confirmed_dropouts.push(entry(child, s.id, v.date, cause));
+                    let case = casebook.case_of(child.id);
+                    let cause = case.map(|c| c.cause.zh().to_string()).unwrap_or_default();
+                    r.confirmed_dropouts.push(ReportEntry {
+                        suspect: Some(Box::new(s.clone())),
+                        case: case.cloned().map(Box::new),
+                        ..entry(child, s.id, v.date, cause)
+                    });
                 }
             }
         }
@@ -249,7 +265,10 @@ impl MonthlyReport {
                 continue;
             };
             if let Some(cl) = case.closure.as_ref().filter(|cl| within(cl.date)) {
-                let e = entry(child, case.id, cl.date, cl.outcome.zh());
+                let e = ReportEntry {
+                    case: Some(Box::new(case.clone())),
+                    ..entry(child, case.id, cl.date, cl.outcome.zh())
+                };
                 if matches!(cl.outcome, ClosureOutcome::Returned { .. }) {
                     r.returns.push(e.clone());
                 }
