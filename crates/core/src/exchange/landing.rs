@@ -60,21 +60,35 @@ pub fn land(
     actor: &Actor,
 ) -> Landing {
     let mut out = Landing::default();
+    land_into(
+        &mut out, report, school_id, file, earlier, ledger, casebook, choices, actor,
+    );
+    out
+}
+
+/// [`land`] onto what earlier reports of the same import already landed: forty reports are
+/// one change set, and a child two of them name is added once.
+#[allow(clippy::too_many_arguments)]
+pub fn land_into(
+    out: &mut Landing,
+    report: &MonthlyReport,
+    school_id: Uuid,
+    file: &str,
+    earlier: &[ReceivedReport],
+    ledger: &Ledger,
+    casebook: &Casebook,
+    choices: &std::collections::BTreeMap<Uuid, LandingChoice>,
+    actor: &Actor,
+) {
+    let (mut landed_suspects, mut landed_cases) = (Vec::new(), Vec::new());
     let source = format!(
         "{}{}月报第{}版（{file}）",
         report.school.name, report.period, report.version
     );
-    let mut children: Vec<Child> = Vec::new();
+    let mut children: Vec<Child> = std::mem::take(&mut out.set.children);
     for (_, e) in report.entries() {
-        let Some(child_id) = child_for(
-            e,
-            school_id,
-            ledger,
-            &mut children,
-            &source,
-            actor,
-            &mut out,
-        ) else {
+        let Some(child_id) = child_for(e, school_id, ledger, &mut children, &source, actor, out)
+        else {
             continue;
         };
         if let Some(s) = e.suspect.as_deref() {
@@ -90,7 +104,10 @@ pub fn land(
             match (ours, open_own) {
                 // The county flagged the child itself: its own record stands.
                 (None, Some(_)) => {}
-                (None, None) => out.set.suspects.push(theirs),
+                (None, None) => {
+                    landed_suspects.push(theirs.id);
+                    out.set.suspects.push(theirs);
+                }
                 (Some(ours), _) => {
                     if let Some(take) = decide(
                         ours,
@@ -104,6 +121,7 @@ pub fn land(
                     ) {
                         if take {
                             out.set.suspects.retain(|x| x.id != s.id);
+                            landed_suspects.push(theirs.id);
                             out.set.suspects.push(theirs);
                         }
                     }
@@ -118,16 +136,25 @@ pub fn land(
                     *s = school_id;
                 }
             }
-            let ours = casebook.case(c.id).or_else(|| {
-                casebook
-                    .case_of(child_id)
-                    .filter(|x| x.closure.is_none() && x.id != c.id)
-            });
+            let ours = out
+                .set
+                .cases
+                .iter()
+                .find(|x| x.id == c.id)
+                .or_else(|| casebook.case(c.id))
+                .or_else(|| {
+                    casebook
+                        .case_of(child_id)
+                        .filter(|x| x.closure.is_none() && x.id != c.id)
+                });
             let before = baseline(earlier, report, |r| {
                 r.case.as_deref().filter(|x| x.id == c.id).cloned()
             });
             match ours {
-                None => out.set.cases.push(theirs),
+                None => {
+                    landed_cases.push(theirs.id);
+                    out.set.cases.push(theirs);
+                }
                 Some(ours) if ours.id != c.id => {
                     // The county opened its own case for the child: it stands.
                 }
@@ -143,6 +170,8 @@ pub fn land(
                         &mut out.conflicts,
                     ) == Some(true)
                     {
+                        out.set.cases.retain(|x| x.id != c.id);
+                        landed_cases.push(theirs.id);
                         out.set.cases.push(theirs);
                     }
                 }
@@ -168,14 +197,24 @@ pub fn land(
         };
         set_status(&mut children, ledger, c.child_id, status, actor);
     }
-    for s in &out.set.suspects {
+    for s in out
+        .set
+        .suspects
+        .iter()
+        .filter(|s| landed_suspects.contains(&s.id))
+    {
         out.set.audit.push(actor.audit(
             AuditAction::Import,
             s.child_id,
             format!("据{source}列入疑似辍学台账"),
         ));
     }
-    for c in &out.set.cases {
+    for c in out
+        .set
+        .cases
+        .iter()
+        .filter(|c| landed_cases.contains(&c.id))
+    {
         let what = match &c.closure {
             None => "辍学台账：一人一案".to_string(),
             Some(cl) => format!("销号：{}", cl.outcome.zh()),
@@ -187,7 +226,6 @@ pub fn land(
         ));
     }
     out.set.children = children;
-    out
 }
 
 /// The county's child for an entry: found, or added from what the report says.

@@ -291,3 +291,51 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
     );
     assert!(l.conflicts.is_empty() && l.set.cases.is_empty(), "{l:?}");
 }
+
+#[test]
+fn reports_of_one_import_land_as_one_change_set_and_a_child_two_name_is_added_once() {
+    let actor = Actor {
+        name: "县教育局",
+        now: d(12, 5).and_hms_opt(9, 0, 0).unwrap(),
+    };
+    let ledger = Ledger::new(vec![school()], &[], Vec::new());
+    let book = Casebook::default();
+    let none = BTreeMap::new();
+    let first = report("2026-11", 1, vec![child_entry(Some(suspect(None)), None)]);
+    // The same child, reported again in the same batch with its case opened.
+    let mut second = report("2026-11", 2, Vec::new());
+    second.confirmed_dropouts = vec![child_entry(
+        Some(suspect(Some(Verdict::Confirmed))),
+        Some(case("王老师")),
+    )];
+    // Each report lands on the ones before it in the batch: they are its last exchange.
+    let mut out = super::Landing::default();
+    let mut held = Vec::new();
+    for (r, file) in [(&first, "一.baoxue"), (&second, "二.baoxue")] {
+        super::land_into(
+            &mut out,
+            r,
+            school().id,
+            file,
+            &held,
+            &ledger,
+            &book,
+            &none,
+            &actor,
+        );
+        held.push(received(r));
+    }
+    assert_eq!(out.added, 1);
+    assert_eq!(out.set.children.len(), 1);
+    assert_eq!(out.set.children[0].status, Status::Dropout);
+    assert_eq!(out.set.cases.len(), 1);
+    assert_eq!(out.set.suspects.len(), 1, "{:?}", out.set.suspects);
+    assert!(out.conflicts.is_empty(), "{:?}", out.conflicts);
+    assert_eq!(
+        out.set.suspects[0]
+            .verification
+            .as_ref()
+            .map(|v| &v.verdict),
+        Some(&Verdict::Confirmed)
+    );
+}
