@@ -13,9 +13,7 @@ use uuid::Uuid;
 use super::report::{MonthlyReport, ReceivedReport, ReportEntry};
 use crate::casework::{Actor, Casebook, ChangeSet, ClosureOutcome, DropoutCase, Suspect, Verdict};
 use crate::ledger::Ledger;
-use crate::model::{
-    Address, AuditAction, Child, FieldChange, Guardian, Labelled, NoIdReason, Relation, Status,
-};
+use crate::model::{AuditAction, Child, FieldChange, Labelled, NoIdReason, Status};
 use crate::rules::id_number::IdNumber;
 
 /// A record changed on both sides since the last exchange.
@@ -263,33 +261,14 @@ fn child_for(
         return Some(c.id);
     }
     let child = Child {
-        id: e.child_id,
         no_id_reason: id_number.is_none().then_some(NoIdReason::Other),
         id_number,
         name: e.name.clone(),
-        sex: e.sex,
-        birth_date: e.birth_date,
-        ethnicity: String::new(),
-        hukou: Address::default(),
-        residence: Address::default(),
-        guardian: Guardian {
-            name: String::new(),
-            relation: Relation::Other,
-            phone: String::new(),
-        },
-        parents_away: false,
         student_number: e.student_number.clone(),
         school_id: Some(school_id),
         grade: e.grade,
-        class_name: String::new(),
-        status: Status::InSchool,
-        groups: Vec::new(),
-        disability: None,
         note: format!("据{source}新增"),
-        previous_year: None,
-        roll: None,
-        revision: 0,
-        updated_at: actor.now,
+        ..Child::new_record(e.child_id, e.sex, e.birth_date, actor.now)
     };
     out.set.audit.push(actor.audit(
         AuditAction::Create,

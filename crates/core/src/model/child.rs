@@ -396,6 +396,40 @@ impl ChildProblem {
 }
 
 impl Child {
+    /// A new record of which only the id, sex and birth date are known yet: in school, with
+    /// no school, name or addresses (an import fills in what its source says).
+    pub fn new_record(id: Uuid, sex: Sex, birth_date: NaiveDate, now: NaiveDateTime) -> Child {
+        Child {
+            id,
+            id_number: None,
+            no_id_reason: None,
+            name: String::new(),
+            sex,
+            birth_date,
+            ethnicity: String::new(),
+            hukou: Address::default(),
+            residence: Address::default(),
+            guardian: Guardian {
+                name: String::new(),
+                relation: Relation::Other,
+                phone: String::new(),
+            },
+            parents_away: false,
+            student_number: None,
+            school_id: None,
+            grade: None,
+            class_name: String::new(),
+            status: Status::InSchool,
+            groups: Vec::new(),
+            disability: None,
+            note: String::new(),
+            previous_year: None,
+            roll: None,
+            revision: 0,
+            updated_at: now,
+        }
+    }
+
     /// The stage of the child's grade, if in one.
     pub fn stage(&self) -> Option<Stage> {
         self.grade.and_then(Stage::of_grade)

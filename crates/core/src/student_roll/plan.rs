@@ -15,8 +15,7 @@ use crate::ledger::Ledger;
 use crate::model::AuditLine;
 use crate::model::{
     grade_label, labelled_enum, township_in, Address, AuditAction, AuditEntry, Child, Division,
-    FieldChange, Guardian, Labelled, Lang, Relation, RollStamp, School, SchoolKind, SpecialGroup,
-    Status,
+    FieldChange, Labelled, Lang, RollStamp, School, SchoolKind, SpecialGroup, Status,
 };
 
 labelled_enum! {
@@ -772,35 +771,7 @@ fn merge(
 ) -> Child {
     let mut c = match existing {
         Some(c) => c.clone(),
-        None => Child {
-            id: new_id(),
-            id_number: None,
-            no_id_reason: None,
-            name: String::new(),
-            sex: row.sex,
-            birth_date: row.birth_date,
-            ethnicity: String::new(),
-            hukou: Address::default(),
-            residence: Address::default(),
-            guardian: Guardian {
-                name: String::new(),
-                relation: Relation::Other,
-                phone: String::new(),
-            },
-            parents_away: false,
-            student_number: None,
-            school_id: None,
-            grade: None,
-            class_name: String::new(),
-            status: Status::InSchool,
-            groups: Vec::new(),
-            disability: None,
-            note: String::new(),
-            previous_year: None,
-            roll: None,
-            revision: 0,
-            updated_at: now,
-        },
+        None => Child::new_record(new_id(), row.sex, row.birth_date, now),
     };
     c.name = row.name.clone();
     if row.id_number.is_some() {
