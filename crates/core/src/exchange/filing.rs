@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport};
+use super::landing::{land_into, Landing, LandingChoice};
 use super::report::{
     ImportPlan, MonthlyReport, ReceivedReport, ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
 };
@@ -20,8 +21,9 @@ use super::{
     check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, Refusal,
     UnitRef,
 };
-use crate::casework::Actor;
+use crate::casework::{Actor, Casebook};
 use crate::indicators::Targets;
+use crate::ledger::Ledger;
 use crate::model::{AuditAction, AuditEntry, Installation, Level, Localized, School};
 
 /// One exchange record as it is kept.
@@ -275,20 +277,74 @@ pub fn apply_reports<'a>(
     keep_verdicts: &BTreeMap<Uuid, bool>,
     actor: Actor,
 ) -> Filing {
+    file_reports(
+        inbox,
+        staged.into_iter().map(|s| ("", s)),
+        keep_verdicts,
+        actor,
+        |_, _, _| {},
+    )
+}
+
+/// The county's ledgers a report import lands in (纳入相应台账), and how a person answered
+/// the records changed on both sides.
+pub struct LandIn<'a> {
+    pub ledger: &'a Ledger,
+    pub casebook: &'a Casebook,
+    pub choices: &'a BTreeMap<Uuid, LandingChoice>,
+}
+
+/// 导入月报 and 纳入相应台账 at once: what to file, and what the reports (each with the
+/// name of its file) change in the county's ledgers — stored together in one transaction.
+pub fn import_reports<'a>(
+    inbox: &Inbox,
+    staged: impl IntoIterator<Item = (&'a str, &'a StagedReport)>,
+    keep_verdicts: &BTreeMap<Uuid, bool>,
+    into: LandIn<'_>,
+    actor: Actor,
+) -> (Filing, Landing) {
+    let mut landing = Landing::default();
+    let filing = file_reports(inbox, staged, keep_verdicts, actor, |file, s, earlier| {
+        land_into(
+            &mut landing,
+            &s.report,
+            s.plan.school.id,
+            file,
+            earlier,
+            into.ledger,
+            into.casebook,
+            into.choices,
+            &actor,
+        )
+    });
+    (filing, landing)
+}
+
+/// Files the reports that change anything, calling `land` with each (and the reports held
+/// before it) just before it is filed.
+fn file_reports<'a>(
+    inbox: &Inbox,
+    staged: impl IntoIterator<Item = (&'a str, &'a StagedReport)>,
+    keep_verdicts: &BTreeMap<Uuid, bool>,
+    actor: Actor,
+    mut land: impl FnMut(&str, &StagedReport, &[ReceivedReport]),
+) -> Filing {
     let mut after = inbox.clone();
     let mut filing = Filing::default();
-    for s in staged {
+    for (file, s) in staged {
         let (plan, report) = (&s.plan, &s.report);
-        if !after.apply(
+        if !plan.changes_anything() {
+            continue;
+        }
+        land(file, s, &after.reports);
+        after.apply(
             plan,
             s.envelope.clone(),
             report.clone(),
             actor.now,
             actor.name,
             keep_verdicts,
-        ) {
-            continue;
-        }
+        );
         if let Some(r) = after.current(plan.school.id, &report.period) {
             filing.records.push(ExchangeRecord::ReportIn(r.clone()));
         }

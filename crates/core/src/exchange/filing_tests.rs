@@ -516,3 +516,90 @@ fn every_exchange_error_says_itself_in_english_too() {
         "The monthly report holds pupils' names and ID numbers and must be encrypted; tell the county the passphrase separately: A passphrase needs at least 8 characters"
     );
 }
+
+#[test]
+fn importing_a_report_lands_its_children_in_the_countys_ledgers_once() {
+    let (k, inst, school, report) = county_and_school();
+    let (_, file) = send_report(
+        &report,
+        &inst,
+        &school,
+        &Outbox::default(),
+        PASS,
+        actor("李老师", 1),
+    )
+    .unwrap();
+    let me = UnitRef::of(&k.c.installation);
+    let text = bundle_text(&file.bytes, Some(PASS)).unwrap();
+    let stage = |inbox: &Inbox| {
+        let (envelope, report) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND).unwrap();
+        let ours = k.ledger.schools().iter().find(|s| report.school.is(s));
+        let plan = inbox.plan(&envelope, &report, &me, ours).unwrap();
+        StagedReport {
+            plan,
+            envelope,
+            report,
+        }
+    };
+    // A county that knows the children but not yet the school's casework.
+    let book = Casebook::default();
+    let choices = BTreeMap::new();
+    let into = || LandIn {
+        ledger: &k.ledger,
+        casebook: &book,
+        choices: &choices,
+    };
+    let inbox = Inbox::default();
+    let first = stage(&inbox);
+    let (filing, landing) = import_reports(
+        &inbox,
+        [("惠城一小11月.baoxue", &first)],
+        &BTreeMap::new(),
+        into(),
+        actor("县控辍办", 3),
+    );
+    assert_eq!(
+        filing,
+        apply_reports(&inbox, [&first], &BTreeMap::new(), actor("县控辍办", 3)),
+        "landing changes nothing of what is filed"
+    );
+    let reported: std::collections::BTreeSet<Uuid> = report
+        .entries()
+        .filter_map(|(_, e)| e.suspect.as_ref().map(|s| s.id))
+        .collect();
+    assert!(!reported.is_empty(), "the demo school reports suspects");
+    let landed: std::collections::BTreeSet<Uuid> =
+        landing.set.suspects.iter().map(|s| s.id).collect();
+    assert_eq!(landed, reported);
+    assert_eq!(landing.added, 0, "every child is the county's own");
+    assert!(landing.conflicts.is_empty());
+    for s in &landing.set.suspects {
+        assert!(k.ledger.child(s.child_id).is_some());
+        assert!(landing
+            .set
+            .audit
+            .iter()
+            .any(|a| a.subject == s.child_id.to_string()
+                && a.summary.contains("惠城一小11月.baoxue")));
+    }
+
+    // Filed, the same file again lands nothing.
+    let (mut inbox, mut outbox) = (Inbox::default(), Outbox::default());
+    filing.apply(&mut inbox, &mut outbox);
+    let mut book = book;
+    book.apply(&landing.set);
+    let again = stage(&inbox);
+    let (filing, landing) = import_reports(
+        &inbox,
+        [("惠城一小11月.baoxue", &again)],
+        &BTreeMap::new(),
+        LandIn {
+            ledger: &k.ledger,
+            casebook: &book,
+            choices: &choices,
+        },
+        actor("县控辍办", 4),
+    );
+    assert!(filing.is_empty());
+    assert_eq!(landing, Default::default());
+}

@@ -7,23 +7,44 @@
 //! the county holds: a record the school changed since then is taken, unless the county
 //! changed it too — then a person chooses.
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::report::{MonthlyReport, ReceivedReport, ReportEntry};
 use crate::casework::{Actor, Casebook, ChangeSet, ClosureOutcome, DropoutCase, Suspect, Verdict};
 use crate::ledger::Ledger;
-use crate::model::{AuditAction, Child, FieldChange, Labelled, NoIdReason, Status};
+use crate::model::{AuditAction, Child, FieldChange, Labelled, Lang, NoIdReason, Status};
 use crate::rules::id_number::IdNumber;
 
 /// A record changed on both sides since the last exchange.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LandingConflict {
     /// The suspect's or case's id (the same at the school and the county).
     pub record: Uuid,
     pub child: String,
-    /// Field by field where the two differ: the county's value, then the school's.
-    pub fields: Vec<FieldChange>,
+    pub sides: Sides,
+}
+
+/// The county's record and the school's, of a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sides {
+    Suspect {
+        county: Box<Suspect>,
+        school: Box<Suspect>,
+    },
+    Case {
+        county: Box<DropoutCase>,
+        school: Box<DropoutCase>,
+    },
+}
+
+impl LandingConflict {
+    /// Field by field where the two differ: the county's value (`before`), then the school's.
+    pub fn fields(&self, lang: Lang) -> Vec<FieldChange> {
+        match &self.sides {
+            Sides::Suspect { county, school } => suspect_fields(county, school, lang),
+            Sides::Case { county, school } => case_fields(county, school, lang),
+        }
+    }
 }
 
 /// Which side a person chose for a conflict.
@@ -95,7 +116,7 @@ pub fn land_into(
             let ours = casebook
                 .suspect(s.id)
                 .or_else(|| out.set.suspects.iter().find(|x| x.id == s.id));
-            let before = baseline(earlier, report, |r| {
+            let before = baseline(earlier, school_id, report, |r| {
                 r.suspect.as_deref().filter(|x| x.id == s.id).cloned()
             });
             let open_own = casebook.open_suspect_of(child_id).filter(|x| x.id != s.id);
@@ -112,7 +133,10 @@ pub fn land_into(
                         &theirs,
                         before.as_ref(),
                         same_suspect,
-                        suspect_fields,
+                        |c, s| Sides::Suspect {
+                            county: Box::new(c.clone()),
+                            school: Box::new(s.clone()),
+                        },
                         &e.name,
                         choices,
                         &mut out.conflicts,
@@ -145,7 +169,7 @@ pub fn land_into(
                         .case_of(child_id)
                         .filter(|x| x.closure.is_none() && x.id != c.id)
                 });
-            let before = baseline(earlier, report, |r| {
+            let before = baseline(earlier, school_id, report, |r| {
                 r.case.as_deref().filter(|x| x.id == c.id).cloned()
             });
             match ours {
@@ -162,7 +186,10 @@ pub fn land_into(
                         &theirs,
                         before.as_ref(),
                         same_case,
-                        case_fields,
+                        |c, s| Sides::Case {
+                            county: Box::new(c.clone()),
+                            school: Box::new(s.clone()),
+                        },
                         &e.name,
                         choices,
                         &mut out.conflicts,
@@ -294,15 +321,17 @@ fn set_status(children: &mut Vec<Child>, ledger: &Ledger, id: Uuid, status: Stat
     }
 }
 
-/// What the school said of a record in the latest report before this one.
+/// What the school said of a record in the latest report before this one (reports are held
+/// under the county's id of the school).
 fn baseline<T>(
     earlier: &[ReceivedReport],
+    school_id: Uuid,
     report: &MonthlyReport,
     find: impl Fn(&ReportEntry) -> Option<T>,
 ) -> Option<T> {
     let mut held: Vec<&ReceivedReport> = earlier
         .iter()
-        .filter(|r| r.report.school.id == report.school.id)
+        .filter(|r| r.report.school.id == school_id)
         .filter(|r| {
             (r.report.period.as_str(), r.report.version) < (report.period.as_str(), report.version)
         })
@@ -323,7 +352,7 @@ fn decide<T>(
     theirs: &T,
     before: Option<&T>,
     same: fn(&T, &T) -> bool,
-    fields: fn(&T, &T) -> Vec<FieldChange>,
+    sides: fn(&T, &T) -> Sides,
     name: &str,
     choices: &std::collections::BTreeMap<Uuid, LandingChoice>,
     conflicts: &mut Vec<LandingConflict>,
@@ -350,7 +379,7 @@ where
                 conflicts.push(LandingConflict {
                     record: ours.id(),
                     child: name.to_string(),
-                    fields: fields(ours, theirs),
+                    sides: sides(ours, theirs),
                 });
                 None
             }
@@ -399,56 +428,64 @@ fn same_case(a: &DropoutCase, b: &DropoutCase) -> bool {
         && closure(a) == closure(b)
 }
 
-fn change(field: &str, county: String, school: String, out: &mut Vec<FieldChange>) {
-    if county != school {
-        out.push(FieldChange {
-            field: field.to_string(),
-            before: county,
-            after: school,
-        });
+fn change(field: (&str, &str), lang: Lang, county: String, school: String) -> Option<FieldChange> {
+    (county != school).then(|| FieldChange {
+        field: match lang {
+            Lang::Zh => field.0,
+            Lang::En => field.1,
+        }
+        .to_string(),
+        before: county,
+        after: school,
+    })
+}
+
+fn verdict_text(s: &Suspect, lang: Lang) -> String {
+    match (s.verification.as_ref().map(|v| &v.verdict), lang) {
+        (None, Lang::Zh) => "未核查".into(),
+        (None, Lang::En) => "Not verified".into(),
+        (Some(Verdict::Confirmed), Lang::Zh) => "确认辍学".into(),
+        (Some(Verdict::Confirmed), Lang::En) => "Confirmed dropout".into(),
+        (Some(Verdict::NotReal { reason, .. }), Lang::Zh) => format!("非真实辍学：{}", reason.zh()),
+        (Some(Verdict::NotReal { reason, .. }), Lang::En) => {
+            format!("Not a real dropout: {}", reason.en())
+        }
     }
 }
 
-fn verdict_text(s: &Suspect) -> String {
-    match s.verification.as_ref().map(|v| &v.verdict) {
-        None => "未核查".into(),
-        Some(Verdict::Confirmed) => "确认辍学".into(),
-        Some(Verdict::NotReal { reason, .. }) => format!("非真实辍学：{}", reason.zh()),
-    }
-}
-
-fn suspect_fields(county: &Suspect, school: &Suspect) -> Vec<FieldChange> {
-    let mut out = Vec::new();
-    change(
-        "核查结论",
-        verdict_text(county),
-        verdict_text(school),
-        &mut out,
-    );
+fn suspect_fields(county: &Suspect, school: &Suspect, lang: Lang) -> Vec<FieldChange> {
     let date = |s: &Suspect| {
         s.verification
             .as_ref()
             .map(|v| v.date.to_string())
             .unwrap_or_default()
     };
-    change("核查日期", date(county), date(school), &mut out);
-    change(
-        "疑似原因",
-        county.trigger.zh(),
-        school.trigger.zh(),
-        &mut out,
-    );
-    out
+    [
+        change(
+            ("核查结论", "Verdict"),
+            lang,
+            verdict_text(county, lang),
+            verdict_text(school, lang),
+        ),
+        change(
+            ("核查日期", "Verified on"),
+            lang,
+            date(county),
+            date(school),
+        ),
+        change(
+            ("疑似原因", "Why suspected"),
+            lang,
+            county.trigger.say(lang),
+            school.trigger.say(lang),
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
-fn case_fields(county: &DropoutCase, school: &DropoutCase) -> Vec<FieldChange> {
-    let mut out = Vec::new();
-    change(
-        "辍学原因",
-        county.cause.zh().to_string(),
-        school.cause.zh().to_string(),
-        &mut out,
-    );
+fn case_fields(county: &DropoutCase, school: &DropoutCase, lang: Lang) -> Vec<FieldChange> {
     let people = |c: &DropoutCase| {
         c.responsible
             .iter()
@@ -456,34 +493,51 @@ fn case_fields(county: &DropoutCase, school: &DropoutCase) -> Vec<FieldChange> {
             .collect::<Vec<_>>()
             .join("、")
     };
-    change("包保责任人", people(county), people(school), &mut out);
-    let date = |d: NaiveDate| d.to_string();
-    change(
-        "劝返时限",
-        date(county.deadline),
-        date(school.deadline),
-        &mut out,
-    );
-    change(
-        "劝返记录",
-        format!("{}次", county.attempts.len()),
-        format!("{}次", school.attempts.len()),
-        &mut out,
-    );
-    change(
-        "法律措施",
-        format!("{}项", county.legal_steps.len()),
-        format!("{}项", school.legal_steps.len()),
-        &mut out,
-    );
-    let closed = |c: &DropoutCase| {
-        c.closure
-            .as_ref()
-            .map(|cl| cl.outcome.zh())
-            .unwrap_or_else(|| "未销号".into())
+    let count = |n: usize| match lang {
+        Lang::Zh => format!("{n}次"),
+        Lang::En => n.to_string(),
     };
-    change("销号", closed(county), closed(school), &mut out);
-    out
+    let closed = |c: &DropoutCase| match &c.closure {
+        Some(cl) => cl.outcome.label(lang),
+        None if lang == Lang::Zh => "未销号".into(),
+        None => "Open".into(),
+    };
+    [
+        change(
+            ("辍学原因", "Cause"),
+            lang,
+            county.cause.label(lang).to_string(),
+            school.cause.label(lang).to_string(),
+        ),
+        change(
+            ("包保责任人", "Responsible persons"),
+            lang,
+            people(county),
+            people(school),
+        ),
+        change(
+            ("劝返时限", "Deadline to return"),
+            lang,
+            county.deadline.to_string(),
+            school.deadline.to_string(),
+        ),
+        change(
+            ("劝返记录", "Persuasion attempts"),
+            lang,
+            count(county.attempts.len()),
+            count(school.attempts.len()),
+        ),
+        change(
+            ("法律措施", "Legal steps"),
+            lang,
+            count(county.legal_steps.len()),
+            count(school.legal_steps.len()),
+        ),
+        change(("销号", "Closed"), lang, closed(county), closed(school)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::exchange::report::MONTHLY_KIND;
 use crate::exchange::report::{MonthlyReport, ReceivedReport, ReportEntry, ReportSchool};
 use crate::exchange::{Envelope, UnitRef};
 use crate::ledger::Ledger;
-use crate::model::{School, SchoolKind, Status};
+use crate::model::{Lang, School, SchoolKind, Status};
 use crate::rules::id_number::IdNumber;
 
 fn d(m: u32, day: u32) -> NaiveDate {
@@ -53,7 +53,10 @@ fn report(period: &str, version: u32, entries: Vec<ReportEntry>) -> MonthlyRepor
     }
 }
 
+/// Held as the county's inbox holds it: under the county's id of the school.
 fn received(r: &MonthlyReport) -> ReceivedReport {
+    let mut report = r.clone();
+    report.school.id = school().id;
     ReceivedReport {
         envelope: Envelope::new(
             MONTHLY_KIND,
@@ -64,7 +67,7 @@ fn received(r: &MonthlyReport) -> ReceivedReport {
             "王老师",
             None,
         ),
-        report: r.clone(),
+        report,
         received_at: d(11, 30).and_hms_opt(10, 0, 0).unwrap(),
         received_by: "县".into(),
         problems: Vec::new(),
@@ -241,7 +244,8 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
         l.set.cases.is_empty(),
         "nothing is overwritten before a person chooses"
     );
-    let field = &l.conflicts[0].fields[0];
+    let fields = l.conflicts[0].fields(Lang::Zh);
+    let field = &fields[0];
     assert_eq!(
         (
             field.field.as_str(),
@@ -249,6 +253,10 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
             field.after.as_str()
         ),
         ("包保责任人", "张乡长", "赵老师")
+    );
+    assert_eq!(
+        l.conflicts[0].fields(Lang::En)[0].field,
+        "Responsible persons"
     );
     let take = BTreeMap::from([(Uuid::from_u128(300), LandingChoice::TakeSchool)]);
     let l = land(
