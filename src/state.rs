@@ -337,7 +337,17 @@ impl Ledgers {
 
     /// Stores what a casework operation changed in one transaction, then takes it into
     /// memory. Nothing changes in memory if the write fails.
-    pub async fn commit(&self, mut set: ChangeSet) -> Result<(), CommitError> {
+    pub async fn commit(&self, set: ChangeSet) -> Result<(), CommitError> {
+        self.commit_filed(set, None).await
+    }
+
+    /// [`Ledgers::commit`] with an exchange step filed in the same transaction (reports
+    /// imported with what they change in the ledgers), taken into memory together.
+    pub async fn commit_filed(
+        &self,
+        mut set: ChangeSet,
+        filed: Option<(Exchange, &Filing)>,
+    ) -> Result<(), CommitError> {
         let db = self.database.db().ok_or(StoreError::NotOpen)?;
         mark("baoxue-commit-start");
         let children = std::mem::take(&mut set.children);
@@ -353,7 +363,9 @@ impl Ledgers {
         }
         let batch = encoding.finish();
         measure("baoxue-commit-prepare", "baoxue-commit-start");
-        store::commit_changes(&db, &batch, &set).await?;
+        let none = Filing::default();
+        let filing = filed.as_ref().map_or(&none, |(_, f)| *f);
+        store::commit_filed(&db, &batch, &set, filing).await?;
         mark("baoxue-commit-apply-start");
         if !set.schools.is_empty() {
             self.ledger.update(|l| {
@@ -371,6 +383,9 @@ impl Ledgers {
         self.casebook.update(|b| b.apply(&set));
         if let Some(f) = &set.roll_follow_up {
             self.roll_follow_up.set(f.clone());
+        }
+        if let Some((exchange, filing)) = filed {
+            exchange.take_in(filing);
         }
         measure("baoxue-commit-apply", "baoxue-commit-apply-start");
         Ok(())
@@ -422,9 +437,14 @@ impl Exchange {
     pub async fn file(&self, filing: &Filing) -> Result<(), StoreError> {
         let db = self.database.db().ok_or(StoreError::NotOpen)?;
         store::save_exchange(&db, filing).await?;
+        self.take_in(filing);
+        Ok(())
+    }
+
+    /// Applies a stored filing in memory.
+    fn take_in(&self, filing: &Filing) {
         self.inbox
             .update(|i| self.outbox.update(|o| filing.apply(i, o)));
-        Ok(())
     }
 }
 

@@ -331,6 +331,13 @@ pub fn ChildForm(id: Option<Uuid>) -> impl IntoView {
         if let Some(home) = home.filter(|h| !h.is_empty()) {
             f.hukou_township.set(home);
         }
+        // A school registers its own pupils.
+        if let Some(own) = office
+            .installation
+            .with_untracked(|i| i.as_ref()?.school_id)
+        {
+            f.school.set(own.to_string());
+        }
     }
     let errors = RwSignal::new(Vec::<String>::new());
     let saving = RwSignal::new(false);

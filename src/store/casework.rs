@@ -43,6 +43,18 @@ pub async fn commit_changes(
     batch: &PreparedBatch,
     set: &ChangeSet,
 ) -> Result<(), StoreError> {
+    commit_filed(db, batch, set, &Filing::default()).await
+}
+
+/// [`commit_changes`] and [`save_exchange`] in one transaction: reports imported and what
+/// they change in the county's ledgers land together or not at all.
+pub async fn commit_filed(
+    db: &Db,
+    batch: &PreparedBatch,
+    set: &ChangeSet,
+    filing: &Filing,
+) -> Result<(), StoreError> {
+    let exchange = filed_values(filing)?;
     let records = casework_values(
         &set.suspects,
         &set.cases,
@@ -58,7 +70,8 @@ pub async fn commit_changes(
         .collect::<Result<Vec<_>, _>>()?;
     let follow_up = set.roll_follow_up.as_ref().map(json_value).transpose()?;
     let shelf = Shelf::of_slots(batch.children.iter().map(|(slot, c)| (*slot, &c.id)));
-    let audit = audit_values(&set.audit, &shelf).await?;
+    let mut audit = audit_values(&set.audit, &shelf).await?;
+    audit.extend(audit_values(&filing.audit, &shelf).await?);
     crate::browser::mark("baoxue-commit-serialized");
     let stores = [CHUNKS, CASEWORK, ABSENCES, AUDIT, SCHOOLS, META];
     write(db, &stores, |tx| async move {
@@ -78,6 +91,7 @@ pub async fn commit_changes(
         for (k, v) in &records {
             step!(tx, put(&store, v, Some(k)).await);
         }
+        step!(tx, put_filed(&store, &exchange).await);
         let store = step!(tx, tx.store(ABSENCES).map_err(write_err));
         for key in &set.removed_absences {
             step!(tx, store.delete(key.into()).await.map_err(write_err));

@@ -45,27 +45,45 @@ pub(super) fn exchange_values(
         .collect()
 }
 
+/// An exchange step's records as stored, and the key of the received report it withdraws.
+pub(super) struct FiledValues {
+    records: Vec<(JsValue, JsValue)>,
+    withdrawn: Option<JsValue>,
+}
+
+pub(super) fn filed_values(filing: &Filing) -> Result<FiledValues, StoreError> {
+    Ok(FiledValues {
+        records: filing
+            .records
+            .iter()
+            .map(exchange_value)
+            .collect::<Result<Vec<_>, _>>()?,
+        withdrawn: filing.withdrawn.as_ref().map(|w| {
+            key_value(&RecordKey::of_exchange(&ExchangeRecord::ReportIn(
+                w.clone(),
+            )))
+        }),
+    })
+}
+
+/// Writes an exchange step's records into the casework store of an open transaction.
+pub(super) async fn put_filed(store: &Store, filed: &FiledValues) -> Result<(), StoreError> {
+    if let Some(key) = &filed.withdrawn {
+        store.delete(key.clone()).await.map_err(write_err)?;
+    }
+    for (k, v) in &filed.records {
+        put(store, v, Some(k)).await?;
+    }
+    Ok(())
+}
+
 /// Writes what one exchange step files — records put, a received report withdrawn, the
 /// audit entries — in one transaction: an import of forty reports lands whole or not at all.
 pub async fn save_exchange(db: &Db, filing: &Filing) -> Result<(), StoreError> {
-    let records = filing
-        .records
-        .iter()
-        .map(exchange_value)
-        .collect::<Result<Vec<_>, _>>()?;
-    let withdrawn = filing.withdrawn.as_ref().map(|w| {
-        key_value(&RecordKey::of_exchange(&ExchangeRecord::ReportIn(
-            w.clone(),
-        )))
-    });
+    let filed = filed_values(filing)?;
     write(db, &[CASEWORK, AUDIT], |tx| async move {
         let store = step!(tx, tx.store(CASEWORK).map_err(write_err));
-        if let Some(key) = withdrawn {
-            step!(tx, store.delete(key).await.map_err(write_err));
-        }
-        for (k, v) in &records {
-            step!(tx, put(&store, v, Some(k)).await);
-        }
+        step!(tx, put_filed(&store, &filed).await);
         step!(
             tx,
             put_audit_all(&tx, &filing.audit, &Shelf::default()).await

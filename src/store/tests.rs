@@ -641,3 +641,130 @@ async fn a_backup_keeps_the_roll_imports_columns_and_follow_up_list() {
     assert_eq!(loaded.roll_follow_up, whole.roll_follow_up);
     finish(db, b).await;
 }
+
+#[wasm_bindgen_test]
+async fn reports_and_what_they_land_in_the_ledgers_are_one_transaction() {
+    use baoxue_core::casework::{Actor, Casebook};
+    use baoxue_core::exchange::filing::{ExchangeRecord, Filing};
+    use baoxue_core::exchange::landing::{land, Exchanged, LandIn};
+    use baoxue_core::exchange::report::{MonthlyReport, ReceivedReport, MONTHLY_KIND};
+    use baoxue_core::exchange::{Envelope, UnitRef};
+    let name = "baoxue-test-landing";
+    let db = fresh(name).await;
+    let table = DivisionTable::parse(include_str!("../../public/divisions.tsv")).unwrap();
+    let mut p = DemoParams::new(today());
+    p.children = 1_500;
+    let c = baoxue_core::demo::generate(&p, &table).unwrap();
+    let ledger = Ledger::new(
+        c.schools.clone(),
+        &c.installation.townships,
+        c.children.clone(),
+    );
+    store_county(
+        &db,
+        &c.installation,
+        &c.schools,
+        &ledger.encode_all().unwrap(),
+        Default::default(),
+        "设置",
+    )
+    .await
+    .unwrap();
+    // The school's report, landed in a county that has none of its casework yet.
+    let book = c.casework.casebook(Default::default());
+    let history = baoxue_core::indicators::history::History::new(c.casework.history.clone());
+    let (school, report) = c
+        .schools
+        .iter()
+        .find_map(|s| {
+            let r = MonthlyReport::build(&ledger, &book, &history, s.id, today())?;
+            let flagged = r.entries().any(|(_, e)| e.suspect.is_some());
+            flagged.then(|| (s.clone(), r))
+        })
+        .expect("a school with a suspect this month");
+    let at = today().and_hms_opt(10, 0, 0).unwrap();
+    let actor = Actor {
+        name: "县控辍办",
+        now: at,
+    };
+    let (empty, none) = (Casebook::default(), Default::default());
+    let landed = land(
+        &report,
+        at,
+        school.id,
+        "月报.baoxue",
+        &Exchanged::new([], []),
+        LandIn {
+            ledger: &ledger,
+            casebook: &empty,
+            choices: &none,
+        },
+        &actor,
+    );
+    assert!(!landed.set.suspects.is_empty());
+    let received = ReceivedReport {
+        envelope: Envelope::new(
+            MONTHLY_KIND,
+            UnitRef::school(&school),
+            Some(UnitRef::of(&c.installation)),
+            Some(report.period.clone()),
+            at,
+            "李老师",
+            None,
+        ),
+        report,
+        received_at: at,
+        received_by: "县控辍办".into(),
+        problems: Vec::new(),
+    };
+    let filing = Filing {
+        records: vec![ExchangeRecord::ReportIn(received.clone())],
+        withdrawn: None,
+        audit: vec![AuditEntry {
+            subject: format!("report/{}", school.id),
+            ..audit("导入月报")
+        }],
+    };
+    let batch = |set: &ChangeSet| {
+        ledger
+            .prepare_batch(set.children.clone(), at)
+            .expect("the landed children")
+    };
+
+    // A school in the same change set that the unique index refuses: nothing lands, neither
+    // the report nor its suspects.
+    let mut refused = landed.set.clone();
+    refused.schools = vec![School {
+        id: uuid::Uuid::new_v4(),
+        ..c.schools[1].clone()
+    }];
+    let err = commit_filed(&db, &batch(&refused), &refused, &filing)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Write(_)), "{err:?}");
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert!(loaded.records.inbox.reports.is_empty());
+    assert!(loaded.records.suspects.is_empty());
+    assert_eq!(recent_audit(&db, 5).await.unwrap().len(), 1);
+
+    commit_filed(&db, &batch(&landed.set), &landed.set, &filing)
+        .await
+        .unwrap();
+    db.close();
+    let db = open_named(name).await.unwrap();
+    let loaded = load_all(&db).await.unwrap().whole.unwrap();
+    assert_eq!(loaded.records.inbox.reports, vec![received]);
+    assert_eq!(loaded.records.suspects.len(), landed.set.suspects.len());
+    let summaries: Vec<String> = recent_audit(&db, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.summary)
+        .collect();
+    assert!(summaries.iter().any(|s| s == "导入月报"), "{summaries:?}");
+    assert!(
+        summaries.iter().any(|s| s.contains("列入疑似辍学台账")),
+        "{summaries:?}"
+    );
+    finish(db, name).await;
+}

@@ -192,7 +192,14 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       assert.match(await q.getAttribute('header .unit', 'title'), new RegExp(`^${a.name}（广东省揭阳市惠来县${a.township}）`));
       assert.match(await q.textContent('header .unit'), new RegExp(`^${a.name} · `));
       assert.equal(number(await q.textContent('#stat-total .value')), pupils);
-      const sent = await sendZeroReport(q, a.name);
+      // The school flags one of its pupils by hand: a child the county knows.
+      await q.click('nav >> text=适龄儿童台账');
+      await q.click('#children-table tbody tr:first-child a');
+      const flagged = await q.textContent('#child-name');
+      await q.fill('#flag-reason', '连续多日未到校，电话无人接听');
+      await q.click('#flag-child');
+      await q.waitForSelector('#go-verify');
+      const sent = await sendReport(q, a.name);
 
       // A second school typed by hand, with the county's 学校标识码 but its own spelling.
       const h = hand.page;
@@ -208,7 +215,23 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await h.fill('#setup-operator', '黄老师');
       await h.click('#setup-save');
       await h.waitForSelector('#stat-total');
-      const sentByHand = await sendZeroReport(h, b2.name);
+      // It types in a child the county's 学籍 files do not have, and flags her.
+      const newcomer = { name: '林小雨', id_number: withCheck('44522420150612042') };
+      await h.click('nav >> text=适龄儿童台账');
+      await h.click('#add-child');
+      await h.fill('#f-id-number', newcomer.id_number);
+      await h.fill('#f-name', newcomer.name);
+      await choose(h, '#f-hukou-township', b2.township);
+      await h.fill('#f-guardian', '林建华');
+      // A school registers its own pupils: the school is already chosen.
+      assert.equal(await h.$eval('#f-school', (s) => s.options[s.selectedIndex].textContent), `${b2.name}（本部）`);
+      await choose(h, '#f-grade', '4');
+      await h.click('#save-child');
+      await h.waitForSelector('#child-name');
+      await h.fill('#flag-reason', '随父母外出，去向不明');
+      await h.click('#flag-child');
+      await h.waitForSelector('#go-verify');
+      const sentByHand = await sendReport(h, b2.name);
 
       await p.click('nav >> text=月报');
       await p.setInputFiles('#report-files', [sent, sentByHand]);
@@ -216,8 +239,18 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await p.click('#preview-import');
       await p.waitForFunction(() => document.querySelectorAll('#import-preview tbody tr').length === 2);
       assert.doesNotMatch(await p.textContent('#import-preview'), /不在本县学校名单/);
+      // 纳入本县台账: both suspects, one child the county did not know.
+      assert.match(await p.textContent('#landing-summary'), /新增儿童1名，列入疑似辍学台账2人，辍学台账个案0个/);
+      await p.click('nav >> text=疑似辍学');
+      assert.doesNotMatch(await p.textContent('#suspects-table'), new RegExp(newcomer.name), 'the dry run writes nothing');
+      await p.click('nav >> text=月报');
+      await p.setInputFiles('#report-files', [sent, sentByHand]);
+      await p.fill('#import-passphrase', '惠来月报2026');
+      await p.click('#preview-import');
+      await p.waitForSelector('#landing-summary');
+      await p.screenshot({ path: SHOTS + 'report-landing-preview.png', fullPage: true });
       await p.click('#apply-import');
-      await p.waitForSelector('.notice >> text=已导入2份月报');
+      await p.waitForSelector('.notice >> text=已导入2份月报；纳入本县台账：新增儿童1名，疑似辍学2人');
       for (const s of [a, b2]) {
         assert.match(await p.textContent(`#completeness-table tr:has-text("${s.name}") .state`), /已报第1版/, s.name);
       }
@@ -225,6 +258,14 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await p.reload();
       await p.click('nav >> text=月报');
       assert.match(await p.textContent('#completeness-summary'), /已报2\/3所/);
+      // The county's 疑似辍学台账 has both children, after the reload, with the school's reason.
+      await p.click('nav >> text=疑似辍学');
+      const list = await p.textContent('#suspects-table');
+      for (const who of [flagged, newcomer.name]) assert.match(list, new RegExp(who), list);
+      assert.match(list, /随父母外出，去向不明/);
+      await p.click(`#suspects-table a:text-is("${newcomer.name}")`);
+      await p.waitForSelector('#child-name');
+      assert.match(await p.textContent('body'), new RegExp(`据${b2.name}.*月报第1版`));
       assert.deepEqual(sch.errors, []);
       assert.deepEqual(hand.errors, []);
     } finally {
@@ -291,7 +332,14 @@ for (const [mode, module] of [
 }
 
 /** The school sends this month's report; returns the file. */
-async function sendZeroReport(page, name) {
+/** An 18-digit ID number: the 17 digits and their ISO 7064 MOD 11-2 check character. */
+function withCheck(body) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+async function sendReport(page, name) {
   await page.click('nav >> text=月报');
   await page.waitForSelector('#monthly-report');
   assert.match(await page.textContent('#monthly-report .doc-title'), new RegExp(name.replace(/[()（）]/g, '.')));

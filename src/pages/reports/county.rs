@@ -3,6 +3,7 @@
 use super::*;
 use crate::worker::{unseal, WorkerSlot};
 use baoxue_core::exchange::filing::StagedReport;
+use baoxue_core::exchange::landing::{decisions_for, Exchanged, LandIn};
 
 /// One chosen file and what importing it would do (or why it cannot be read).
 #[derive(Clone)]
@@ -24,6 +25,9 @@ pub(super) fn CountyReports() -> impl IntoView {
     let passphrase = RwSignal::new(String::new());
     let staged = RwSignal::new(Vec::<Staged>::new());
     let keep = RwSignal::new(BTreeMap::<Uuid, bool>::new());
+    // What the staged reports would change in the county's ledgers, and the sides chosen.
+    let landing = RwSignal::new(None::<Landing>);
+    let sides = RwSignal::new(BTreeMap::<Uuid, LandingChoice>::new());
     let open = RwSignal::new(None::<Uuid>);
     let error = RwSignal::new(None::<String>);
     // Encrypted files are opened in the page's worker; 取消 stops it mid-file.
@@ -39,6 +43,29 @@ pub(super) fn CountyReports() -> impl IntoView {
         office
             .installation
             .with_untracked(|i| i.as_ref().map(UnitRef::of))
+    };
+    // The staged reports filed and landed, with the sides chosen so far: for the preview
+    // and again, on the ledgers as they are then, for applying.
+    let reckon = move |chosen: &BTreeMap<Uuid, LandingChoice>| {
+        let batch = staged.get_untracked();
+        let verdicts = keep.get_untracked();
+        let ready = batch
+            .iter()
+            .filter_map(|s| s.result.as_ref().ok().map(|r| (s.file.as_str(), r)));
+        ledgers.ledger.with_untracked(|ledger| {
+            ledgers.casebook.with_untracked(|casebook| {
+                exchange.inbox.with_untracked(|inbox| {
+                    let into = LandIn {
+                        ledger,
+                        casebook,
+                        choices: chosen,
+                    };
+                    as_operator(office, |a| {
+                        filing::import_reports(inbox, ready, &verdicts, into, a)
+                    })
+                })
+            })
+        })
     };
     let dry_run = move |_| {
         error.set(None);
@@ -102,30 +129,51 @@ pub(super) fn CountyReports() -> impl IntoView {
             busy.set(false);
             measure("baoxue-import", "baoxue-import-start");
             keep.set(BTreeMap::new());
+            sides.set(BTreeMap::new());
             if stop.get_untracked() {
                 staged.set(Vec::new());
+                landing.set(None);
                 return error.set(Some(
                     text(language.get_untracked()).rp_preview_cancelled.into(),
                 ));
             }
             staged.set(out);
+            landing.set(Some(reckon(&BTreeMap::new()).1));
         });
     };
     let apply = move |_| {
-        let batch = staged.get_untracked();
-        let choices = keep.get_untracked();
-        let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
-        let filing = exchange.inbox.with_untracked(|i| {
-            as_operator(office, |a| filing::apply_reports(i, ready, &choices, a))
-        });
+        let (filing, landed) = reckon(&sides.get_untracked());
+        if !landed.conflicts.is_empty() {
+            let n = landed.conflicts.len().to_string();
+            return error.set(Some(fill(
+                text(language.get_untracked()).rp_land_unanswered,
+                &[&n],
+            )));
+        }
+        error.set(None);
         spawn_local(async move {
-            match commit_import(exchange, notices, language, &filing, Imported::Reports).await {
+            let landed = Some((ledgers, landed));
+            match commit_import(
+                exchange,
+                notices,
+                language,
+                &filing,
+                landed,
+                Imported::Reports,
+            )
+            .await
+            {
                 Ok(()) => {
                     staged.set(Vec::new());
+                    landing.set(None);
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    let discard = move |_| {
+        staged.set(Vec::new());
+        landing.set(None);
     };
 
     let period = move || month_period(month.get());
@@ -192,9 +240,10 @@ pub(super) fn CountyReports() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
+                {move || landing.get().map(|l| view! { <LandingPreview landing=l sides=sides/> })}
                 <div class="row">
                     <button id="apply-import" class="primary" on:click=apply>{move || t().rp_apply}</button>
-                    <button class="secondary" on:click=move |_| staged.set(Vec::new())>{move || t().rp_cancel}</button>
+                    <button class="secondary" on:click=discard>{move || t().rp_cancel}</button>
                 </div>
             </Show>
         </section>
@@ -241,6 +290,44 @@ pub(super) fn CountyReports() -> impl IntoView {
         </section>
         {move || open.get().map(|id| view! { <ReviewPanel school_id=id period=period()/> })}
         <RollUpPanel period=Signal::derive(period)/>
+    }
+}
+
+/// 纳入本县台账: what the staged reports change in the county's ledgers, and each record
+/// changed on both sides, with both values and a choice of side.
+#[component]
+fn LandingPreview(
+    landing: Landing,
+    sides: RwSignal<BTreeMap<Uuid, LandingChoice>>,
+) -> impl IntoView {
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
+    let counts = [
+        landing.added.to_string(),
+        landing.set.suspects.len().to_string(),
+        landing.set.cases.len().to_string(),
+        landing
+            .set
+            .children
+            .len()
+            .saturating_sub(landing.added)
+            .to_string(),
+    ];
+    let nothing = landing.set.is_empty() && landing.conflicts.is_empty();
+    let conflicts = landing.conflicts;
+    view! {
+        <div id="landing-preview">
+            <h3>{move || t().rp_land_title}</h3>
+            <p id="landing-summary">{move || if nothing {
+                t().rp_land_nothing.to_string()
+            } else {
+                fill(t().rp_land_summary, &counts.each_ref().map(String::as_str))
+            }}</p>
+            {(!conflicts.is_empty()).then(|| view! {
+                <p class="warning-text">{move || t().rp_land_conflicts}</p>
+                {conflicts.into_iter().map(|c| view! { <LandingConflictRow conflict=c sides=sides at=Receiver::County/> }).collect_view()}
+            })}
+        </div>
     }
 }
 
@@ -403,6 +490,14 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let rows = entries.clone();
     let report = held.report.clone();
+    // 县级决定: what the county decided about the school's children since they last spoke.
+    let decisions = move || {
+        ledgers.with_cases(|l, b| {
+            exchange
+                .inbox
+                .with(|i| decisions_for(school_id, l, b, &Exchanged::at_county(i, school_id)))
+        })
+    };
     let make = move || Review {
         school: report.school.clone(),
         period: report.period.clone(),
@@ -421,6 +516,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
             })
             .collect(),
         comment: comment.get_untracked().trim().to_string(),
+        decisions: decisions(),
     };
     let save_and_export = move |_| {
         error.set(None);
@@ -524,6 +620,22 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                         </tbody>
                     </table>
                 }.into_any()
+            }}
+            <h3>{move || t().rp_decisions_title}</h3>
+            {move || {
+                let d = decisions();
+                if d.is_empty() {
+                    view! { <p class="muted" id="review-decisions">{move || t().rp_decisions_none}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="grid compact" id="review-decisions">
+                            <thead><tr><th>{move || t().rp_name}</th><th>{move || t().rp_date}</th><th>{move || t().rp_detail}</th></tr></thead>
+                            <tbody>
+                                {d.into_iter().map(|e| view! { <tr><td>{e.name}</td><td class="nowrap">{e.date.to_string()}</td><td>{e.detail}</td></tr> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }
             }}
             <div class="form-row">
                 <label class="grow">{move || t().rp_overall}<input id="review-comment-input" bind:value=comment/></label>

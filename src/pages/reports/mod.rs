@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use baoxue_core::casework::Actor;
 use baoxue_core::exchange::filing::{self, Filing};
 use baoxue_core::exchange::holdings::ReportState;
+use baoxue_core::exchange::landing::{Landing, LandingChoice, LandingConflict};
 use baoxue_core::exchange::report::{
     deadline_of, month_period, EntryChange, EntryList, MonthlyReport, ReportEntry, Review,
     ReviewEntry, ReviewVerdict, MONTHLY_KIND, REVIEW_KIND,
@@ -80,12 +81,14 @@ async fn file_in(exchange: Exchange, language: Language, filing: &Filing) -> Res
         .map_err(|e| e.say(language.get_untracked()))
 }
 
-/// Files a confirmed import — every file of it, or none — and says how many landed.
+/// Files a confirmed import — every file of it, or none — with what it `landed` in the
+/// ledgers, in one transaction, and says how many landed.
 async fn commit_import(
     exchange: Exchange,
     notices: Notices,
     language: Language,
     filing: &Filing,
+    landed: Option<(Ledgers, Landing)>,
     what: Imported,
 ) -> Result<(), String> {
     let t = text(language.get_untracked());
@@ -94,14 +97,33 @@ async fn commit_import(
         return Ok(());
     }
     mark("baoxue-import-save-start");
-    let saved = file_in(exchange, language, filing).await;
+    let mut said = String::new();
+    let saved = match landed {
+        Some((ledgers, landing)) => {
+            if !landing.set.is_empty() {
+                said = fill(
+                    t.rp_landed,
+                    &[
+                        &landing.added.to_string(),
+                        &landing.set.suspects.len().to_string(),
+                        &landing.set.cases.len().to_string(),
+                    ],
+                );
+            }
+            ledgers
+                .commit_filed(landing.set, Some((exchange, filing)))
+                .await
+                .map_err(|e| e.say(language.get_untracked()))
+        }
+        None => file_in(exchange, language, filing).await,
+    };
     measure("baoxue-import-save", "baoxue-import-save-start");
     saved.map_err(|e| format!("{}{e}", t.rp_import_failed))?;
     let template = match what {
         Imported::Reports => t.rp_imported_reports,
         Imported::RollUps => t.rp_imported_rollups,
     };
-    notices.info(fill(template, &[&filing.audit.len().to_string()]));
+    notices.info(fill(template, &[&filing.audit.len().to_string()]) + &said);
     Ok(())
 }
 
@@ -358,6 +380,74 @@ fn count_table(r: &MonthlyReport) -> impl IntoView {
                 {row(t().rp_total.into(), None)}
             </tbody>
         </table>
+        </div>
+    }
+}
+
+/// Who received the file a conflict came with: the county (a school's report) or the school
+/// (the county's review).
+#[derive(Clone, Copy, PartialEq)]
+enum Receiver {
+    County,
+    School,
+}
+
+/// One record changed on both sides: the two values field by field, and a choice of side.
+#[component]
+fn LandingConflictRow(
+    conflict: LandingConflict,
+    sides: RwSignal<BTreeMap<Uuid, LandingChoice>>,
+    at: Receiver,
+) -> impl IntoView {
+    let language = expect_context::<Language>();
+    let t = move || text(language.get());
+    let id = conflict.record;
+    let child = conflict.child.clone();
+    let chosen = move |c: LandingChoice| sides.with(|s| s.get(&id) == Some(&c));
+    let choose = move |c: LandingChoice| {
+        sides.update(|s| {
+            s.insert(id, c);
+        })
+    };
+    let (ours, theirs, keep, take) = match at {
+        Receiver::County => (
+            t().rp_land_county,
+            t().rp_land_school,
+            t().rp_land_keep_county,
+            t().rp_land_take_school,
+        ),
+        Receiver::School => (
+            t().rp_land_ours_school,
+            t().rp_land_theirs_county,
+            t().rp_land_keep_school,
+            t().rp_land_take_county,
+        ),
+    };
+    let side = move |c: LandingChoice, label: &'static str| {
+        let key = match c {
+            LandingChoice::KeepOurs => "ours",
+            LandingChoice::TakeTheirs => "theirs",
+        };
+        view! {
+            <label class="inline">
+                <input type="radio" name=format!("side-{id}") data-side=key prop:checked=move || chosen(c) on:change=move |_| choose(c)/>
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <div class="conflict landing-conflict" data-record=id.to_string()>
+            <strong>{child}</strong>
+            <table class="grid compact">
+                <thead><tr><th>{move || t().rp_land_field}</th><th>{ours}</th><th>{theirs}</th></tr></thead>
+                <tbody>
+                    {move || conflict.fields(language.get()).into_iter().map(|f| view! {
+                        <tr><td>{f.field}</td><td>{f.before}</td><td>{f.after}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {side(LandingChoice::KeepOurs, keep)}
+            {side(LandingChoice::TakeTheirs, take)}
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! 月报 at a school: make, send, print and export the month's report; read the review.
 
 use super::*;
+use baoxue_core::exchange::landing::{land_review, Exchanged, LandIn};
 
 /// The school's side: this month's report, sending it, printing it, and the review.
 #[component]
@@ -109,12 +110,79 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
     };
 
     let review_pass = RwSignal::new(String::new());
+    // A review whose decisions conflict with the school's own later changes, waiting for a
+    // person to choose sides; and the sides chosen.
+    let pending = RwSignal::new(None::<(String, Review, Vec<LandingConflict>)>);
+    let sides = RwSignal::new(BTreeMap::<Uuid, LandingChoice>::new());
+    // Takes a review with what its decisions change in the school's ledgers, in one
+    // transaction; `Ok(None)` when it was held already, `Ok(Some(n))` with n decisions landed.
+    let take = move |file: String, got: Review| async move {
+        let lang = language.get_untracked();
+        let own = ledgers
+            .ledger
+            .with_untracked(|l| l.school(school_id).cloned())
+            .ok_or(crate::i18n::text(lang).rp_own_school_missing)?;
+        let chosen = sides.get_untracked();
+        let landing = ledgers.ledger.with_untracked(|ledger| {
+            ledgers.casebook.with_untracked(|casebook| {
+                exchange.outbox.with_untracked(|o| {
+                    let into = LandIn {
+                        ledger,
+                        casebook,
+                        choices: &chosen,
+                    };
+                    let said = Exchanged::at_school(o);
+                    as_operator(office, |a| {
+                        land_review(&got, school_id, &file, &said, into, &a)
+                    })
+                })
+            })
+        });
+        if !landing.conflicts.is_empty() {
+            pending.set(Some((file, got, landing.conflicts)));
+            return Ok(None);
+        }
+        let period = got.period.clone();
+        let taken = exchange
+            .outbox
+            .with_untracked(|o| as_operator(office, |a| filing::receive_review(o, &own, got, a)))
+            .map_err(|e| e.say(lang))?;
+        let Some(filing) = taken else {
+            return Ok(Some(None));
+        };
+        let landed = landing.set.suspects.len() + landing.set.cases.len();
+        ledgers
+            .commit_filed(landing.set, Some((exchange, &filing)))
+            .await
+            .map_err(|e| e.say(lang))?;
+        pending.set(None);
+        if let Some(m) = baoxue_core::exchange::report::parse_month_period(&period) {
+            month.set(m);
+        }
+        Ok::<_, String>(Some(Some(landed)))
+    };
+    let said = move |result: Result<Option<Option<usize>>, String>| {
+        let t = text(language.get_untracked());
+        match result {
+            Ok(Some(Some(0))) => notices.info(t.rp_review_imported),
+            Ok(Some(Some(n))) => notices.info(format!(
+                "{}{}",
+                t.rp_review_imported,
+                fill(t.rp_review_landed, &[&n.to_string()])
+            )),
+            Ok(Some(None)) => notices.info(t.rp_review_same),
+            Ok(None) => {}
+            Err(e) => error.set(Some(e)),
+        }
+    };
     let import_review = move |_| {
         error.set(None);
+        pending.set(None);
+        sides.set(BTreeMap::new());
         spawn_local(async move {
-            let result: Result<bool, String> = async {
+            let result = async {
                 let lang = language.get_untracked();
-                let (_, bytes) = crate::pages::common::read_file(
+                let (file, bytes) = crate::pages::common::read_file(
                     "review-file",
                     text(lang).rp_choose_review,
                     lang,
@@ -124,35 +192,28 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     .map_err(|e| e.say(language.get_untracked()))?;
                 let (_, got) = read_payload::<Review>(&text, REVIEW_KIND)
                     .map_err(|e| e.say(language.get_untracked()))?;
-                let own = ledgers
-                    .ledger
-                    .with_untracked(|l| l.school(school_id).cloned())
-                    .ok_or(crate::i18n::text(lang).rp_own_school_missing)?;
-                let period = got.period.clone();
-                let taken = exchange
-                    .outbox
-                    .with_untracked(|o| {
-                        as_operator(office, |a| filing::receive_review(o, &own, got, a))
-                    })
-                    .map_err(|e| e.say(language.get_untracked()))?;
-                let Some(filing) = taken else {
-                    return Ok(false);
-                };
-                file_in(exchange, language, &filing).await?;
-                if let Some(m) = baoxue_core::exchange::report::parse_month_period(&period) {
-                    month.set(m);
-                }
-                Ok(true)
+                take(file, got).await
             }
             .await;
-            match result {
-                Ok(true) => {
-                    notices.info(text(language.get_untracked()).rp_review_imported);
-                }
-                Ok(false) => notices.info(text(language.get_untracked()).rp_review_same),
-                Err(e) => error.set(Some(e)),
-            }
+            said(result);
         });
+    };
+    let confirm_review = move |_| {
+        let Some((file, got, conflicts)) = pending.get_untracked() else {
+            return;
+        };
+        let open = sides.with_untracked(|s| {
+            conflicts
+                .iter()
+                .filter(|c| !s.contains_key(&c.record))
+                .count()
+        });
+        if open > 0 {
+            let t = text(language.get_untracked());
+            return error.set(Some(fill(t.rp_land_unanswered, &[&open.to_string()])));
+        }
+        error.set(None);
+        spawn_local(async move { said(take(file, got).await) });
     };
 
     view! {
@@ -222,6 +283,13 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 <label>{move || t().rp_passphrase}<input id="review-passphrase" type="password" bind:value=review_pass/></label>
                 <button id="import-review" class="secondary" on:click=import_review>{move || t().rp_import}</button>
             </div>
+            {move || pending.get().map(|(_, _, conflicts)| view! {
+                <div id="review-conflicts">
+                    <p class="warning-text">{move || t().rp_review_conflicts}</p>
+                    {conflicts.into_iter().map(|c| view! { <LandingConflictRow conflict=c sides=sides at=Receiver::School/> }).collect_view()}
+                    <button id="confirm-review" class="primary" on:click=confirm_review>{move || t().rp_confirm_review}</button>
+                </div>
+            })}
         </section>
     }
 }

@@ -93,7 +93,16 @@ pub(super) fn UpperReports() -> impl IntoView {
         let ready = batch.iter().filter_map(|s| s.result.as_ref().ok());
         let filing = as_operator(office, |a| filing::apply_rollups(ready, a));
         spawn_local(async move {
-            match commit_import(exchange, notices, language, &filing, Imported::RollUps).await {
+            match commit_import(
+                exchange,
+                notices,
+                language,
+                &filing,
+                None,
+                Imported::RollUps,
+            )
+            .await
+            {
                 Ok(()) => {
                     staged.set(Vec::new());
                 }

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport};
-use super::landing::{land_into, Landing, LandingChoice};
+use super::landing::{land_into, Exchanged, LandIn, Landing};
 use super::report::{
     ImportPlan, MonthlyReport, ReceivedReport, ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
 };
@@ -21,9 +21,8 @@ use super::{
     check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, Refusal,
     UnitRef,
 };
-use crate::casework::{Actor, Casebook};
+use crate::casework::Actor;
 use crate::indicators::Targets;
-use crate::ledger::Ledger;
 use crate::model::{AuditAction, AuditEntry, Installation, Level, Localized, School};
 
 /// One exchange record as it is kept.
@@ -286,14 +285,6 @@ pub fn apply_reports<'a>(
     )
 }
 
-/// The county's ledgers a report import lands in (纳入相应台账), and how a person answered
-/// the records changed on both sides.
-pub struct LandIn<'a> {
-    pub ledger: &'a Ledger,
-    pub casebook: &'a Casebook,
-    pub choices: &'a BTreeMap<Uuid, LandingChoice>,
-}
-
 /// 导入月报 and 纳入相应台账 at once: what to file, and what the reports (each with the
 /// name of its file) change in the county's ledgers — stored together in one transaction.
 pub fn import_reports<'a>(
@@ -304,16 +295,16 @@ pub fn import_reports<'a>(
     actor: Actor,
 ) -> (Filing, Landing) {
     let mut landing = Landing::default();
-    let filing = file_reports(inbox, staged, keep_verdicts, actor, |file, s, earlier| {
+    let filing = file_reports(inbox, staged, keep_verdicts, actor, |file, s, before| {
+        let school_id = s.plan.school.id;
         land_into(
             &mut landing,
             &s.report,
-            s.plan.school.id,
+            s.envelope.created_at,
+            school_id,
             file,
-            earlier,
-            into.ledger,
-            into.casebook,
-            into.choices,
+            &Exchanged::at_county(before, school_id),
+            into,
             &actor,
         )
     });
@@ -327,7 +318,7 @@ fn file_reports<'a>(
     staged: impl IntoIterator<Item = (&'a str, &'a StagedReport)>,
     keep_verdicts: &BTreeMap<Uuid, bool>,
     actor: Actor,
-    mut land: impl FnMut(&str, &StagedReport, &[ReceivedReport]),
+    mut land: impl FnMut(&str, &StagedReport, &Inbox),
 ) -> Filing {
     let mut after = inbox.clone();
     let mut filing = Filing::default();
@@ -336,7 +327,7 @@ fn file_reports<'a>(
         if !plan.changes_anything() {
             continue;
         }
-        land(file, s, &after.reports);
+        land(file, s, &after);
         after.apply(
             plan,
             s.envelope.clone(),

@@ -2,6 +2,7 @@ use super::super::report::{EntryList, ReviewEntry, ReviewVerdict};
 use super::super::test_county::{county, d, County};
 use super::super::{bundle_text, decrypt};
 use super::*;
+use crate::casework::Casebook;
 use crate::record_key::RecordKey;
 
 fn actor(name: &str, day: u32) -> Actor<'_> {
@@ -197,6 +198,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
                 comment: comment.into(),
             })
             .collect(),
+        decisions: Vec::new(),
         comment: String::new(),
     };
     assert!(matches!(
@@ -326,6 +328,7 @@ fn an_entry_reviewed_then_changed_by_a_correction_keeps_its_verdict_only_when_ch
         reviewed_at: d(2026, 12, 2).and_hms_opt(11, 0, 0).unwrap(),
         entries: vec![verdict],
         comment: String::new(),
+        decisions: Vec::new(),
     });
     let mut correction = MonthlyReport {
         version: 2,
@@ -544,7 +547,7 @@ fn importing_a_report_lands_its_children_in_the_countys_ledgers_once() {
     // A county that knows the children but not yet the school's casework.
     let book = Casebook::default();
     let choices = BTreeMap::new();
-    let into = || LandIn {
+    let into = || super::super::landing::LandIn {
         ledger: &k.ledger,
         casebook: &book,
         choices: &choices,
@@ -593,7 +596,7 @@ fn importing_a_report_lands_its_children_in_the_countys_ledgers_once() {
         &inbox,
         [("惠城一小11月.baoxue", &again)],
         &BTreeMap::new(),
-        LandIn {
+        super::super::landing::LandIn {
             ledger: &k.ledger,
             casebook: &book,
             choices: &choices,

@@ -7,9 +7,13 @@
 //! the county holds: a record the school changed since then is taken, unless the county
 //! changed it too — then a person chooses.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
 use uuid::Uuid;
 
-use super::report::{MonthlyReport, ReceivedReport, ReportEntry};
+use super::holdings::{Inbox, Outbox};
+use super::report::{MonthlyReport, ReportEntry, Review};
 use crate::casework::{Actor, Casebook, ChangeSet, ClosureOutcome, DropoutCase, Suspect, Verdict};
 use crate::ledger::Ledger;
 use crate::model::{AuditAction, Child, FieldChange, Labelled, Lang, NoIdReason, Status};
@@ -47,40 +51,120 @@ impl LandingConflict {
     }
 }
 
-/// Which side a person chose for a conflict.
+/// Which side a person chose for a conflict: the receiver's own record, or the sender's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LandingChoice {
-    KeepCounty,
-    TakeSchool,
+    KeepOurs,
+    TakeTheirs,
 }
 
-/// What a report changes in the county's ledgers.
+/// What a file changes in the receiver's ledgers.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Landing {
     pub set: ChangeSet,
-    /// Conflicts no choice was given for: their records are left as the county has them.
+    /// Conflicts no choice was given for: their records are left as the receiver has them.
     pub conflicts: Vec<LandingConflict>,
-    /// Children the county did not know.
+    /// Children the receiver did not know.
     pub added: usize,
 }
 
-/// Lands `report`, from the county's school `school_id`, read from `file`. `earlier` are the
-/// reports the county held before it (any school; only this school's count). `choices`
-/// answers conflicts by record id.
+/// The receiver's ledgers a file lands in, and how a person answered the records changed on
+/// both sides (by record id).
+#[derive(Clone, Copy)]
+pub struct LandIn<'a> {
+    pub ledger: &'a Ledger,
+    pub casebook: &'a Casebook,
+    pub choices: &'a BTreeMap<Uuid, LandingChoice>,
+}
+
+/// What the two sides have said to each other of one school's records: its reports (when
+/// each was made) and the county's reviews with their decisions.
+pub struct Exchanged<'a> {
+    said: Vec<(NaiveDateTime, &'a ReportEntry)>,
+}
+
+impl<'a> Exchanged<'a> {
+    pub fn new(
+        reports: impl IntoIterator<Item = (NaiveDateTime, &'a MonthlyReport)>,
+        reviews: impl IntoIterator<Item = &'a Review>,
+    ) -> Self {
+        let mut said: Vec<(NaiveDateTime, &ReportEntry)> = reports
+            .into_iter()
+            .flat_map(|(at, r)| r.entries().map(move |(_, e)| (at, e)))
+            .chain(
+                reviews
+                    .into_iter()
+                    .flat_map(|r| r.decisions.iter().map(|e| (r.reviewed_at, e))),
+            )
+            .collect();
+        // Latest first; within a time, the order of the file.
+        said.sort_by_key(|e| std::cmp::Reverse(e.0));
+        Exchanged { said }
+    }
+
+    /// At the county: what school `school_id` reported and the reviews sent back to it.
+    pub fn at_county(inbox: &'a Inbox, school_id: Uuid) -> Self {
+        Self::new(
+            inbox
+                .reports
+                .iter()
+                .filter(|r| r.report.school.id == school_id)
+                .map(|r| (r.envelope.created_at, &r.report)),
+            inbox.reviews.iter().filter(|r| r.school.id == school_id),
+        )
+    }
+
+    /// At a school: what it sent and the reviews it took.
+    pub fn at_school(outbox: &'a Outbox) -> Self {
+        Self::new(
+            outbox.sent.iter().map(|s| (s.sent_at, &s.report)),
+            &outbox.reviews,
+        )
+    }
+
+    /// The suspect record `id` as last said before `at`.
+    pub fn suspect(&self, id: Uuid, at: NaiveDateTime) -> Option<&'a Suspect> {
+        self.said
+            .iter()
+            .filter(|(t, _)| *t < at)
+            .find_map(|(_, e)| e.suspect.as_deref().filter(|s| s.id == id))
+    }
+
+    /// The case record `id` as last said before `at`.
+    pub fn case(&self, id: Uuid, at: NaiveDateTime) -> Option<&'a DropoutCase> {
+        self.said
+            .iter()
+            .filter(|(t, _)| *t < at)
+            .find_map(|(_, e)| e.case.as_deref().filter(|c| c.id == id))
+    }
+}
+
+/// Records about children from the other side, and where they came from.
+struct Incoming<'a> {
+    entries: Vec<&'a ReportEntry>,
+    /// The receiver's id of the school the children are at.
+    school_id: Uuid,
+    /// When the sender made the file: what was said before it is the baseline.
+    made_at: NaiveDateTime,
+    /// The file, in words, for the audit.
+    source: String,
+}
+
+/// Lands `report`, made at `made_at`, from the county's school `school_id`, read from
+/// `file`. `said` is what the school and the county exchanged of its records before.
 #[allow(clippy::too_many_arguments)]
 pub fn land(
     report: &MonthlyReport,
+    made_at: NaiveDateTime,
     school_id: Uuid,
     file: &str,
-    earlier: &[ReceivedReport],
-    ledger: &Ledger,
-    casebook: &Casebook,
-    choices: &std::collections::BTreeMap<Uuid, LandingChoice>,
+    said: &Exchanged,
+    into: LandIn,
     actor: &Actor,
 ) -> Landing {
     let mut out = Landing::default();
     land_into(
-        &mut out, report, school_id, file, earlier, ledger, casebook, choices, actor,
+        &mut out, report, made_at, school_id, file, said, into, actor,
     );
     out
 }
@@ -91,21 +175,68 @@ pub fn land(
 pub fn land_into(
     out: &mut Landing,
     report: &MonthlyReport,
+    made_at: NaiveDateTime,
     school_id: Uuid,
     file: &str,
-    earlier: &[ReceivedReport],
-    ledger: &Ledger,
-    casebook: &Casebook,
-    choices: &std::collections::BTreeMap<Uuid, LandingChoice>,
+    said: &Exchanged,
+    into: LandIn,
     actor: &Actor,
 ) {
+    let incoming = Incoming {
+        entries: report.entries().map(|(_, e)| e).collect(),
+        school_id,
+        made_at,
+        source: format!(
+            "{}{}月报第{}版（{file}）",
+            report.school.name, report.period, report.version
+        ),
+    };
+    land_entries(out, incoming, said, into, actor);
+}
+
+/// 县级决定: what the county's review of a report decided about the school's children lands
+/// in the school's own ledgers, `own` being its id of itself. `said` is what the school
+/// sent and took before.
+pub fn land_review(
+    review: &Review,
+    own: Uuid,
+    file: &str,
+    said: &Exchanged,
+    into: LandIn,
+    actor: &Actor,
+) -> Landing {
+    let mut out = Landing::default();
+    let incoming = Incoming {
+        entries: review.decisions.iter().collect(),
+        school_id: own,
+        made_at: review.reviewed_at,
+        source: format!("{}月报县级审核结果（{file}）", review.period),
+    };
+    land_entries(&mut out, incoming, said, into, actor);
+    out
+}
+
+fn land_entries(
+    out: &mut Landing,
+    incoming: Incoming,
+    said: &Exchanged,
+    into: LandIn,
+    actor: &Actor,
+) {
+    let LandIn {
+        ledger,
+        casebook,
+        choices,
+    } = into;
+    let Incoming {
+        entries,
+        school_id,
+        made_at,
+        source,
+    } = incoming;
     let (mut landed_suspects, mut landed_cases) = (Vec::new(), Vec::new());
-    let source = format!(
-        "{}{}月报第{}版（{file}）",
-        report.school.name, report.period, report.version
-    );
     let mut children: Vec<Child> = std::mem::take(&mut out.set.children);
-    for (_, e) in report.entries() {
+    for e in entries {
         let Some(child_id) = child_for(e, school_id, ledger, &mut children, &source, actor, out)
         else {
             continue;
@@ -116,9 +247,7 @@ pub fn land_into(
             let ours = casebook
                 .suspect(s.id)
                 .or_else(|| out.set.suspects.iter().find(|x| x.id == s.id));
-            let before = baseline(earlier, school_id, report, |r| {
-                r.suspect.as_deref().filter(|x| x.id == s.id).cloned()
-            });
+            let before = said.suspect(s.id, made_at);
             let open_own = casebook.open_suspect_of(child_id).filter(|x| x.id != s.id);
             match (ours, open_own) {
                 // The county flagged the child itself: its own record stands.
@@ -131,7 +260,7 @@ pub fn land_into(
                     if let Some(take) = decide(
                         ours,
                         &theirs,
-                        before.as_ref(),
+                        before,
                         same_suspect,
                         |c, s| Sides::Suspect {
                             county: Box::new(c.clone()),
@@ -169,9 +298,7 @@ pub fn land_into(
                         .case_of(child_id)
                         .filter(|x| x.closure.is_none() && x.id != c.id)
                 });
-            let before = baseline(earlier, school_id, report, |r| {
-                r.case.as_deref().filter(|x| x.id == c.id).cloned()
-            });
+            let before = said.case(c.id, made_at);
             match ours {
                 None => {
                     landed_cases.push(theirs.id);
@@ -184,7 +311,7 @@ pub fn land_into(
                     if decide(
                         ours,
                         &theirs,
-                        before.as_ref(),
+                        before,
                         same_case,
                         |c, s| Sides::Case {
                             county: Box::new(c.clone()),
@@ -228,10 +355,17 @@ pub fn land_into(
         .iter()
         .filter(|s| landed_suspects.contains(&s.id))
     {
+        let what = match s.verification.as_ref().map(|v| &v.verdict) {
+            None => "列入疑似辍学台账".to_string(),
+            Some(Verdict::Confirmed) => "核查结论：确认辍学".to_string(),
+            Some(Verdict::NotReal { reason, .. }) => {
+                format!("核查结论：非真实辍学（{}）", reason.zh())
+            }
+        };
         out.set.audit.push(actor.audit(
             AuditAction::Import,
             s.child_id,
-            format!("据{source}列入疑似辍学台账"),
+            format!("据{source}{what}"),
         ));
     }
     for c in out
@@ -251,6 +385,84 @@ pub fn land_into(
         ));
     }
     out.set.children = children;
+}
+
+/// 县级决定 for a review: the county's suspect and case records of the school's children
+/// that differ from what the two sides last exchanged, or were never exchanged — what the
+/// county decided, and what it flagged itself.
+pub fn decisions_for(
+    school_id: Uuid,
+    ledger: &Ledger,
+    casebook: &Casebook,
+    said: &Exchanged,
+) -> Vec<ReportEntry> {
+    let never = NaiveDateTime::MAX;
+    let at_school = |id: Uuid| ledger.child(id).filter(|c| c.school_id == Some(school_id));
+    let mut out: Vec<ReportEntry> = Vec::new();
+    for s in casebook.suspects() {
+        let Some(child) = at_school(s.child_id) else {
+            continue;
+        };
+        let case = casebook.cases().find(|c| c.suspect_id == s.id);
+        let new_suspect = said
+            .suspect(s.id, never)
+            .is_none_or(|b| !same_suspect(s, b));
+        let new_case =
+            case.is_some_and(|c| said.case(c.id, never).is_none_or(|b| !same_case(c, b)));
+        if !(new_suspect || new_case) {
+            continue;
+        }
+        let date = s.verification.as_ref().map_or(s.flagged_on, |v| v.date);
+        out.push(ReportEntry {
+            suspect: Some(Box::new(s.clone())),
+            case: case.cloned().map(Box::new),
+            ..super::report::entry(child, s.id, date, decision_text(s, case))
+        });
+    }
+    for c in casebook.cases() {
+        let Some(child) = at_school(c.child_id) else {
+            continue;
+        };
+        if out
+            .iter()
+            .any(|e| e.case.as_ref().is_some_and(|x| x.id == c.id))
+            || said.case(c.id, never).is_some_and(|b| same_case(c, b))
+        {
+            continue;
+        }
+        let date = c.closure.as_ref().map_or(c.opened_on, |cl| cl.date);
+        let suspect = casebook.suspect(c.suspect_id);
+        out.push(ReportEntry {
+            suspect: suspect.cloned().map(Box::new),
+            case: Some(Box::new(c.clone())),
+            ..super::report::entry(child, c.id, date, case_text(c))
+        });
+    }
+    out.sort_by_cached_key(|e| (e.date, crate::rules::name_order::name_key(&e.name)));
+    out
+}
+
+/// A decision in words, for the review and its print.
+fn decision_text(s: &Suspect, case: Option<&DropoutCase>) -> String {
+    match case {
+        Some(c) => case_text(c),
+        None => verdict_text(s, Lang::Zh),
+    }
+}
+
+fn case_text(c: &DropoutCase) -> String {
+    match &c.closure {
+        Some(cl) => format!("销号：{}", cl.outcome.zh()),
+        None => format!(
+            "一人一案：包保责任人{}，劝返时限{}",
+            c.responsible
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            c.deadline
+        ),
+    }
 }
 
 /// The county's child for an entry: found, or added from what the report says.
@@ -300,7 +512,7 @@ fn child_for(
     out.set.audit.push(actor.audit(
         AuditAction::Create,
         child.id,
-        format!("据{source}新增 {}（本县台账中没有）", child.name),
+        format!("据{source}新增 {}（台账中没有）", child.name),
     ));
     out.added += 1;
     let id = child.id;
@@ -321,29 +533,6 @@ fn set_status(children: &mut Vec<Child>, ledger: &Ledger, id: Uuid, status: Stat
     }
 }
 
-/// What the school said of a record in the latest report before this one (reports are held
-/// under the county's id of the school).
-fn baseline<T>(
-    earlier: &[ReceivedReport],
-    school_id: Uuid,
-    report: &MonthlyReport,
-    find: impl Fn(&ReportEntry) -> Option<T>,
-) -> Option<T> {
-    let mut held: Vec<&ReceivedReport> = earlier
-        .iter()
-        .filter(|r| r.report.school.id == school_id)
-        .filter(|r| {
-            (r.report.period.as_str(), r.report.version) < (report.period.as_str(), report.version)
-        })
-        .collect();
-    held.sort_by(|a, b| {
-        (b.report.period.as_str(), b.report.version)
-            .cmp(&(a.report.period.as_str(), a.report.version))
-    });
-    held.iter()
-        .find_map(|r| r.report.entries().find_map(|(_, e)| find(e)))
-}
-
 /// Whether to take the school's record: `Some(true)` take it, `Some(false)` keep the
 /// county's, `None` a conflict left for a person.
 #[allow(clippy::too_many_arguments)]
@@ -354,7 +543,7 @@ fn decide<T>(
     same: fn(&T, &T) -> bool,
     sides: fn(&T, &T) -> Sides,
     name: &str,
-    choices: &std::collections::BTreeMap<Uuid, LandingChoice>,
+    choices: &BTreeMap<Uuid, LandingChoice>,
     conflicts: &mut Vec<LandingConflict>,
 ) -> Option<bool>
 where
@@ -373,8 +562,8 @@ where
         (_, false) => Some(false),
         (false, true) => Some(true),
         (true, true) => match choices.get(&ours.id()) {
-            Some(LandingChoice::TakeSchool) => Some(true),
-            Some(LandingChoice::KeepCounty) => Some(false),
+            Some(LandingChoice::TakeTheirs) => Some(true),
+            Some(LandingChoice::KeepOurs) => Some(false),
             None => {
                 conflicts.push(LandingConflict {
                     record: ours.id(),

@@ -1,16 +1,14 @@
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
-use super::{land, LandingChoice};
+use super::{decisions_for, land, land_review, Exchanged, LandIn, LandingChoice};
 use crate::casework::{
     Actor, Casebook, DropoutCase, DropoutCause, ResponsiblePerson, ResponsibleRole, Suspect,
     SuspectTrigger, Verdict, Verification, VerifyMethod,
 };
-use crate::exchange::report::MONTHLY_KIND;
-use crate::exchange::report::{MonthlyReport, ReceivedReport, ReportEntry, ReportSchool};
-use crate::exchange::{Envelope, UnitRef};
+use crate::exchange::report::{MonthlyReport, ReportEntry, ReportSchool};
 use crate::ledger::Ledger;
 use crate::model::{Lang, School, SchoolKind, Status};
 use crate::rules::id_number::IdNumber;
@@ -53,24 +51,29 @@ fn report(period: &str, version: u32, entries: Vec<ReportEntry>) -> MonthlyRepor
     }
 }
 
-/// Held as the county's inbox holds it: under the county's id of the school.
-fn received(r: &MonthlyReport) -> ReceivedReport {
-    let mut report = r.clone();
-    report.school.id = school().id;
-    ReceivedReport {
-        envelope: Envelope::new(
-            MONTHLY_KIND,
-            UnitRef::school(&school()),
-            None,
-            Some(r.period.clone()),
-            d(11, 30).and_hms_opt(10, 0, 0).unwrap(),
-            "王老师",
-            None,
-        ),
-        report,
-        received_at: d(11, 30).and_hms_opt(10, 0, 0).unwrap(),
-        received_by: "县".into(),
-        problems: Vec::new(),
+/// When the school made the report: a version an hour after the one before it, in the
+/// month after its period.
+fn at(r: &MonthlyReport) -> NaiveDateTime {
+    let month = crate::exchange::report::parse_month_period(&r.period).unwrap();
+    (month + chrono::Months::new(1))
+        .and_hms_opt(8 + r.version, 0, 0)
+        .unwrap()
+}
+
+/// What the county holds of the school's earlier reports.
+fn said<'a>(reports: &[&'a MonthlyReport]) -> Exchanged<'a> {
+    Exchanged::new(reports.iter().map(|r| (at(r), *r)), [])
+}
+
+fn into<'a>(
+    ledger: &'a Ledger,
+    casebook: &'a Casebook,
+    choices: &'a BTreeMap<Uuid, LandingChoice>,
+) -> LandIn<'a> {
+    LandIn {
+        ledger,
+        casebook,
+        choices,
     }
 }
 
@@ -149,12 +152,11 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
     let nov = report("2026-11", 1, vec![child_entry(Some(suspect(None)), None)]);
     let l = land(
         &nov,
+        at(&nov),
         school().id,
         "惠城一小11月.baoxue",
-        &[],
-        &ledger,
-        &book,
-        &none,
+        &said(&[]),
+        into(&ledger, &book, &none),
         &actor,
     );
     assert_eq!(l.added, 1);
@@ -178,12 +180,11 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
     // The same file again changes nothing.
     let again = land(
         &nov,
+        at(&nov),
         school().id,
         "惠城一小11月.baoxue",
-        &[],
-        &ledger,
-        &book,
-        &none,
+        &said(&[]),
+        into(&ledger, &book, &none),
         &actor,
     );
     assert!(again.set.suspects.is_empty() && again.set.children.is_empty());
@@ -195,15 +196,14 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
         Some(suspect(Some(Verdict::Confirmed))),
         Some(case("王老师")),
     )];
-    let earlier = [received(&nov)];
+    let earlier = [&nov];
     let l = land(
         &dec,
+        at(&dec),
         school().id,
         "惠城一小12月.baoxue",
-        &earlier,
-        &ledger,
-        &book,
-        &none,
+        &said(&earlier),
+        into(&ledger, &book, &none),
         &actor,
     );
     assert!(l.conflicts.is_empty(), "{:?}", l.conflicts);
@@ -228,15 +228,14 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
     let mut dec2 = dec.clone();
     dec2.version = 2;
     dec2.confirmed_dropouts[0].case = Some(Box::new(case("赵老师")));
-    let earlier = [received(&nov), received(&dec)];
+    let earlier = [&nov, &dec];
     let l = land(
         &dec2,
+        at(&dec2),
         school().id,
         "惠城一小12月更正.baoxue",
-        &earlier,
-        &ledger,
-        &book,
-        &none,
+        &said(&earlier),
+        into(&ledger, &book, &none),
         &actor,
     );
     assert_eq!(l.conflicts.len(), 1);
@@ -258,28 +257,26 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
         l.conflicts[0].fields(Lang::En)[0].field,
         "Responsible persons"
     );
-    let take = BTreeMap::from([(Uuid::from_u128(300), LandingChoice::TakeSchool)]);
+    let take = BTreeMap::from([(Uuid::from_u128(300), LandingChoice::TakeTheirs)]);
     let l = land(
         &dec2,
+        at(&dec2),
         school().id,
         "惠城一小12月更正.baoxue",
-        &earlier,
-        &ledger,
-        &book,
-        &take,
+        &said(&earlier),
+        into(&ledger, &book, &take),
         &actor,
     );
     assert!(l.conflicts.is_empty());
     assert_eq!(l.set.cases[0].responsible[0].name, "赵老师");
-    let keep = BTreeMap::from([(Uuid::from_u128(300), LandingChoice::KeepCounty)]);
+    let keep = BTreeMap::from([(Uuid::from_u128(300), LandingChoice::KeepOurs)]);
     let l = land(
         &dec2,
+        at(&dec2),
         school().id,
         "惠城一小12月更正.baoxue",
-        &earlier,
-        &ledger,
-        &book,
-        &keep,
+        &said(&earlier),
+        into(&ledger, &book, &keep),
         &actor,
     );
     assert!(l.set.cases.is_empty());
@@ -289,12 +286,11 @@ fn a_reported_suspect_lands_on_the_countys_ledgers_and_a_change_on_both_sides_is
     jan.period = "2027-01".into();
     let l = land(
         &jan,
+        at(&jan),
         school().id,
         "惠城一小1月.baoxue",
-        &[received(&nov), received(&dec)],
-        &ledger,
-        &book,
-        &none,
+        &said(&[&nov, &dec]),
+        into(&ledger, &book, &none),
         &actor,
     );
     assert!(l.conflicts.is_empty() && l.set.cases.is_empty(), "{l:?}");
@@ -323,15 +319,14 @@ fn reports_of_one_import_land_as_one_change_set_and_a_child_two_name_is_added_on
         super::land_into(
             &mut out,
             r,
+            at(r),
             school().id,
             file,
-            &held,
-            &ledger,
-            &book,
-            &none,
+            &said(&held),
+            into(&ledger, &book, &none),
             &actor,
         );
-        held.push(received(r));
+        held.push(r);
     }
     assert_eq!(out.added, 1);
     assert_eq!(out.set.children.len(), 1);
@@ -346,4 +341,130 @@ fn reports_of_one_import_land_as_one_change_set_and_a_child_two_name_is_added_on
             .map(|v| &v.verdict),
         Some(&Verdict::Confirmed)
     );
+}
+
+#[test]
+fn the_countys_decisions_go_back_in_the_review_and_land_in_the_schools_ledgers() {
+    use crate::exchange::report::Review;
+    let county_actor = Actor {
+        name: "县控辍办",
+        now: d(12, 4).and_hms_opt(9, 0, 0).unwrap(),
+    };
+    let none = BTreeMap::new();
+    // The school's own ledger: the child under its own id, flagged in November.
+    let entry = child_entry(Some(suspect(None)), None);
+    let pupil = crate::model::Child {
+        id_number: entry
+            .id_number
+            .as_deref()
+            .map(|n| IdNumber::parse(n).unwrap()),
+        name: entry.name.clone(),
+        school_id: Some(Uuid::from_u128(70)),
+        grade: Some(6),
+        status: Status::SuspectedDropout,
+        ..crate::model::Child::new_record(
+            entry.child_id,
+            entry.sex,
+            entry.birth_date,
+            county_actor.now,
+        )
+    };
+    let own_school = School {
+        id: Uuid::from_u128(70),
+        ..school()
+    };
+    let school_ledger = Ledger::new(vec![own_school], &[], vec![pupil]);
+    let mut school_book = Casebook::default();
+    school_book.apply(&crate::casework::ChangeSet {
+        suspects: vec![suspect(None)],
+        ..Default::default()
+    });
+    let nov = report("2026-11", 1, vec![entry]);
+
+    // The county lands it, then confirms the child a dropout and opens its own case.
+    let mut county_ledger = Ledger::new(vec![school()], &[], Vec::new());
+    let mut county_book = Casebook::default();
+    let l = land(
+        &nov,
+        at(&nov),
+        school().id,
+        "11月.baoxue",
+        &said(&[]),
+        into(&county_ledger, &county_book, &none),
+        &county_actor,
+    );
+    county_ledger.apply_batch(
+        county_ledger
+            .prepare_batch(l.set.children.clone(), county_actor.now)
+            .unwrap(),
+    );
+    county_book.apply(&l.set);
+    assert!(
+        decisions_for(school().id, &county_ledger, &county_book, &said(&[&nov])).is_empty(),
+        "nothing decided yet: nothing to send back"
+    );
+    let county_child = l.set.children[0].id;
+    let mut confirmed = suspect(Some(Verdict::Confirmed));
+    confirmed.child_id = county_child;
+    let mut opened = case("张乡长");
+    opened.id = Uuid::from_u128(301);
+    opened.child_id = county_child;
+    county_book.apply(&crate::casework::ChangeSet {
+        suspects: vec![confirmed],
+        cases: vec![opened],
+        ..Default::default()
+    });
+    let decisions = decisions_for(school().id, &county_ledger, &county_book, &said(&[&nov]));
+    assert_eq!(decisions.len(), 1, "{decisions:?}");
+    assert_eq!(
+        decisions[0].detail,
+        "一人一案：包保责任人张乡长，劝返时限2026-12-31"
+    );
+    let review = Review {
+        school: nov.school.clone(),
+        period: nov.period.clone(),
+        report_version: 1,
+        report_sha256: String::new(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(12, 4).and_hms_opt(10, 0, 0).unwrap(),
+        entries: Vec::new(),
+        comment: String::new(),
+        decisions,
+    };
+
+    // The school takes it: its suspect is confirmed, the county's case is its own now.
+    let school_actor = Actor {
+        name: "王老师",
+        now: d(12, 5).and_hms_opt(8, 0, 0).unwrap(),
+    };
+    let school_said = Exchanged::new([(at(&nov), &nov)], []);
+    let l = land_review(
+        &review,
+        Uuid::from_u128(70),
+        "审核结果.baoxue",
+        &school_said,
+        into(&school_ledger, &school_book, &none),
+        &school_actor,
+    );
+    assert!(l.conflicts.is_empty(), "{:?}", l.conflicts);
+    assert_eq!(l.added, 0);
+    assert_eq!(l.set.suspects.len(), 1);
+    assert_eq!(l.set.suspects[0].child_id, Uuid::from_u128(200));
+    assert!(matches!(
+        l.set.suspects[0].verification.as_ref().map(|v| &v.verdict),
+        Some(Verdict::Confirmed)
+    ));
+    assert_eq!(l.set.cases.len(), 1);
+    assert_eq!(l.set.cases[0].id, Uuid::from_u128(301));
+    assert_eq!(l.set.cases[0].child_id, Uuid::from_u128(200));
+    assert_eq!(l.set.children[0].status, Status::Dropout);
+    assert!(l
+        .set
+        .audit
+        .iter()
+        .any(|a| a.summary.contains("审核结果.baoxue") && a.summary.contains("确认辍学")));
+
+    // Once sent, the same decisions are not sent again.
+    let said_after = Exchanged::new([(at(&nov), &nov)], [&review]);
+    assert!(decisions_for(school().id, &county_ledger, &county_book, &said_after).is_empty());
 }

@@ -154,7 +154,7 @@ pub struct MonthlyReport {
     pub zero_report: bool,
 }
 
-fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntry {
+pub(crate) fn entry(child: &Child, id: Uuid, date: NaiveDate, detail: String) -> ReportEntry {
     ReportEntry {
         id,
         child_id: child.id,
@@ -580,6 +580,10 @@ pub struct Review {
     pub entries: Vec<ReviewEntry>,
     /// Overall comment (e.g. why a zero report is doubted).
     pub comment: String,
+    /// 县级决定: the county's suspect and case records of the school's children that differ
+    /// from what the school last said, for the school's own ledgers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<ReportEntry>,
 }
 
 impl Review {

@@ -161,6 +161,7 @@ fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
     // The county reviews the first entry; the school then corrects that very entry.
     let (list, first) = v1.entries().next().map(|(l, e)| (l, e.clone())).unwrap();
     inbox.set_review(Review {
+        decisions: Vec::new(),
         school: v1.school.clone(),
         period: v1.period.clone(),
         report_version: 1,
@@ -436,6 +437,7 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
     assert_eq!(outbox.next_version(&r.period), 2);
     assert_eq!(outbox.chain_head(), Some(env.content_sha256.as_str()));
     let review = Review {
+        decisions: Vec::new(),
         school: r.school.clone(),
         period: r.period.clone(),
         report_version: 1,
@@ -592,6 +594,7 @@ fn the_json_schemas_of_the_report_kinds_in_docs_are_current() {
     let r = k.report(school, month, 1);
     check(MONTHLY_KIND, &r);
     let review = Review {
+        decisions: Vec::new(),
         school: r.school.clone(),
         period: r.period.clone(),
         report_version: 1,
@@ -700,6 +703,7 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
 
     // The review comes back to the school under its own id.
     let review = Review {
+        decisions: Vec::new(),
         school: inbox
             .current(listed.id, &r.period)
             .unwrap()
