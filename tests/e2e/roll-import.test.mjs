@@ -266,6 +266,55 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await p.click(`#suspects-table a:text-is("${newcomer.name}")`);
       await p.waitForSelector('#child-name');
       assert.match(await p.textContent('body'), new RegExp(`据${b2.name}.*月报第1版`));
+
+      // The county confirms the first school's suspect and opens a case of its own.
+      const today = new Date().toISOString().slice(0, 10);
+      await p.click('nav >> text=疑似辍学');
+      await p.click(`#suspects-table tr:has(a:text-is("${flagged}")) a.button`);
+      await p.fill('#v-date', today);
+      await p.fill('#v-evidence', '县控辍办电话核实，学生随亲戚外出打工');
+      await p.fill('#c-left-on', today);
+      await p.selectOption('#c-cause', 'work');
+      await p.fill('.person-name.p0', '吴乡长');
+      await p.fill('.person-name.p1', '郑老师');
+      await p.click('#save-verification');
+      await p.waitForSelector('#case-state');
+      // The review carries the decision back down.
+      await p.click('nav >> text=月报');
+      await p.click(`#completeness-table tr:has-text("${a.name}") .open-review`);
+      await p.waitForSelector('#review-decisions tbody tr');
+      assert.match(await p.textContent('#review-decisions'), new RegExp(`${flagged}.*一人一案：包保责任人吴乡长、郑老师`));
+      // With the confirmation, what the county flagged itself: the child its 学籍 import missed.
+      const decided = await p.$$eval('#review-decisions tbody tr', (r) => r.length);
+      assert.equal(decided, 2, await p.textContent('#review-decisions'));
+      assert.match(await p.textContent('#review-decisions'), new RegExp(manifest.missing.name));
+      await p.fill('#review-passphrase-out', '惠来月报2026');
+      const reviewFile = (await download(p, '#export-review', dir)).path;
+
+      // The school takes it: the county's case is in its own ledger, and in its next report.
+      await q.click('nav >> text=月报');
+      await q.setInputFiles('#review-file', reviewFile);
+      await q.fill('#review-passphrase', '惠来月报2026');
+      await q.click('#import-review');
+      await q.waitForSelector('.notice >> text=县级决定2条已记入本校台账');
+      await q.reload();
+      await q.click('nav >> text=辍学台账');
+      await q.waitForSelector(`#cases-table >> text=${flagged}`);
+      await q.click(`#cases-table a:text-is("${flagged}")`);
+      await q.waitForSelector('#case-persons');
+      assert.match(await q.textContent('#case-persons'), /吴乡长.*郑老师/);
+      await q.click('nav >> text=月报');
+      await q.waitForSelector('#monthly-report');
+      assert.equal(await q.textContent('#send-report'), '报送更正版（第2版）');
+      // Its next version lists the county's decisions: the sent one's entry, the confirmed
+      // dropout and the county's own suspect.
+      assert.match(await q.$eval('#report-month', (s) => s.options[s.selectedIndex].textContent), /（3条，已报第1版）/);
+      // Taking the same review again changes nothing.
+      await q.setInputFiles('#review-file', reviewFile);
+      await q.fill('#review-passphrase', '惠来月报2026');
+      await q.click('#import-review');
+      await q.waitForSelector('.notice >> text=已导入过');
+      await q.screenshot({ path: SHOTS + 'report-school-decisions.png', fullPage: true });
       assert.deepEqual(sch.errors, []);
       assert.deepEqual(hand.errors, []);
     } finally {

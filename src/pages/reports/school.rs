@@ -150,7 +150,14 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
         let Some(filing) = taken else {
             return Ok(Some(None));
         };
-        let landed = landing.set.suspects.len() + landing.set.cases.len();
+        let landed = landing
+            .set
+            .suspects
+            .iter()
+            .map(|s| s.child_id)
+            .chain(landing.set.cases.iter().map(|c| c.child_id))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         ledgers
             .commit_filed(landing.set, Some((exchange, &filing)))
             .await

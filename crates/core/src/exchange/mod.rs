@@ -21,8 +21,9 @@ mod tests;
 
 pub use backup::{Backup, BACKUP_KIND};
 pub use crypto::{
-    check_header, check_passphrase, decrypt, encrypt, encrypt_report, is_encrypted,
-    BACKUP_WORK_FACTOR, MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, REPORT_WORK_FACTOR,
+    check_header, check_passphrase, check_public_key, decrypt, decrypt_with_key, encrypt,
+    encrypt_report, encrypt_to, is_encrypted, OfficeKey, Sealed, BACKUP_WORK_FACTOR,
+    MAX_WORK_FACTOR, MIN_PASSPHRASE_CHARS, REPORT_WORK_FACTOR,
 };
 
 use chrono::NaiveDateTime;
@@ -172,6 +173,12 @@ pub enum BundleError {
     WeakPassphrase,
     #[error("加密强度为2^{found}，超过保学写入的上限2^{max}：文件不是保学写的或已被改动，为免电脑长时间卡住，未解密")]
     ExcessiveWork { found: u8, max: u8 },
+    #[error("此文件是加密给接收单位密钥的，不用口令：请在接收单位的保学中打开")]
+    SealedToKey,
+    #[error("此文件不是加密给本单位的：本单位密钥与文件的接收方不符。请确认文件是发给本单位的；如本单位曾重装，请先从备份恢复")]
+    NotForThisOffice,
+    #[error("单位密钥无效（{0}…）：应为 age1 开头的公钥")]
+    BadKey(String),
 }
 
 impl crate::model::Localized for BundleError {
@@ -209,6 +216,9 @@ impl crate::model::Localized for BundleError {
             ExcessiveWork { found, max } => format!(
                 "Encryption work factor 2^{found} exceeds BaoXue's limit of 2^{max}: the file was not written by BaoXue or was altered; not decrypted, so the computer is not tied up"
             ),
+            SealedToKey => "This file is sealed to the receiving office's key, not a passphrase: open it in the receiving office's BaoXue".into(),
+            NotForThisOffice => "This file is not sealed to this office: its key is not among the file's recipients. Check that the file was sent here; if this office was reinstalled, restore its backup first".into(),
+            BadKey(k) => format!("Invalid office key ({k}…): a public key starts with age1"),
         }
     }
 }

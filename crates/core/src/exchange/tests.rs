@@ -187,9 +187,15 @@ fn with_stanza(sealed: &[u8], stanza: &str) -> Vec<u8> {
 fn an_age_header_is_checked_before_any_key_is_derived() {
     let plain = b"{}".to_vec();
     let report = encrypt_report(&plain, "泸溪县控辍办2026").unwrap();
-    assert_eq!(check_header(&report).unwrap(), REPORT_WORK_FACTOR);
+    assert_eq!(
+        check_header(&report).unwrap(),
+        Sealed::Passphrase(REPORT_WORK_FACTOR)
+    );
     let backup = encrypt(&plain, "泸溪县控辍办2026").unwrap();
-    assert_eq!(check_header(&backup).unwrap(), BACKUP_WORK_FACTOR);
+    assert_eq!(
+        check_header(&backup).unwrap(),
+        Sealed::Passphrase(BACKUP_WORK_FACTOR)
+    );
     let stanza = String::from_utf8_lossy(&report)
         .lines()
         .nth(1)
@@ -416,4 +422,64 @@ fn a_compressed_backup_is_a_fraction_of_its_text_and_reads_back_whole() {
         .unwrap_err()
         .to_string();
     assert!(big.contains("解压后超过2MB"), "{big}");
+}
+
+#[test]
+fn a_file_sealed_to_an_office_opens_with_its_key_and_no_other() {
+    let (county, school, stranger) = (
+        OfficeKey::generate(),
+        OfficeKey::generate(),
+        OfficeKey::generate(),
+    );
+    assert!(county.public.starts_with("age1"));
+    assert!(county.secret.starts_with("AGE-SECRET-KEY-1"));
+    assert!(
+        !format!("{county:?}").contains(&county.secret),
+        "the secret is never printed"
+    );
+    let plain = "{\"月报\":\"惠城镇第一小学\"}".as_bytes();
+    let sealed = encrypt_to(plain, &[&county.public, &school.public]).unwrap();
+    assert_eq!(check_header(&sealed).unwrap(), Sealed::Keys(2));
+    // The receiver opens it, and so does the sender's own copy.
+    assert_eq!(decrypt_with_key(&sealed, &county).unwrap(), plain);
+    assert_eq!(decrypt_with_key(&sealed, &school).unwrap(), plain);
+    assert_eq!(
+        decrypt_with_key(&sealed, &stranger),
+        Err(BundleError::NotForThisOffice)
+    );
+    assert_eq!(
+        decrypt(&sealed, "泸溪县控辍办2026"),
+        Err(BundleError::SealedToKey)
+    );
+    let by_passphrase = encrypt_report(plain, "泸溪县控辍办2026").unwrap();
+    assert_eq!(
+        decrypt_with_key(&by_passphrase, &county),
+        Err(BundleError::NeedsPassphrase)
+    );
+    // A cut-off file, a changed byte, a bad public key: each said, none opened.
+    assert!(matches!(
+        decrypt_with_key(&sealed[..sealed.len() - 10], &county),
+        Err(BundleError::Corrupt(_))
+    ));
+    let mut changed = sealed.clone();
+    let last = changed.len() - 1;
+    changed[last] ^= 1;
+    assert!(matches!(
+        decrypt_with_key(&changed, &county),
+        Err(BundleError::Corrupt(_))
+    ));
+    assert!(matches!(
+        encrypt_to(plain, &["age1notakey"]),
+        Err(BundleError::BadKey(_))
+    ));
+    assert!(check_public_key(&county.public).is_ok());
+    assert!(check_public_key("AGE-SECRET-KEY-1").is_err());
+    // Too many recipients is not a file BaoXue wrote.
+    let many: Vec<OfficeKey> = (0..9).map(|_| OfficeKey::generate()).collect();
+    let keys: Vec<&str> = many.iter().map(|k| k.public.as_str()).collect();
+    let crowded = encrypt_to(plain, &keys).unwrap();
+    assert!(matches!(
+        check_header(&crowded),
+        Err(BundleError::Corrupt(_))
+    ));
 }
