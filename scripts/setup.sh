@@ -21,6 +21,8 @@ dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)
 # A real .xls writer for the 学籍 import's end-to-end test (Debian's python3).
 dpkg -s python3-xlwt >/dev/null 2>&1 || need_apt+=(python3-xlwt)
 command -v node >/dev/null || need_apt+=(nodejs npm)
+# The age CLI, to prove files sealed to an office's key open outside BaoXue too.
+command -v age >/dev/null || need_apt+=(age)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing from Debian: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
