@@ -2,6 +2,7 @@
 //! package, installed by scripts/setup.sh) opens them with the exported identity, and
 //! BaoXue opens what `age` seals to the office's public key.
 
+#![allow(clippy::expect_used)]
 use std::io::Write;
 use std::process::{Command, Stdio};
 
