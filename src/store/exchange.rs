@@ -14,6 +14,8 @@ pub(super) fn exchange_record(
         RecordKey::ReviewIn { .. } => ExchangeRecord::ReviewIn(from_json(value, "收到的审核结果")?),
         RecordKey::RollUpIn { .. } => ExchangeRecord::RollUpIn(from_json(value, "收到的汇总")?),
         RecordKey::PseudonymKey => ExchangeRecord::PseudonymKey(from_json(value, "化名密钥")?),
+        RecordKey::OfficeKey => ExchangeRecord::OfficeKey(from_json(value, "本单位密钥")?),
+        RecordKey::UpperKey => ExchangeRecord::UpperKey(from_json(value, "上级单位公钥")?),
         other => {
             return Err(StoreError::Corrupt {
                 what: "收发文记录".to_string(),
@@ -31,6 +33,8 @@ pub(super) fn exchange_value(record: &ExchangeRecord) -> Result<(JsValue, JsValu
         ExchangeRecord::ReportOut(s) => json_value(s)?,
         ExchangeRecord::RollUpIn(r) => json_value(r)?,
         ExchangeRecord::PseudonymKey(k) => json_value(k)?,
+        ExchangeRecord::OfficeKey(k) => json_value(k)?,
+        ExchangeRecord::UpperKey(k) => json_value(k)?,
     };
     Ok((key_value(&RecordKey::of_exchange(record)), value))
 }

@@ -106,6 +106,8 @@ pub async fn load_all(db: &Db) -> Result<Loaded, StoreError> {
                 ExchangeRecord::ReviewIn(r) => casework.outbox.reviews.push(r),
                 ExchangeRecord::RollUpIn(r) => casework.inbox.rollups.push(r),
                 ExchangeRecord::PseudonymKey(k) => casework.inbox.pseudonym_key = Some(k),
+                ExchangeRecord::OfficeKey(k) => casework.inbox.office_key = Some(k),
+                ExchangeRecord::UpperKey(k) => casework.outbox.upper_key = Some(k),
             },
         }
     }

@@ -44,6 +44,8 @@ pub enum RecordKey {
         version: u32,
     },
     PseudonymKey,
+    OfficeKey,
+    UpperKey,
 }
 
 const STAMP: &str = "%Y%m%dT%H%M%S";
@@ -75,6 +77,8 @@ impl fmt::Display for RecordKey {
                 version,
             } => write!(f, "rollup-in/{unit}/{period}/{version:04}"),
             RecordKey::PseudonymKey => f.write_str("pseudonym-key"),
+            RecordKey::OfficeKey => f.write_str("office-key"),
+            RecordKey::UpperKey => f.write_str("upper-key"),
         }
     }
 }
@@ -97,8 +101,11 @@ impl FromStr for RecordKey {
         let unknown = || UnknownKey(s.to_string());
         let id = |t: &str| Uuid::parse_str(t).map_err(|_| unknown());
         let version = |t: &str| t.parse::<u32>().map_err(|_| unknown());
-        if s == "pseudonym-key" {
-            return Ok(RecordKey::PseudonymKey);
+        match s {
+            "pseudonym-key" => return Ok(RecordKey::PseudonymKey),
+            "office-key" => return Ok(RecordKey::OfficeKey),
+            "upper-key" => return Ok(RecordKey::UpperKey),
+            _ => {}
         }
         let (kind, rest) = s.split_once('/').ok_or_else(unknown)?;
         // A cross-check key has slashes of its own.
@@ -207,6 +214,8 @@ impl RecordKey {
                 version: r.rollup.version,
             },
             ExchangeRecord::PseudonymKey(_) => RecordKey::PseudonymKey,
+            ExchangeRecord::OfficeKey(_) => RecordKey::OfficeKey,
+            ExchangeRecord::UpperKey(_) => RecordKey::UpperKey,
         }
     }
 
@@ -228,6 +237,20 @@ impl RecordKey {
                 .map(ExchangeRecord::PseudonymKey),
         );
         out.extend(inbox.rollups.iter().cloned().map(ExchangeRecord::RollUpIn));
+        out.extend(
+            inbox
+                .office_key
+                .iter()
+                .cloned()
+                .map(ExchangeRecord::OfficeKey),
+        );
+        out.extend(
+            outbox
+                .upper_key
+                .iter()
+                .cloned()
+                .map(ExchangeRecord::UpperKey),
+        );
         out
     }
 }
@@ -269,6 +292,8 @@ mod tests {
                 version: 1,
             },
             RecordKey::PseudonymKey,
+            RecordKey::OfficeKey,
+            RecordKey::UpperKey,
         ];
         for k in keys {
             assert_eq!(k.to_string().parse::<RecordKey>(), Ok(k.clone()), "{k}");

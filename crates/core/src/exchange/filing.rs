@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport};
+use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport, UpperKey};
 use super::landing::{land_into, Exchanged, LandIn, Landing};
 use super::report::{
     ImportPlan, MonthlyReport, ReceivedReport, ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
@@ -18,8 +18,8 @@ use super::rollup::{
     CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
 };
 use super::{
-    check_passphrase, encrypt_report, read_payload, write_bundle, BundleError, Envelope, Refusal,
-    UnitRef,
+    check_passphrase, check_public_key, encrypt_report, encrypt_to, read_payload, write_bundle,
+    BundleError, Envelope, OfficeKey, Refusal, UnitRef,
 };
 use crate::casework::Actor;
 use crate::indicators::Targets;
@@ -42,6 +42,10 @@ pub enum ExchangeRecord {
     RollUpIn(ReceivedRollUp),
     /// The county's secret for the pseudonyms of its roll-ups.
     PseudonymKey(PseudonymKey),
+    /// This office's own key pair.
+    OfficeKey(OfficeKey),
+    /// The public key of the office this one reports to.
+    UpperKey(UpperKey),
 }
 
 /// What one exchange step writes, in one transaction.
@@ -94,6 +98,8 @@ impl Filing {
                     inbox.rollups.push(r);
                 }
                 ExchangeRecord::PseudonymKey(k) => inbox.pseudonym_key = Some(k),
+                ExchangeRecord::OfficeKey(k) => inbox.office_key = Some(k),
+                ExchangeRecord::UpperKey(k) => outbox.upper_key = Some(k),
             }
         }
     }
@@ -169,6 +175,76 @@ fn sealed(text: String, passphrase: &str, stem: &str) -> Result<OutgoingFile, Bu
     })
 }
 
+/// How a file with children's names is sealed for the office that receives it.
+#[derive(Clone, Copy)]
+pub enum Seal<'a> {
+    /// With a passphrase told to the receiver separately: for an office with no key yet.
+    Passphrase(&'a str),
+    /// To the receiver's public key, and to the sender's own so that it can read its copy.
+    ToOffice {
+        receiver: &'a str,
+        own: &'a OfficeKey,
+    },
+}
+
+impl Seal<'_> {
+    fn check(&self) -> Result<(), BundleError> {
+        match self {
+            Seal::Passphrase(p) => check_passphrase(p),
+            Seal::ToOffice { receiver, .. } => check_public_key(receiver),
+        }
+    }
+
+    /// The sender's public key, for the envelope.
+    fn own_key(&self) -> Option<String> {
+        match self {
+            Seal::Passphrase(_) => None,
+            Seal::ToOffice { own, .. } => Some(own.public.clone()),
+        }
+    }
+
+    fn file(&self, text: String, stem: &str) -> Result<OutgoingFile, BundleError> {
+        match self {
+            Seal::Passphrase(p) => sealed(text, p, stem),
+            Seal::ToOffice { receiver, own } => Ok(OutgoingFile {
+                name: format!("{stem}.baoxue"),
+                bytes: encrypt_to(text.as_bytes(), &[receiver, &own.public])?,
+            }),
+        }
+    }
+}
+
+/// 本单位密钥: a new key pair for this office, to file.
+pub fn new_office_key(key: OfficeKey, actor: Actor) -> Filing {
+    let audit = entry(
+        &actor,
+        AuditAction::Create,
+        "office-key".into(),
+        format!("生成本单位密钥（公钥 {}）", key.public),
+    );
+    Filing {
+        records: vec![ExchangeRecord::OfficeKey(key)],
+        withdrawn: None,
+        audit: vec![audit],
+    }
+}
+
+/// 上级单位公钥: the key this office's reports will be sealed to.
+pub fn set_upper_key(key: UpperKey, actor: Actor) -> Result<Filing, FilingError> {
+    check_public_key(&key.public)?;
+    let audit = entry(
+        &actor,
+        AuditAction::Update,
+        "upper-key".into(),
+        format!("设置{}的公钥（{}）：{}", key.unit, key.source, key.public),
+    );
+    Ok(Filing {
+        records: vec![ExchangeRecord::UpperKey(key)],
+        withdrawn: None,
+        audit: vec![audit],
+    })
+}
+
 /// 报送月报: a school seals this month's report to its county. The report is locked once
 /// sent; it chains to the last report sent.
 pub fn send_report(
@@ -176,13 +252,13 @@ pub fn send_report(
     installation: &Installation,
     school: &School,
     outbox: &Outbox,
-    passphrase: &str,
+    seal: Seal,
     actor: Actor,
 ) -> Result<(Filing, OutgoingFile), FilingError> {
     report.check_signed().map_err(FilingError::Refused)?;
-    check_passphrase(passphrase).map_err(FilingError::ReportPassphrase)?;
+    seal.check().map_err(FilingError::ReportPassphrase)?;
     let county = UnitRef::county_of(installation).ok_or(FilingError::NoCounty)?;
-    let env = Envelope::new(
+    let mut env = Envelope::new(
         MONTHLY_KIND,
         UnitRef::school(school),
         Some(county),
@@ -191,13 +267,14 @@ pub fn send_report(
         actor.name,
         outbox.chain_head().map(str::to_string),
     );
+    env.from_key = seal.own_key();
     let text = write_bundle(env, report)?;
     let (written, _) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND)?;
     let stem = format!(
         "{}_{}月报_第{}版",
         school.name, report.period, report.version
     );
-    let file = sealed(text, passphrase, &stem)?;
+    let file = seal.file(text, &stem)?;
     let sent = SentReport {
         period: report.period.clone(),
         version: report.version,
@@ -360,12 +437,12 @@ pub fn save_review(
     review: Review,
     county: UnitRef,
     school: &School,
-    passphrase: &str,
+    seal: Seal,
     actor: Actor,
 ) -> Result<(Filing, OutgoingFile), FilingError> {
     review.check().map_err(FilingError::Refused)?;
-    check_passphrase(passphrase).map_err(FilingError::ReviewPassphrase)?;
-    let env = Envelope::new(
+    seal.check().map_err(FilingError::ReviewPassphrase)?;
+    let mut env = Envelope::new(
         REVIEW_KIND,
         county,
         Some(UnitRef::school(school)),
@@ -374,10 +451,10 @@ pub fn save_review(
         actor.name,
         None,
     );
+    env.from_key = seal.own_key();
     let text = write_bundle(env, &review)?;
-    let file = sealed(
+    let file = seal.file(
         text,
-        passphrase,
         &format!("{}_{}月报审核结果", school.name, review.period),
     )?;
     let audit = entry(

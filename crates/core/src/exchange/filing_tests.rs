@@ -43,7 +43,14 @@ fn a_school_sends_only_a_signed_report_sealed_with_a_passphrase_to_its_county() 
         ..report.clone()
     };
     assert!(matches!(
-        send_report(&unsigned, &inst, &school, &outbox, PASS, actor("李老师", 1)),
+        send_report(
+            &unsigned,
+            &inst,
+            &school,
+            &outbox,
+            Seal::Passphrase(PASS),
+            actor("李老师", 1)
+        ),
         Err(FilingError::Refused(_))
     ));
     let weak = send_report(
@@ -51,7 +58,7 @@ fn a_school_sends_only_a_signed_report_sealed_with_a_passphrase_to_its_county() 
         &inst,
         &school,
         &outbox,
-        "短口令",
+        Seal::Passphrase("短口令"),
         actor("李老师", 1),
     )
     .unwrap_err();
@@ -67,14 +74,21 @@ fn a_school_sends_only_a_signed_report_sealed_with_a_passphrase_to_its_county() 
             &nowhere,
             &school,
             &outbox,
-            PASS,
+            Seal::Passphrase(PASS),
             actor("李老师", 1)
         ),
         Err(FilingError::NoCounty)
     );
 
-    let (filing, file) =
-        send_report(&report, &inst, &school, &outbox, PASS, actor("李老师", 1)).unwrap();
+    let (filing, file) = send_report(
+        &report,
+        &inst,
+        &school,
+        &outbox,
+        Seal::Passphrase(PASS),
+        actor("李老师", 1),
+    )
+    .unwrap();
     assert_eq!(
         file.name,
         format!("{}_2026-11月报_第1版.baoxue", school.name)
@@ -109,7 +123,7 @@ fn a_school_sends_only_a_signed_report_sealed_with_a_passphrase_to_its_county() 
         &inst,
         &school,
         &outbox,
-        PASS,
+        Seal::Passphrase(PASS),
         actor("李老师", 2),
     )
     .unwrap();
@@ -127,7 +141,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
         &inst,
         &school,
         &Outbox::default(),
-        PASS,
+        Seal::Passphrase(PASS),
         actor("李老师", 1),
     )
     .unwrap();
@@ -206,7 +220,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
             review(ReviewVerdict::Rejected, " "),
             me.clone(),
             &school,
-            PASS,
+            Seal::Passphrase(PASS),
             actor("县控辍办", 5)
         ),
         Err(FilingError::Refused(m)) if m.to_string().starts_with("退回或请再核实的条目须写明意见")
@@ -216,7 +230,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
             review(ReviewVerdict::Confirmed, ""),
             me.clone(),
             &school,
-            "1234567",
+            Seal::Passphrase("1234567"),
             actor("县控辍办", 5)
         )
         .unwrap_err()
@@ -227,7 +241,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
         review(ReviewVerdict::AskAgain, "请补充家访记录"),
         me.clone(),
         &school,
-        PASS,
+        Seal::Passphrase(PASS),
         actor("县控辍办", 5),
     )
     .unwrap();
@@ -288,7 +302,15 @@ fn an_entry_reviewed_then_changed_by_a_correction_keeps_its_verdict_only_when_ch
     let mut school_out = Outbox::default();
     let mut inbox = Inbox::default();
     let send = |r: &MonthlyReport, out: &Outbox| {
-        let (f, file) = send_report(r, &inst, &school, out, PASS, actor("李老师", 1)).unwrap();
+        let (f, file) = send_report(
+            r,
+            &inst,
+            &school,
+            out,
+            Seal::Passphrase(PASS),
+            actor("李老师", 1),
+        )
+        .unwrap();
         let text = bundle_text(&file.bytes, Some(PASS)).unwrap();
         (
             f,
@@ -528,7 +550,7 @@ fn importing_a_report_lands_its_children_in_the_countys_ledgers_once() {
         &inst,
         &school,
         &Outbox::default(),
-        PASS,
+        Seal::Passphrase(PASS),
         actor("李老师", 1),
     )
     .unwrap();
@@ -605,4 +627,80 @@ fn importing_a_report_lands_its_children_in_the_countys_ledgers_once() {
     );
     assert!(filing.is_empty());
     assert_eq!(landing, Default::default());
+}
+
+#[test]
+fn a_report_sealed_to_the_countys_key_opens_there_and_its_review_goes_back_to_the_schools() {
+    let (k, inst, school, report) = county_and_school();
+    let (county_key, school_key) = (OfficeKey::generate(), OfficeKey::generate());
+    let (_, file) = send_report(
+        &report,
+        &inst,
+        &school,
+        &Outbox::default(),
+        Seal::ToOffice {
+            receiver: &county_key.public,
+            own: &school_key,
+        },
+        actor("李老师", 1),
+    )
+    .unwrap();
+    assert!(file.name.ends_with(".baoxue"));
+    // No passphrase: the county's key opens it, the school can read its own copy, nobody else.
+    let text = super::super::open_text(&file.bytes, Some(&county_key), None).unwrap();
+    let (env, carried) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND).unwrap();
+    assert_eq!(carried, report);
+    assert_eq!(env.from_key.as_deref(), Some(school_key.public.as_str()));
+    assert!(super::super::open_text(&file.bytes, Some(&school_key), None).is_ok());
+    assert_eq!(
+        super::super::open_text(&file.bytes, Some(&OfficeKey::generate()), None),
+        Err(BundleError::NotForThisOffice)
+    );
+    assert_eq!(
+        super::super::open_text(&file.bytes, None, Some(PASS)),
+        Err(BundleError::NotForThisOffice)
+    );
+    // A bad county key is refused before anything is filed.
+    assert!(matches!(
+        send_report(
+            &report,
+            &inst,
+            &school,
+            &Outbox::default(),
+            Seal::ToOffice {
+                receiver: "age1xyz",
+                own: &school_key,
+            },
+            actor("李老师", 1),
+        ),
+        Err(FilingError::ReportPassphrase(BundleError::BadKey(_)))
+    ));
+
+    // The review, sealed back to the key the report came with.
+    let review = Review {
+        school: carried.school.clone(),
+        period: carried.period.clone(),
+        report_version: 1,
+        report_sha256: env.content_sha256.clone(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(2026, 12, 5).and_hms_opt(10, 0, 0).unwrap(),
+        entries: Vec::new(),
+        comment: "核实无误".into(),
+        decisions: Vec::new(),
+    };
+    let from = env.from_key.unwrap();
+    let (_, back) = save_review(
+        review.clone(),
+        UnitRef::of(&k.c.installation),
+        &school,
+        Seal::ToOffice {
+            receiver: &from,
+            own: &county_key,
+        },
+        actor("县控辍办", 5),
+    )
+    .unwrap();
+    let text = super::super::open_text(&back.bytes, Some(&school_key), None).unwrap();
+    let (_, got) = read_payload::<Review>(&text, REVIEW_KIND).unwrap();
+    assert_eq!(got, review);
 }

@@ -23,6 +23,9 @@ pub struct Inbox {
     /// Roll-ups received from the level below (prefecture and province), every version.
     #[serde(default)]
     pub rollups: Vec<ReceivedRollUp>,
+    /// 本单位密钥: opens what is sealed to this office. Made on first use; kept in backups.
+    #[serde(default)]
+    pub office_key: Option<super::OfficeKey>,
 }
 
 /// A roll-up as the prefecture or province holds it.
@@ -434,6 +437,20 @@ pub struct SentReport {
 pub struct Outbox {
     pub sent: Vec<SentReport>,
     pub reviews: Vec<Review>,
+    /// 上级单位公钥: what this office's reports are sealed to.
+    #[serde(default)]
+    pub upper_key: Option<UpperKey>,
+}
+
+/// The public key of the office this one reports to, and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct UpperKey {
+    /// age1…
+    pub public: String,
+    /// Whose key it is, e.g. 惠来县.
+    pub unit: String,
+    /// How it arrived (学校安装文件, 手工录入).
+    pub source: String,
 }
 
 impl Outbox {

@@ -65,6 +65,9 @@ pub struct Envelope {
     pub content_sha256: String,
     /// `content_sha256` of the previous bundle of the same sender, kind and receiver.
     pub previous_sha256: Option<String>,
+    /// The sender's public key (age1…), so that what comes back can be sealed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_key: Option<String>,
 }
 
 impl UnitRef {
@@ -136,6 +139,7 @@ impl Envelope {
             app_version: env!("CARGO_PKG_VERSION").into(),
             content_sha256: String::new(),
             previous_sha256,
+            from_key: None,
         }
     }
 }
@@ -444,6 +448,22 @@ pub fn bundle_text(bytes: &[u8], passphrase: Option<&str>) -> Result<String, Bun
         bytes.to_vec()
     };
     plain_text(plain)
+}
+
+/// A bundle's text, sealed to this office's `key` or with a passphrase: whichever the file
+/// says it is.
+pub fn open_text(
+    bytes: &[u8],
+    key: Option<&OfficeKey>,
+    passphrase: Option<&str>,
+) -> Result<String, BundleError> {
+    if is_encrypted(bytes) {
+        if let Sealed::Keys(_) = check_header(bytes)? {
+            let key = key.ok_or(BundleError::NotForThisOffice)?;
+            return plain_text(decrypt_with_key(bytes, key)?);
+        }
+    }
+    bundle_text(bytes, passphrase)
 }
 
 /// Most text a compressed bundle may unpack to: a 200,000-child backup is ≈ 160 MB.

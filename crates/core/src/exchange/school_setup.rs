@@ -25,6 +25,9 @@ pub struct SchoolSetup {
     pub children: Vec<Child>,
     pub made_by: String,
     pub made_at: NaiveDateTime,
+    /// The county's public key (age1…): the school's reports are sealed to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county_key: Option<String>,
 }
 
 /// Why a set-up file cannot be made or used.
@@ -102,6 +105,7 @@ impl SchoolSetup {
             children,
             made_by: made_by.to_string(),
             made_at,
+            county_key: None,
         })
     }
 

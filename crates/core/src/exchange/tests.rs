@@ -50,6 +50,7 @@ fn envelope() -> Envelope {
             .and_hms_opt(9, 0, 0)
             .unwrap(),
         created_by: "张晓明".into(),
+        from_key: None,
         app_version: "0.1.0".into(),
         content_sha256: String::new(),
         previous_sha256: None,
