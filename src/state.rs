@@ -6,8 +6,9 @@
 
 use baoxue_core::casework::{Casebook, CaseworkSettings, ChangeSet};
 use baoxue_core::crosscheck::{RememberedMapping, Session};
-use baoxue_core::exchange::filing::Filing;
+use baoxue_core::exchange::filing::{self, Filing};
 use baoxue_core::exchange::holdings::{Inbox, Outbox};
+use baoxue_core::exchange::OfficeKey;
 use baoxue_core::indicators::history::History;
 use baoxue_core::installation::WholeInstallation;
 use baoxue_core::ledger::query::{ChildQuery, SortKey};
@@ -439,6 +440,21 @@ impl Exchange {
         store::save_exchange(&db, filing).await?;
         self.take_in(filing);
         Ok(())
+    }
+
+    /// 本单位密钥: this office's key pair, made and stored (with its audit entry) on first use.
+    pub async fn office_key(&self, operator: &str) -> Result<OfficeKey, StoreError> {
+        if let Some(k) = self.inbox.with_untracked(|i| i.office_key.clone()) {
+            return Ok(k);
+        }
+        let key = OfficeKey::generate();
+        let actor = baoxue_core::casework::Actor {
+            name: operator,
+            now: crate::browser::now(),
+        };
+        self.file(&filing::new_office_key(key.clone(), actor))
+            .await?;
+        Ok(key)
     }
 
     /// Applies a stored filing in memory.

@@ -1,8 +1,11 @@
 //! 学校安装文件: the county writes one per school (学校 page); a school's first start installs
 //! from it instead of typing (set-up page).
 
+use baoxue_core::exchange::holdings::UpperKey;
 use baoxue_core::exchange::school_setup::{SchoolSetup, SCHOOL_SETUP_KIND};
-use baoxue_core::exchange::{bundle_text, check_passphrase, encrypt, read_payload, write_bundle};
+use baoxue_core::exchange::{
+    bundle_text, check_passphrase, check_public_key, encrypt, read_payload, write_bundle, OfficeKey,
+};
 use baoxue_core::ledger::Ledger;
 use baoxue_core::model::{AuditAction, AuditEntry, Localized};
 use leptos::prelude::*;
@@ -13,7 +16,7 @@ use crate::browser::now;
 use crate::components::download::{safe_file_name, save_file};
 use crate::i18n::{fill, text};
 use crate::route::Route;
-use crate::state::{Database, Installer, Language, Ledgers, Navigation, Notices, Office};
+use crate::state::{Database, Exchange, Installer, Language, Ledgers, Navigation, Notices, Office};
 use crate::store;
 
 /// The file name a school's set-up file is saved under.
@@ -32,6 +35,7 @@ pub fn MakeSetupFiles() -> impl IntoView {
     let database = expect_context::<Database>();
     let office = expect_context::<Office>();
     let ledgers = expect_context::<Ledgers>();
+    let exchange = expect_context::<Exchange>();
     let t = move || text(language.get());
     let chosen = RwSignal::new(String::new());
     let with_children = RwSignal::new(false);
@@ -67,13 +71,19 @@ pub fn MakeSetupFiles() -> impl IntoView {
         spawn_local(async move {
             let operator = office.operator();
             let settings = ledgers.casebook.with_untracked(|b| b.settings.clone());
+            // The county's public key goes with every file: its schools' reports are sealed to it.
+            let county_key = match exchange.office_key(&operator).await {
+                Ok(k) => k.public,
+                Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+            };
             let mut made = Vec::new();
             for id in &ids {
                 let file = ledgers.ledger.with_untracked(|l| {
                     SchoolSetup::for_school(&inst, l, &settings, *id, children, (&operator, now()))
                 });
                 let lang = language.get_untracked();
-                let result = file.map_err(|e| e.say(lang)).and_then(|setup| {
+                let result = file.map_err(|e| e.say(lang)).and_then(|mut setup| {
+                    setup.county_key = Some(county_key.clone());
                     let text =
                         write_bundle(setup.envelope(&inst), &setup).map_err(|e| e.say(lang))?;
                     let encrypted = !pass.is_empty();
@@ -196,11 +206,28 @@ pub fn InstallFromSetupFile() -> impl IntoView {
                 let db = database.db().ok_or("数据库未打开")?;
                 // As loading would: a setting out of any sane range goes back to its default.
                 let (settings, _) = setup.settings.clone().sanitized();
-                let whole = baoxue_core::installation::WholeInstallation::new(
+                let county = inst
+                    .divisions
+                    .iter()
+                    .find(|d| d.code.len() == 6)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_default();
+                let mut whole = baoxue_core::installation::WholeInstallation::new(
                     inst,
                     settings,
                     vec![setup.school.clone()],
                 );
+                // The school's own key, and the county's to seal its reports to.
+                whole.records.inbox.office_key = Some(OfficeKey::generate());
+                if let Some(public) = setup.county_key.clone() {
+                    if check_public_key(&public).is_ok() {
+                        whole.records.outbox.upper_key = Some(UpperKey {
+                            public,
+                            unit: county,
+                            source: "学校安装文件".into(),
+                        });
+                    }
+                }
                 store::replace_all(&db, &whole, &chunks, &[audit], None)
                     .await
                     .map_err(|e| e.say(language.get_untracked()))?;

@@ -97,9 +97,61 @@ pub fn SettingsPage() -> impl IntoView {
             <super::backup::BackupPanel/>
             <super::backup::RestorePanel/>
         </div>
+        <OfficeKeyPanel/>
         <CaseworkSettingsForm/>
         <TargetsForm/>
         <DemoPanel/>
+    }
+}
+
+/// 本单位密钥: the office's public key, for others to seal files to; its secret key to export
+/// for safekeeping (and for `age --decrypt -i`); and the key of the office it reports to.
+#[component]
+fn OfficeKeyPanel() -> impl IntoView {
+    let language = expect_context::<Language>();
+    let office = expect_context::<Office>();
+    let exchange = expect_context::<crate::state::Exchange>();
+    let t = move || text(language.get());
+    let error = RwSignal::new(None::<String>);
+    let public = move || {
+        exchange
+            .inbox
+            .with(|i| i.office_key.as_ref().map(|k| k.public.clone()))
+    };
+    let export = move |_| {
+        error.set(None);
+        spawn_local(async move {
+            let made = exchange.office_key(&office.operator()).await;
+            let key = match made {
+                Ok(k) => k,
+                Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+            };
+            let unit = office.unit_short_name();
+            let file = key.identity_file(&unit, crate::browser::now());
+            let name = format!("{unit}_本单位密钥.txt");
+            if let Err(e) =
+                crate::components::download::save_file(&name, "text/plain", file.as_bytes())
+            {
+                error.set(Some(e));
+            }
+        });
+    };
+    view! {
+        <section class="card" id="office-key">
+            <h2>{move || t().key_title}</h2>
+            <p class="warning">{move || t().key_warning}</p>
+            <table class="fields">
+                <tbody>
+                    <tr><th>{move || t().key_public}</th><td><code id="office-public-key" class="break">{move || public().unwrap_or_else(|| t().key_not_made.into())}</code></td></tr>
+                    <tr><th>{move || t().key_upper}</th><td id="upper-key">{move || exchange.outbox.with(|o| match &o.upper_key {
+                        Some(k) => format!("{}（{}）：{}", k.unit, k.source, k.public),
+                        None => t().key_upper_none.into(),
+                    })}</td></tr>
+                </tbody>
+            </table>
+            <button id="export-office-key" on:click=export>{move || t().key_export}</button>
+            {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
+        </section>
     }
 }
 

@@ -199,7 +199,9 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await q.fill('#flag-reason', '连续多日未到校，电话无人接听');
       await q.click('#flag-child');
       await q.waitForSelector('#go-verify');
+      assert.match(await q.textContent('#report-sealed-to'), /加密给惠来县的单位密钥/);
       const sent = await sendReport(q, a.name);
+      assert.equal((await readFile(sent)).subarray(0, 21).toString('latin1'), 'age-encryption.org/v1');
 
       // A second school typed by hand, with the county's 学校标识码 but its own spelling.
       const h = hand.page;
@@ -288,8 +290,17 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       const decided = await p.$$eval('#review-decisions tbody tr', (r) => r.length);
       assert.equal(decided, 2, await p.textContent('#review-decisions'));
       assert.match(await p.textContent('#review-decisions'), new RegExp(manifest.missing.name));
-      await p.fill('#review-passphrase-out', '惠来月报2026');
+      // Sealed back to the key the school's report came with: no passphrase asked.
+      assert.match(await p.textContent('#review-sealed-to'), /单位密钥/);
       const reviewFile = (await download(p, '#export-review', dir)).path;
+
+      // The county's key, exported, opens the school's report with the age command too.
+      await p.click('nav >> text=设置');
+      const keyFile = (await download(p, '#export-office-key', dir)).path;
+      assert.match(await readFile(keyFile, 'utf8'), /^AGE-SECRET-KEY-1/m);
+      const opened = execFileSync('age', ['--decrypt', '-i', keyFile, sent]).toString('utf8');
+      assert.match(opened, new RegExp(`"name":\s*"${flagged}"`));
+      assert.match(await p.textContent('#office-public-key'), /^age1/);
 
       // The school takes it: the county's case is in its own ledger, and in its next report.
       await q.click('nav >> text=月报');
@@ -393,7 +404,8 @@ async function sendReport(page, name) {
   await page.waitForSelector('#monthly-report');
   assert.match(await page.textContent('#monthly-report .doc-title'), new RegExp(name.replace(/[()（）]/g, '.')));
   await page.fill('#report-checked-by', '校长');
-  await page.fill('#report-passphrase', '惠来月报2026');
+  // A school set up from the county's file seals to the county's key: no passphrase.
+  if (await page.$('#report-passphrase')) await page.fill('#report-passphrase', '惠来月报2026');
   const { path } = await download(page, '#send-report', dir);
   await page.waitForSelector('#report-sent >> text=第1版');
   return path;

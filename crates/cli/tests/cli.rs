@@ -104,6 +104,7 @@ fn verify_inspect_and_decrypt_bundles_and_refuse_bad_ones() {
         app_version: "0.1.0".into(),
         content_sha256: String::new(),
         previous_sha256: None,
+        from_key: None,
     };
     let text = write_bundle(env, &backup).unwrap();
     let plain = dir.join("b.json");

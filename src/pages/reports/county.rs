@@ -4,6 +4,7 @@ use super::*;
 use crate::worker::{unseal, WorkerSlot};
 use baoxue_core::exchange::filing::StagedReport;
 use baoxue_core::exchange::landing::{decisions_for, Exchanged, LandIn};
+use baoxue_core::exchange::{check_header, is_encrypted, Sealed};
 
 /// One chosen file and what importing it would do (or why it cannot be read).
 #[derive(Clone)]
@@ -102,7 +103,16 @@ pub(super) fn CountyReports() -> impl IntoView {
                     }));
                     pace.breathe().await;
                 }
-                let text = unseal(worker, &bytes, &pass, language.get_untracked()).await;
+                // Sealed to this county's key: a key exchange, quick enough on the page.
+                let to_key =
+                    is_encrypted(&bytes) && matches!(check_header(&bytes), Ok(Sealed::Keys(_)));
+                let text = if to_key {
+                    let key = exchange.inbox.with_untracked(|i| i.office_key.clone());
+                    open_text(&bytes, key.as_ref(), None)
+                        .map_err(|e| e.say(language.get_untracked()))
+                } else {
+                    unseal(worker, &bytes, &pass, language.get_untracked()).await
+                };
                 if stop.get_untracked() {
                     break;
                 }
@@ -490,6 +500,8 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let rows = entries.clone();
     let report = held.report.clone();
+    let school_key = held.envelope.from_key.clone();
+    let sealed_to_school = school_key.is_some();
     // 县级决定: what the county decided about the school's children since they last spoke.
     let decisions = move || {
         ledgers.with_cases(|l, b| {
@@ -534,14 +546,27 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
         };
         let pass = passphrase.get_untracked();
         let review = make();
-        let made = as_operator(office, |a| {
-            filing::save_review(review, me, &school, &pass, a)
-        });
-        let (filing, file) = match made {
-            Ok(x) => x,
-            Err(e) => return error.set(Some(e.say(language.get_untracked()))),
-        };
+        let school_key = school_key.clone();
         spawn_local(async move {
+            // Sealed back to the key the school's report came with, if it had one.
+            let own = match &school_key {
+                Some(_) => match exchange.office_key(&office.operator()).await {
+                    Ok(k) => Some(k),
+                    Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+                },
+                None => None,
+            };
+            let seal = match (&school_key, &own) {
+                (Some(receiver), Some(own)) => Seal::ToOffice { receiver, own },
+                _ => Seal::Passphrase(&pass),
+            };
+            let made = as_operator(office, |a| {
+                filing::save_review(review, me, &school, seal, a)
+            });
+            let (filing, file) = match made {
+                Ok(x) => x,
+                Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+            };
             match file_in(exchange, language, &filing).await {
                 Ok(()) => {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
@@ -639,7 +664,11 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
             }}
             <div class="form-row">
                 <label class="grow">{move || t().rp_overall}<input id="review-comment-input" bind:value=comment/></label>
-                <label>{move || t().rp_new_passphrase}<input id="review-passphrase-out" type="password" bind:value=passphrase/></label>
+                {if sealed_to_school {
+                    view! { <p class="muted small" id="review-sealed-to">{move || t().rp_review_sealed_to_key}</p> }.into_any()
+                } else {
+                    view! { <label>{move || t().rp_new_passphrase}<input id="review-passphrase-out" type="password" bind:value=passphrase/></label> }.into_any()
+                }}
                 <button id="export-review" class="primary" on:click=save_and_export>{move || t().rp_export_review}</button>
             </div>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}

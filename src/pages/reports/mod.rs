@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use baoxue_core::casework::Actor;
-use baoxue_core::exchange::filing::{self, Filing};
+use baoxue_core::exchange::filing::{self, Filing, Seal};
 use baoxue_core::exchange::holdings::ReportState;
 use baoxue_core::exchange::landing::{Landing, LandingChoice, LandingConflict};
 use baoxue_core::exchange::report::{
@@ -13,7 +13,7 @@ use baoxue_core::exchange::report::{
     ReviewEntry, ReviewVerdict, MONTHLY_KIND, REVIEW_KIND,
 };
 use baoxue_core::exchange::rollup::{CountyRecords, PseudonymKey, RollUp, ROLLUP_KIND};
-use baoxue_core::exchange::{bundle_text, read_payload, UnitRef};
+use baoxue_core::exchange::{bundle_text, open_text, read_payload, UnitRef};
 use baoxue_core::model::{grade_label, Labelled, Lang, Level, Localized};
 use chrono::{Datelike, Months, NaiveDate};
 use leptos::prelude::*;

@@ -84,16 +84,32 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
             return;
         };
         let pass = passphrase.get_untracked();
-        let made = exchange.outbox.with_untracked(|o| {
-            as_operator(office, |a| {
-                filing::send_report(&r, &inst, &school, o, &pass, a)
-            })
-        });
-        let (filing, file) = match made {
-            Ok(x) => x,
-            Err(e) => return error.set(Some(e.say(language.get_untracked()))),
-        };
         spawn_local(async move {
+            // Sealed to the county's key when the school has it; else with the passphrase.
+            let upper = exchange.outbox.with_untracked(|o| o.upper_key.clone());
+            let own = match upper {
+                Some(_) => match exchange.office_key(&office.operator()).await {
+                    Ok(k) => Some(k),
+                    Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+                },
+                None => None,
+            };
+            let seal = match (&upper, &own) {
+                (Some(u), Some(own)) => Seal::ToOffice {
+                    receiver: &u.public,
+                    own,
+                },
+                _ => Seal::Passphrase(&pass),
+            };
+            let made = exchange.outbox.with_untracked(|o| {
+                as_operator(office, |a| {
+                    filing::send_report(&r, &inst, &school, o, seal, a)
+                })
+            });
+            let (filing, file) = match made {
+                Ok(x) => x,
+                Err(e) => return error.set(Some(e.say(language.get_untracked()))),
+            };
             match file_in(exchange, language, &filing).await {
                 Ok(()) => {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
@@ -195,7 +211,8 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     lang,
                 )
                 .await?;
-                let text = bundle_text(&bytes, Some(&review_pass.get_untracked()))
+                let key = exchange.inbox.with_untracked(|i| i.office_key.clone());
+                let text = open_text(&bytes, key.as_ref(), Some(&review_pass.get_untracked()))
                     .map_err(|e| e.say(language.get_untracked()))?;
                 let (_, got) = read_payload::<Review>(&text, REVIEW_KIND)
                     .map_err(|e| e.say(language.get_untracked()))?;
@@ -235,7 +252,10 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                 </label>
                 <label>{move || t().rp_filled_by}<input id="report-filled-by" bind:value=filled_by/></label>
                 <label>{move || t().rp_checked_by}<input id="report-checked-by" bind:value=checked_by/></label>
-                <label>{move || t().rp_new_passphrase}<input id="report-passphrase" type="password" bind:value=passphrase/></label>
+                {move || match exchange.outbox.with(|o| o.upper_key.clone()) {
+                    Some(k) => view! { <p class="muted small" id="report-sealed-to">{fill(t().rp_sealed_to_key, &[&k.unit])}</p> }.into_any(),
+                    None => view! { <label>{move || t().rp_new_passphrase}<input id="report-passphrase" type="password" bind:value=passphrase/></label> }.into_any(),
+                }}
             </div>
             {move || sent().map(|s| view! {
                 <p class="notice-line" id="report-sent">{fill(t().rp_sent_locked, &[&s.sent_at.format("%Y-%m-%d %H:%M").to_string(), &s.version.to_string(), &s.sent_by])}</p>
