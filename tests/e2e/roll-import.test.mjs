@@ -199,8 +199,8 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await q.fill('#flag-reason', '连续多日未到校，电话无人接听');
       await q.click('#flag-child');
       await q.waitForSelector('#go-verify');
-      assert.match(await q.textContent('#report-sealed-to'), /加密给惠来县的单位密钥/);
       const sent = await sendReport(q, a.name);
+      assert.match(await q.textContent('#report-sealed-to'), /加密给惠来县的单位密钥/);
       assert.equal((await readFile(sent)).subarray(0, 21).toString('latin1'), 'age-encryption.org/v1');
 
       // A second school typed by hand, with the county's 学校标识码 but its own spelling.
@@ -301,6 +301,7 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       const opened = execFileSync('age', ['--decrypt', '-i', keyFile, sent]).toString('utf8');
       assert.match(opened, new RegExp(`"name":\s*"${flagged}"`));
       assert.match(await p.textContent('#office-public-key'), /^age1/);
+      await p.locator('#office-key').screenshot({ path: SHOTS + 'settings-office-key.png' });
 
       // The school takes it: the county's case is in its own ledger, and in its next report.
       await q.click('nav >> text=月报');
