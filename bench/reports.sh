@@ -8,7 +8,7 @@ set -euo pipefail
 source "$(dirname "$0")/../scripts/setup.sh"
 N=${1:-200000}
 OUT=bench/out
-rm -rf "$OUT/reports-$N" "$OUT/reports-$N-encrypted"
+rm -rf "$OUT/reports-$N" "$OUT/reports-$N-encrypted" "$OUT/reports-$N-sealed"
 mkdir -p "$OUT"
 trunk build --release >/dev/null 2>&1
 cargo build --release -q -p baoxue-cli

@@ -51,7 +51,8 @@ const USAGE: &str = "用法 / usage:
                            月报名单、汇总表或备份中的儿童台账转为CSV（UTF-8 BOM，公式已防护）/
                            a report's lists, a roll-up or a backup's children as CSV
   加密的数据包从环境变量 BAOXUE_PASSPHRASE 读取口令 / encrypted bundles take the passphrase
-  from the BAOXUE_PASSPHRASE environment variable";
+  from the BAOXUE_PASSPHRASE environment variable; reports sealed to a county's key take it
+  (age1…) from BAOXUE_SEAL_TO";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -582,6 +583,10 @@ fn school_reports(args: &[String]) -> Result<(), String> {
     let pass = std::env::var("BAOXUE_PASSPHRASE")
         .ok()
         .filter(|p| !p.is_empty());
+    // Sealed to the county's public key instead, as schools set up from its file send them.
+    let seal_to = std::env::var("BAOXUE_SEAL_TO")
+        .ok()
+        .filter(|k| !k.is_empty());
     std::fs::create_dir_all(dir).map_err(|e| format!("{dir}：{e}"))?;
     let mut n = 0;
     for school in &county.schools {
@@ -600,12 +605,16 @@ fn school_reports(args: &[String]) -> Result<(), String> {
             None,
         );
         let text = exchange::write_bundle(env, &r).map_err(|e| e.to_string())?;
-        let (name, bytes) = match &pass {
-            Some(p) => (
+        let (name, bytes) = match (&seal_to, &pass) {
+            (Some(k), _) => (
+                "baoxue",
+                exchange::encrypt_to(text.as_bytes(), &[k]).map_err(|e| e.to_string())?,
+            ),
+            (None, Some(p)) => (
                 "baoxue",
                 exchange::encrypt_report(text.as_bytes(), p).map_err(|e| e.to_string())?,
             ),
-            None => ("json", text.into_bytes()),
+            (None, None) => ("json", text.into_bytes()),
         };
         write_file(
             &format!(
