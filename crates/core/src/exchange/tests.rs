@@ -219,7 +219,7 @@ fn an_age_header_is_checked_before_any_key_is_derived() {
         (format!("-> scrypt {salt} 014"), "工作因子"),
         (format!("-> scrypt {salt} "), "工作因子"),
         (format!("-> scrypt {salt}"), "scrypt"),
-        (format!("-> X25519 {salt}"), "scrypt"),
+        (format!("-> X25519 {salt}"), "接收方"),
         (format!("-> scrypt {}== 14", &salt[..20]), "盐值"),
         (format!("-> scrypt {}.. 14", &salt[..20]), "盐值"),
         (format!("-> scrypt {salt} 14 extra"), "scrypt"),
