@@ -44,17 +44,20 @@ fn encrypt_with(plain: &[u8], passphrase: &str, log_n: u8) -> Result<Vec<u8>, Bu
     check_passphrase(passphrase)?;
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
     recipient.set_work_factor(log_n);
-    let encryptor =
-        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-            .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    let mut out = Vec::with_capacity(plain.len() + 256);
-    let mut w = encryptor
-        .wrap_output(&mut out)
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    w.write_all(plain)
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    w.finish()
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
+    seal(plain, std::iter::once(&recipient as &dyn age::Recipient))
+}
+
+/// Writes `plain` as an age file for `recipients`.
+fn seal<'a>(
+    plain: &[u8],
+    recipients: impl Iterator<Item = &'a dyn age::Recipient>,
+) -> Result<Vec<u8>, BundleError> {
+    let failed = |e: &dyn std::fmt::Display| BundleError::Corrupt(e.to_string());
+    let encryptor = age::Encryptor::with_recipients(recipients).map_err(|e| failed(&e))?;
+    let mut out = Vec::with_capacity(plain.len() + 512);
+    let mut w = encryptor.wrap_output(&mut out).map_err(|e| failed(&e))?;
+    w.write_all(plain).map_err(|e| failed(&e))?;
+    w.finish().map_err(|e| failed(&e))?;
     Ok(out)
 }
 
@@ -288,18 +291,7 @@ pub fn encrypt_to(plain: &[u8], public_keys: &[&str]) -> Result<Vec<u8>, BundleE
                 .map_err(|_| BundleError::BadKey(k.chars().take(20).collect()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    let mut out = Vec::with_capacity(plain.len() + 512);
-    let mut w = encryptor
-        .wrap_output(&mut out)
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    w.write_all(plain)
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    w.finish()
-        .map_err(|e| BundleError::Corrupt(e.to_string()))?;
-    Ok(out)
+    seal(plain, recipients.iter().map(|r| r as &dyn age::Recipient))
 }
 
 /// The age crate's errors are English: say what is wrong in Chinese, its text as a detail.
