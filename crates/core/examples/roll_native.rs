@@ -9,7 +9,10 @@ use std::time::Instant;
 use baoxue_core::crosscheck::mapping::{ColumnMapping, RememberedMapping};
 use baoxue_core::crosscheck::read_table;
 use baoxue_core::ledger::Ledger;
-use baoxue_core::student_roll::{read_roll, rows_from_bytes, rows_to_bytes, Planning};
+use baoxue_core::student_roll::{
+    read_roll, rows_from_bytes, rows_to_bytes, stream_roll, PlanFile, Planning, RollColumns,
+    RollEvent,
+};
 use chrono::NaiveDate;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -34,8 +37,27 @@ fn main() -> Result<(), Box<dyn Error>> {
         t.elapsed(),
         encoded.len()
     );
+    // As the worker reads it: a stream of batches, no whole table held.
+    let t = Instant::now();
+    let mut streamed = 0;
+    stream_roll(
+        &path,
+        &bytes,
+        RollColumns::Found(&RememberedMapping::default()),
+        2026,
+        5000,
+        &mut |e| {
+            if let RollEvent::Rows { rows, .. } = e {
+                streamed += rows_to_bytes(&rows).len();
+            }
+        },
+    )?;
+    println!(
+        "streamed and encoded    {:?} ({streamed} bytes)",
+        t.elapsed()
+    );
 
-    let mut ledger = Ledger::default();
+    let ledger = Ledger::default();
     let now = NaiveDate::from_ymd_opt(2026, 9, 1)
         .and_then(|d| d.and_hms_opt(8, 0, 0))
         .ok_or("date")?;
@@ -45,11 +67,20 @@ fn main() -> Result<(), Box<dyn Error>> {
         uuid::Uuid::from_u128(n)
     };
     let t = Instant::now();
-    let files = [(&roll, None)];
-    let mut planning = Planning::start(&ledger, &[], &files, now);
-    while !planning.step(&ledger, 1000, &mut id) {}
-    let plan = planning.finish(&ledger);
-    println!("dry run                 {:?}", t.elapsed());
+    let files = [PlanFile {
+        roll: &roll,
+        school: None,
+        whole: true,
+    }];
+    let mut planning = Planning::start(&ledger, &[], now);
+    while !planning.step(&ledger, &files, 1000, &mut id) {}
+    let compared = t.elapsed();
+    let plan = planning.finish(&ledger, &files, &mut id);
+    println!(
+        "dry run                 {:?} (compared as rows come {compared:?})",
+        t.elapsed()
+    );
+    let mut ledger = ledger;
 
     let t = Instant::now();
     let townships = vec!["433122100".to_string(); plan.new_schools.len()];

@@ -1,6 +1,7 @@
 //! Reading another department's spreadsheet as rows of text: xlsx and xls through
 //! `calamine`, CSV in UTF-8, UTF-16 or GBK/GB18030 (what Excel in China writes).
 
+use std::collections::HashMap;
 use std::io::Cursor;
 
 use calamine::{Data, DataRef, Reader};
@@ -99,102 +100,228 @@ impl crate::model::Localized for TableError {
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
+/// What a table is, given before its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableStart {
+    pub format: String,
+    pub sheet: Option<String>,
+    /// 1-based spreadsheet row number of the first row given.
+    pub first_line: usize,
+}
+
+/// What [`stream_table`] gives, in order: the table's start, then its rows from the first.
+/// A second start voids the rows given before it: a sheet found written out of order is
+/// read again, whole.
+#[derive(Debug)]
+pub enum TableEvent<'r> {
+    Start(TableStart),
+    /// A row, and about how much of the table is read with it (0 to 1).
+    Row(&'r StringRecord, f64),
+}
+
 /// Reads a file by its content, not its name: Excel files are recognised by their magic
 /// bytes, anything else is read as delimited text.
 pub fn read_table(bytes: &[u8]) -> Result<RawTable, TableError> {
+    let mut table = RawTable::default();
+    stream_table(bytes, &mut |event| match event {
+        TableEvent::Start(start) => {
+            table = RawTable {
+                format: start.format,
+                sheet: start.sheet,
+                first_line: start.first_line,
+                rows: Vec::new(),
+            }
+        }
+        TableEvent::Row(record, _) => table.rows.push(record.clone()),
+    })?;
+    let width = table.rows.iter().map(StringRecord::len).max().unwrap_or(0);
+    for r in &mut table.rows {
+        for _ in r.len()..width {
+            r.push_field("");
+        }
+    }
+    Ok(table)
+}
+
+/// [`read_table`] a row at a time, for a reader that hands rows on while it reads the rest:
+/// no whole table is held. Fails as `read_table` does, also after some rows were given.
+pub fn stream_table(bytes: &[u8], sink: &mut dyn FnMut(TableEvent<'_>)) -> Result<(), TableError> {
     if bytes.is_empty() {
         return Err(TableError::Empty);
     }
     if bytes.starts_with(ZIP_MAGIC) {
-        let mut table = read_xlsx(bytes)?;
-        restore_long_numbers(bytes, &mut table);
-        Ok(table)
+        stream_xlsx(bytes, sink)
     } else if bytes.starts_with(OLE_MAGIC) {
         let book = calamine::Xls::new(Cursor::new(bytes))
             .map_err(|e| TableError::Workbook(e.to_string()))?;
-        read_workbook(book, "xls")
+        let table = read_workbook(book, "xls")?;
+        give_table(&table, sink);
+        Ok(())
     } else {
-        read_delimited(bytes)
+        stream_delimited(bytes, sink)
+    }
+}
+
+fn give_table(table: &RawTable, sink: &mut dyn FnMut(TableEvent<'_>)) {
+    sink(TableEvent::Start(TableStart {
+        format: table.format.clone(),
+        sheet: table.sheet.clone(),
+        first_line: table.first_line,
+    }));
+    let total = table.rows.len().max(1) as f64;
+    for (i, r) in table.rows.iter().enumerate() {
+        sink(TableEvent::Row(r, (i + 1) as f64 / total));
     }
 }
 
 /// The xlsx sheet with the most rows, each read cell by cell straight into text: building
 /// calamine's whole range first costs a copy of every cell (seconds at 200,000 rows).
-fn read_xlsx(bytes: &[u8]) -> Result<RawTable, TableError> {
+fn stream_xlsx(bytes: &[u8], sink: &mut dyn FnMut(TableEvent<'_>)) -> Result<(), TableError> {
     let workbook = |e: calamine::XlsxError| TableError::Workbook(e.to_string());
     let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(workbook)?;
-    let mut best: Option<RawTable> = None;
-    for name in book.sheet_names() {
-        let table = match stream_sheet(&mut book, &name).map_err(workbook)? {
-            Some(table) => table,
-            // Rows written out of order: the whole range sorts them.
-            None => {
-                let range = book.worksheet_range(&name).map_err(workbook)?;
-                range_table(range, name, "xlsx")
-            }
-        };
-        if best
-            .as_ref()
-            .is_none_or(|b| table.rows.len() > b.rows.len())
-        {
-            best = Some(table);
+    let Some((name, height)) = largest_sheet(&mut book).map_err(workbook)? else {
+        return Err(TableError::NoSheet);
+    };
+    let mut long = LongNumbers::new(bytes, &name);
+    let mut given = 0usize;
+    let mut on = |e: SheetEvent<'_>| match e {
+        SheetEvent::Start(start) => {
+            given = 0;
+            sink(TableEvent::Start(start))
+        }
+        SheetEvent::Row(row, record, read) => {
+            long.restore(row, record);
+            given += 1;
+            sink(TableEvent::Row(record, read))
+        }
+    };
+    let in_order = stream_sheet(&mut book, &name, height, &mut on).map_err(workbook)?;
+    if !in_order {
+        // Rows written out of order: the whole range sorts them.
+        let range = book.worksheet_range(&name).map_err(workbook)?;
+        let mut table = range_table(range, name, "xlsx");
+        let first = table.first_line;
+        let total = table.rows.len().max(1) as f64;
+        on(SheetEvent::Start(TableStart {
+            format: table.format.clone(),
+            sheet: table.sheet.clone(),
+            first_line: first,
+        }));
+        for (i, r) in table.rows.iter_mut().enumerate() {
+            on(SheetEvent::Row(first - 1 + i, r, (i + 1) as f64 / total));
         }
     }
-    best.filter(|t| !t.rows.is_empty())
-        .ok_or(TableError::NoSheet)
+    if given > 0 {
+        Ok(())
+    } else {
+        Err(TableError::NoSheet)
+    }
 }
 
-/// One sheet's rows from its first non-empty row, each as wide as the widest; `None` when
-/// the sheet's cells are not in row order.
+/// The worksheet with the most rows, as the sheets declare their size, and its height;
+/// sheets that declare none (or one row, as an empty sheet does) are counted.
+fn largest_sheet(
+    book: &mut calamine::Xlsx<Cursor<&[u8]>>,
+) -> Result<Option<(String, usize)>, calamine::XlsxError> {
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        match book.worksheet_cells_reader(&name) {
+            Ok(reader) => {
+                let d = reader.dimensions();
+                let height = (d.end.0 as usize + 1).saturating_sub(d.start.0 as usize);
+                sheets.push((name, height));
+            }
+            Err(calamine::XlsxError::NotAWorksheet(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if sheets.len() > 1 {
+        for (name, height) in &mut sheets {
+            if *height <= 1 {
+                let mut rows = 0;
+                stream_sheet(book, name, 0, &mut |e| {
+                    if let SheetEvent::Row(..) = e {
+                        rows += 1
+                    }
+                })?;
+                *height = rows;
+            }
+        }
+    }
+    // The first of the largest, as a person would look at them.
+    Ok(sheets
+        .into_iter()
+        .rev()
+        .max_by_key(|(_, h)| *h)
+        .filter(|(_, h)| *h > 0))
+}
+
+enum SheetEvent<'r> {
+    Start(TableStart),
+    /// A row by its 0-based row in the sheet.
+    Row(usize, &'r mut StringRecord, f64),
+}
+
+/// One sheet's rows from its first non-empty row, rows with no cell given as empty; false
+/// when the sheet's cells turn out not to be in row order (the rows given are then void).
 fn stream_sheet(
     book: &mut calamine::Xlsx<Cursor<&[u8]>>,
     name: &str,
-) -> Result<Option<RawTable>, calamine::XlsxError> {
+    height: usize,
+    sink: &mut dyn FnMut(SheetEvent<'_>),
+) -> Result<bool, calamine::XlsxError> {
     let mut cells = match book.worksheet_cells_reader(name) {
         Ok(reader) => reader,
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(Some(RawTable::default())),
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(true),
         Err(e) => return Err(e),
     };
-    let mut rows: Vec<StringRecord> = Vec::new();
     let mut record = StringRecord::new();
+    let mut empty = StringRecord::new();
     let (mut first, mut current): (Option<u32>, Option<u32>) = (None, None);
-    let mut width = 0;
+    let total = height.max(1) as f64;
+    let read = |row: u32, first: u32| ((row - first + 1) as f64 / total).min(1.0);
     while let Some(cell) = cells.next_cell()? {
         if matches!(cell.get_value(), DataRef::Empty) {
             continue;
         }
         let (row, col) = cell.get_position();
-        match current {
-            Some(r) if row < r || (row == r && (col as usize) < record.len()) => return Ok(None),
-            Some(r) if row == r => {}
-            Some(r) => {
-                rows.push(std::mem::take(&mut record));
-                // Rows with no cell between two that have some.
-                rows.extend((r + 1..row).map(|_| StringRecord::new()));
+        match (current, first) {
+            (Some(r), _) if row < r || (row == r && (col as usize) < record.len()) => {
+                return Ok(false)
             }
-            None => first = Some(row),
+            (Some(r), _) if row == r => {}
+            (Some(r), Some(f)) => {
+                sink(SheetEvent::Row(r as usize, &mut record, read(r, f)));
+                record.clear();
+                // Rows with no cell between two that have some.
+                for between in r + 1..row {
+                    sink(SheetEvent::Row(
+                        between as usize,
+                        &mut empty,
+                        read(between, f),
+                    ));
+                    empty.clear();
+                }
+            }
+            _ => {
+                first = Some(row);
+                sink(SheetEvent::Start(TableStart {
+                    format: "xlsx".to_string(),
+                    sheet: Some(name.to_string()),
+                    first_line: row as usize + 1,
+                }));
+            }
         }
         current = Some(row);
         for _ in record.len()..col as usize {
             record.push_field("");
         }
         push_cell(&mut record, cell.get_value());
-        width = width.max(record.len());
     }
-    if current.is_some() {
-        rows.push(record);
+    if let Some(r) = current {
+        sink(SheetEvent::Row(r as usize, &mut record, 1.0));
     }
-    for r in &mut rows {
-        for _ in r.len()..width {
-            r.push_field("");
-        }
-    }
-    Ok(Some(RawTable {
-        format: "xlsx".to_string(),
-        sheet: Some(name.to_string()),
-        first_line: first.map_or(1, |r| r as usize + 1),
-        rows,
-    }))
+    Ok(true)
 }
 
 /// The sheet with the most rows: rosters often come with an empty "Sheet2" or a notes sheet.
@@ -265,33 +392,47 @@ fn as_ref(cell: &Data) -> DataRef<'_> {
 /// Puts back the digits of long numbers: calamine reads a number cell as f64, which keeps
 /// 15–16 digits, but a program that wrote an 18-digit ID number into a number cell left all
 /// its digits in the file (Excel itself keeps only 15, and those stay reported as lost).
-fn restore_long_numbers(bytes: &[u8], table: &mut RawTable) {
-    let Some(sheet) = table.sheet.clone() else {
-        return;
-    };
-    let scientific = |c: &str| {
-        c.contains('E')
-            && c.bytes()
-                .all(|b| b.is_ascii_digit() || b"E.+-".contains(&b))
-    };
-    if !table.rows.iter().any(|r| r.iter().any(scientific)) {
-        return;
-    }
-    let Some(found) = long_numbers(bytes, &sheet) else {
-        return;
-    };
-    for ((row, col), digits) in found {
-        let Some(i) = (row + 1).checked_sub(table.first_line) else {
-            continue;
-        };
-        let Some(record) = table.rows.get_mut(i) else {
-            continue;
-        };
-        if record.get(col).is_some_and(scientific) {
-            let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
-            cells[col] = digits;
-            *record = StringRecord::from(cells);
+/// The sheet's XML is read for them once, at the first row that needs it.
+struct LongNumbers<'b> {
+    bytes: &'b [u8],
+    sheet: String,
+    found: Option<HashMap<(usize, usize), String>>,
+}
+
+impl<'b> LongNumbers<'b> {
+    fn new(bytes: &'b [u8], sheet: &str) -> Self {
+        LongNumbers {
+            bytes,
+            sheet: sheet.to_string(),
+            found: None,
         }
+    }
+
+    /// Row `row` (0-based in the sheet) with its long numbers' digits.
+    fn restore(&mut self, row: usize, record: &mut StringRecord) {
+        let scientific = |c: &str| {
+            c.contains('E')
+                && c.bytes()
+                    .all(|b| b.is_ascii_digit() || b"E.+-".contains(&b))
+        };
+        if !record.iter().any(scientific) {
+            return;
+        }
+        let (bytes, sheet) = (self.bytes, &self.sheet);
+        let found = self.found.get_or_insert_with(|| {
+            long_numbers(bytes, sheet)
+                .map(|v| v.into_iter().collect())
+                .unwrap_or_default()
+        });
+        let cells: Vec<String> = record
+            .iter()
+            .enumerate()
+            .map(|(col, c)| match found.get(&(row, col)) {
+                Some(digits) if scientific(c) => digits.clone(),
+                _ => c.to_string(),
+            })
+            .collect();
+        *record = StringRecord::from(cells);
     }
 }
 
@@ -462,7 +603,7 @@ pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-fn read_delimited(bytes: &[u8]) -> Result<RawTable, TableError> {
+fn stream_delimited(bytes: &[u8], sink: &mut dyn FnMut(TableEvent<'_>)) -> Result<(), TableError> {
     let (text, encoding) = decode_text(bytes);
     if text.contains('\0') {
         return Err(TableError::NotATable);
@@ -473,11 +614,28 @@ fn read_delimited(bytes: &[u8]) -> Result<RawTable, TableError> {
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let kind = match delimiter {
+        b'\t' => "制表符分隔",
+        b';' => "分号分隔",
+        _ => "CSV",
+    };
+    let total = text.len().max(1) as f64;
     let mut record = StringRecord::new();
+    let mut given = false;
     loop {
         match reader.read_record(&mut record) {
-            Ok(true) => rows.push(record.clone()),
+            Ok(true) => {
+                if !given {
+                    given = true;
+                    sink(TableEvent::Start(TableStart {
+                        format: format!("{kind}（{encoding}）"),
+                        sheet: None,
+                        first_line: 1,
+                    }));
+                }
+                let read = reader.position().byte() as f64 / total;
+                sink(TableEvent::Row(&record, read));
+            }
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -488,20 +646,11 @@ fn read_delimited(bytes: &[u8]) -> Result<RawTable, TableError> {
             }
         }
     }
-    if rows.is_empty() {
-        return Err(TableError::Empty);
+    if given {
+        Ok(())
+    } else {
+        Err(TableError::Empty)
     }
-    let kind = match delimiter {
-        b'\t' => "制表符分隔",
-        b';' => "分号分隔",
-        _ => "CSV",
-    };
-    Ok(RawTable {
-        format: format!("{kind}（{encoding}）"),
-        sheet: None,
-        first_line: 1,
-        rows,
-    })
 }
 
 /// The separator used most on the first lines.
@@ -564,8 +713,8 @@ mod tests {
         sheet.write_number(6, 3, 2.5).unwrap();
         let bytes = book.save_to_buffer().unwrap();
 
-        let streamed = read_xlsx(&bytes).unwrap();
-        let whole = read_workbook(
+        let streamed = read_table(&bytes).unwrap();
+        let mut whole = read_workbook(
             calamine::Xlsx::new(Cursor::new(&bytes[..])).unwrap(),
             "xlsx",
         )
@@ -573,6 +722,12 @@ mod tests {
         assert_eq!(streamed.sheet.as_deref(), Some("学生"));
         assert_eq!(streamed.first_line, whole.first_line);
         assert_eq!(streamed.first_line, 2);
+        // The long number's digits as the file has them, where the range has a float.
+        assert_eq!(&whole.rows[2][2], "4.30122201503081E17");
+        assert_eq!(&streamed.rows[2][2], "430122201503081000");
+        let mut cells: Vec<String> = whole.rows[2].iter().map(str::to_string).collect();
+        cells[2] = "430122201503081000".into();
+        whole.rows[2] = StringRecord::from(cells);
         assert_eq!(streamed.rows, whole.rows);
         assert_eq!(streamed.rows.len(), 6);
         assert_eq!(&streamed.rows[2][1], "=王小明");

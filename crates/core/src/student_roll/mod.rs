@@ -8,15 +8,17 @@ pub mod plan;
 pub mod read;
 pub mod reason;
 pub mod schools;
+pub mod stream;
 #[cfg(test)]
 mod tests;
 
 pub use plan::{
     plan, ApplyError, Changed, Conflict, ConflictChoice, ImportField, MissingDecision, Movement,
-    NewSchool, Planning, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
+    NewSchool, PlanFile, Planning, RollEntry, RollFollowUp, RollPlan, SchoolRef, SchoolSummary,
 };
 pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
 pub use reason::RollReason;
+pub use stream::{stream_roll, RollColumns, RollEvent};
 
 use crate::crosscheck::mapping::{clean_header, HeaderField};
 use crate::model::{labelled_enum, Labelled};

@@ -175,145 +175,217 @@ pub fn plan(
     now: NaiveDateTime,
     new_id: &mut dyn FnMut() -> Uuid,
 ) -> RollPlan {
-    let mut planning = Planning::start(ledger, townships, files, now);
-    while !planning.step(ledger, usize::MAX, new_id) {}
-    planning.finish(ledger)
+    let files: Vec<PlanFile> = files
+        .iter()
+        .map(|(roll, school)| PlanFile {
+            roll,
+            school: *school,
+            whole: true,
+        })
+        .collect();
+    Planning::start(ledger, townships, now).finish(ledger, &files, new_id)
 }
 
-/// The dry run made a slice of rows at a time, so that a page can draw between slices
-/// (200,000 rows take seconds); [`plan`] makes it at once. The ledger is lent to each call.
-/// Each row is first given its school, then, once the children written twice are known,
-/// compared with the ledger.
-pub struct Planning<'f> {
+/// A file as the dry run is lent it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanFile<'f> {
+    pub roll: &'f RollFile,
+    /// The school chosen for it, as for [`plan`].
+    pub school: Option<Uuid>,
+    /// Every row of it is read.
+    pub whole: bool,
+}
+
+/// The dry run made a slice of rows at a time, while the rows are still being read, so that
+/// a page can draw between slices (200,000 rows take seconds) and compare what has come
+/// while the rest is read; [`plan`] makes it at once. The ledger and the files are lent to
+/// each call, and a file's rows may grow between calls. Each row is given its school and
+/// compared with the ledger as it comes; once every row is in, the children written twice
+/// are left out and the rest is counted.
+pub struct Planning {
     out: RollPlan,
-    files: Vec<(&'f RollFile, Option<Uuid>)>,
-    summaries: BTreeMap<SchoolKey, SchoolSummary>,
     schools: SchoolResolver,
-    /// Rows given their school so far: the next is `files[resolving.0].rows[resolving.1]`.
-    resolving: (usize, usize),
-    rows: Vec<(&'f RollFile, &'f RollRow, SchoolRef)>,
-    /// Where each child's rows are, by [`RollRow::key`].
-    by_key: HashMap<String, Vec<usize>>,
-    /// Rows that are problems, found once every row has its school.
-    rejected: Option<HashSet<usize>>,
-    seen: HashSet<Uuid>,
-    next: usize,
-    total_rows: usize,
+    /// The next row to take: `files[next.0].rows[next.1]`.
+    next: (usize, usize),
+    /// Rows taken, by file and row, with their school and what comparing them found.
+    rows: Vec<Taken>,
+    /// Each child's first row, by [`RollRow::key`].
+    first: HashMap<String, usize>,
+    /// Rows of a child met before: (its first row, this row).
+    repeats: Vec<(usize, usize)>,
+    /// Rows with no school of theirs, by file.
+    unplaced: Vec<(usize, RollProblem)>,
 }
 
-impl<'f> Planning<'f> {
-    pub fn start(
-        ledger: &Ledger,
-        townships: &[Division],
-        files: &[(&'f RollFile, Option<Uuid>)],
-        now: NaiveDateTime,
-    ) -> Self {
-        let out = RollPlan {
-            files: files.iter().map(|(f, _)| f.file.clone()).collect(),
-            entries: Vec::new(),
-            unchanged: 0,
-            new_schools: Vec::new(),
-            schools: Vec::new(),
-            missing: Vec::new(),
-            problems: Vec::new(),
-            conflicts: Vec::new(),
-            now,
-        };
-        let total_rows = files.iter().map(|(f, _)| f.rows.len()).sum();
+struct Taken {
+    file: usize,
+    row: usize,
+    school: SchoolRef,
+    found: Found,
+}
+
+/// What comparing one row with the ledger found; counted once the row is known not to be
+/// written twice.
+enum Found {
+    Deceased(Uuid),
+    Unchanged(Uuid),
+    /// An entry of the plan, with the ledger's child it changes.
+    Entry(Option<Uuid>),
+}
+
+impl Planning {
+    pub fn start(ledger: &Ledger, townships: &[Division], now: NaiveDateTime) -> Self {
         Planning {
-            out,
-            files: files.to_vec(),
-            summaries: BTreeMap::new(),
+            out: RollPlan {
+                files: Vec::new(),
+                entries: Vec::new(),
+                unchanged: 0,
+                new_schools: Vec::new(),
+                schools: Vec::new(),
+                missing: Vec::new(),
+                problems: Vec::new(),
+                conflicts: Vec::new(),
+                now,
+            },
             schools: SchoolResolver::new(ledger, townships),
-            resolving: (0, 0),
-            rows: Vec::with_capacity(total_rows),
-            by_key: HashMap::with_capacity(total_rows),
-            rejected: None,
-            seen: HashSet::new(),
-            next: 0,
-            total_rows,
+            next: (0, 0),
+            rows: Vec::new(),
+            first: HashMap::new(),
+            repeats: Vec::new(),
+            unplaced: Vec::new(),
         }
     }
 
-    /// Work done, of how much: each row is given its school, then compared.
-    pub fn progress(&self) -> (usize, usize) {
-        let resolved: usize = self.files[..self.resolving.0.min(self.files.len())]
-            .iter()
-            .map(|(f, _)| f.rows.len())
-            .sum::<usize>()
-            + self.resolving.1;
-        (resolved + self.next, 2 * self.total_rows)
+    /// Rows taken so far.
+    pub fn progress(&self) -> usize {
+        self.rows.len() + self.unplaced.len()
     }
 
-    /// Gives up to `count` more rows their school; a row with no school is a problem.
-    fn resolve(&mut self, count: usize, new_id: &mut dyn FnMut() -> Uuid) {
+    /// Takes up to `count` more of the rows the files hold now, each given its school and
+    /// compared; true when every row they hold is taken. A file is taken once the one before
+    /// it is whole, so rows keep the files' order; the files lent must be the same, in the
+    /// same order, with the same schools, as far as the rows taken go.
+    pub fn step(
+        &mut self,
+        ledger: &Ledger,
+        files: &[PlanFile],
+        count: usize,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> bool {
         let mut left = count;
-        while left > 0 {
-            let (f, r) = self.resolving;
-            let Some(&(file, chosen)) = self.files.get(f) else {
-                return;
+        loop {
+            let (f, r) = self.next;
+            let Some(file) = files.get(f) else {
+                return true;
             };
-            if r == 0 {
-                self.out.problems.extend(file.problems.iter().cloned());
-            }
-            let Some(row) = file.rows.get(r) else {
-                self.resolving = (f + 1, 0);
-                continue;
-            };
-            self.resolving.1 += 1;
-            left -= 1;
-            let schools = &mut self.schools;
-            // A file chosen for one school holds only that school's pupils.
-            if let Some(c) =
-                chosen.filter(|_| row.school_code.is_some() || !row.school_name.trim().is_empty())
-            {
-                if schools.lookup(row, None) != Some(SchoolRef::Existing(c)) {
-                    self.out.problems.push(problem(
-                        file,
-                        row,
-                        RollReason::NotThisSchool {
-                            chosen: schools.name(SchoolRef::Existing(c)).to_string(),
-                            written: row
-                                .school_code
-                                .clone()
-                                .unwrap_or_else(|| row.school_name.clone()),
-                        },
-                    ));
+            let Some(row) = file.roll.rows.get(r) else {
+                if file.whole {
+                    self.next = (f + 1, 0);
                     continue;
                 }
+                return true;
+            };
+            if left == 0 {
+                return false;
             }
-            match schools.resolve(row, chosen, new_id) {
-                Some(s) => {
-                    self.by_key
-                        .entry(row.key())
-                        .or_default()
-                        .push(self.rows.len());
-                    self.rows.push((file, row, s));
-                }
-                None => self
-                    .out
-                    .problems
-                    .push(problem(file, row, RollReason::NoSchool)),
+            left -= 1;
+            self.next.1 += 1;
+            self.take(ledger, f, file, r, row, new_id);
+        }
+    }
+
+    /// One row: its school, then the ledger's child it updates or the child it adds.
+    fn take(
+        &mut self,
+        ledger: &Ledger,
+        f: usize,
+        file: &PlanFile,
+        r: usize,
+        row: &RollRow,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) {
+        let (chosen, file) = (file.school, file.roll);
+        let schools = &mut self.schools;
+        // A file chosen for one school holds only that school's pupils.
+        if let Some(c) =
+            chosen.filter(|_| row.school_code.is_some() || !row.school_name.trim().is_empty())
+        {
+            if schools.lookup(row, None) != Some(SchoolRef::Existing(c)) {
+                let reason = RollReason::NotThisSchool {
+                    chosen: schools.name(SchoolRef::Existing(c)).to_string(),
+                    written: row
+                        .school_code
+                        .clone()
+                        .unwrap_or_else(|| row.school_name.clone()),
+                };
+                self.unplaced.push((f, problem(file, row, reason)));
+                return;
             }
         }
+        let Some(school) = schools.resolve(row, chosen, new_id) else {
+            self.unplaced
+                .push((f, problem(file, row, RollReason::NoSchool)));
+            return;
+        };
+        let at = self.rows.len();
+        match self.first.entry(row.key()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                self.repeats.push((*first.get(), at))
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(at);
+            }
+        }
+        let now = self.out.now;
+        let found = match compare(ledger, &self.schools, file, row, school, now, new_id) {
+            Compared::Deceased(id) => Found::Deceased(id),
+            Compared::Unchanged(id) => Found::Unchanged(id),
+            Compared::Entry(entry, conflicts) => {
+                let index = self.out.entries.len();
+                let existing = entry.existing.then_some(entry.child.id);
+                self.out
+                    .conflicts
+                    .extend(conflicts.into_iter().map(|(field, ledger, file)| Conflict {
+                        entry: index,
+                        field,
+                        ledger,
+                        file,
+                    }));
+                self.out.entries.push(entry);
+                Found::Entry(existing)
+            }
+        };
+        self.rows.push(Taken {
+            file: f,
+            row: r,
+            school,
+            found,
+        });
     }
 
     /// The same child twice: in one school, the later rows are problems; in two schools, all.
-    fn reject_repeated(&mut self) -> HashSet<usize> {
+    fn reject_repeated(&mut self, files: &[PlanFile]) -> HashSet<usize> {
         let rows = &self.rows;
         let schools = &self.schools;
+        let at = |i: usize| {
+            let t = &rows[i];
+            let roll = files[t.file].roll;
+            (roll, &roll.rows[t.row], t.school)
+        };
         let mut rejected: HashSet<usize> = HashSet::new();
-        let mut lists: Vec<&Vec<usize>> = self.by_key.values().filter(|l| l.len() > 1).collect();
-        // In file order, whatever the map's order.
-        lists.sort_unstable_by_key(|l| l[0]);
-        for list in lists {
+        // Each child's rows, in file order.
+        let mut grouped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (first, i) in std::mem::take(&mut self.repeats) {
+            grouped.entry(first).or_insert_with(|| vec![first]).push(i);
+        }
+        for list in grouped.values() {
             let first = list[0];
-            let (ff, fr, fs) = rows[first];
-            let two_schools = list.iter().any(|i| rows[*i].2 != fs);
+            let (ff, fr, fs) = at(first);
+            let two_schools = list.iter().any(|i| rows[*i].school != fs);
             for &i in list {
-                let (file, row, s) = rows[i];
+                let (file, row, s) = at(i);
                 if two_schools {
-                    let other = list.iter().find(|j| rows[**j].2 != s).map(|j| rows[*j]);
+                    let other = list.iter().find(|j| rows[**j].school != s).map(|j| at(*j));
                     if let Some((of, or, os)) = other {
                         self.out.problems.push(problem(
                             file,
@@ -341,196 +413,110 @@ impl<'f> Planning<'f> {
                 }
             }
         }
-        self.by_key = HashMap::new();
         rejected
     }
 
-    /// Does up to `count` more rows' work; true when every row is compared.
-    pub fn step(
-        &mut self,
+    /// The dry run, once every file is whole: the rows not taken yet are taken, the children
+    /// written twice left out, who is missing found, and problems counted by school.
+    pub fn finish(
+        mut self,
         ledger: &Ledger,
-        count: usize,
+        files: &[PlanFile],
         new_id: &mut dyn FnMut() -> Uuid,
-    ) -> bool {
-        if self.rejected.is_none() {
-            self.resolve(count, new_id);
-            if self.resolving.0 < self.files.len() {
-                return false;
+    ) -> RollPlan {
+        let files: Vec<PlanFile> = files
+            .iter()
+            .map(|f| PlanFile { whole: true, ..*f })
+            .collect();
+        let files = &files[..];
+        self.step(ledger, files, usize::MAX, new_id);
+        self.out.files = files.iter().map(|f| f.roll.file.clone()).collect();
+        // Each file's own problems, then its rows with no school of theirs.
+        let mut unplaced = std::mem::take(&mut self.unplaced).into_iter().peekable();
+        for (i, file) in files.iter().enumerate() {
+            self.out.problems.extend(file.roll.problems.iter().cloned());
+            while let Some((_, p)) = unplaced.next_if(|(f, _)| *f == i) {
+                self.out.problems.push(p);
             }
-            self.rejected = Some(self.reject_repeated());
-            return self.rows.is_empty();
         }
-        let end = self.next.saturating_add(count).min(self.rows.len());
-        let now = self.out.now;
+        let rejected = self.reject_repeated(files);
         let Planning {
-            out,
-            summaries,
-            schools,
+            mut out,
+            mut schools,
             rows,
-            rejected,
-            seen,
             ..
         } = self;
-        for (i, (file, row, school)) in rows.iter().enumerate().take(end).skip(self.next) {
-            if rejected.as_ref().is_some_and(|r| r.contains(&i)) {
+        let mut summaries: BTreeMap<SchoolKey, SchoolSummary> = BTreeMap::new();
+        let mut seen: HashSet<Uuid> = HashSet::new();
+        let mut covered: HashSet<Uuid> = HashSet::new();
+        // The entries of rows left out, by index in `out.entries`.
+        let mut dropped: HashSet<usize> = HashSet::new();
+        let mut entry = 0;
+        for (i, taken) in rows.into_iter().enumerate() {
+            if let SchoolRef::Existing(id) = taken.school {
+                covered.insert(id);
+            }
+            let is_entry = matches!(taken.found, Found::Entry(_));
+            if rejected.contains(&i) {
+                if is_entry {
+                    dropped.insert(entry);
+                    entry += 1;
+                }
                 continue;
             }
-            if let SchoolRef::New(n) = school {
-                let grades = &mut schools.new[*n].grades;
+            entry += usize::from(is_entry);
+            let file = files[taken.file].roll;
+            let row = &file.rows[taken.row];
+            if let SchoolRef::New(n) = taken.school {
+                let grades = &mut schools.new[n].grades;
                 if !grades.contains(&row.grade) {
                     grades.push(row.grade);
                 }
             }
-            let existing = row
-                .id_number
-                .as_ref()
-                .and_then(|n| ledger.child_by_id_number(n))
-                .or_else(|| {
-                    row.student_number
-                        .as_ref()
-                        .and_then(|s| ledger.child_by_student_number(s))
-                });
-            if let Some(c) = existing {
-                seen.insert(c.id);
-                if c.status == Status::Deceased {
+            match taken.found {
+                Found::Deceased(id) => {
+                    seen.insert(id);
                     out.problems.push(problem(file, row, RollReason::Deceased));
-                    continue;
+                }
+                Found::Unchanged(id) => {
+                    seen.insert(id);
+                    summary_of(&mut summaries, &schools, taken.school).unchanged += 1;
+                    out.unchanged += 1;
+                }
+                Found::Entry(existing) => {
+                    let summary = summary_of(&mut summaries, &schools, taken.school);
+                    match existing {
+                        Some(id) => {
+                            seen.insert(id);
+                            summary.changed += 1;
+                        }
+                        None => summary.new += 1,
+                    }
                 }
             }
-            let school_id = schools.id(*school);
-            let mut proposed = merge(existing, row, school_id, &schools.townships, now, new_id);
-            // The stamp holds what the file said, also where the ledger's value is kept.
-            proposed.roll = Some(stamp(&proposed, now));
-            let summary = summaries
-                .entry(SchoolKey(*school))
-                .or_insert_with(|| SchoolSummary {
-                    name: schools.name(*school),
-                    ..Default::default()
-                });
-            let Some(old) = existing else {
-                summary.new += 1;
-                let movement = if row.grade == 1 {
-                    Movement::Entrant
-                } else {
-                    Movement::New
-                };
-                out.entries.push(RollEntry {
-                    changes: Vec::new(),
-                    changed: Vec::new(),
-                    child: proposed,
-                    existing: false,
-                    movement,
-                    school: *school,
-                    from_school: None,
-                    file: file.file.clone(),
-                    line: row.line,
-                });
-                continue;
-            };
-            // Field by field: the file wins unless the field was changed by hand since the last
-            // import and the file changed it too — then a person chooses.
-            let mut result = proposed;
-            let mut changes = Vec::new();
-            let mut changed = Vec::new();
-            let mut conflicts = Vec::new();
-            for f in ImportField::ALL.iter().copied() {
-                let (l, n) = (field_key(old, f), field_key(&result, f));
-                if l == n {
-                    continue;
-                }
-                let stamp = old
-                    .roll
-                    .as_ref()
-                    .and_then(|s| s.fields.get(f as usize))
-                    .copied();
-                let hand_changed = stamp.is_some_and(|s| s != hash(&l));
-                let file_changed = stamp.is_none_or(|s| s != hash(&n));
-                if hand_changed && !file_changed {
-                    // The file says what it said last time; the hand change is newer.
-                    copy_field(old, &mut result, f);
-                    continue;
-                }
-                let change = FieldChange {
-                    field: f.zh().to_string(),
-                    before: field_text(old, f, schools),
-                    after: field_text(&result, f, schools),
-                };
-                if hand_changed {
-                    conflicts.push((f, change.before.clone(), change.after.clone()));
-                }
-                changes.push(change);
-                changed.push(Changed::Field(f));
+        }
+        if !dropped.is_empty() {
+            // Entries renumbered without those left out, and their conflicts with them.
+            let mut at = Vec::with_capacity(out.entries.len());
+            let mut kept = 0;
+            for i in 0..out.entries.len() {
+                at.push((!dropped.contains(&i)).then_some(kept));
+                kept += usize::from(!dropped.contains(&i));
             }
-            if old.status != result.status {
-                changed.push(Changed::Status);
-                changes.push(FieldChange {
-                    field: "就学状态".into(),
-                    before: old.status.zh().into(),
-                    after: result.status.zh().into(),
-                });
-            }
-            if changes.is_empty() {
-                summary.unchanged += 1;
-                out.unchanged += 1;
-                continue;
-            }
-            summary.changed += 1;
-            let old_stage = old.stage();
-            let movement = if old.school_id != school_id && old.school_id.is_some() {
-                if old.grade == Some(6) && row.grade == 7 && old_stage.is_some() {
-                    Movement::PrimaryToJunior
-                } else {
-                    Movement::Transfer
+            let mut i = 0;
+            out.entries.retain(|_| {
+                i += 1;
+                !dropped.contains(&(i - 1))
+            });
+            out.conflicts.retain_mut(|c| match at[c.entry] {
+                Some(n) => {
+                    c.entry = n;
+                    true
                 }
-            } else if old.grade.is_some_and(|g| g + 1 == row.grade) {
-                Movement::Promoted
-            } else {
-                Movement::Updated
-            };
-            let entry = out.entries.len();
-            out.conflicts
-                .extend(conflicts.into_iter().map(|(field, ledger, file)| Conflict {
-                    entry,
-                    field,
-                    ledger,
-                    file,
-                }));
-            out.entries.push(RollEntry {
-                changes,
-                changed,
-                child: result,
-                existing: true,
-                movement,
-                school: *school,
-                from_school: old.school_id.filter(|s| Some(*s) != school_id),
-                file: file.file.clone(),
-                line: row.line,
+                None => false,
             });
         }
-
-        self.next = end;
-        self.next == self.rows.len()
-    }
-
-    /// The dry run, once every row is compared: who is missing, problems by school.
-    pub fn finish(self, ledger: &Ledger) -> RollPlan {
-        let Planning {
-            mut out,
-            files,
-            mut summaries,
-            schools,
-            rows,
-            seen,
-            ..
-        } = self;
         // Not in the export: children of these schools, in school by the ledger.
-        let covered: HashSet<Uuid> = rows
-            .iter()
-            .filter_map(|(_, _, s)| match s {
-                SchoolRef::Existing(id) => Some(*id),
-                SchoolRef::New(_) => None,
-            })
-            .collect();
         for c in ledger.children() {
             if c.status.needs_school()
                 && c.school_id.is_some_and(|s| covered.contains(&s))
@@ -538,13 +524,7 @@ impl<'f> Planning<'f> {
             {
                 out.missing.push(c.id);
                 if let Some(s) = c.school_id {
-                    summaries
-                        .entry(SchoolKey(SchoolRef::Existing(s)))
-                        .or_insert_with(|| SchoolSummary {
-                            name: schools.name(SchoolRef::Existing(s)),
-                            ..Default::default()
-                        })
-                        .missing += 1;
+                    summary_of(&mut summaries, &schools, SchoolRef::Existing(s)).missing += 1;
                 }
             }
         }
@@ -552,19 +532,13 @@ impl<'f> Planning<'f> {
         for p in &out.problems {
             let chosen = files
                 .iter()
-                .find(|(f, _)| f.file == p.file)
-                .and_then(|(_, c)| *c);
+                .find(|f| f.roll.file == p.file)
+                .and_then(|f| f.school);
             let school = schools
                 .lookup_text(&p.school)
                 .or(chosen.map(SchoolRef::Existing));
             if let Some(s) = school {
-                summaries
-                    .entry(SchoolKey(s))
-                    .or_insert_with(|| SchoolSummary {
-                        name: schools.name(s),
-                        ..Default::default()
-                    })
-                    .problems += 1;
+                summary_of(&mut summaries, &schools, s).problems += 1;
             }
         }
         out.new_schools = schools.new;
@@ -575,6 +549,144 @@ impl<'f> Planning<'f> {
         out.schools = summaries.into_iter().map(|(k, v)| (k.0, v)).collect();
         out
     }
+}
+
+fn summary_of<'s>(
+    summaries: &'s mut BTreeMap<SchoolKey, SchoolSummary>,
+    schools: &SchoolResolver,
+    school: SchoolRef,
+) -> &'s mut SchoolSummary {
+    summaries
+        .entry(SchoolKey(school))
+        .or_insert_with(|| SchoolSummary {
+            name: schools.name(school),
+            ..Default::default()
+        })
+}
+
+/// One row compared with the ledger: the child it adds, or the ledger's child and what the
+/// file changes about it, field by field. The file wins unless the field was changed by hand
+/// since the last import and the file changed it too — then a person chooses.
+fn compare(
+    ledger: &Ledger,
+    schools: &SchoolResolver,
+    file: &RollFile,
+    row: &RollRow,
+    school: SchoolRef,
+    now: NaiveDateTime,
+    new_id: &mut dyn FnMut() -> Uuid,
+) -> Compared {
+    let existing = row
+        .id_number
+        .as_ref()
+        .and_then(|n| ledger.child_by_id_number(n))
+        .or_else(|| {
+            row.student_number
+                .as_ref()
+                .and_then(|s| ledger.child_by_student_number(s))
+        });
+    if let Some(c) = existing.filter(|c| c.status == Status::Deceased) {
+        return Compared::Deceased(c.id);
+    }
+    let school_id = schools.id(school);
+    let mut proposed = merge(existing, row, school_id, &schools.townships, now, new_id);
+    // The stamp holds what the file said, also where the ledger's value is kept.
+    proposed.roll = Some(stamp(&proposed, now));
+    let Some(old) = existing else {
+        let movement = if row.grade == 1 {
+            Movement::Entrant
+        } else {
+            Movement::New
+        };
+        let entry = RollEntry {
+            changes: Vec::new(),
+            changed: Vec::new(),
+            child: proposed,
+            existing: false,
+            movement,
+            school,
+            from_school: None,
+            file: file.file.clone(),
+            line: row.line,
+        };
+        return Compared::Entry(entry, Vec::new());
+    };
+    let mut result = proposed;
+    let mut changes = Vec::new();
+    let mut changed = Vec::new();
+    let mut conflicts = Vec::new();
+    for f in ImportField::ALL.iter().copied() {
+        let (l, n) = (field_key(old, f), field_key(&result, f));
+        if l == n {
+            continue;
+        }
+        let stamp = old
+            .roll
+            .as_ref()
+            .and_then(|s| s.fields.get(f as usize))
+            .copied();
+        let hand_changed = stamp.is_some_and(|s| s != hash(&l));
+        let file_changed = stamp.is_none_or(|s| s != hash(&n));
+        if hand_changed && !file_changed {
+            // The file says what it said last time; the hand change is newer.
+            copy_field(old, &mut result, f);
+            continue;
+        }
+        let change = FieldChange {
+            field: f.zh().to_string(),
+            before: field_text(old, f, schools),
+            after: field_text(&result, f, schools),
+        };
+        if hand_changed {
+            conflicts.push((f, change.before.clone(), change.after.clone()));
+        }
+        changes.push(change);
+        changed.push(Changed::Field(f));
+    }
+    if old.status != result.status {
+        changed.push(Changed::Status);
+        changes.push(FieldChange {
+            field: "就学状态".into(),
+            before: old.status.zh().into(),
+            after: result.status.zh().into(),
+        });
+    }
+    if changes.is_empty() {
+        return Compared::Unchanged(old.id);
+    }
+    let old_stage = old.stage();
+    let movement = if old.school_id != school_id && old.school_id.is_some() {
+        if old.grade == Some(6) && row.grade == 7 && old_stage.is_some() {
+            Movement::PrimaryToJunior
+        } else {
+            Movement::Transfer
+        }
+    } else if old.grade.is_some_and(|g| g + 1 == row.grade) {
+        Movement::Promoted
+    } else {
+        Movement::Updated
+    };
+    let entry = RollEntry {
+        changes,
+        changed,
+        child: result,
+        existing: true,
+        movement,
+        school,
+        from_school: old.school_id.filter(|s| Some(*s) != school_id),
+        file: file.file.clone(),
+        line: row.line,
+    };
+    Compared::Entry(entry, conflicts)
+}
+
+/// One row compared: a conflict is (field, the ledger's value, the file's).
+// A return value, moved once into the plan: boxing it would cost an allocation per row.
+#[allow(clippy::large_enum_variant)]
+enum Compared {
+    Deceased(Uuid),
+    Unchanged(Uuid),
+    Entry(RollEntry, Vec<(ImportField, String, String)>),
 }
 
 /// Orders school summaries: existing schools first, in id order, then new ones.
@@ -835,51 +947,78 @@ fn merge(
 
 /// A field as stable text, for comparing and for the import stamp.
 fn field_key(c: &Child, f: ImportField) -> String {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    let addr = |a: &Address| {
-        format!(
+    let mut s = String::new();
+    write_field(c, f, &mut s);
+    s
+}
+
+/// [`hash`] of [`field_key`], without making the text: the stamp hashes 14 fields a row.
+fn field_hash(c: &Child, f: ImportField) -> u32 {
+    let mut h = Fnv(FNV_START);
+    write_field(c, f, &mut h);
+    h.0
+}
+
+/// Writes [`field_key`]'s text.
+fn write_field(c: &Child, f: ImportField, out: &mut impl std::fmt::Write) {
+    let addr = |a: &Address, out: &mut dyn std::fmt::Write| {
+        let _ = write!(
+            out,
             "{}|{}",
-            a.township_code.clone().unwrap_or_default(),
+            a.township_code.as_deref().unwrap_or_default(),
             a.detail
-        )
+        );
     };
-    match f {
-        ImportField::Name => c.name.clone(),
-        ImportField::IdNumber => c
-            .id_number
-            .as_ref()
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        ImportField::Sex => c.sex.key().into(),
-        ImportField::BirthDate => c.birth_date.to_string(),
-        ImportField::Ethnicity => c.ethnicity.clone(),
-        ImportField::StudentNumber => opt(&c.student_number),
-        ImportField::School => c.school_id.map(|s| s.to_string()).unwrap_or_default(),
-        ImportField::Grade => c.grade.map(|g| g.to_string()).unwrap_or_default(),
-        ImportField::Class => c.class_name.clone(),
-        ImportField::Hukou => addr(&c.hukou),
-        ImportField::Residence => addr(&c.residence),
-        ImportField::Guardian => format!(
+    let _ = match f {
+        ImportField::Name => out.write_str(&c.name),
+        ImportField::IdNumber => match &c.id_number {
+            Some(n) => write!(out, "{n}"),
+            None => Ok(()),
+        },
+        ImportField::Sex => out.write_str(c.sex.key()),
+        ImportField::BirthDate => write!(out, "{}", c.birth_date),
+        ImportField::Ethnicity => out.write_str(&c.ethnicity),
+        ImportField::StudentNumber => {
+            out.write_str(c.student_number.as_deref().unwrap_or_default())
+        }
+        ImportField::School => match c.school_id {
+            Some(s) => write!(out, "{s}"),
+            None => Ok(()),
+        },
+        ImportField::Grade => match c.grade {
+            Some(g) => write!(out, "{g}"),
+            None => Ok(()),
+        },
+        ImportField::Class => out.write_str(&c.class_name),
+        ImportField::Hukou => {
+            addr(&c.hukou, out);
+            Ok(())
+        }
+        ImportField::Residence => {
+            addr(&c.residence, out);
+            Ok(())
+        }
+        ImportField::Guardian => write!(
+            out,
             "{}|{}|{}",
             c.guardian.name,
             c.guardian.relation.key(),
             c.guardian.phone
         ),
-        ImportField::Groups => roll_groups(c),
-        ImportField::Disability => c
-            .disability
-            .map(|d| d.key().to_string())
-            .unwrap_or_default(),
-    }
-}
-
-fn roll_groups(c: &Child) -> String {
-    ROLL_GROUPS
-        .iter()
-        .filter(|g| c.groups.contains(g))
-        .map(|g| g.zh())
-        .collect::<Vec<_>>()
-        .join("、")
+        ImportField::Groups => {
+            let mut r = Ok(());
+            for (i, g) in ROLL_GROUPS
+                .iter()
+                .filter(|g| c.groups.contains(g))
+                .enumerate()
+            {
+                r = r.and(out.write_str(if i == 0 { "" } else { "、" }));
+                r = r.and(out.write_str(g.zh()));
+            }
+            r
+        }
+        ImportField::Disability => out.write_str(c.disability.map(|d| d.key()).unwrap_or_default()),
+    };
 }
 
 /// A field as people read it, in Chinese, for the audit.
@@ -1020,19 +1159,36 @@ fn copy_field(from: &Child, to: &mut Child, f: ImportField) {
 
 /// FNV-1a: a short, stable fingerprint of a field's text for the import stamp.
 fn hash(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    let mut h = Fnv(FNV_START);
+    h.add(text);
+    h.0
+}
+
+const FNV_START: u32 = 0x811c_9dc5;
+
+/// FNV-1a over the bytes written to it.
+struct Fnv(u32);
+
+impl Fnv {
+    fn add(&mut self, text: &str) {
+        self.0 = text
+            .bytes()
+            .fold(self.0, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+    }
+}
+
+impl std::fmt::Write for Fnv {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.add(s);
+        Ok(())
+    }
 }
 
 /// The stamp of what the file said, to tell a later hand change from a change in the file.
 fn stamp(c: &Child, now: NaiveDateTime) -> RollStamp {
     RollStamp {
         imported_at: now,
-        fields: ImportField::ALL
-            .iter()
-            .map(|f| hash(&field_key(c, *f)))
-            .collect(),
+        fields: ImportField::ALL.iter().map(|f| field_hash(c, *f)).collect(),
     }
 }
 
@@ -1427,5 +1583,45 @@ impl RollFollowUp {
         rest.missing.retain(|id| *id != child_id);
         set.roll_follow_up = Some(rest);
         Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Guardian, Relation, Sex};
+    use chrono::NaiveDate;
+
+    /// The stamp's hashes, made without the text, are those of the text: stamps already in
+    /// ledgers keep telling hand changes from the file's.
+    #[test]
+    fn a_field_hashed_as_written_is_the_hash_of_its_text() {
+        let day = NaiveDate::from_ymd_opt(2016, 3, 8).unwrap();
+        let now = day.and_hms_opt(8, 0, 0).unwrap();
+        let bare = Child::new_record(Uuid::from_u128(1), Sex::Female, day, now);
+        let mut full = bare.clone();
+        full.name = "王小明".into();
+        full.id_number = crate::rules::id_number::IdNumber::compose("445224", day, 2).ok();
+        full.ethnicity = "汉族".into();
+        full.student_number = Some("G445224".into());
+        full.school_id = Some(Uuid::from_u128(7));
+        full.grade = Some(3);
+        full.class_name = "2班".into();
+        full.hukou.township_code = Some("445224100".into());
+        full.hukou.detail = "南门村".into();
+        full.residence.detail = "县城".into();
+        full.guardian = Guardian {
+            name: "王父".into(),
+            relation: Relation::Father,
+            phone: "13800138000".into(),
+        };
+        full.groups = vec![SpecialGroup::LeftBehind, SpecialGroup::Orphan];
+        for c in [&bare, &full] {
+            for f in ImportField::ALL.iter().copied() {
+                assert_eq!(field_hash(c, f), hash(&field_key(c, f)), "{f:?}");
+            }
+        }
+        assert_eq!(field_key(&full, ImportField::Groups), "农村留守儿童、孤儿");
+        assert_eq!(field_key(&full, ImportField::Hukou), "445224100|南门村");
     }
 }

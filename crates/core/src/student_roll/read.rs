@@ -13,6 +13,7 @@ use crate::crosscheck::roster::{
 use crate::crosscheck::table::{is_total_row, RawTable};
 use crate::model::{DisabilityCategory, Guardian, NoIdReason, Relation, Sex, ETHNICITIES};
 use crate::rules::id_number::IdNumber;
+use csv::StringRecord;
 
 /// One student of the export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,32 +132,75 @@ pub fn read_roll(
     mapping: &ColumnMapping<RollField>,
     school_year: i32,
 ) -> RollFile {
-    let cols = Columns::of(mapping);
-    let mut out = RollFile {
-        file: file.to_string(),
-        sheet: table.sheet.clone(),
-        format: table.format.clone(),
-        rows: Vec::with_capacity(table.rows.len()),
-        problems: Vec::new(),
-        skipped_lines: 0,
-    };
-    for (i, record) in table.rows.iter().enumerate().skip(mapping.header_row + 1) {
-        let line = table.first_line + i;
-        if record.iter().all(|c| c.trim().is_empty()) || is_total_row(record) {
-            out.skipped_lines += 1;
-            continue;
+    let mut reading = RollReading::new(file, table, mapping, school_year);
+    for record in &table.rows {
+        reading.push(record);
+    }
+    reading.finish()
+}
+
+/// A sheet read into rows as its rows come, for a reader that hands them on in batches
+/// while it reads the rest ([`read_roll`] reads a whole table).
+pub struct RollReading {
+    cols: Columns,
+    header_row: usize,
+    school_year: i32,
+    first_line: usize,
+    /// Records given so far, the header and anything above it included.
+    given: usize,
+    out: RollFile,
+}
+
+impl RollReading {
+    /// The file's name, its sheet, format and first line as `table` has them (its rows are
+    /// not read).
+    pub fn new(
+        file: &str,
+        table: &RawTable,
+        mapping: &ColumnMapping<RollField>,
+        school_year: i32,
+    ) -> Self {
+        RollReading {
+            cols: Columns::of(mapping),
+            header_row: mapping.header_row,
+            school_year,
+            first_line: table.first_line,
+            given: 0,
+            out: RollFile {
+                file: file.to_string(),
+                sheet: table.sheet.clone(),
+                format: table.format.clone(),
+                rows: Vec::new(),
+                problems: Vec::new(),
+                skipped_lines: 0,
+            },
         }
+    }
+
+    /// The sheet's next record, from its first row on.
+    pub fn push(&mut self, record: &StringRecord) {
+        let i = self.given;
+        self.given += 1;
+        if i <= self.header_row {
+            return;
+        }
+        let line = self.first_line + i;
+        if record.iter().all(|c| c.trim().is_empty()) || is_total_row(record) {
+            self.out.skipped_lines += 1;
+            return;
+        }
+        let cols = &self.cols;
         let cell = |f: RollField| {
             cols.get(f)
                 .and_then(|c| record.get(c))
                 .map(|s| s.trim().trim_start_matches(['\'', '`']).trim())
                 .unwrap_or("")
         };
-        match read_row(&cell, line, school_year) {
-            Ok(row) => out.rows.push(row),
-            Err(reason) => out.problems.push(RollProblem {
-                file: file.to_string(),
-                sheet: table.sheet.clone(),
+        match read_row(&cell, line, self.school_year) {
+            Ok(row) => self.out.rows.push(row),
+            Err(reason) => self.out.problems.push(RollProblem {
+                file: self.out.file.clone(),
+                sheet: self.out.sheet.clone(),
                 line,
                 name: clean_name(cell(RollField::Name)),
                 reason,
@@ -167,7 +211,21 @@ pub fn read_roll(
             }),
         }
     }
-    out
+
+    /// Rows read since the last call.
+    pub fn take_rows(&mut self) -> Vec<RollRow> {
+        std::mem::take(&mut self.out.rows)
+    }
+
+    /// Rows read and not yet taken.
+    pub fn pending(&self) -> usize {
+        self.out.rows.len()
+    }
+
+    /// The file as read: its problems and skipped lines, and the rows not taken.
+    pub fn finish(self) -> RollFile {
+        self.out
+    }
 }
 
 fn read_row<'r>(
