@@ -54,7 +54,7 @@ pub fn measure(name: &str, start_mark: &str) {
 }
 
 /// Milliseconds on the page's clock; 0 where the browser has none.
-fn millis() -> f64 {
+pub fn millis() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())

@@ -75,6 +75,18 @@ impl<T: Send + Sync + 'static> Held<T> {
         self.changed.notify();
     }
 
+    /// Changes the value without telling its readers: for work under way that nothing shows
+    /// yet (rows read before their file is whole).
+    /// `None` once the value is gone with its page.
+    pub fn update_untracked<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        self.value.try_update_value(f)
+    }
+
+    /// Tells every reader the value changed.
+    pub fn notify(&self) {
+        self.changed.notify();
+    }
+
     /// Replaces the value and tells every reader.
     pub fn set(&self, value: T) {
         self.value.set_value(value);

@@ -1,18 +1,25 @@
 //! The page's worker, for work that takes seconds while the page must keep drawing: reading
 //! a 200,000-row xlsx, and decrypting a backup or a school's report (scrypt), which a person
 //! may cancel. The worker runs this same wasm module (its `start` does nothing without a
-//! window), keeps the tables it read, and sends back only what the page needs: each table's
-//! head, then a file's rows as the 学籍 reader makes them, in batches the page decodes between
-//! frames; or a file's decrypted bytes.
+//! window) and sends back only what the page needs: for 学籍 files, each file's head and the
+//! columns found in it, then its rows in batches as the 学籍 reader makes them, posted while
+//! it reads on, so the page compares them with the ledger on its own thread meanwhile; or a
+//! file's decrypted bytes.
 //!
 //! Where no worker can run (the one-file copy opened from disk, a browser without module
 //! workers) [`PageWorker::start`] or its first answer fails and the page does the work itself.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
-use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable, TableHead};
+use baoxue_core::crosscheck::table::{is_workbook, records_from_bytes, records_to_bytes};
+use baoxue_core::crosscheck::{ColumnMapping, RememberedMapping, StringRecord, TableHead};
 use baoxue_core::exchange::{bundle_text, check_header, decrypt, is_encrypted, plain_text};
-use baoxue_core::student_roll::{read_roll, rows_from_bytes, rows_to_bytes, RollField, RollFile};
+use baoxue_core::student_roll::{
+    rows_from_bytes, rows_to_bytes, stream_records, stream_roll, RollColumns, RollEvent, RollField,
+    RollFile, RollRow, TableNews,
+};
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,13 +27,8 @@ use wasm_bindgen::JsCast;
 use crate::i18n::text;
 use baoxue_core::model::{Lang, Localized};
 
-/// Rows per batch sent back: each decodes in a few milliseconds.
-const ROWS_PER_BATCH: usize = 5_000;
-
-thread_local! {
-    /// The worker's tables, in the order the page sent the files.
-    static TABLES: RefCell<Vec<(String, RawTable)>> = const { RefCell::new(Vec::new()) };
-}
+/// Records per batch sent back: each is decoded, read and compared in a few milliseconds.
+pub const ROWS_PER_BATCH: usize = 2_000;
 
 fn get(msg: &JsValue, key: &str) -> JsValue {
     Reflect::get(msg, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -44,9 +46,6 @@ fn refuse(message: impl Into<String>) -> JsValue {
     answer(&[("error", JsValue::from_str(&message.into()))])
 }
 
-/// The worker's side: one answer per message. `{op: "read", name, bytes}` reads a file and
-/// answers its head; `{op: "roll", index, mapping, school_year}` reads a table's rows;
-/// `{op: "decrypt", bytes, passphrase}` answers the plain bytes.
 /// The language the page asked in, for the worker's refusals.
 fn lang_of(msg: &JsValue) -> Lang {
     match get(msg, "lang").as_string().as_deref() {
@@ -59,47 +58,65 @@ fn lang_value(lang: Lang) -> JsValue {
     JsValue::from_str(if lang == Lang::En { "en" } else { "zh" })
 }
 
+/// The worker's side: one answer per message, and for 学籍 files messages on the way.
+/// `{op: "rolls", files: [{name, bytes, mapping?}], remembered, school_year}` posts each file's
+/// [`RollNews`] as it reads, then answers `{}`; `{op: "decrypt", bytes, passphrase}`
+/// answers the plain bytes.
 #[wasm_bindgen]
 pub fn page_worker(msg: JsValue) -> JsValue {
     let lang = lang_of(&msg);
     let t = text(lang);
     match get(&msg, "op").as_string().as_deref() {
-        Some("clear") => {
-            TABLES.with(|t| t.borrow_mut().clear());
-            answer(&[])
-        }
-        Some("read") => {
-            let name = get(&msg, "name").as_string().unwrap_or_default();
-            let Ok(bytes) = get(&msg, "bytes").dyn_into::<Uint8Array>() else {
-                return refuse(t.wk_no_bytes);
-            };
-            match read_table(&bytes.to_vec()) {
-                Ok(table) => {
-                    let head = serde_json::to_string(&table.head()).unwrap_or_default();
-                    TABLES.with(|t| t.borrow_mut().push((name, table)));
-                    answer(&[("head", head.into())])
-                }
-                Err(e) => refuse(e.say(lang)),
-            }
-        }
-        Some("roll") => {
-            let index = get(&msg, "index").as_f64().unwrap_or(-1.0);
+        Some("rolls") => {
             let school_year = get(&msg, "school_year").as_f64().unwrap_or(0.0) as i32;
-            let mapping: Option<ColumnMapping<RollField>> = get(&msg, "mapping")
+            let remembered: Option<RememberedMapping<RollField>> = get(&msg, "remembered")
                 .as_string()
                 .and_then(|m| serde_json::from_str(&m).ok());
-            let Some(mapping) = mapping else {
+            let Some(remembered) = remembered else {
                 return refuse(t.wk_bad_mapping);
             };
-            let file = TABLES.with(|t| {
-                let t = t.borrow();
-                let (name, table) = t.get(index as usize)?;
-                Some(read_roll(name, table, &mapping, school_year))
-            });
-            match file {
-                Some(file) => send_roll(file),
-                None => refuse(t.wk_file_gone),
+            let files: Array = get(&msg, "files").unchecked_into();
+            for (index, file) in files.iter().enumerate() {
+                let name = get(&file, "name").as_string().unwrap_or_default();
+                let chosen: Option<ColumnMapping<RollField>> = get(&file, "mapping")
+                    .as_string()
+                    .and_then(|m| serde_json::from_str(&m).ok());
+                let columns = match &chosen {
+                    Some(m) => RollColumns::Chosen(m),
+                    None => RollColumns::Found(&remembered),
+                };
+                let read = match get(&file, "bytes").dyn_into::<Uint8Array>() {
+                    // A workbook keeps the worker busy parsing: the page makes its records
+                    // into pupils. Text is read quickly: the worker does that too.
+                    Ok(bytes) => {
+                        let bytes = bytes.to_vec();
+                        if is_workbook(&bytes) {
+                            stream_records(&bytes, columns, ROWS_PER_BATCH, &mut |e| {
+                                post(&news(index, e))
+                            })
+                        } else {
+                            let post_rolled = &mut |e| post(&rolled(index, e));
+                            stream_roll(
+                                &name,
+                                &bytes,
+                                columns,
+                                school_year,
+                                ROWS_PER_BATCH,
+                                post_rolled,
+                            )
+                        }
+                        .map_err(|e| e.say(lang))
+                    }
+                    Err(_) => Err(t.wk_no_bytes.to_string()),
+                };
+                if let Err(e) = read {
+                    post(&answer(&[
+                        ("index", JsValue::from(index as f64)),
+                        ("failed", e.into()),
+                    ]));
+                }
             }
+            answer(&[])
         }
         Some("decrypt") => {
             let pass = get(&msg, "passphrase").as_string().unwrap_or_default();
@@ -121,22 +138,204 @@ pub fn page_worker(msg: JsValue) -> JsValue {
     }
 }
 
-fn send_roll(mut file: RollFile) -> JsValue {
-    let rows = std::mem::take(&mut file.rows);
-    let batches = Array::new();
-    let transfer = Array::new();
-    for batch in rows.chunks(ROWS_PER_BATCH) {
-        let bytes = rows_to_bytes(batch);
-        let array = Uint8Array::from(bytes.as_slice());
-        transfer.push(&array.buffer());
-        batches.push(&array);
+/// Posts a message to the page while the worker goes on reading.
+fn post(msg: &JsValue) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let transfer = get(msg, "transfer");
+    let _ = if transfer.is_undefined() {
+        scope.post_message(msg)
+    } else {
+        scope.post_message_with_transfer(msg, &transfer)
+    };
+}
+
+/// A reading event as a message: JSON for the head, records in their compact form.
+fn news(index: usize, event: TableNews) -> JsValue {
+    let index = ("index", JsValue::from(index as f64));
+    match event {
+        TableNews::Head { head, mapping } => answer(&[
+            index,
+            (
+                "head",
+                serde_json::to_string(&head).unwrap_or_default().into(),
+            ),
+            (
+                "mapping",
+                serde_json::to_string(&mapping).unwrap_or_default().into(),
+            ),
+        ]),
+        TableNews::Records { records, read } => {
+            let array = Uint8Array::from(records_to_bytes(&records).as_slice());
+            answer(&[
+                index,
+                ("records", array.clone().into()),
+                ("read", JsValue::from(read)),
+                ("transfer", Array::of1(&array.buffer()).into()),
+            ])
+        }
+        TableNews::Restart => answer(&[index, ("restart", JsValue::TRUE)]),
+        TableNews::Done { table_rows } => {
+            answer(&[index, ("table_rows", JsValue::from(table_rows as f64))])
+        }
     }
-    let meta = serde_json::to_string(&file).unwrap_or_default();
-    answer(&[
-        ("meta", meta.into()),
-        ("rows", batches.into()),
-        ("transfer", transfer.into()),
-    ])
+}
+
+/// A reading event with the records made into pupils, as a message.
+fn rolled(index: usize, event: RollEvent) -> JsValue {
+    let at = ("index", JsValue::from(index as f64));
+    match event {
+        RollEvent::Head { head, mapping } => {
+            let msg = news(index, TableNews::Head { head, mapping });
+            let _ = Reflect::set(&msg, &"rolled".into(), &JsValue::TRUE);
+            msg
+        }
+        RollEvent::Rows { rows, read } => {
+            let array = Uint8Array::from(rows_to_bytes(&rows).as_slice());
+            answer(&[
+                at,
+                ("rows", array.clone().into()),
+                ("read", JsValue::from(read)),
+                ("transfer", Array::of1(&array.buffer()).into()),
+            ])
+        }
+        RollEvent::Restart => news(index, TableNews::Restart),
+        RollEvent::Done { file, table_rows } => answer(&[
+            at,
+            ("table_rows", JsValue::from(table_rows as f64)),
+            (
+                "file",
+                serde_json::to_string(&file).unwrap_or_default().into(),
+            ),
+        ]),
+    }
+}
+
+/// What the worker says about one 学籍 file as it reads it.
+#[derive(Debug)]
+pub enum RollNews {
+    Head {
+        head: TableHead,
+        mapping: ColumnMapping<RollField>,
+        /// Its pupils come made ([`RollNews::Rows`]), not as records.
+        rolled: bool,
+    },
+    Records {
+        records: Vec<StringRecord>,
+        read: f64,
+    },
+    Rows {
+        rows: Vec<RollRow>,
+        read: f64,
+    },
+    Restart,
+    Done {
+        table_rows: usize,
+        /// The file's problems and skipped lines, when its pupils came made.
+        file: Option<RollFile>,
+    },
+    /// The file cannot be read, and why.
+    Failed(String),
+}
+
+impl RollNews {
+    /// A reading event, as the page reads a file itself where no worker runs.
+    pub fn of(event: TableNews) -> RollNews {
+        match event {
+            TableNews::Head { head, mapping } => RollNews::Head {
+                head,
+                mapping,
+                rolled: false,
+            },
+            TableNews::Records { records, read } => RollNews::Records { records, read },
+            TableNews::Restart => RollNews::Restart,
+            TableNews::Done { table_rows } => RollNews::Done {
+                table_rows,
+                file: None,
+            },
+        }
+    }
+
+    fn read(msg: &JsValue) -> Option<(usize, RollNews)> {
+        let index = get(msg, "index").as_f64()? as usize;
+        let json = |key: &str| get(msg, key).as_string();
+        let news = if let Some(e) = json("failed") {
+            RollNews::Failed(e)
+        } else if let Some(head) = json("head") {
+            RollNews::Head {
+                head: serde_json::from_str(&head).ok()?,
+                mapping: serde_json::from_str(&json("mapping")?).ok()?,
+                rolled: get(msg, "rolled").is_truthy(),
+            }
+        } else if let Ok(rows) = get(msg, "rows").dyn_into::<Uint8Array>() {
+            RollNews::Rows {
+                rows: rows_from_bytes(&rows.to_vec()).ok()?,
+                read: get(msg, "read").as_f64().unwrap_or(0.0),
+            }
+        } else if let Ok(records) = get(msg, "records").dyn_into::<Uint8Array>() {
+            RollNews::Records {
+                records: records_from_bytes(&records.to_vec()).ok()?,
+                read: get(msg, "read").as_f64().unwrap_or(0.0),
+            }
+        } else if get(msg, "restart").is_truthy() {
+            RollNews::Restart
+        } else {
+            RollNews::Done {
+                table_rows: get(msg, "table_rows").as_f64()? as usize,
+                file: match json("file") {
+                    Some(f) => Some(serde_json::from_str(&f).ok()?),
+                    None => None,
+                },
+            }
+        };
+        Some((index, news))
+    }
+}
+
+/// Messages a worker posts while it answers, in order; the last is its answer.
+pub struct Posted {
+    queue: Rc<RefCell<VecDeque<Result<JsValue, Asked>>>>,
+    wake: Rc<RefCell<Option<js_sys::Function>>>,
+}
+
+impl Posted {
+    /// The next message, once it comes.
+    async fn next(&self) -> Result<JsValue, Asked> {
+        loop {
+            if let Some(m) = self.queue.borrow_mut().pop_front() {
+                return m;
+            }
+            let wake = &self.wake;
+            let promise = js_sys::Promise::new(&mut |resolve, _| {
+                *wake.borrow_mut() = Some(resolve);
+            });
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        }
+    }
+}
+
+/// The 学籍 files being read in the worker, their news as it comes.
+pub struct RollReading {
+    posted: Posted,
+    finished: bool,
+}
+
+impl RollReading {
+    /// The next file's news; `Ok(None)` once every file is read.
+    pub async fn next(&mut self) -> Result<Option<(usize, RollNews)>, Asked> {
+        if self.finished {
+            return Ok(None);
+        }
+        let msg = self.posted.next().await?;
+        if let Some(e) = get(&msg, "error").as_string() {
+            self.finished = true;
+            return Err(Asked::Refused(e));
+        }
+        if get(&msg, "index").is_undefined() {
+            self.finished = true;
+            return Ok(None);
+        }
+        RollNews::read(&msg).map(Some).ok_or(Asked::Broken)
+    }
 }
 
 /// The worker's module script: it loads this app's own JS and wasm, then answers messages.
@@ -172,7 +371,15 @@ pub struct PageWorker {
     url: String,
     /// Ends the question being asked, for [`PageWorker::cancel`].
     pending: RefCell<Option<js_sys::Function>>,
+    /// What hears the worker while it reads 学籍 files, and tells the reading.
+    listening: RefCell<Option<Listening>>,
 }
+
+type Listening = (
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
+    Closure<dyn FnMut(JsValue)>,
+    Rc<dyn Fn(Result<JsValue, Asked>)>,
+);
 
 impl PageWorker {
     /// A worker over the app's module, named by the page's loader (see Trunk.toml); `None`
@@ -194,6 +401,7 @@ impl PageWorker {
                 worker,
                 url,
                 pending: RefCell::new(None),
+                listening: RefCell::new(None),
             }),
             Err(_) => {
                 let _ = web_sys::Url::revoke_object_url(&url);
@@ -235,11 +443,14 @@ impl PageWorker {
     }
 
     /// Stops the worker mid-question (a file that takes too long); the question being asked
-    /// ends with [`Asked::Cancelled`]. The worker cannot be used again.
+    /// ends with [`Asked::Cancelled`], as do files being read. The worker cannot be used again.
     pub fn cancel(&self) {
         self.worker.terminate();
         if let Some(reject) = self.pending.borrow_mut().take() {
             let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(CANCELLED));
+        }
+        if let Some((_, _, push)) = self.listening.borrow_mut().take() {
+            push(Err(Asked::Cancelled));
         }
     }
 
@@ -262,57 +473,73 @@ impl PageWorker {
         Ok(plain.to_vec())
     }
 
-    /// Forgets the tables read before.
-    pub async fn clear(&self) -> Result<(), Asked> {
-        let msg = answer(&[("op", "clear".into())]);
-        self.ask(msg, &Array::new()).await.map(|_| ())
-    }
-
-    /// Reads one file in the worker: its head, or why it cannot be read.
-    pub async fn read(&self, name: &str, bytes: &[u8], lang: Lang) -> Result<TableHead, Asked> {
-        let array = Uint8Array::from(bytes);
-        let msg = answer(&[
-            ("op", "read".into()),
-            ("lang", lang_value(lang)),
-            ("name", name.into()),
-            ("bytes", array.clone().into()),
-        ]);
-        let out = self.ask(msg, &Array::of1(&array.buffer())).await?;
-        let head = get(&out, "head").as_string().unwrap_or_default();
-        serde_json::from_str(&head).map_err(|_| Asked::Broken)
-    }
-
-    /// The rows of the table read `index`th, as the 学籍 reader makes them; rows are decoded
-    /// a batch per frame.
-    pub async fn roll(
+    /// Reads 学籍 files in the worker, each with the columns chosen for it or else those
+    /// found with `remembered`; their news comes as it reads.
+    pub fn read_rolls(
         &self,
-        index: usize,
-        mapping: &ColumnMapping<RollField>,
+        files: &[(String, Vec<u8>)],
+        chosen: &[Option<ColumnMapping<RollField>>],
+        remembered: &RememberedMapping<RollField>,
         school_year: i32,
         lang: Lang,
-    ) -> Result<RollFile, Asked> {
-        let mapping = serde_json::to_string(mapping).map_err(|_| Asked::Broken)?;
+    ) -> Result<RollReading, Asked> {
+        let queue = Rc::new(RefCell::new(VecDeque::new()));
+        let wake: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
+        let push: Rc<dyn Fn(Result<JsValue, Asked>)> = {
+            let (queue, wake) = (queue.clone(), wake.clone());
+            Rc::new(move |m| {
+                queue.borrow_mut().push_back(m);
+                if let Some(w) = wake.borrow_mut().take() {
+                    let _ = w.call0(&JsValue::NULL);
+                }
+            })
+        };
+        let on_message = {
+            let push = push.clone();
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                push(Ok(e.data()))
+            })
+        };
+        let on_error = {
+            let push = push.clone();
+            Closure::<dyn FnMut(JsValue)>::new(move |_| push(Err(Asked::Broken)))
+        };
+        self.worker
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        self.worker
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        *self.listening.borrow_mut() = Some((on_message, on_error, push));
+        let list = Array::new();
+        let transfer = Array::new();
+        for (i, (name, bytes)) in files.iter().enumerate() {
+            let array = Uint8Array::from(bytes.as_slice());
+            transfer.push(&array.buffer());
+            let mapping = chosen
+                .get(i)
+                .cloned()
+                .flatten()
+                .and_then(|m| serde_json::to_string(&m).ok());
+            list.push(&answer(&[
+                ("name", name.into()),
+                ("bytes", array.into()),
+                ("mapping", mapping.map_or(JsValue::UNDEFINED, JsValue::from)),
+            ]));
+        }
+        let remembered = serde_json::to_string(remembered).map_err(|_| Asked::Broken)?;
         let msg = answer(&[
-            ("op", "roll".into()),
+            ("op", "rolls".into()),
             ("lang", lang_value(lang)),
-            ("index", JsValue::from(index as f64)),
-            ("mapping", mapping.into()),
+            ("files", list.into()),
+            ("remembered", remembered.into()),
             ("school_year", JsValue::from(school_year)),
         ]);
-        let out = self.ask(msg, &Array::new()).await?;
-        let meta = get(&out, "meta").as_string().unwrap_or_default();
-        let mut file: RollFile = serde_json::from_str(&meta).map_err(|_| Asked::Broken)?;
-        let batches: Array = get(&out, "rows").dyn_into().map_err(|_| Asked::Broken)?;
-        for batch in batches.iter() {
-            let bytes = batch
-                .dyn_into::<Uint8Array>()
-                .map_err(|_| Asked::Broken)?
-                .to_vec();
-            file.rows
-                .extend(rows_from_bytes(&bytes).map_err(|_| Asked::Broken)?);
-            gloo_timers::future::TimeoutFuture::new(0).await;
-        }
-        Ok(file)
+        self.worker
+            .post_message_with_transfer(&msg, &transfer)
+            .map_err(|_| Asked::Broken)?;
+        Ok(RollReading {
+            posted: Posted { queue, wake },
+            finished: false,
+        })
     }
 }
 

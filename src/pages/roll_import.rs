@@ -1,15 +1,20 @@
 //! 导入学籍名册: the 学籍 system's export read into the children's ledger. Files are read and
 //! previewed in memory; nothing is stored until 导入, which lands in one transaction.
+//!
+//! The page's worker reads the files and posts their rows as it goes; the page compares them
+//! with the ledger as they come ([`Planning`]), so the dry run is ready about when the last
+//! row is read. Where no worker runs, the page reads each file itself.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use baoxue_core::casework::Actor;
-use baoxue_core::crosscheck::{read_table, ColumnMapping, RawTable};
-use baoxue_core::model::{grade_and_class, IdSource, Labelled, Lang, Localized};
+use baoxue_core::crosscheck::{ColumnMapping, RawTable, RememberedMapping};
+use baoxue_core::ledger::Ledger;
+use baoxue_core::model::{grade_and_class, Division, IdSource, Labelled, Lang, Localized};
 use baoxue_core::rules::school_age::school_year_of;
 use baoxue_core::student_roll::{
-    read_roll, Changed, ConflictChoice, MissingDecision, Planning, RollField, RollFile, RollPlan,
-    SchoolRef,
+    stream_records, Changed, ConflictChoice, MissingDecision, PlanFile, Planning, RollColumns,
+    RollField, RollFile, RollFromRecords, RollPlan, SchoolRef,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,34 +28,8 @@ use crate::i18n::{fill, sep, text};
 use crate::route::Route;
 use crate::state::{Database, Held, Language, Ledgers, Notices, Office, Progress};
 use crate::store;
-use crate::worker::{Asked, PageWorker, WorkerSlot};
+use crate::worker::{Asked, PageWorker, RollNews, WorkerSlot, ROWS_PER_BATCH};
 use baoxue_core::model::format_count;
-
-/// Reads the files in the worker, each answered by its head; `None` when the worker failed
-/// (then the page reads them itself).
-async fn read_in_worker(
-    worker: &PageWorker,
-    files: &[(String, Vec<u8>)],
-    lang: Lang,
-    on_file: impl Fn(usize),
-) -> Option<Vec<Result<(RawTable, usize, Option<usize>), String>>> {
-    worker.clear().await.ok()?;
-    let mut out = Vec::new();
-    let mut held = 0;
-    for (i, (name, bytes)) in files.iter().enumerate() {
-        on_file(i);
-        match worker.read(name, bytes, lang).await {
-            Ok(head) => {
-                mark("baoxue-roll-read-in-worker");
-                out.push(Ok((head.to_table(), head.total_rows, Some(held))));
-                held += 1;
-            }
-            Err(Asked::Refused(e)) => out.push(Err(e)),
-            Err(Asked::Broken | Asked::Cancelled) => return None,
-        }
-    }
-    Some(out)
-}
 
 /// Ids for an import's many new records, seeded once from the browser's secure source.
 fn fresh_ids() -> IdSource {
@@ -62,16 +41,22 @@ fn fresh_ids() -> IdSource {
 
 /// One file read, with its columns.
 struct ReadFile {
+    /// Its place among the files chosen.
+    source: usize,
     name: String,
-    /// The whole table, or its head when the worker holds the table.
+    /// The file's first rows, to choose its columns.
     table: RawTable,
-    /// Rows of the whole table.
+    /// Rows of the whole table, once it is read.
     rows: usize,
-    /// Where the worker keeps the table.
-    in_worker: Option<usize>,
     mapping: ColumnMapping<RollField>,
     /// The school chosen for a file with no school column.
     school: Option<Uuid>,
+    /// Its pupils as read so far.
+    roll: RollFile,
+    /// What makes its records into pupils, until it is whole.
+    pupils: Option<RollFromRecords>,
+    /// Every row is read.
+    whole: bool,
 }
 
 impl ReadFile {
@@ -99,13 +84,110 @@ impl ReadFile {
     }
 }
 
+/// The columns and school chosen for a file, kept when the files are read again.
+#[derive(Clone, Default)]
+struct Chosen {
+    mapping: Option<ColumnMapping<RollField>>,
+    school: Option<Uuid>,
+}
+
 #[derive(Default)]
 struct Session {
+    /// The files chosen, to read again with other columns.
+    sources: Arc<Vec<(String, Vec<u8>)>>,
+    /// Files as far as they are read, in the order chosen; one that cannot be read is left out.
     files: Vec<ReadFile>,
+    /// Counts readings: news of an older one is dropped.
+    reading: u32,
+    /// Every file is read or refused.
+    read: bool,
+    /// The dry run, made as the rows come.
+    planning: Option<Planning>,
+    /// 预览 was pressed: the plan is shown once every row is compared.
+    wanted: bool,
+    /// A task is comparing rows.
+    driving: bool,
     plan: Option<RollPlan>,
     /// The township chosen for each new school of the plan.
     townships: Vec<String>,
     choices: Vec<Option<ConflictChoice>>,
+}
+
+/// How far the dry run got with the rows there are.
+enum Advance {
+    /// More rows to compare now.
+    More(usize),
+    /// Every row there is is compared, or a file needs a choice first.
+    Waiting,
+    Planned(RollPlan),
+}
+
+impl Session {
+    /// The files, as far as they may be compared: up to the first that needs a choice.
+    fn lent(files: &[ReadFile]) -> Vec<PlanFile<'_>> {
+        files
+            .iter()
+            .take_while(|f| f.missing(Lang::Zh).is_none())
+            .map(|f| PlanFile {
+                roll: &f.roll,
+                school: f.school,
+                whole: f.whole,
+            })
+            .collect()
+    }
+
+    /// Compares up to `count` more rows; finishes the plan when it is wanted and every file
+    /// is whole.
+    fn advance(
+        &mut self,
+        ledger: &Ledger,
+        townships: &[Division],
+        count: usize,
+        ids: &mut IdSource,
+    ) -> Advance {
+        let Session {
+            files,
+            planning,
+            read,
+            wanted,
+            ..
+        } = self;
+        let lent = Session::lent(files);
+        if lent.is_empty() {
+            return Advance::Waiting;
+        }
+        let p = planning.get_or_insert_with(|| Planning::start(ledger, townships, now()));
+        if !p.step(ledger, &lent, count, &mut || ids.next_id()) {
+            return Advance::More(p.progress());
+        }
+        let complete = *read && lent.len() == files.len() && lent.iter().all(|f| f.whole);
+        if !(complete && *wanted) {
+            return Advance::Waiting;
+        }
+        *wanted = false;
+        match planning.take() {
+            Some(p) => Advance::Planned(p.finish(ledger, &lent, &mut || ids.next_id())),
+            None => Advance::Waiting,
+        }
+    }
+
+    /// The files' choices, for reading them again.
+    fn chosen(&self) -> Vec<Chosen> {
+        let mut out = vec![Chosen::default(); self.sources.len()];
+        for f in &self.files {
+            if let Some(c) = out.get_mut(f.source) {
+                *c = Chosen {
+                    mapping: Some(f.mapping.clone()),
+                    school: f.school,
+                };
+            }
+        }
+        out
+    }
+
+    fn file(&mut self, source: usize) -> Option<&mut ReadFile> {
+        self.files.iter_mut().find(|f| f.source == source)
+    }
 }
 
 async fn yield_frame() {
@@ -124,21 +206,404 @@ fn step(notices: Notices, label: &str, done: usize, total: usize) {
     }));
 }
 
+/// One reading of the files: news of another is dropped.
+struct Reading<'c> {
+    generation: u32,
+    /// The choices each file is read with.
+    chosen: &'c [Chosen],
+    school_year: i32,
+}
+
+/// What the page works with while it reads and compares.
+#[derive(Clone, Copy)]
+struct Context {
+    session: Held<Session>,
+    worker: WorkerSlot,
+    language: Language,
+    notices: Notices,
+    office: Office,
+    ledgers: Ledgers,
+    database: Database,
+}
+
+impl Context {
+    fn here(session: Held<Session>, worker: WorkerSlot) -> Context {
+        Context {
+            session,
+            worker,
+            language: expect_context::<Language>(),
+            notices: expect_context::<Notices>(),
+            office: expect_context::<Office>(),
+            ledgers: expect_context::<Ledgers>(),
+            database: expect_context::<Database>(),
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.language.get_untracked()
+    }
+
+    /// A reading still under way in the worker is given up: the worker cannot be told to
+    /// stop, only stopped.
+    fn give_up_reading(&self) {
+        let under_way = self.session.with_untracked(|s| s.reading > 0 && !s.read);
+        if under_way {
+            crate::worker::cancel(self.worker);
+        }
+    }
+
+    /// Reads the session's files, each with the choices given, in the worker if one runs.
+    async fn read(self, chosen: Vec<Chosen>) {
+        let Context {
+            session, notices, ..
+        } = self;
+        let Some((reading, sources)) = session.update_untracked(|s| {
+            s.reading += 1;
+            s.files.clear();
+            s.read = false;
+            s.planning = None;
+            s.wanted = false;
+            s.plan = None;
+            (s.reading, s.sources.clone())
+        }) else {
+            return;
+        };
+        session.notify();
+        mark("baoxue-roll-read-start");
+        let lang = self.lang();
+        let label = text(lang).roll_reading;
+        let total = sources.len();
+        // The bar moves every tenth of a second, not at every batch.
+        let shown_at = std::cell::Cell::new(f64::MIN);
+        let show = move |i: usize, read: f64| {
+            let at = crate::browser::millis();
+            if at - shown_at.get() < 100.0 {
+                return;
+            }
+            shown_at.set(at);
+            let of = format!("{}/{total}", i + 1);
+            let done = ((i as f64 + read.clamp(0.0, 1.0)) * 1000.0) as usize;
+            step(
+                notices,
+                &format!("{label}{}", crate::i18n::paren(lang, &of)),
+                done,
+                total * 1000,
+            );
+        };
+        show(0, 0.0);
+        let remembered = self.ledgers.roll_mapping.get_untracked();
+        let mappings: Vec<_> = chosen.iter().map(|c| c.mapping.clone()).collect();
+        let school_year = school_year_of(today());
+        let mut errors = Vec::new();
+        if self.worker.with_value(Option::is_none) {
+            self.worker
+                .set_value(PageWorker::start().map(std::rc::Rc::new));
+        }
+        let at = Reading {
+            generation: reading,
+            chosen: &chosen,
+            school_year,
+        };
+        let mut heard = false;
+        let asked = self
+            .worker
+            .get_value()
+            .map(|w| w.read_rolls(&sources, &mappings, &remembered, school_year, lang));
+        let mut in_worker = matches!(asked, Some(Ok(_)));
+        if let Some(Ok(mut news)) = asked {
+            loop {
+                match news.next().await {
+                    Ok(Some((i, n))) => {
+                        heard = true;
+                        if let RollNews::Records { read, .. } | RollNews::Rows { read, .. } = &n {
+                            show(i, *read);
+                        }
+                        if !self.hear(&at, i, n, true, &mut errors) {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(Asked::Cancelled) => return,
+                    // The worker failed before it said anything (it could not load the
+                    // app): read on the page.
+                    Err(Asked::Broken | Asked::Refused(_)) if !heard => {
+                        in_worker = false;
+                        break;
+                    }
+                    Err(Asked::Refused(e)) => {
+                        notices.progress.set(None);
+                        return notices.error(e);
+                    }
+                    Err(Asked::Broken) => {
+                        self.worker.set_value(None);
+                        notices.progress.set(None);
+                        return notices.error(text(lang).ri_reader_broke);
+                    }
+                }
+            }
+        }
+        if !in_worker {
+            // No worker here, or it failed: read on the page, a file per frame.
+            self.worker.set_value(None);
+            for (i, (_, bytes)) in sources.iter().enumerate() {
+                show(i, 0.0);
+                yield_frame().await;
+                let mut heard = Vec::new();
+                let columns = match &mappings[i] {
+                    Some(m) => RollColumns::Chosen(m),
+                    None => RollColumns::Found(&remembered),
+                };
+                let read = stream_records(bytes, columns, ROWS_PER_BATCH, &mut |e| {
+                    heard.push(RollNews::of(e))
+                });
+                if let Err(e) = read {
+                    heard.push(RollNews::Failed(e.say(lang)));
+                }
+                for n in heard {
+                    if !self.hear(&at, i, n, false, &mut errors) {
+                        return;
+                    }
+                }
+            }
+        }
+        if session.update_untracked(|s| {
+            let current = s.reading == reading;
+            s.read |= current;
+            current
+        }) != Some(true)
+        {
+            return;
+        }
+        session.notify();
+        notices.progress.set(None);
+        measure("baoxue-roll-read", "baoxue-roll-read-start");
+        if !errors.is_empty() {
+            notices.error(format!(
+                "{}{}",
+                errors.join(sep(lang, true)),
+                text(lang).ri_others_read
+            ));
+        }
+        self.drive();
+    }
+
+    /// Takes one piece of news of file `i` into the session; false when the reading it
+    /// belongs to was replaced by another.
+    fn hear(
+        self,
+        at: &Reading,
+        i: usize,
+        news: RollNews,
+        in_worker: bool,
+        errors: &mut Vec<String>,
+    ) -> bool {
+        let Reading {
+            generation: reading,
+            chosen,
+            school_year,
+        } = at;
+        let (reading, school_year) = (*reading, *school_year);
+        let lang = self.lang();
+        // A school installation reads only its own pupils.
+        let own = self
+            .office
+            .installation
+            .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
+        let mut shown = false;
+        let mut rows_came = false;
+        let current = self.session.update_untracked(|s| {
+            if s.reading != reading {
+                return false;
+            }
+            let name = s.sources.get(i).map(|f| f.0.clone()).unwrap_or_default();
+            match news {
+                RollNews::Head {
+                    head,
+                    mapping,
+                    rolled,
+                } => {
+                    let table = head.to_table();
+                    let mut pupils = (!rolled)
+                        .then(|| RollFromRecords::start(&name, &head, &mapping, school_year));
+                    s.files.push(ReadFile {
+                        source: i,
+                        roll: RollFile {
+                            file: name.clone(),
+                            sheet: table.sheet.clone(),
+                            format: table.format.clone(),
+                            rows: pupils.as_mut().map(|p| p.take()).unwrap_or_default(),
+                            problems: Vec::new(),
+                            skipped_lines: 0,
+                        },
+                        pupils,
+                        name,
+                        rows: head.total_rows,
+                        table,
+                        mapping,
+                        school: chosen.get(i).and_then(|c| c.school).or(own),
+                        whole: false,
+                    });
+                    rows_came = true;
+                }
+                RollNews::Records { records, .. } => {
+                    if let Some(f) = s.file(i) {
+                        if let Some(p) = &mut f.pupils {
+                            p.records(&records);
+                            f.roll.rows.extend(p.take());
+                            rows_came = true;
+                        }
+                    }
+                }
+                RollNews::Rows { rows, .. } => {
+                    if let Some(f) = s.file(i) {
+                        f.roll.rows.extend(rows);
+                        rows_came = true;
+                    }
+                }
+                RollNews::Restart => {
+                    if let Some(f) = s.file(i) {
+                        if let Some(p) = &mut f.pupils {
+                            p.restart();
+                        }
+                        f.roll.rows.clear();
+                    }
+                    s.planning = None;
+                }
+                RollNews::Done { table_rows, file } => {
+                    if let Some(f) = s.file(i) {
+                        if let Some(file) = f.pupils.take().map(RollFromRecords::finish).or(file) {
+                            f.roll.problems = file.problems;
+                            f.roll.skipped_lines = file.skipped_lines;
+                            f.roll.rows.extend(file.rows);
+                        }
+                        f.rows = table_rows;
+                        f.whole = true;
+                        shown = true;
+                    }
+                }
+                RollNews::Failed(e) => {
+                    if s.files.iter().any(|f| f.source == i) {
+                        s.files.retain(|f| f.source != i);
+                        // Rows of it may have been compared.
+                        s.planning = None;
+                    }
+                    errors.push(fill(text(lang).ri_unreadable, &[&name, &e]));
+                }
+            }
+            true
+        });
+        if current != Some(true) {
+            return false;
+        }
+        if shown {
+            if in_worker {
+                mark("baoxue-roll-read-in-worker");
+            }
+            self.session.notify();
+        }
+        if rows_came || shown {
+            self.drive();
+        }
+        true
+    }
+
+    /// Compares the rows that came, a slice at a time, unless a task already does; shows
+    /// the plan once it is wanted and made.
+    fn drive(self) {
+        let session = self.session;
+        let started = session.update_untracked(|s| !std::mem::replace(&mut s.driving, true));
+        if started != Some(true) {
+            return;
+        }
+        spawn_local(async move {
+            let townships = self
+                .office
+                .installation
+                .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
+                .unwrap_or_default();
+            let mut ids = fresh_ids();
+            let mut slice = Slice::start();
+            let planned = loop {
+                let advance = self.ledgers.ledger.with_untracked(|l| {
+                    session.update_untracked(|s| s.advance(l, &townships, 500, &mut ids))
+                });
+                match advance {
+                    Some(Advance::More(done)) => {
+                        if slice.spent() {
+                            let wanted = session.with_untracked(|s| s.wanted);
+                            if wanted {
+                                let total = session.with_untracked(|s| {
+                                    s.files.iter().map(|f| f.roll.rows.len()).sum()
+                                });
+                                step(self.notices, text(self.lang()).roll_planning, done, total);
+                            }
+                            slice.next().await;
+                        }
+                    }
+                    Some(Advance::Planned(p)) => break Some(p),
+                    Some(Advance::Waiting) | None => break None,
+                }
+            };
+            session.update_untracked(|s| s.driving = false);
+            if let Some(p) = planned {
+                self.show(p).await;
+            }
+        });
+    }
+
+    /// The plan on the page, the columns chosen remembered for next term's files.
+    async fn show(self, p: RollPlan) {
+        let session = self.session;
+        mark("baoxue-roll-plan-finished");
+        session.update(|s| {
+            s.townships = p
+                .new_schools
+                .iter()
+                .map(|n| n.school.township_code.clone())
+                .collect();
+            s.choices = vec![None; p.conflicts.len()];
+            s.plan = Some(p);
+        });
+        measure("baoxue-roll-plan", "baoxue-roll-plan-start");
+        mark("baoxue-roll-plan-shown");
+        self.notices.progress.set(None);
+        let mut remembered: RememberedMapping<RollField> =
+            self.ledgers.roll_mapping.get_untracked();
+        session.with_untracked(|s| {
+            for f in &s.files {
+                remembered.extend(f.mapping.to_remember(&f.table));
+            }
+        });
+        self.ledgers.roll_mapping.set(remembered.clone());
+        if let Some(db) = self.database.db() {
+            if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
+                self.notices.error(e.say(self.lang()));
+            }
+        }
+        yield_frame().await;
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("roll-preview"))
+        {
+            el.scroll_into_view();
+        }
+    }
+}
+
 #[component]
 pub fn RollImportPage() -> impl IntoView {
     let language = expect_context::<Language>();
     let notices = expect_context::<Notices>();
-    let office = expect_context::<Office>();
-    let ledgers = expect_context::<Ledgers>();
     let t = move || text(language.get());
     let session = Held::new(Session::default());
     let worker: WorkerSlot = StoredValue::new_local(None);
+    let context = Context::here(session, worker);
 
     let read = move |_| {
+        mark("baoxue-roll-chosen");
         spawn_local(async move {
             busy(notices, text(language.get_untracked()).roll_reading);
             yield_frame().await;
-            mark("baoxue-roll-read-start");
             let files = match read_files("roll-files", language.get_untracked()).await {
                 Ok(f) if !f.is_empty() => f,
                 Ok(_) => {
@@ -150,86 +615,14 @@ pub fn RollImportPage() -> impl IntoView {
                     return notices.error(e);
                 }
             };
-            let remembered = ledgers.roll_mapping.get_untracked();
-            // A school installation reads only its own pupils.
-            let own = office
-                .installation
-                .with_untracked(|i| i.as_ref().and_then(|i| i.school_id));
-            let label = text(language.get_untracked()).roll_reading;
-            let total = files.len();
-            let lang = language.get_untracked();
-            let on_file = |i: usize| {
-                let of = format!("{}/{total}", i + 1);
-                step(
-                    notices,
-                    &format!("{label}{}", crate::i18n::paren(lang, &of)),
-                    i,
-                    total,
-                )
-            };
-            if worker.with_value(Option::is_none) {
-                worker.set_value(PageWorker::start().map(Rc::new));
-            }
-            let mut tables = match worker.get_value() {
-                Some(w) => read_in_worker(&w, &files, lang, on_file).await,
-                None => None,
-            };
-            if tables.is_none() {
-                // No worker here, or it failed: read on the page, a file per frame.
-                worker.set_value(None);
-                let mut here = Vec::new();
-                for (i, (_, bytes)) in files.iter().enumerate() {
-                    on_file(i);
-                    yield_frame().await;
-                    here.push(
-                        read_table(bytes)
-                            .map(|t| {
-                                let rows = t.rows.len();
-                                (t, rows, None)
-                            })
-                            .map_err(|e| e.say(lang)),
-                    );
-                }
-                tables = Some(here);
-            }
-            let mut read = Vec::new();
-            let mut errors = Vec::new();
-            for ((name, _), table) in files.into_iter().zip(tables.unwrap_or_default()) {
-                match table {
-                    Ok((table, rows, in_worker)) => {
-                        let mapping = ColumnMapping::detect(&table, &remembered);
-                        read.push(ReadFile {
-                            name,
-                            table,
-                            rows,
-                            in_worker,
-                            mapping,
-                            school: own,
-                        });
-                    }
-                    Err(e) => errors.push(fill(
-                        text(language.get_untracked()).ri_unreadable,
-                        &[&name, &e],
-                    )),
-                }
-            }
-            session.set(Session {
-                files: read,
-                ..Default::default()
-            });
-            notices.progress.set(None);
-            measure("baoxue-roll-read", "baoxue-roll-read-start");
-            if !errors.is_empty() {
-                notices.error(format!(
-                    "{}{}",
-                    errors.join(sep(language.get_untracked(), true)),
-                    text(language.get_untracked()).ri_others_read
-                ));
-            }
+            context.give_up_reading();
+            let chosen = vec![Chosen::default(); files.len()];
+            session.update_untracked(|s| s.sources = Arc::new(files));
+            context.read(chosen).await;
         });
     };
 
-    let has_files = move || session.with(|s| !s.files.is_empty());
+    let has_files = move || session.with(|s| s.files.iter().any(|f| f.whole));
     let has_plan = move || session.with(|s| s.plan.is_some());
 
     view! {
@@ -249,7 +642,7 @@ pub fn RollImportPage() -> impl IntoView {
             </div>
         </section>
         <Show when=has_files>
-            <FilesPanel session=session worker=worker/>
+            <FilesPanel context=context/>
         </Show>
         <Show when=has_plan>
             <PreviewPanel session=session/>
@@ -260,143 +653,30 @@ pub fn RollImportPage() -> impl IntoView {
 
 /// Each file: what was read, the header row, and the field of each column.
 #[component]
-fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
-    let language = expect_context::<Language>();
-    let notices = expect_context::<Notices>();
-    let database = expect_context::<Database>();
-    let office = expect_context::<Office>();
-    let ledgers = expect_context::<Ledgers>();
+fn FilesPanel(context: Context) -> impl IntoView {
+    let Context {
+        session,
+        language,
+        notices,
+        ..
+    } = context;
     let t = move || text(language.get());
-    let count = move || session.with(|s| s.files.len());
+    // Files are read in order: the whole ones come first.
+    let count = move || session.with(|s| s.files.iter().take_while(|f| f.whole).count());
     let missing = move || {
         let lang = language.get();
         session.with(|s| s.files.iter().find_map(|f| f.missing(lang)))
     };
     let preview = move |_| {
-        spawn_local(async move {
-            busy(notices, text(language.get_untracked()).roll_planning);
-            yield_frame().await;
-            mark("baoxue-roll-plan-start");
-            let school_year = school_year_of(today());
-            let asks: Vec<_> = session.with_untracked(|s| {
-                s.files
-                    .iter()
-                    .map(|f| (f.in_worker, f.mapping.clone(), f.school))
-                    .collect()
-            });
-            let label = text(language.get_untracked()).roll_planning;
-            let total = asks.len() + 1;
-            let mut rolls: Vec<(RollFile, Option<Uuid>)> = Vec::new();
-            for (i, (in_worker, mapping, school)) in asks.into_iter().enumerate() {
-                step(notices, label, i, total);
-                let file = match (in_worker, worker.get_value()) {
-                    (Some(ix), Some(w)) => match w
-                        .roll(ix, &mapping, school_year, language.get_untracked())
-                        .await
-                    {
-                        Ok(f) => f,
-                        Err(e) => {
-                            notices.progress.set(None);
-                            let why = match e {
-                                Asked::Refused(e) => e,
-                                Asked::Broken | Asked::Cancelled => {
-                                    return notices
-                                        .error(text(language.get_untracked()).ri_reader_broke)
-                                }
-                            };
-                            return notices.error(format!(
-                                "{why}{}",
-                                text(language.get_untracked()).ri_read_again
-                            ));
-                        }
-                    },
-                    (Some(_), None) => {
-                        notices.progress.set(None);
-                        return notices.error(text(language.get_untracked()).ri_reader_stopped);
-                    }
-                    (None, _) => {
-                        yield_frame().await;
-                        let here = session.with_untracked(|s| {
-                            let f = s.files.get(i)?;
-                            Some(read_roll(&f.name, &f.table, &mapping, school_year))
-                        });
-                        let Some(f) = here else {
-                            notices.progress.set(None);
-                            return;
-                        };
-                        f
-                    }
-                };
-                rolls.push((file, school));
-            }
-            mark("baoxue-roll-rows");
-            step(notices, label, total - 1, total);
-            yield_frame().await;
-            let townships = office
-                .installation
-                .with_untracked(|i| i.as_ref().map(|i| i.townships.clone()))
-                .unwrap_or_default();
-            let inputs: Vec<(&RollFile, Option<Uuid>)> =
-                rolls.iter().map(|(f, s)| (f, *s)).collect();
-            // Compared a slice at a time, so the page draws between slices.
-            let mut ids = fresh_ids();
-            let mut planning = ledgers
-                .ledger
-                .with_untracked(|l| Planning::start(l, &townships, &inputs, now()));
-            let mut slice = Slice::start();
-            loop {
-                let finished = ledgers
-                    .ledger
-                    .with_untracked(|l| planning.step(l, 500, &mut || ids.next_id()));
-                if finished {
-                    break;
-                }
-                if slice.spent() {
-                    let (done, rows) = planning.progress();
-                    step(notices, label, done, rows);
-                    slice.next().await;
-                }
-            }
-            let p = ledgers.ledger.with_untracked(|l| planning.finish(l));
-            mark("baoxue-roll-plan-finished");
-            session.update(|s| {
-                s.townships = p
-                    .new_schools
-                    .iter()
-                    .map(|n| n.school.township_code.clone())
-                    .collect();
-                s.choices = vec![None; p.conflicts.len()];
-                s.plan = Some(p);
-            });
-            measure("baoxue-roll-plan", "baoxue-roll-plan-start");
-            mark("baoxue-roll-plan-shown");
-            notices.progress.set(None);
-            // Remember the columns chosen, for next term's files.
-            let mut remembered = ledgers.roll_mapping.get_untracked();
-            session.with_untracked(|s| {
-                for f in &s.files {
-                    remembered.extend(f.mapping.to_remember(&f.table));
-                }
-            });
-            ledgers.roll_mapping.set(remembered.clone());
-            if let Some(db) = database.db() {
-                if let Err(e) = store::save_roll_mapping(&db, &remembered).await {
-                    notices.error(e.say(language.get_untracked()));
-                }
-            }
-            yield_frame().await;
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("roll-preview"))
-            {
-                el.scroll_into_view();
-            }
-        });
+        mark("baoxue-roll-plan-start");
+        busy(notices, text(language.get_untracked()).roll_planning);
+        session.update_untracked(|s| s.wanted = true);
+        context.drive();
     };
     view! {
         <section class="panel" id="roll-mapping">
             <h2>{move || t().roll_columns}</h2>
-            {move || (0..count()).map(|i| view! { <FileCard session=session index=i/> }).collect_view()}
+            {move || (0..count()).map(|i| view! { <FileCard context=context index=i/> }).collect_view()}
             {move || missing().map(|m| view! { <p class="error-text" id="roll-missing-column">{m}</p> })}
             <button class="primary" id="roll-preview-btn" disabled=move || missing().is_some() || notices.working() on:click=preview>
                 {move || t().roll_preview}
@@ -407,9 +687,13 @@ fn FilesPanel(session: Held<Session>, worker: WorkerSlot) -> impl IntoView {
 
 /// One file's summary, its school (when it names none) and its columns.
 #[component]
-fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
-    let language = expect_context::<Language>();
-    let ledgers = expect_context::<Ledgers>();
+fn FileCard(context: Context, index: usize) -> impl IntoView {
+    let Context {
+        session,
+        language,
+        ledgers,
+        ..
+    } = context;
     let t = move || text(language.get());
     let summary = move || {
         session.with(|s| {
@@ -428,21 +712,28 @@ fn FileCard(session: Held<Session>, index: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // Other columns: the file is read again with them (the worker read it with these).
     let set_field = move |column: usize, field: Option<RollField>| {
-        session.update(|s| {
-            if let Some(f) = s.files.get_mut(index) {
-                f.mapping.set(column, field);
-            }
-            s.plan = None;
+        let chosen = session.update_untracked(|s| {
+            let f = s.files.get_mut(index)?;
+            f.mapping.set(column, field);
+            Some(s.chosen())
         });
+        if let Some(Some(chosen)) = chosen {
+            context.give_up_reading();
+            spawn_local(context.read(chosen));
+        }
     };
+    // Another school: the rows read are compared again.
     let set_school = move |value: String| {
         session.update(|s| {
             if let Some(f) = s.files.get_mut(index) {
                 f.school = Uuid::parse_str(&value).ok();
             }
+            s.planning = None;
             s.plan = None;
         });
+        context.drive();
     };
     let schools = move || {
         ledgers.with_ledger(|l| {

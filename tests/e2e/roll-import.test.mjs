@@ -87,6 +87,20 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
     const idColumn = await p.$$eval('.roll-file', (cards) => [...cards[0].querySelectorAll('select.roll-field')].map((x) => x.value));
     assert.equal(idColumn.filter((v) => v === 'id-number').length, 1);
     assert.equal(idColumn.filter((v) => v === 'guardian-id').length, 1);
+    // Another column for the name: the file is read again with it, and the preview waits
+    // for a name column; chosen back, the three files are read whole again.
+    const nameAt = idColumn.indexOf('name');
+    const nameSelect = async () => {
+      const card = (await p.$$('.roll-file'))[0];
+      await (await card.$('.roll-columns summary')).click();
+      return (await card.$$('select.roll-field'))[nameAt];
+    };
+    await (await nameSelect()).selectOption('');
+    await p.waitForSelector('#roll-missing-column');
+    assert.ok(await p.isDisabled('#roll-preview-btn'));
+    await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 3 && !document.querySelector('[role=progressbar]'));
+    await (await nameSelect()).selectOption('name');
+    await p.waitForFunction(() => document.querySelectorAll('.roll-file').length === 3 && !document.querySelector('#roll-missing-column'));
 
     await p.click('#roll-preview-btn');
     await p.waitForSelector('#roll-summary');

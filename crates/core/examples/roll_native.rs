@@ -37,6 +37,14 @@ fn main() -> Result<(), Box<dyn Error>> {
         t.elapsed(),
         encoded.len()
     );
+    let t = Instant::now();
+    let mut rows = 0;
+    baoxue_core::crosscheck::table::stream_table(&bytes, &mut |e| {
+        if let baoxue_core::crosscheck::table::TableEvent::Row(..) = e {
+            rows += 1
+        }
+    })?;
+    println!("table streamed          {:?} ({rows} rows)", t.elapsed());
     // As the worker reads it: a stream of batches, no whole table held.
     let t = Instant::now();
     let mut streamed = 0;

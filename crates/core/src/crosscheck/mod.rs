@@ -18,6 +18,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
 pub use crate::model::crosscheck::{CrossCheckDecision, Department, FindingKind, Verdict};
+pub use csv::StringRecord;
 pub use mapping::{ColumnMapping, RememberedMapping, RosterField};
 pub use roster::{build_roster, RejectedRow, Roster, RosterRow};
 pub use session::{Action, CheckSummary, Mappings, Session, SessionError};

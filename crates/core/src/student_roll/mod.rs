@@ -18,7 +18,7 @@ pub use plan::{
 };
 pub use read::{read_roll, rows_from_bytes, rows_to_bytes, RollFile, RollProblem, RollRow};
 pub use reason::RollReason;
-pub use stream::{stream_roll, RollColumns, RollEvent};
+pub use stream::{stream_records, stream_roll, RollColumns, RollEvent, RollFromRecords, TableNews};
 
 use crate::crosscheck::mapping::{clean_header, HeaderField};
 use crate::model::{labelled_enum, Labelled};

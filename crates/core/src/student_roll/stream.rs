@@ -21,6 +21,148 @@ pub enum RollColumns<'m> {
     Chosen(&'m ColumnMapping<RollField>),
 }
 
+/// What reading a file's table gives, in order: its head and the columns found in it, the
+/// records after the head in batches, and the count of its rows. A `Restart` voids the
+/// records given before it (a sheet read again, whole): the records after it start from the
+/// table's first row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TableNews {
+    Head {
+        head: TableHead,
+        mapping: ColumnMapping<RollField>,
+    },
+    /// Records, and about how much of the file is read with them (0 to 1).
+    Records {
+        records: Vec<StringRecord>,
+        read: f64,
+    },
+    Restart,
+    Done {
+        table_rows: usize,
+    },
+}
+
+/// Reads `bytes` as a table, giving its records `batch` at a time: what a worker does while
+/// the page makes them into pupils ([`RollFromRecords`]) and compares those.
+pub fn stream_records(
+    bytes: &[u8],
+    columns: RollColumns<'_>,
+    batch: usize,
+    emit: &mut dyn FnMut(TableNews),
+) -> Result<(), TableError> {
+    let mut head = RawTable::default();
+    let mut headed = false;
+    let mut started = false;
+    let mut table_rows = 0;
+    let mut records: Vec<StringRecord> = Vec::new();
+    let give_head = |head: &RawTable, emit: &mut dyn FnMut(TableNews)| {
+        let head = head_of(head);
+        let mapping = match columns {
+            RollColumns::Found(remembered) => ColumnMapping::detect(&head.to_table(), remembered),
+            RollColumns::Chosen(m) => m.clone(),
+        };
+        emit(TableNews::Head { head, mapping });
+    };
+    stream_table(bytes, &mut |event| match event {
+        TableEvent::Start(start) => {
+            if started {
+                records.clear();
+                emit(TableNews::Restart);
+            }
+            started = true;
+            table_rows = 0;
+            if !headed {
+                head = RawTable {
+                    format: start.format,
+                    sheet: start.sheet,
+                    first_line: start.first_line,
+                    rows: Vec::new(),
+                };
+            }
+        }
+        TableEvent::Row(record, read) => {
+            table_rows += 1;
+            if headed {
+                records.push(record.clone());
+                if records.len() >= batch {
+                    emit(TableNews::Records {
+                        records: std::mem::take(&mut records),
+                        read,
+                    });
+                }
+            } else {
+                head.rows.push(record.clone());
+                if head.rows.len() == HEAD_ROWS {
+                    headed = true;
+                    give_head(&head, emit);
+                }
+            }
+        }
+    })?;
+    if !headed {
+        give_head(&head, emit);
+    }
+    if !records.is_empty() {
+        emit(TableNews::Records { records, read: 1.0 });
+    }
+    emit(TableNews::Done { table_rows });
+    Ok(())
+}
+
+/// A file's pupils made from the news of its records, batch by batch.
+pub struct RollFromRecords {
+    name: String,
+    head: RawTable,
+    mapping: ColumnMapping<RollField>,
+    school_year: i32,
+    reading: RollReading,
+}
+
+impl RollFromRecords {
+    /// From the file's head, whose rows are read at once.
+    pub fn start(
+        name: &str,
+        head: &TableHead,
+        mapping: &ColumnMapping<RollField>,
+        school_year: i32,
+    ) -> Self {
+        let head = head.to_table();
+        let mut reading = RollReading::new(name, &head, mapping, school_year);
+        for record in &head.rows {
+            reading.push(record);
+        }
+        RollFromRecords {
+            name: name.to_string(),
+            head,
+            mapping: mapping.clone(),
+            school_year,
+            reading,
+        }
+    }
+
+    /// Pupils read so far and not taken, the head's first.
+    pub fn take(&mut self) -> Vec<RollRow> {
+        self.reading.take_rows()
+    }
+
+    /// The next records: their pupils are taken with [`RollFromRecords::take`].
+    pub fn records(&mut self, records: &[StringRecord]) {
+        for record in records {
+            self.reading.push(record);
+        }
+    }
+
+    /// The table is read again from its first row.
+    pub fn restart(&mut self) {
+        self.reading = RollReading::new(&self.name, &self.head, &self.mapping, self.school_year);
+    }
+
+    /// The file's problems and skipped lines, and the pupils not taken.
+    pub fn finish(self) -> RollFile {
+        self.reading.finish()
+    }
+}
+
 /// What reading a file gives, in order: its head, rows in batches, and at the end the file's
 /// problems. A `Restart` voids the rows given before it (a sheet read again, whole).
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +185,8 @@ pub enum RollEvent {
     },
 }
 
-/// Reads `bytes` as the 学籍 file `name`, giving its rows `batch` at a time.
+/// Reads `bytes` as the 学籍 file `name`, giving its rows about `batch` at a time: the
+/// records of [`stream_records`] made into pupils by [`RollFromRecords`], in one place.
 pub fn stream_roll(
     name: &str,
     bytes: &[u8],
@@ -52,83 +195,40 @@ pub fn stream_roll(
     batch: usize,
     emit: &mut dyn FnMut(RollEvent),
 ) -> Result<(), TableError> {
-    let mut head = RawTable::default();
-    let mut reading: Option<(RollReading, ColumnMapping<RollField>)> = None;
-    let mut table_rows = 0;
-    let mut started = false;
-    // The head is complete at its last row, or at the end of a shorter table.
-    let give_head = |head: &RawTable, emit: &mut dyn FnMut(RollEvent)| {
-        let head = head_of(head);
-        let table = head.to_table();
-        let mapping = match columns {
-            RollColumns::Found(remembered) => ColumnMapping::detect(&table, remembered),
-            RollColumns::Chosen(m) => m.clone(),
-        };
-        let mut r = RollReading::new(name, &table, &mapping, school_year);
-        for record in &table.rows {
-            r.push(record);
+    let mut pupils: Option<RollFromRecords> = None;
+    stream_records(bytes, columns, batch, &mut |news| match news {
+        TableNews::Head { head, mapping } => {
+            pupils = Some(RollFromRecords::start(name, &head, &mapping, school_year));
+            emit(RollEvent::Head { head, mapping });
         }
-        emit(RollEvent::Head {
-            head,
-            mapping: mapping.clone(),
-        });
-        (r, mapping)
-    };
-    stream_table(bytes, &mut |event| match event {
-        TableEvent::Start(start) => {
-            if started {
-                emit(RollEvent::Restart);
-            }
-            started = true;
-            table_rows = 0;
-            head = RawTable {
-                format: start.format,
-                sheet: start.sheet,
-                first_line: start.first_line,
-                rows: Vec::new(),
-            };
-            // Read again with the columns already given.
-            if let Some((_, mapping)) = reading.take() {
-                reading = Some((
-                    RollReading::new(name, &head, &mapping, school_year),
-                    mapping,
-                ));
+        TableNews::Records { records, read } => {
+            if let Some(p) = &mut pupils {
+                p.records(&records);
+                emit(RollEvent::Rows {
+                    rows: p.take(),
+                    read,
+                });
             }
         }
-        TableEvent::Row(record, read) => {
-            table_rows += 1;
-            match &mut reading {
-                Some((r, _)) => {
-                    r.push(record);
-                    if r.pending() >= batch {
-                        emit(RollEvent::Rows {
-                            rows: r.take_rows(),
-                            read,
-                        });
-                    }
+        TableNews::Restart => {
+            if let Some(p) = &mut pupils {
+                p.restart();
+            }
+            emit(RollEvent::Restart);
+        }
+        TableNews::Done { table_rows } => {
+            if let Some(mut p) = pupils.take() {
+                let rows = p.take();
+                if !rows.is_empty() {
+                    emit(RollEvent::Rows { rows, read: 1.0 });
                 }
-                None => {
-                    head.rows.push(record.clone());
-                    if head.rows.len() == HEAD_ROWS {
-                        reading = Some(give_head(&head, emit));
-                    }
-                }
+                emit(RollEvent::Done {
+                    file: p.finish(),
+                    table_rows,
+                });
             }
         }
-    })?;
-    let (mut r, _) = match reading {
-        Some(r) => r,
-        None => give_head(&head, emit),
-    };
-    let rows = r.take_rows();
-    if !rows.is_empty() {
-        emit(RollEvent::Rows { rows, read: 1.0 });
-    }
-    emit(RollEvent::Done {
-        file: r.finish(),
-        table_rows,
-    });
-    Ok(())
+    })
 }
 
 /// A head of rows all as wide as the widest, as a whole table's head would be; its
@@ -263,8 +363,9 @@ mod tests {
                     _ => None,
                 })
                 .collect();
+            // The head's pupils come with the first batch.
             assert!(
-                batches.len() >= 5 && batches[..batches.len() - 1].iter().all(|n| *n == 64),
+                batches.len() >= 5 && batches.iter().all(|n| *n <= 64 + HEAD_ROWS),
                 "{name}: {batches:?}"
             );
             assert!(!events.contains(&RollEvent::Restart));
