@@ -529,6 +529,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
             .collect(),
         comment: comment.get_untracked().trim().to_string(),
         decisions: decisions(),
+        lock: None,
     };
     let save_and_export = move |_| {
         error.set(None);
@@ -561,7 +562,9 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                 _ => Seal::Passphrase(&pass),
             };
             let made = as_operator(office, |a| {
-                filing::save_review(review, me, &school, seal, a)
+                exchange.inbox.with_untracked(|inbox| {
+                    filing::save_review(review, inbox, me, &school, seal, a)
+                })
             });
             let (filing, file) = match made {
                 Ok(x) => x,

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::holdings::{Inbox, Outbox, ReceivedRollUp, SentReport, UpperKey};
 use super::landing::{land_into, Exchanged, LandIn, Landing};
 use super::report::{
-    ImportPlan, MonthlyReport, ReceivedReport, ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
+    ImportPlan, LockChange, MonthlyReport, PeriodLock, Receipt, ReceivedReport, Reopening,
+    ReportOutcome, Review, MONTHLY_KIND, REVIEW_KIND,
 };
 use super::rollup::{
     CountyRecords, Evaluation, PseudonymKey, RollUp, EVALUATION_KIND, ROLLUP_KIND,
@@ -256,6 +257,12 @@ pub fn send_report(
     actor: Actor,
 ) -> Result<(Filing, OutgoingFile), FilingError> {
     report.check_signed().map_err(FilingError::Refused)?;
+    if let PeriodLock::Accepted(r) = outbox.lock(&report.period) {
+        return Err(FilingError::Refused(Refusal::PeriodAccepted {
+            period: report.period.clone(),
+            version: r.version,
+        }));
+    }
     seal.check().map_err(FilingError::ReportPassphrase)?;
     let county = UnitRef::county_of(installation).ok_or(FilingError::NoCounty)?;
     let mut env = Envelope::new(
@@ -432,13 +439,115 @@ fn file_reports<'a>(
     filing
 }
 
-/// 审核: the county saves its review of a school's report and seals it for the school.
+/// 审核: the county saves its review of a school's report and seals it for the school. A
+/// review of an accepted period keeps its receipt: only reopening unlocks it.
 pub fn save_review(
+    mut review: Review,
+    inbox: &Inbox,
+    county: UnitRef,
+    school: &School,
+    seal: Seal,
+    actor: Actor,
+) -> Result<(Filing, OutgoingFile), FilingError> {
+    if review.lock.is_none() {
+        review.lock = inbox
+            .review(review.school.id, &review.period)
+            .and_then(|r| r.lock.clone())
+            .filter(|l| matches!(l, LockChange::Accepted(_)));
+    }
+    let summary = format!(
+        "审核{}{}月报第{}版",
+        review.school.name, review.period, review.report_version
+    );
+    seal_review(review, county, school, seal, actor, summary)
+}
+
+/// 接收: the county accepts the latest version of a school's report. The review going back
+/// carries the receipt (the version, and the last file of the school's chain the county
+/// holds), and the period is locked at both ends until the county reopens it.
+pub fn accept_report(
+    mut review: Review,
+    inbox: &Inbox,
+    county: UnitRef,
+    school: &School,
+    seal: Seal,
+    actor: Actor,
+) -> Result<(Filing, OutgoingFile), FilingError> {
+    let held = inbox
+        .current(review.school.id, &review.period)
+        .ok_or_else(|| {
+            FilingError::Refused(Refusal::ReviewOfUnsent {
+                period: review.period.clone(),
+                version: review.report_version,
+            })
+        })?;
+    if held.report.version != review.report_version {
+        return Err(FilingError::Refused(Refusal::AcceptNotLatest {
+            version: review.report_version,
+            held: held.report.version,
+        }));
+    }
+    let chain_head = inbox
+        .chain_head(review.school.id)
+        .unwrap_or(&held.envelope.content_sha256)
+        .to_string();
+    review.lock = Some(LockChange::Accepted(Receipt {
+        version: held.report.version,
+        report_sha256: held.envelope.content_sha256.clone(),
+        chain_head,
+        accepted_at: actor.now,
+        accepted_by: actor.name.to_string(),
+    }));
+    let summary = format!(
+        "接收{}{}月报第{}版，本期锁定",
+        review.school.name, review.period, review.report_version
+    );
+    seal_review(review, county, school, seal, actor, summary)
+}
+
+/// 重新开放: the county unlocks an accepted period so the school may send a correction; the
+/// reason travels with the review and stays in the audit.
+pub fn reopen_period(
+    inbox: &Inbox,
+    period: &str,
+    reason: &str,
+    county: UnitRef,
+    school: &School,
+    seal: Seal,
+    actor: Actor,
+) -> Result<(Filing, OutgoingFile), FilingError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(FilingError::Refused(Refusal::ReopenWithoutReason));
+    }
+    let (mut review, version) = match inbox.review(school.id, period) {
+        Some(r) => match &r.lock {
+            Some(LockChange::Accepted(receipt)) => (r.clone(), receipt.version),
+            _ => return Err(FilingError::Refused(Refusal::ReopenNotAccepted)),
+        },
+        None => return Err(FilingError::Refused(Refusal::ReopenNotAccepted)),
+    };
+    review.lock = Some(LockChange::Reopened(Reopening {
+        version,
+        reason: reason.to_string(),
+        reopened_at: actor.now,
+        reopened_by: actor.name.to_string(),
+    }));
+    review.reviewed_at = actor.now;
+    let summary = format!(
+        "重新开放{}{}月报（已接收第{version}版），原因：{reason}",
+        review.school.name, review.period
+    );
+    seal_review(review, county, school, seal, actor, summary)
+}
+
+fn seal_review(
     review: Review,
     county: UnitRef,
     school: &School,
     seal: Seal,
     actor: Actor,
+    summary: String,
 ) -> Result<(Filing, OutgoingFile), FilingError> {
     review.check().map_err(FilingError::Refused)?;
     seal.check().map_err(FilingError::ReviewPassphrase)?;
@@ -461,10 +570,7 @@ pub fn save_review(
         &actor,
         AuditAction::Import,
         format!("report/{}/{}", review.school.id, review.period),
-        format!(
-            "审核{}{}月报第{}版",
-            review.school.name, review.period, review.report_version
-        ),
+        summary,
     );
     Ok((
         Filing {

@@ -214,10 +214,11 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
             .collect(),
         decisions: Vec::new(),
         comment: String::new(),
+        lock: None,
     };
     assert!(matches!(
         save_review(
-            review(ReviewVerdict::Rejected, " "),
+            review(ReviewVerdict::Rejected, " "), &inbox,
             me.clone(),
             &school,
             Seal::Passphrase(PASS),
@@ -228,6 +229,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
     assert_eq!(
         save_review(
             review(ReviewVerdict::Confirmed, ""),
+            &inbox,
             me.clone(),
             &school,
             Seal::Passphrase("1234567"),
@@ -239,6 +241,7 @@ fn the_county_imports_reviews_and_withdraws_and_the_school_takes_the_review_once
     );
     let (saved, down) = save_review(
         review(ReviewVerdict::AskAgain, "请补充家访记录"),
+        &inbox,
         me.clone(),
         &school,
         Seal::Passphrase(PASS),
@@ -351,6 +354,7 @@ fn an_entry_reviewed_then_changed_by_a_correction_keeps_its_verdict_only_when_ch
         entries: vec![verdict],
         comment: String::new(),
         decisions: Vec::new(),
+        lock: None,
     });
     let mut correction = MonthlyReport {
         version: 2,
@@ -687,10 +691,12 @@ fn a_report_sealed_to_the_countys_key_opens_there_and_its_review_goes_back_to_th
         entries: Vec::new(),
         comment: "核实无误".into(),
         decisions: Vec::new(),
+        lock: None,
     };
     let from = env.from_key.unwrap();
     let (_, back) = save_review(
         review.clone(),
+        &Inbox::default(),
         UnitRef::of(&k.c.installation),
         &school,
         Seal::ToOffice {
@@ -703,4 +709,230 @@ fn a_report_sealed_to_the_countys_key_opens_there_and_its_review_goes_back_to_th
     let text = super::super::open_text(&back.bytes, Some(&school_key), None).unwrap();
     let (_, got) = read_payload::<Review>(&text, REVIEW_KIND).unwrap();
     assert_eq!(got, review);
+}
+
+/// 报送 → 接收 → 重新开放: the county's acceptance travels down as a receipt and locks the
+/// month at both ends; only a reopen, with its reason, lets the school correct it; a file
+/// the county never got shows at the school, from the receipt's chain head.
+#[test]
+fn an_accepted_month_is_locked_at_both_ends_until_the_county_reopens_it() {
+    let (k, inst, school, report) = county_and_school();
+    let me = UnitRef::of(&k.c.installation);
+    let mut school_out = Outbox::default();
+    let send = |out: &Outbox, report: &MonthlyReport, day: u32| {
+        send_report(
+            report,
+            &inst,
+            &school,
+            out,
+            Seal::Passphrase(PASS),
+            actor("李老师", day),
+        )
+    };
+    let (sent, file) = send(&school_out, &report, 1).unwrap();
+    sent.apply(&mut Inbox::default(), &mut school_out);
+    assert_eq!(
+        school_out.lock("2026-11"),
+        PeriodLock::Waiting { version: 1 }
+    );
+
+    let mut inbox = Inbox::default();
+    let import = |inbox: &mut Inbox, bytes: &[u8], day: u32| -> Result<(), Refusal> {
+        let text = bundle_text(bytes, Some(PASS)).unwrap();
+        let (envelope, report) = read_payload::<MonthlyReport>(&text, MONTHLY_KIND).unwrap();
+        let ours = k.ledger.schools().iter().find(|s| report.school.is(s));
+        let plan = inbox.plan(&envelope, &report, &me, ours)?;
+        let staged = StagedReport {
+            plan,
+            envelope,
+            report,
+        };
+        apply_reports(inbox, [&staged], &BTreeMap::new(), actor("县控辍办", day))
+            .apply(inbox, &mut Outbox::default());
+        Ok(())
+    };
+    import(&mut inbox, &file.bytes, 2).unwrap();
+    assert_eq!(
+        inbox.lock(school.id, "2026-11"),
+        PeriodLock::Waiting { version: 1 }
+    );
+    // The school sends December before the county accepts November; December's file never
+    // reaches the county.
+    let december = MonthlyReport {
+        period: "2026-12".into(),
+        ..report.clone()
+    };
+    let (dec, _lost) = send(&school_out, &december, 3).unwrap();
+    dec.apply(&mut Inbox::default(), &mut school_out);
+
+    let held = inbox.current(school.id, "2026-11").unwrap().clone();
+    let review = Review {
+        school: held.report.school.clone(),
+        period: "2026-11".into(),
+        report_version: 1,
+        report_sha256: held.envelope.content_sha256.clone(),
+        reviewed_by: "县控辍办".into(),
+        reviewed_at: d(2026, 12, 4).and_hms_opt(10, 0, 0).unwrap(),
+        entries: Vec::new(),
+        comment: "核实无误".into(),
+        decisions: Vec::new(),
+        lock: None,
+    };
+    let accept = |inbox: &Inbox, review: Review| {
+        accept_report(
+            review,
+            inbox,
+            me.clone(),
+            &school,
+            Seal::Passphrase(PASS),
+            actor("县控辍办", 4),
+        )
+    };
+    // Only the latest version held is accepted.
+    assert_eq!(
+        accept(
+            &inbox,
+            Review {
+                report_version: 2,
+                ..review.clone()
+            }
+        )
+        .unwrap_err(),
+        FilingError::Refused(Refusal::AcceptNotLatest {
+            version: 2,
+            held: 1
+        })
+    );
+    let (accepted, down) = accept(&inbox, review.clone()).unwrap();
+    assert_eq!(
+        accepted.audit[0].summary,
+        format!("接收{}2026-11月报第1版，本期锁定", school.name)
+    );
+    accepted.apply(&mut inbox, &mut Outbox::default());
+    let PeriodLock::Accepted(receipt) = inbox.lock(school.id, "2026-11") else {
+        panic!("accepted: {:?}", inbox.lock(school.id, "2026-11"))
+    };
+    assert_eq!(receipt.version, 1);
+    assert_eq!(
+        receipt.chain_head, held.envelope.content_sha256,
+        "the last file the county holds"
+    );
+    assert!(inbox
+        .lock(school.id, "2026-11")
+        .say(crate::model::Lang::Zh)
+        .starts_with("县级已于2026-12-04接收第1版（县控辍办），本期已锁定"));
+
+    // The school takes the review: locked there too, and December shows as not received.
+    let text = bundle_text(&down.bytes, Some(PASS)).unwrap();
+    let (_, got) = read_payload::<Review>(&text, REVIEW_KIND).unwrap();
+    receive_review(&school_out, &school, got.clone(), actor("李老师", 5))
+        .unwrap()
+        .unwrap()
+        .apply(&mut Inbox::default(), &mut school_out);
+    assert!(school_out.lock("2026-11").is_accepted());
+    let missing: Vec<&str> = school_out
+        .unreceived(&receipt)
+        .unwrap()
+        .iter()
+        .map(|s| s.period.as_str())
+        .collect();
+    assert_eq!(missing, ["2026-12"]);
+    // A receipt naming a file the school never sent is refused.
+    let mut forged = got.clone();
+    if let Some(LockChange::Accepted(r)) = &mut forged.lock {
+        r.chain_head = "0".repeat(64);
+    }
+    forged.reviewed_at = d(2026, 12, 6).and_hms_opt(9, 0, 0).unwrap();
+    assert_eq!(
+        receive_review(&school_out, &school, forged, actor("李老师", 6)).unwrap_err(),
+        FilingError::Refused(Refusal::ReceiptChainUnknown)
+    );
+
+    // Locked: the school cannot send a correction, the county would not take one, and a
+    // review saved again keeps the receipt.
+    let correction = MonthlyReport {
+        version: 2,
+        ..report.clone()
+    };
+    assert_eq!(
+        send(&school_out, &correction, 6).unwrap_err(),
+        FilingError::Refused(Refusal::PeriodAccepted {
+            period: "2026-11".into(),
+            version: 1
+        })
+    );
+    let (forced, forced_file) = send(&Outbox::default(), &correction, 6).unwrap();
+    drop(forced);
+    assert!(matches!(
+        import(&mut inbox, &forced_file.bytes, 6),
+        Err(Refusal::PeriodAccepted { version: 1, .. })
+    ));
+    let (again, _) = save_review(
+        Review {
+            comment: "补充意见".into(),
+            ..review.clone()
+        },
+        &inbox,
+        me.clone(),
+        &school,
+        Seal::Passphrase(PASS),
+        actor("县控辍办", 6),
+    )
+    .unwrap();
+    again.apply(&mut inbox, &mut Outbox::default());
+    assert!(inbox.lock(school.id, "2026-11").is_accepted());
+
+    // Reopened, with a reason: the school may correct; the county takes the correction.
+    let reopen = |inbox: &Inbox, reason: &str| {
+        reopen_period(
+            inbox,
+            "2026-11",
+            reason,
+            me.clone(),
+            &school,
+            Seal::Passphrase(PASS),
+            actor("县控辍办", 7),
+        )
+    };
+    assert_eq!(
+        reopen(&inbox, "  ").unwrap_err(),
+        FilingError::Refused(Refusal::ReopenWithoutReason)
+    );
+    let (reopened, down) = reopen(&inbox, "学校补报一名转学学生").unwrap();
+    assert_eq!(
+        reopened.audit[0].summary,
+        format!(
+            "重新开放{}2026-11月报（已接收第1版），原因：学校补报一名转学学生",
+            school.name
+        )
+    );
+    reopened.apply(&mut inbox, &mut Outbox::default());
+    assert!(
+        matches!(inbox.lock(school.id, "2026-11"), PeriodLock::Reopened(r) if r.reason == "学校补报一名转学学生")
+    );
+    assert_eq!(
+        reopen(&inbox, "再开一次").unwrap_err(),
+        FilingError::Refused(Refusal::ReopenNotAccepted)
+    );
+    let text = bundle_text(&down.bytes, Some(PASS)).unwrap();
+    let (_, got) = read_payload::<Review>(&text, REVIEW_KIND).unwrap();
+    receive_review(&school_out, &school, got, actor("李老师", 8))
+        .unwrap()
+        .unwrap()
+        .apply(&mut Inbox::default(), &mut school_out);
+    assert!(school_out
+        .lock("2026-11")
+        .say(crate::model::Lang::Zh)
+        .contains("学校补报一名转学学生"));
+    let (v2, v2_file) = send(&school_out, &correction, 8).unwrap();
+    v2.apply(&mut Inbox::default(), &mut school_out);
+    assert_eq!(
+        school_out.lock("2026-11"),
+        PeriodLock::Waiting { version: 2 }
+    );
+    import(&mut inbox, &v2_file.bytes, 9).unwrap();
+    assert_eq!(
+        inbox.lock(school.id, "2026-11"),
+        PeriodLock::Waiting { version: 2 }
+    );
 }

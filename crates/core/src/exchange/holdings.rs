@@ -176,6 +176,14 @@ impl Inbox {
                 warnings.push(PlanWarning::ChainGap);
             }
         }
+        if let PeriodLock::Accepted(r) = self.lock(report.school.id, &report.period) {
+            if report.version > r.version {
+                return Err(Refusal::PeriodAccepted {
+                    period: report.period.clone(),
+                    version: r.version,
+                });
+            }
+        }
         let held = self.current(report.school.id, &report.period);
         let base = held.map_or(1, |h| h.report.version);
         if report.version > base.saturating_add(MAX_VERSION_STEP) {
@@ -347,6 +355,24 @@ impl Inbox {
     }
 
     /// Saves the county's review of a school's report (replacing an earlier draft).
+    /// Where a school's period stands: sent, accepted (locked) or reopened.
+    pub fn lock(&self, school: Uuid, period: &str) -> PeriodLock {
+        PeriodLock::of(
+            self.review(school, period),
+            self.current(school, period).map(|r| r.report.version),
+        )
+    }
+
+    /// The content hash of the last report received from a school, whatever its period:
+    /// the head of its chain as the county holds it.
+    pub fn chain_head(&self, school: Uuid) -> Option<&str> {
+        self.reports
+            .iter()
+            .filter(|r| r.report.school.id == school)
+            .max_by_key(|r| (r.envelope.created_at, r.received_at))
+            .map(|r| r.envelope.content_sha256.as_str())
+    }
+
     pub fn set_review(&mut self, review: Review) {
         self.reviews
             .retain(|r| !(r.school.id == review.school.id && r.period == review.period));
@@ -482,6 +508,28 @@ impl Outbox {
             .max_by_key(|r| r.reviewed_at)
     }
 
+    /// Where a period stands, as the county's latest review of it says.
+    pub fn lock(&self, period: &str) -> PeriodLock {
+        PeriodLock::of(self.review(period), self.latest(period).map(|s| s.version))
+    }
+
+    /// Reports sent after the last file the county held when it gave this receipt: files it
+    /// never got, unless they are still on their way. `None` when the receipt names a file
+    /// this school never sent.
+    pub fn unreceived(&self, receipt: &Receipt) -> Option<Vec<&SentReport>> {
+        let head = self
+            .sent
+            .iter()
+            .find(|s| s.content_sha256 == receipt.chain_head)?;
+        let mut after: Vec<&SentReport> = self
+            .sent
+            .iter()
+            .filter(|s| s.sent_at > head.sent_at && s.sent_at <= receipt.accepted_at)
+            .collect();
+        after.sort_by_key(|s| s.sent_at);
+        Some(after)
+    }
+
     /// Takes a review sent down for one of this school's reports. Returns false when the
     /// same review is already held.
     /// `school` is this installation's own school: a county may know it under another id,
@@ -504,6 +552,11 @@ impl Outbox {
             })?;
         if sent.content_sha256 != review.report_sha256 {
             return Err(Refusal::ReviewHashMismatch);
+        }
+        if let Some(LockChange::Accepted(r)) = &review.lock {
+            if r.report_sha256 != review.report_sha256 || self.unreceived(r).is_none() {
+                return Err(Refusal::ReceiptChainUnknown);
+            }
         }
         if self.reviews.contains(&review) {
             return Ok(false);

@@ -430,6 +430,7 @@ fn the_countys_decisions_go_back_in_the_review_and_land_in_the_schools_ledgers()
         entries: Vec::new(),
         comment: String::new(),
         decisions,
+        lock: None,
     };
 
     // The school takes it: its suspect is confirmed, the county's case is its own now.

@@ -39,6 +39,16 @@ pub enum Refusal {
     FirstVersionTooHigh { version: u32, most: u32 },
     #[error("月报中的数字不合理，未导入：{0}")]
     Implausible(String),
+    #[error("{period}月报第{version}版已被县级接收，本期已锁定：如需更正，须由县级重新开放")]
+    PeriodAccepted { period: String, version: u32 },
+    #[error("只能接收收到的最新一版（第{held}版），不是第{version}版")]
+    AcceptNotLatest { version: u32, held: u32 },
+    #[error("本期尚未接收，无需重新开放")]
+    ReopenNotAccepted,
+    #[error("重新开放须写明原因")]
+    ReopenWithoutReason,
+    #[error("回执所述县级收到的最后一份报送不是本校报送的文件，此审核结果不能导入")]
+    ReceiptChainUnknown,
     #[error("退回或请再核实的条目须写明意见：{}", .0.join("、"))]
     SilentVerdicts(Vec<String>),
     #[error("这是“{0}”数据包，不是汇总")]
@@ -111,6 +121,15 @@ impl Localized for Refusal {
                 "Version {version} is not plausible: no report of this school and month is held yet, so it should be version 1 (at most {most}); not imported"
             ),
             Implausible(why) => format!("The report's figures are not plausible; not imported: {why}"),
+            PeriodAccepted { period, version } => format!(
+                "Version {version} of the {period} report was accepted by the county and the period is locked: a correction needs the county to reopen it"
+            ),
+            AcceptNotLatest { version, held } => format!(
+                "Only the latest version received (version {held}) can be accepted, not version {version}"
+            ),
+            ReopenNotAccepted => "The period is not accepted: there is nothing to reopen".into(),
+            ReopenWithoutReason => "Reopening a period needs a reason".into(),
+            ReceiptChainUnknown => "The receipt names a last file received that this school never sent: the review cannot be taken".into(),
             SilentVerdicts(names) => format!(
                 "Entries sent back or to check again need a comment: {}",
                 names.join(", ")
@@ -189,6 +208,17 @@ mod tests {
             },
             Refusal::Implausible(s("counts")),
             Refusal::SilentVerdicts(vec![s("A"), s("B")]),
+            Refusal::PeriodAccepted {
+                period: s("2026-11"),
+                version: 2,
+            },
+            Refusal::AcceptNotLatest {
+                version: 1,
+                held: 2,
+            },
+            Refusal::ReopenNotAccepted,
+            Refusal::ReopenWithoutReason,
+            Refusal::ReceiptChainUnknown,
             Refusal::NotARollUp(s("backup")),
             Refusal::NoRollUpsHere,
             Refusal::RollUpNotFromBelow {

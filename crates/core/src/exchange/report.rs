@@ -584,6 +584,114 @@ pub struct Review {
     /// from what the school last said, for the school's own ledgers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<ReportEntry>,
+    /// 接收 or 重新开放: what the county did with the period, travelling to the school so
+    /// both sides show the same state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<LockChange>,
+}
+
+/// 回执: the county accepted a version of a school's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Receipt {
+    pub version: u32,
+    /// The content hash of the version accepted.
+    pub report_sha256: String,
+    /// The content hash of the last file of the school's chain the county held when it
+    /// accepted: a file the school sent later and the county never got shows as missing.
+    pub chain_head: String,
+    pub accepted_at: NaiveDateTime,
+    pub accepted_by: String,
+}
+
+/// The county reopened an accepted period so the school may correct it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Reopening {
+    /// The version that was accepted.
+    pub version: u32,
+    pub reason: String,
+    pub reopened_at: NaiveDateTime,
+    pub reopened_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LockChange {
+    Accepted(Receipt),
+    Reopened(Reopening),
+}
+
+/// Where a school's period stands between the school and its county: 报送 → 接收 → 重新开放
+/// (as DHIS2 approves and accepts data, offline: the state travels in the review files).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeriodLock {
+    NotSent,
+    /// 已报送，待县级接收.
+    Waiting {
+        version: u32,
+    },
+    /// 已接收，已锁定: a correction needs the county to reopen the period.
+    Accepted(Receipt),
+    /// 已重新开放: the school may send a correction.
+    Reopened(Reopening),
+}
+
+impl PeriodLock {
+    /// The state from the latest review of the period and the latest version sent or held.
+    pub fn of(review: Option<&Review>, latest: Option<u32>) -> PeriodLock {
+        let waiting = || {
+            latest.map_or(PeriodLock::NotSent, |version| PeriodLock::Waiting {
+                version,
+            })
+        };
+        match review.and_then(|r| r.lock.as_ref()) {
+            Some(LockChange::Accepted(r)) => PeriodLock::Accepted(r.clone()),
+            Some(LockChange::Reopened(r)) if latest.is_some_and(|v| v > r.version) => waiting(),
+            Some(LockChange::Reopened(r)) => PeriodLock::Reopened(r.clone()),
+            None => waiting(),
+        }
+    }
+
+    pub fn is_accepted(&self) -> bool {
+        matches!(self, PeriodLock::Accepted(_))
+    }
+
+    /// What the state means, for a clerk on either side.
+    pub fn say(&self, lang: crate::model::Lang) -> String {
+        use crate::model::Lang;
+        let day = |t: &NaiveDateTime| t.format("%Y-%m-%d").to_string();
+        match (self, lang) {
+            (PeriodLock::NotSent, Lang::Zh) => "尚未报送".into(),
+            (PeriodLock::NotSent, Lang::En) => "Not sent yet".into(),
+            (PeriodLock::Waiting { version }, Lang::Zh) => {
+                format!("已报送第{version}版，等待县级接收；接收前可报送更正版")
+            }
+            (PeriodLock::Waiting { version }, Lang::En) => format!(
+                "Version {version} sent, waiting for the county to accept it; a correction may be sent until then"
+            ),
+            (PeriodLock::Accepted(r), Lang::Zh) => format!(
+                "县级已于{}接收第{}版（{}），本期已锁定；如需更正，须由县级重新开放",
+                day(&r.accepted_at),
+                r.version,
+                r.accepted_by
+            ),
+            (PeriodLock::Accepted(r), Lang::En) => format!(
+                "The county accepted version {} on {} ({}): the period is locked; a correction needs the county to reopen it",
+                r.version,
+                day(&r.accepted_at),
+                r.accepted_by
+            ),
+            (PeriodLock::Reopened(r), Lang::Zh) => format!(
+                "县级已于{}重新开放本期（原因：{}），可报送更正版",
+                day(&r.reopened_at),
+                r.reason
+            ),
+            (PeriodLock::Reopened(r), Lang::En) => format!(
+                "The county reopened the period on {} (reason: {}): a correction may be sent",
+                day(&r.reopened_at),
+                r.reason
+            ),
+        }
+    }
 }
 
 impl Review {

@@ -181,6 +181,7 @@ fn a_correction_supersedes_keeps_both_and_an_older_version_is_ignored() {
             comment: "已电话核实".into(),
         }],
         comment: String::new(),
+        lock: None,
     });
     let mut v2 = v1.clone();
     v2.version = 2;
@@ -455,6 +456,7 @@ fn the_school_takes_its_review_once_and_only_for_what_it_sent() {
             })
             .collect(),
         comment: String::new(),
+        lock: None,
     };
     // Every 请再核实 says why; one without a word (blank counts as none) stops the review.
     assert_eq!(review.check(), Ok(()));
@@ -603,6 +605,7 @@ fn the_json_schemas_of_the_report_kinds_in_docs_are_current() {
         reviewed_at: d(2026, 12, 4).and_hms_opt(9, 0, 0).unwrap(),
         entries: vec![],
         comment: String::new(),
+        lock: None,
     };
     check(REVIEW_KIND, &review);
     let setup = super::super::school_setup::SchoolSetup::for_school(
@@ -717,6 +720,7 @@ fn a_school_set_up_by_hand_is_the_countys_school_by_its_code_in_the_preview_and_
         reviewed_at: d(2026, 12, 10).and_hms_opt(9, 0, 0).unwrap(),
         entries: Vec::new(),
         comment: String::new(),
+        lock: None,
     };
     let mut outbox = Outbox::default();
     outbox.sent.push(SentReport {
