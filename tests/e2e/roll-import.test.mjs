@@ -341,6 +341,29 @@ test('a county set up from scratch loads three schools’ 学籍 exports, then n
       await q.click('#import-review');
       await q.waitForSelector('.notice >> text=已导入过');
       await q.screenshot({ path: SHOTS + 'report-school-decisions.png', fullPage: true });
+
+      // 接收: the county accepts the month; its receipt locks it at the school too.
+      await p.click('nav >> text=月报');
+      await p.click(`#completeness-table tr:has-text("${a.name}") .open-review`);
+      await p.waitForSelector('#review-lock >> text=等待县级接收');
+      const accepted = (await download(p, '#accept-report', dir)).path;
+      await p.waitForSelector('#review-lock >> text=本期已锁定');
+      await q.setInputFiles('#review-file', accepted);
+      await q.click('#import-review');
+      await q.waitForSelector('#report-lock >> text=本期已锁定');
+      assert.ok(await q.isDisabled('#send-report'), 'an accepted month cannot be corrected');
+      assert.equal(await q.$('#report-sent'), null, 'no more "send a correction"');
+      assert.equal(await q.$('#report-unreceived'), null, 'the county had every file');
+      await q.screenshot({ path: SHOTS + 'report-school-accepted.png', fullPage: true });
+      // 重新开放, with its reason: the school may send a correction again.
+      await p.fill('#reopen-reason', '学校补报一名转学学生');
+      const reopened = (await download(p, '#reopen-period', dir)).path;
+      await p.waitForSelector('#review-lock >> text=学校补报一名转学学生');
+      await p.locator('#review-panel').screenshot({ path: SHOTS + 'review-reopened.png' });
+      await q.setInputFiles('#review-file', reopened);
+      await q.click('#import-review');
+      await q.waitForSelector('#report-lock >> text=学校补报一名转学学生');
+      assert.ok(!(await q.isDisabled('#send-report')));
       assert.deepEqual(sch.errors, []);
       assert.deepEqual(hand.errors, []);
     } finally {

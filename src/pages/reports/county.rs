@@ -453,6 +453,14 @@ pub(super) fn RollUpPanel(period: Signal<String>) -> impl IntoView {
     }
 }
 
+/// What the county does with a review: save it, accept the month with it, or reopen it.
+#[derive(Clone)]
+enum Act {
+    Save,
+    Accept,
+    Reopen(String),
+}
+
 /// The county reviews one school's report for a period and sends the result back down.
 #[component]
 pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
@@ -498,6 +506,7 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
     );
     let passphrase = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    let period_of_panel = StoredValue::new(period.clone());
     let rows = entries.clone();
     let report = held.report.clone();
     let school_key = held.envelope.from_key.clone();
@@ -531,7 +540,10 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
         decisions: decisions(),
         lock: None,
     };
-    let save_and_export = move |_| {
+    let reason = RwSignal::new(String::new());
+    let lock =
+        move || period_of_panel.with_value(|p| exchange.inbox.with(|i| i.lock(school_id, p)));
+    let act = move |how: Act| {
         error.set(None);
         let Some(me) = office
             .installation
@@ -562,8 +574,12 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                 _ => Seal::Passphrase(&pass),
             };
             let made = as_operator(office, |a| {
-                exchange.inbox.with_untracked(|inbox| {
-                    filing::save_review(review, inbox, me, &school, seal, a)
+                exchange.inbox.with_untracked(|inbox| match &how {
+                    Act::Save => filing::save_review(review, inbox, me, &school, seal, a),
+                    Act::Accept => filing::accept_report(review, inbox, me, &school, seal, a),
+                    Act::Reopen(why) => {
+                        filing::reopen_period(inbox, &review.period, why, me, &school, seal, a)
+                    }
                 })
             });
             let (filing, file) = match made {
@@ -575,15 +591,19 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                     if let Err(e) = save_file(&file.name, "application/octet-stream", &file.bytes) {
                         error.set(Some(e));
                     }
-                    notices.info(fill(
-                        text(language.get_untracked()).rp_review_saved,
-                        &[&file.name],
-                    ));
+                    let t = text(language.get_untracked());
+                    let said = match how {
+                        Act::Save => t.rp_review_saved,
+                        Act::Accept => t.rp_accepted_saved,
+                        Act::Reopen(_) => t.rp_reopened_saved,
+                    };
+                    notices.info(fill(said, &[&file.name]));
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
+    let act = StoredValue::new_local(act);
     let withdraw = move |_| {
         let r = &withdrawn.report;
         let t = text(language.get_untracked());
@@ -672,8 +692,18 @@ pub(super) fn ReviewPanel(school_id: Uuid, period: String) -> impl IntoView {
                 } else {
                     view! { <label>{move || t().rp_new_passphrase}<input id="review-passphrase-out" type="password" bind:value=passphrase/></label> }.into_any()
                 }}
-                <button id="export-review" class="primary" on:click=save_and_export>{move || t().rp_export_review}</button>
+                <button id="export-review" class="primary" on:click=move |_| act.with_value(|f| f(Act::Save))>{move || t().rp_export_review}</button>
+                <Show when=move || !lock().is_accepted()>
+                    <button id="accept-report" class="primary" on:click=move |_| act.with_value(|f| f(Act::Accept))>{move || t().rp_accept}</button>
+                </Show>
             </div>
+            <p class="notice-line" id="review-lock">{move || lock().say(language.get())}</p>
+            <Show when=move || lock().is_accepted()>
+                <div class="form-row">
+                    <label class="grow">{move || t().rp_reopen_reason}<input id="reopen-reason" bind:value=reason/></label>
+                    <button id="reopen-period" class="secondary" on:click=move |_| act.with_value(|f| f(Act::Reopen(reason.get_untracked())))>{move || t().rp_reopen}</button>
+                </div>
+            </Show>
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
         </section>
     }

@@ -257,12 +257,38 @@ pub(super) fn SchoolReports(school_id: Uuid) -> impl IntoView {
                     None => view! { <label>{move || t().rp_new_passphrase}<input id="report-passphrase" type="password" bind:value=passphrase/></label> }.into_any(),
                 }}
             </div>
-            {move || sent().map(|s| view! {
+            // Once the county accepted the month, its word replaces "send a correction".
+            {move || sent().filter(|s| !exchange.outbox.with(|o| o.lock(&s.period).is_accepted())).map(|s| view! {
                 <p class="notice-line" id="report-sent">{fill(t().rp_sent_locked, &[&s.sent_at.format("%Y-%m-%d %H:%M").to_string(), &s.version.to_string(), &s.sent_by])}</p>
             })}
+            // 接收 / 重新开放: the county's word on this month, as its last review file said.
+            {move || {
+                let p = month_period(month.get());
+                let lock = exchange.outbox.with(|o| o.lock(&p));
+                let lang = language.get();
+                let unreceived = match &lock {
+                    baoxue_core::exchange::report::PeriodLock::Accepted(r) => exchange.outbox.with(|o| {
+                        o.unreceived(r)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|s| fill(t().rp_version_of, &[&s.period, &s.version.to_string()]))
+                            .collect::<Vec<_>>()
+                    }),
+                    _ => Vec::new(),
+                };
+                (!matches!(lock, baoxue_core::exchange::report::PeriodLock::NotSent)).then(|| view! {
+                    <p class="notice-line" id="report-lock">{lock.say(lang)}</p>
+                    {(!unreceived.is_empty()).then(|| view! {
+                        <p class="errors" id="report-unreceived">{fill(t().rp_unreceived, &[&unreceived.join(crate::i18n::sep(lang, false))])}</p>
+                    })}
+                })
+            }}
             {move || error.get().map(|e| view! { <div class="errors" role="alert">{e}</div> })}
             <div class="row">
-                <button id="send-report" class="primary" on:click=send>{move || match sent() {
+                <button id="send-report" class="primary" on:click=send disabled=move || {
+                    let p = month_period(month.get());
+                    exchange.outbox.with(|o| o.lock(&p).is_accepted())
+                }>{move || match sent() {
                     Some(s) => crate::i18n::fill(t().rp_send_correction, &[&(s.version + 1).to_string()]),
                     None => t().rp_send.to_string(),
                 }}</button>
