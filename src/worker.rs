@@ -165,19 +165,24 @@ fn news(index: usize, event: TableNews) -> JsValue {
             ),
         ]),
         TableNews::Records { records, read } => {
-            let array = Uint8Array::from(records_to_bytes(&records).as_slice());
-            answer(&[
-                index,
-                ("records", array.clone().into()),
-                ("read", JsValue::from(read)),
-                ("transfer", Array::of1(&array.buffer()).into()),
-            ])
+            batch(index, "records", &records_to_bytes(&records), read)
         }
         TableNews::Restart => answer(&[index, ("restart", JsValue::TRUE)]),
         TableNews::Done { table_rows } => {
             answer(&[index, ("table_rows", JsValue::from(table_rows as f64))])
         }
     }
+}
+
+/// A batch of a file's records or rows, its bytes handed over rather than copied.
+fn batch(index: (&str, JsValue), key: &str, bytes: &[u8], read: f64) -> JsValue {
+    let array = Uint8Array::from(bytes);
+    answer(&[
+        index,
+        (key, array.clone().into()),
+        ("read", JsValue::from(read)),
+        ("transfer", Array::of1(&array.buffer()).into()),
+    ])
 }
 
 /// A reading event with the records made into pupils, as a message.
@@ -189,15 +194,7 @@ fn rolled(index: usize, event: RollEvent) -> JsValue {
             let _ = Reflect::set(&msg, &"rolled".into(), &JsValue::TRUE);
             msg
         }
-        RollEvent::Rows { rows, read } => {
-            let array = Uint8Array::from(rows_to_bytes(&rows).as_slice());
-            answer(&[
-                at,
-                ("rows", array.clone().into()),
-                ("read", JsValue::from(read)),
-                ("transfer", Array::of1(&array.buffer()).into()),
-            ])
-        }
+        RollEvent::Rows { rows, read } => batch(at, "rows", &rows_to_bytes(&rows), read),
         RollEvent::Restart => news(index, TableNews::Restart),
         RollEvent::Done { file, table_rows } => answer(&[
             at,
@@ -292,7 +289,7 @@ impl RollNews {
 }
 
 /// Messages a worker posts while it answers, in order; the last is its answer.
-pub struct Posted {
+struct Posted {
     queue: Rc<RefCell<VecDeque<Result<JsValue, Asked>>>>,
     wake: Rc<RefCell<Option<js_sys::Function>>>,
 }
@@ -314,12 +311,12 @@ impl Posted {
 }
 
 /// The 学籍 files being read in the worker, their news as it comes.
-pub struct RollReading {
+pub struct RollsBeingRead {
     posted: Posted,
     finished: bool,
 }
 
-impl RollReading {
+impl RollsBeingRead {
     /// The next file's news; `Ok(None)` once every file is read.
     pub async fn next(&mut self) -> Result<Option<(usize, RollNews)>, Asked> {
         if self.finished {
@@ -482,7 +479,7 @@ impl PageWorker {
         remembered: &RememberedMapping<RollField>,
         school_year: i32,
         lang: Lang,
-    ) -> Result<RollReading, Asked> {
+    ) -> Result<RollsBeingRead, Asked> {
         let queue = Rc::new(RefCell::new(VecDeque::new()));
         let wake: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
         let push: Rc<dyn Fn(Result<JsValue, Asked>)> = {
@@ -536,7 +533,7 @@ impl PageWorker {
         self.worker
             .post_message_with_transfer(&msg, &transfer)
             .map_err(|_| Asked::Broken)?;
-        Ok(RollReading {
+        Ok(RollsBeingRead {
             posted: Posted { queue, wake },
             finished: false,
         })

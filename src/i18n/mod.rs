@@ -711,7 +711,6 @@ texts! {
     empty_value: ("（空）", "(empty)"),
     wk_no_bytes: ("没有收到文件内容", "The file's content did not arrive"),
     wk_bad_mapping: ("列的对应关系无法读取", "The column choices cannot be read"),
-    wk_file_gone: ("这份文件已不在读取程序中，请重新读取", "The file is no longer held by the reader: read it again"),
     wk_unknown: ("未知的请求", "Unknown request"),
     wk_cancelled: ("已取消，未作任何更改", "Cancelled; nothing was changed"),
     table_summary: ("{0}：{1}{2}，表头在第{3}行，数据{4}行", "{0}: {1}{2}, header on line {3}, {4} data rows"),
